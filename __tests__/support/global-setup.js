@@ -1,0 +1,24 @@
+// Finds a Node 24 binary once per test run: GitHub runs the action on Node 24 (`runs.using: node24`),
+// so the end-to-end tests run dist/ on 24 too. `npx -p node@24` fetches the npm package that ships
+// the binary; E2E_NODE overrides it (any path to a node binary).
+import { execFileSync } from 'node:child_process'
+
+export default function globalSetup() {
+  if (process.env.E2E_NODE) return
+  try {
+    const path = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 300000
+    }).trim()
+    const version = execFileSync(path, ['--version'], { encoding: 'utf8' }).trim()
+    if (!version.startsWith('v24.')) throw new Error(`expected Node 24, got ${version} at ${path}`)
+    process.env.E2E_NODE = path
+    console.log(`\nend-to-end tests run dist/ on Node ${version} (${path})`)
+  } catch (error) {
+    throw new Error(
+      `Could not get a Node 24 binary with 'npx -y -p node@24' (${error.message}). ` +
+        'Set E2E_NODE to a Node 24 binary to run the end-to-end tests.'
+    )
+  }
+}

@@ -1,0 +1,3 @@
+#!/usr/bin/env node
+console.error('not implemented yet');
+process.exit(2);

@@ -1,0 +1,199 @@
+// Reads every input once, validates it, and returns one typed `Config` (as actions/checkout's
+// input-helper does). Nothing else in the code reads inputs. Where inputs come from is passed in,
+// so the GitHub Action (`core.getInput`) and the command line share the same validation.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { FAIL_CATEGORIES, type FailCategory } from './model.js'
+import { splitShellWords } from './shell-words.js'
+
+export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
+export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
+
+export type InstallMode = 'auto' | 'always' | 'never'
+export const INSTALL_MODES: readonly InstallMode[] = ['auto', 'always', 'never']
+
+export interface Config {
+  /** The program and its arguments, split like a POSIX shell splits words. */
+  command: string[]
+  /** The command exactly as the user wrote it (for messages). */
+  commandLine: string
+  workingDirectory: string
+  /** The workspace that annotation paths are relative to. */
+  workspace: string
+  /** One or more tools; at most one of memcheck/helgrind/drd, plus optionally callgrind. */
+  tools: ValgrindTool[]
+  failOn: Set<FailCategory>
+  suppressions: string[]
+  trackOrigins: boolean
+  traceChildren: boolean
+  /** Extra valgrind arguments, appended last. */
+  valgrindArgs: string[]
+  annotations: boolean
+  /** Apply the action's Rust standard library suppressions to cargo runs. */
+  rustSuppressions: boolean
+  install: InstallMode
+  /** `system`, a minimum like `>=3.22`, or an exact release like `3.26.0`. */
+  valgrindVersion: string
+  cache: boolean
+  callgrindArgs: string[]
+  upload: boolean
+  artifactName?: string
+  retentionDays?: number
+  /** Where the run directory (XML files, profiles, JSON report) is created. */
+  outputDirectory: string
+}
+
+/** Returns the input's value, or '' when it was not given (like core.getInput). */
+export type InputReader = (name: string) => string
+
+/** A problem with what the user gave us: reported as one clear message, never a stack trace. */
+export class InputError extends Error {
+  override name = 'InputError'
+}
+
+function parseBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+  const raw = read(name).trim()
+  if (raw === '') return fallback
+  if (/^(true|yes|on|1)$/i.test(raw)) return true
+  if (/^(false|no|off|0)$/i.test(raw)) return false
+  throw new InputError(`Input '${name}' must be true or false, got '${raw}'.`)
+}
+
+function listItems(raw: string): string[] {
+  return raw
+    .split(/[\n,]/)
+    .map((item) => item.trim())
+    .filter((item) => item !== '')
+}
+
+export function parseFailOn(raw: string): Set<FailCategory> {
+  const items = listItems(raw.toLowerCase())
+  if (items.length === 0) throw new InputError(failOnHelp(`'fail-on' is empty`))
+  if (items.length === 1 && items[0] === 'none') return new Set()
+  const result = new Set<FailCategory>()
+  for (const item of items) {
+    if (item === 'none') throw new InputError(failOnHelp(`'none' cannot be combined with other values`))
+    if (!(FAIL_CATEGORIES as readonly string[]).includes(item)) {
+      throw new InputError(failOnHelp(`unknown value '${item}'`))
+    }
+    result.add(item as FailCategory)
+  }
+  return result
+}
+
+function failOnHelp(problem: string): string {
+  return `Input 'fail-on': ${problem}. Accepted: a comma-separated list of ${FAIL_CATEGORIES.join(', ')}; or none.`
+}
+
+export function parseTools(raw: string): ValgrindTool[] {
+  const items = listItems(raw.toLowerCase())
+  const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
+  if (items.length === 0) return ['memcheck']
+  const tools: ValgrindTool[] = []
+  for (const item of items) {
+    if (!(VALGRIND_TOOLS as readonly string[]).includes(item)) {
+      throw new InputError(`Input 'tool': unknown tool '${item}'. ${help}`)
+    }
+    if (!tools.includes(item as ValgrindTool)) tools.push(item as ValgrindTool)
+  }
+  if (tools.filter((tool) => tool !== 'callgrind').length > 1) {
+    throw new InputError(`Input 'tool': '${raw}' names more than one error checker. ${help}`)
+  }
+  return tools
+}
+
+function parseInstall(raw: string): InstallMode {
+  const value = raw.trim().toLowerCase() || 'auto'
+  if (!(INSTALL_MODES as readonly string[]).includes(value)) {
+    throw new InputError(`Input 'install': unknown value '${raw}'. Accepted: ${INSTALL_MODES.join(', ')}.`)
+  }
+  return value as InstallMode
+}
+
+function parseVersionSpec(raw: string): string {
+  const value = raw.trim() || 'system'
+  if (value === 'system' || /^(>=)?\s*\d+\.\d+(\.\d+)?$/.test(value)) return value.replace(/\s+/g, '')
+  throw new InputError(
+    `Input 'valgrind-version': '${raw}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
+  )
+}
+
+function parseRetentionDays(raw: string): number | undefined {
+  const value = raw.trim()
+  if (value === '') return undefined
+  const days = Number(value)
+  if (!Number.isInteger(days) || days < 1 || days > 90) {
+    throw new InputError(`Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`)
+  }
+  return days
+}
+
+function splitArgs(read: InputReader, name: string): string[] {
+  try {
+    return splitShellWords(read(name))
+  } catch (error) {
+    throw new InputError(`Input '${name}': ${(error as Error).message}`)
+  }
+}
+
+export interface ConfigEnvironment {
+  /** GITHUB_WORKSPACE, or the current directory outside Actions. */
+  workspace: string
+  /** RUNNER_TEMP, or the OS temp directory outside Actions. */
+  tempDirectory: string
+}
+
+export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
+  const commandLine = read('command').trim()
+  if (commandLine === '') {
+    throw new InputError(
+      `Input 'command' is required: the program to run under valgrind and its arguments, e.g. './build/mytool --selftest' or 'cargo nextest run'.`
+    )
+  }
+  let command: string[]
+  try {
+    command = splitShellWords(commandLine)
+  } catch (error) {
+    throw new InputError(`Input 'command': ${(error as Error).message}`)
+  }
+  if (command.length === 0) throw new InputError(`Input 'command' holds no words: '${commandLine}'.`)
+
+  const workspace = path.resolve(env.workspace)
+  const workingDirectory = path.resolve(workspace, read('working-directory').trim() || '.')
+  if (!fs.existsSync(workingDirectory) || !fs.statSync(workingDirectory).isDirectory()) {
+    throw new InputError(`Input 'working-directory': '${workingDirectory}' is not a directory.`)
+  }
+
+  const suppressions = listItems(read('suppressions')).map((file) => path.resolve(workingDirectory, file))
+  for (const file of suppressions) {
+    if (!fs.existsSync(file)) {
+      throw new InputError(
+        `Input 'suppressions': file '${file}' does not exist. Give paths relative to the working directory, separated by commas or newlines.`
+      )
+    }
+  }
+
+  const failOnRaw = read('fail-on')
+  return {
+    command,
+    commandLine,
+    workingDirectory,
+    workspace,
+    tools: parseTools(read('tool')),
+    failOn: parseFailOn(failOnRaw.trim() === '' ? 'definite,errors' : failOnRaw),
+    suppressions,
+    trackOrigins: parseBoolean(read, 'track-origins', false),
+    traceChildren: parseBoolean(read, 'trace-children', true),
+    valgrindArgs: splitArgs(read, 'valgrind-args'),
+    annotations: parseBoolean(read, 'annotations', true),
+    rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
+    install: parseInstall(read('install')),
+    valgrindVersion: parseVersionSpec(read('valgrind-version')),
+    cache: parseBoolean(read, 'cache', true),
+    callgrindArgs: splitArgs(read, 'callgrind-args'),
+    upload: parseBoolean(read, 'upload', true),
+    artifactName: read('artifact-name').trim() || undefined,
+    retentionDays: parseRetentionDays(read('retention-days')),
+    outputDirectory: path.resolve(workspace, read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action'))
+  }
+}

@@ -1,0 +1,166 @@
+// The domain model. Every output (annotations, job summary, terminal view, JSON report) is a view
+// of these plain data types: valgrind's XML is parsed once into `ProcessRun`s, and locations,
+// deduplication and the verdict are pure functions over them.
+
+/** Valgrind tools whose XML we read. */
+export type XmlTool = 'memcheck' | 'helgrind' | 'drd'
+
+/** The four leak kinds of memcheck's LEAK SUMMARY, in the order valgrind prints them. */
+export type LeakKind = 'definite' | 'indirect' | 'possible' | 'reachable'
+export const LEAK_KINDS: readonly LeakKind[] = ['definite', 'indirect', 'possible', 'reachable']
+
+/** What `fail-on` can name: a leak kind, or every non-leak error. */
+export type FailCategory = LeakKind | 'errors'
+export const FAIL_CATEGORIES: readonly FailCategory[] = [...LEAK_KINDS, 'errors']
+
+/** One `<frame>` of a `<stack>`. Everything but `ip` is optional in valgrind's output. */
+export interface Frame {
+  ip: string
+  obj?: string
+  fn?: string
+  dir?: string
+  file?: string
+  line?: number
+}
+
+/** A stack with the text that introduces it (`auxwhat`), e.g. "Block was alloc'd at". */
+export interface LabeledStack {
+  label: string
+  frames: Frame[]
+}
+
+export interface LeakInfo {
+  kind: LeakKind
+  /** `<leakedbytes>`: for a block that owns indirectly lost blocks this includes them. */
+  bytes: number
+  /** Bytes of the blocks of this record itself (the "direct" number of the text). */
+  directBytes: number
+  /** Bytes of blocks reachable only through this record's blocks (0 when not shown). */
+  indirectBytes: number
+  /** `<leakedblocks>`: direct blocks only. */
+  blocks: number
+}
+
+/** One `<error>` of one process, as valgrind wrote it. */
+export interface RawFinding {
+  tool: string
+  /** `<kind>`, kept as valgrind spells it (unknown kinds stay strings). */
+  kind: string
+  /** `<what>` or `<xwhat><text>`, trimmed. */
+  what: string
+  unique: string
+  tid?: number
+  threadName?: string
+  /** The main stack (where the error happened, or where a leaked block was allocated). */
+  stack: Frame[]
+  /** Further stacks, each with the auxwhat that introduced it. */
+  auxStacks: LabeledStack[]
+  /** auxwhat lines not followed by a stack (e.g. "Address 0x… is on thread 1's stack"). */
+  notes: string[]
+  leak?: LeakInfo
+  /** How often this error context occurred (`<errorcounts>`); 1 for leak records. */
+  count: number
+  /** A paste-ready suppression, when run with `--gen-suppressions=all`. */
+  suppression?: string
+}
+
+export interface FatalSignal {
+  tid?: number
+  signo: number
+  signame: string
+  event?: string
+  siaddr?: string
+  stack: Frame[]
+}
+
+export interface SizeAndBlocks {
+  bytes: number
+  blocks: number
+}
+
+/** Which Rust test a process ran (filled in for cargo nextest / cargo test runs). */
+export interface TestIdentity {
+  /** The test binary: a nextest binary id (`mycrate::integration`) or the binary's file name. */
+  binary: string
+  /** The test's full name (`tests::leaks_a_buffer`), when known. */
+  name?: string
+}
+
+/** Everything one valgrind XML file says about one process. */
+export interface ProcessRun {
+  /** Path of the XML file. */
+  file: string
+  protocolVersion?: number
+  tool?: string
+  valgrindVersion?: string
+  pid?: number
+  ppid?: number
+  exe?: string
+  args: string[]
+  findings: RawFinding[]
+  fatalSignal?: FatalSignal
+  /** A `<status><state>FINISHED` was seen. */
+  finished: boolean
+  /** The document was read to `</valgrindoutput>` without a fatal parse error. */
+  complete: boolean
+  /** Protocol 6 `<leak_summary>`, when present. */
+  leakSummary?: Record<LeakKind, SizeAndBlocks>
+  /** Protocol 6 `<error_summary>`, when present. */
+  errorSummary?: { errors: number; contexts: number; suppressed: number; suppressedContexts: number }
+  suppressionCounts: { name: string; count: number }[]
+  /** Problems met while reading (truncation, malformed bytes), each naming the file. */
+  warnings: string[]
+  test?: TestIdentity
+}
+
+/** Where a finding is shown in the pull request: a line of a file inside the workspace. */
+export interface SourceLocation {
+  /** Relative to the workspace, with `/` separators. */
+  file: string
+  line: number
+  fn?: string
+}
+
+/** A finding after deduplication across processes. */
+export interface Finding {
+  /** Stable identity: tool, kind, location and stack. */
+  key: string
+  tool: string
+  kind: string
+  /** Leak kind, or 'errors' for everything else. */
+  category: FailCategory
+  what: string
+  location?: SourceLocation
+  stack: Frame[]
+  auxStacks: LabeledStack[]
+  notes: string[]
+  /** Summed over the processes that hit it. */
+  leak?: LeakInfo
+  /** Occurrences summed over processes (`<errorcounts>`). */
+  occurrences: number
+  /** Distinct processes (XML files) that reported it. */
+  processCount: number
+  pids: number[]
+  /** Tests that produced it (Rust runs). */
+  tests: TestIdentity[]
+  suppression?: string
+  /** True when `fail-on` names this finding's category. */
+  failing: boolean
+}
+
+/** How the program (or test run) itself ended, apart from anything valgrind found. */
+export interface ProgramOutcome {
+  exitCode: number | null
+  /** A fatal signal valgrind saw in the client (from `<fatal_signal>`). */
+  signal?: { name: string; pid?: number; stack: Frame[]; event?: string }
+  /** The exit code meant "valgrind found errors", not the program's own status. */
+  valgrindErrorExit: boolean
+}
+
+export interface Verdict {
+  failed: boolean
+  /** One line per reason the step fails (empty when it passes). */
+  reasons: string[]
+  /** One line that sums it up, for the summary's first line and the log. */
+  headline: string
+}

@@ -1,0 +1,45 @@
+// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
+import * as path from 'node:path'
+import type { Config } from '../config.js'
+
+/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
+export function errorTool(config: Pick<Config, 'tools'>): 'memcheck' | 'helgrind' | 'drd' | undefined {
+  const tool = config.tools.find((t) => t !== 'callgrind')
+  return tool as 'memcheck' | 'helgrind' | 'drd' | undefined
+}
+
+export interface ErrorCheckOptions {
+  tool: 'memcheck' | 'helgrind' | 'drd'
+  xmlDir: string
+  trackOrigins: boolean
+  traceChildren: boolean
+  suppressions: readonly string[]
+  extraArgs: readonly string[]
+  /** Minimum stack depth; Rust needs deeper stacks to reach the test function. */
+  numCallers?: number
+}
+
+/**
+ * Arguments for an error-checking valgrind run that writes one XML file per process.
+ * No `--error-exitcode`: it would replace the program's own exit status, and then "the program
+ * failed" could not be told from "valgrind found errors". Findings come from the XML instead.
+ */
+export function errorCheckArgs(options: ErrorCheckOptions): string[] {
+  const args = [
+    `--tool=${options.tool}`,
+    '--xml=yes',
+    // %p: one file per process, children included; a forked child reopens its own file.
+    `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
+    `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+    '--child-silent-after-fork=no'
+  ]
+  if (options.tool === 'memcheck') {
+    args.push('--leak-check=full', '--show-leak-kinds=all')
+    if (options.trackOrigins) args.push('--track-origins=yes')
+  }
+  if (options.numCallers !== undefined) args.push(`--num-callers=${options.numCallers}`)
+  for (const file of options.suppressions) args.push(`--suppressions=${file}`)
+  // Appended last so that the user's options win over ours.
+  args.push(...options.extraArgs)
+  return args
+}
