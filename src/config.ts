@@ -72,7 +72,8 @@ export function parseFailOn(raw: string): Set<FailCategory> {
   if (items.length === 1 && items[0] === 'none') return new Set()
   const result = new Set<FailCategory>()
   for (const item of items) {
-    if (item === 'none') throw new InputError(failOnHelp(`'none' cannot be combined with other values`))
+    if (item === 'none')
+      throw new InputError(failOnHelp(`'none' cannot be combined with other values`))
     if (!(FAIL_CATEGORIES as readonly string[]).includes(item)) {
       throw new InputError(failOnHelp(`unknown value '${item}'`))
     }
@@ -105,14 +106,17 @@ export function parseTools(raw: string): ValgrindTool[] {
 function parseInstall(raw: string): InstallMode {
   const value = raw.trim().toLowerCase() || 'auto'
   if (!(INSTALL_MODES as readonly string[]).includes(value)) {
-    throw new InputError(`Input 'install': unknown value '${raw}'. Accepted: ${INSTALL_MODES.join(', ')}.`)
+    throw new InputError(
+      `Input 'install': unknown value '${raw}'. Accepted: ${INSTALL_MODES.join(', ')}.`
+    )
   }
   return value as InstallMode
 }
 
 function parseVersionSpec(raw: string): string {
   const value = raw.trim() || 'system'
-  if (value === 'system' || /^(>=)?\s*\d+\.\d+(\.\d+)?$/.test(value)) return value.replace(/\s+/g, '')
+  if (value === 'system' || /^(>=)?\s*\d+\.\d+(\.\d+)?$/.test(value))
+    return value.replace(/\s+/g, '')
   throw new InputError(
     `Input 'valgrind-version': '${raw}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
   )
@@ -123,7 +127,9 @@ function parseRetentionDays(raw: string): number | undefined {
   if (value === '') return undefined
   const days = Number(value)
   if (!Number.isInteger(days) || days < 1 || days > 90) {
-    throw new InputError(`Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`)
+    throw new InputError(
+      `Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`
+    )
   }
   return days
 }
@@ -156,7 +162,8 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
   } catch (error) {
     throw new InputError(`Input 'command': ${(error as Error).message}`)
   }
-  if (command.length === 0) throw new InputError(`Input 'command' holds no words: '${commandLine}'.`)
+  if (command.length === 0)
+    throw new InputError(`Input 'command' holds no words: '${commandLine}'.`)
 
   const workspace = path.resolve(env.workspace)
   const workingDirectory = path.resolve(workspace, read('working-directory').trim() || '.')
@@ -164,7 +171,9 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     throw new InputError(`Input 'working-directory': '${workingDirectory}' is not a directory.`)
   }
 
-  const suppressions = listItems(read('suppressions')).map((file) => path.resolve(workingDirectory, file))
+  const suppressions = listItems(read('suppressions')).map((file) =>
+    path.resolve(workingDirectory, file)
+  )
   for (const file of suppressions) {
     if (!fs.existsSync(file)) {
       throw new InputError(
@@ -194,6 +203,9 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     upload: parseBoolean(read, 'upload', true),
     artifactName: read('artifact-name').trim() || undefined,
     retentionDays: parseRetentionDays(read('retention-days')),
-    outputDirectory: path.resolve(workspace, read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action'))
+    outputDirectory: path.resolve(
+      workspace,
+      read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action')
+    )
   }
 }

@@ -106,7 +106,12 @@ export interface ProcessRun {
   /** Protocol 6 `<leak_summary>`, when present. */
   leakSummary?: Record<LeakKind, SizeAndBlocks>
   /** Protocol 6 `<error_summary>`, when present. */
-  errorSummary?: { errors: number; contexts: number; suppressed: number; suppressedContexts: number }
+  errorSummary?: {
+    errors: number
+    contexts: number
+    suppressed: number
+    suppressedContexts: number
+  }
   suppressionCounts: { name: string; count: number }[]
   /** Problems met while reading (truncation, malformed bytes), each naming the file. */
   warnings: string[]

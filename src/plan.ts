@@ -1,8 +1,18 @@
 // What the engine executes: a plain program wrapped in valgrind, or a cargo command into which
 // valgrind is injected per test process. Planning is separate from running so that each mode
-// (program, nextest, cargo test) is a small function of the config.
+// (program, nextest, cargo test) and each tool pass (memcheck, callgrind) is a small function.
+import type { Config, ValgrindTool } from './config.js'
 
 export type RunMode = 'program' | 'nextest' | 'cargo-test'
+
+/** One valgrind pass: which tool, and valgrind's argv up to (not including) the program. */
+export interface ValgrindInvocation {
+  tool: ValgrindTool
+  /** e.g. ['valgrind', '--tool=memcheck', '--xml=yes', '--xml-file=/run/memcheck/%p.xml', ...] */
+  argv: string[]
+  /** Where this pass's processes write their files (XML or callgrind.out.%p). */
+  outputDir: string
+}
 
 export interface RunPlan {
   mode: RunMode
@@ -12,8 +22,24 @@ export interface RunPlan {
   /** Variables added to the environment of the process. */
   env: Record<string, string>
   cwd: string
-  /** Where every valgrind process writes its XML (`%p.xml`). */
-  xmlDir: string
+  outputDir: string
   /** Explanations for the log (e.g. "valgrind runs each test through a nextest wrapper script"). */
   notes: string[]
+}
+
+/** A plain program: valgrind's argv, then the user's command. */
+export function planProgramRun(
+  config: Pick<Config, 'command' | 'workingDirectory'>,
+  valgrind: ValgrindInvocation
+): RunPlan {
+  const [valgrindExe, ...valgrindOptions] = valgrind.argv
+  return {
+    mode: 'program',
+    command: valgrindExe,
+    args: [...valgrindOptions, ...config.command],
+    env: {},
+    cwd: config.workingDirectory,
+    outputDir: valgrind.outputDir,
+    notes: []
+  }
 }

@@ -3,7 +3,9 @@ import * as path from 'node:path'
 import type { Config } from '../config.js'
 
 /** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
-export function errorTool(config: Pick<Config, 'tools'>): 'memcheck' | 'helgrind' | 'drd' | undefined {
+export function errorTool(
+  config: Pick<Config, 'tools'>
+): 'memcheck' | 'helgrind' | 'drd' | undefined {
   const tool = config.tools.find((t) => t !== 'callgrind')
   return tool as 'memcheck' | 'helgrind' | 'drd' | undefined
 }
