@@ -1,2 +1,119 @@
-console.error('not implemented yet')
-process.exit(2)
+// The command line: the same engine as the action, for reproducing a CI finding on a laptop.
+//   valgrind-action [options] [--] <program> [args...]
+// Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
+// same verdict as the action (2 for bad usage or a setup problem).
+import * as os from 'node:os'
+import { parseArgs } from 'node:util'
+import { InputError, readConfig } from './config.js'
+import { runEngine } from './engine.js'
+import { renderTerminal } from './report/terminal.js'
+import { joinShellWords } from './shell-words.js'
+import { findValgrind } from './valgrind/detect.js'
+
+const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
+
+Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind and reports
+every memory error and leak with its source line, as the GitHub Action does.
+
+Options (the action's inputs):
+  --tool <name>               memcheck (default), helgrind, drd
+  --fail-on <list>            definite,indirect,possible,reachable,errors or none (default: definite,errors)
+  --suppressions <files>      comma-separated suppression files
+  --track-origins             show where uninitialised values come from (slower)
+  --no-trace-children         do not follow child processes
+  --valgrind-args <args>      extra valgrind arguments, appended last
+  --no-rust-suppressions      do not apply the bundled Rust std suppressions
+  --working-directory <dir>   where to run (default: the current directory)
+  --workspace <dir>           paths are shown relative to this (default: the current directory)
+  --output-directory <dir>    where the run directory goes (default: a temp directory)
+  --no-color                  plain output
+  -h, --help                  this text`
+
+const OPTIONS = {
+  tool: { type: 'string' },
+  'fail-on': { type: 'string' },
+  suppressions: { type: 'string' },
+  'track-origins': { type: 'boolean' },
+  'no-trace-children': { type: 'boolean' },
+  'valgrind-args': { type: 'string' },
+  'no-rust-suppressions': { type: 'boolean' },
+  'working-directory': { type: 'string' },
+  workspace: { type: 'string' },
+  'output-directory': { type: 'string' },
+  'no-color': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const
+
+/**
+ * Our options end at the first word that is not one (or at `--`): everything after it is the
+ * program's own argv, so `valgrind-action ./prog --verbose` passes `--verbose` to the program.
+ */
+function splitCommandLine(argv: readonly string[]): {
+  options: string[]
+  command: string[]
+} {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]
+    if (arg === '--') return { options: argv.slice(0, i), command: argv.slice(i + 1) }
+    if (!arg.startsWith('-')) return { options: argv.slice(0, i), command: argv.slice(i) }
+    const name = arg.replace(/^--?/, '')
+    const option = (OPTIONS as Record<string, { type: string }>)[name]
+    if (option?.type === 'string' && !arg.includes('=')) i += 1
+  }
+  return { options: [...argv], command: [] }
+}
+
+function main(): Promise<number> {
+  const split = splitCommandLine(process.argv.slice(2))
+  const { values } = parseArgs({ args: split.options, options: OPTIONS, strict: true })
+  const positionals = split.command
+  if (values.help) {
+    process.stdout.write(USAGE + '\n')
+    return Promise.resolve(0)
+  }
+  if (positionals.length === 0) throw new InputError(`No program given.\n\n${USAGE}`)
+  const inputs: Record<string, string> = {
+    command: joinShellWords(positionals),
+    tool: values.tool ?? '',
+    'fail-on': values['fail-on'] ?? '',
+    suppressions: values.suppressions ?? '',
+    'track-origins': values['track-origins'] ? 'true' : '',
+    'trace-children': values['no-trace-children'] ? 'false' : '',
+    'valgrind-args': values['valgrind-args'] ?? '',
+    'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
+    'working-directory': values['working-directory'] ?? '',
+    'output-directory': values['output-directory'] ?? ''
+  }
+  return runCli(
+    inputs,
+    values.workspace ?? process.cwd(),
+    !values['no-color'] && process.stdout.isTTY === true
+  )
+}
+
+async function runCli(
+  inputs: Record<string, string>,
+  workspace: string,
+  color: boolean
+): Promise<number> {
+  const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
+  const valgrind = await findValgrind()
+  const report = await runEngine(config, {
+    info: (message) => process.stderr.write(`${message}\n`),
+    warning: (message) => process.stderr.write(`warning: ${message}\n`),
+    write: (text) => process.stdout.write(text),
+    fenceCommands: false,
+    valgrind
+  })
+  process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
+  return report.verdict.failed ? 1 : 0
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: Error) => {
+    process.stderr.write(`valgrind-action: ${error.message}\n`)
+    if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
+    process.exit(2)
+  }
+)

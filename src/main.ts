@@ -1,5 +1,62 @@
+// Orchestrates one step: read inputs, make sure valgrind is there, run the engine, then report
+// (annotations, job summary, outputs) and set the verdict. Every error becomes one clear
+// `core.setFailed` message; stacks go to the debug log only.
 import * as core from '@actions/core'
+import * as os from 'node:os'
+import { readConfig } from './config.js'
+import { runEngine } from './engine.js'
+import { actionOutputs } from './outputs.js'
+import { buildAnnotations, unlocatedDescription } from './report/annotations.js'
+import { blobBaseUrl, renderSummary } from './report/summary.js'
+import { findValgrind } from './valgrind/detect.js'
 
 export async function run(): Promise<void> {
-  core.setFailed('not implemented yet')
+  try {
+    const config = readConfig((name) => core.getInput(name), {
+      workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
+      tempDirectory: process.env.RUNNER_TEMP || os.tmpdir()
+    })
+    const valgrind = await findValgrind()
+    const report = await runEngine(config, {
+      info: (message) => core.info(message),
+      warning: (message) => core.warning(message),
+      write: (text) => process.stdout.write(text),
+      fenceCommands: true,
+      valgrind
+    })
+
+    if (config.annotations) {
+      for (const annotation of buildAnnotations(report.findings, config.workspace)) {
+        const properties = {
+          title: annotation.title,
+          file: annotation.file,
+          startLine: annotation.line
+        }
+        if (annotation.level === 'error') core.error(annotation.message, properties)
+        else core.warning(annotation.message, properties)
+      }
+    }
+    for (const finding of report.findings.filter((f) => f.location === undefined)) {
+      core.info(
+        `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
+      )
+    }
+    for (const warning of report.warnings) core.warning(warning)
+
+    if (process.env.GITHUB_STEP_SUMMARY) {
+      const markdown = renderSummary(report, {
+        workspace: config.workspace,
+        blobBaseUrl: blobBaseUrl(process.env)
+      })
+      await core.summary.addRaw(markdown).write()
+    }
+    for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
+
+    core.info(report.verdict.headline)
+    if (report.verdict.failed) core.setFailed(report.verdict.reasons.join('\n'))
+  } catch (error) {
+    const err = error as Error
+    core.debug(err.stack ?? String(err))
+    core.setFailed(err.message)
+  }
 }

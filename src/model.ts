@@ -60,8 +60,15 @@ export interface RawFinding {
   leak?: LeakInfo
   /** How often this error context occurred (`<errorcounts>`); 1 for leak records. */
   count: number
+  /**
+   * How many of valgrind's error contexts (`<unique>`s) were merged into this record because they
+   * show the same kind, text and stack; absent means 1. ERROR SUMMARY counts contexts with it.
+   */
+  contexts?: number
   /** A paste-ready suppression, when run with `--gen-suppressions=all`. */
   suppression?: string
+  /** The Rust test whose function shows in the stack (cargo test runs a whole binary per process). */
+  test?: string
 }
 
 export interface FatalSignal {
@@ -97,6 +104,8 @@ export interface ProcessRun {
   ppid?: number
   exe?: string
   args: string[]
+  /** valgrind's own options (`<vargv>` args), e.g. to read `--errors-for-leak-kinds`. */
+  valgrindArgs?: string[]
   findings: RawFinding[]
   fatalSignal?: FatalSignal
   /** A `<status><state>FINISHED` was seen. */

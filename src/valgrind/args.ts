@@ -33,7 +33,9 @@ export function errorCheckArgs(options: ErrorCheckOptions): string[] {
     // %p: one file per process, children included; a forked child reopens its own file.
     `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
     `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
-    '--child-silent-after-fork=no'
+    // A forked child that does not exec is checked too (its own %p file). Without tracing, a
+    // child would only write a half file before its exec leaves valgrind: keep it silent.
+    `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`
   ]
   if (options.tool === 'memcheck') {
     args.push('--leak-check=full', '--show-leak-kinds=all')

@@ -1,0 +1,137 @@
+// Turns per-process records into distinct findings: the same error (tool, kind, location, stack)
+// reported by several processes is one finding that says how many processes hit it.
+import type {
+  FailCategory,
+  Finding,
+  LeakInfo,
+  ProcessRun,
+  RawFinding,
+  TestIdentity
+} from '../model.js'
+import { findingLocation } from './location.js'
+
+export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
+  return raw.leak?.kind ?? 'errors'
+}
+
+function frameKey(frame: RawFinding['stack'][number]): string {
+  // Without a file/line, the function name (or object) identifies the frame; addresses are not
+  // stable across processes (ASLR, different binaries), so `ip` is never part of the key.
+  return `${frame.fn ?? ''}@${frame.file ?? frame.obj ?? ''}:${frame.line ?? ''}`
+}
+
+/**
+ * The part of `what` that identifies an error: a race's read vs write, an access's size. Addresses
+ * and thread numbers vary between processes; a leak's text (bytes, loss record numbers) too.
+ */
+function whatKey(raw: RawFinding): string {
+  if (raw.leak !== undefined) return ''
+  return raw.what.replace(/0x[0-9A-Fa-f]+/g, '0x').replace(/thread #\d+/g, 'thread #')
+}
+
+export function findingKey(raw: RawFinding, workspace: string): string {
+  const location = findingLocation(raw.stack, workspace)
+  return [
+    raw.tool,
+    raw.kind,
+    whatKey(raw),
+    location ? `${location.file}:${location.line}` : '-',
+    raw.stack.map(frameKey).join('|')
+  ].join('\u0000')
+}
+
+function addLeak(into: LeakInfo | undefined, leak: LeakInfo | undefined): LeakInfo | undefined {
+  if (leak === undefined) return into
+  if (into === undefined) return { ...leak }
+  return {
+    kind: into.kind,
+    bytes: into.bytes + leak.bytes,
+    directBytes: into.directBytes + leak.directBytes,
+    indirectBytes: into.indirectBytes + leak.indirectBytes,
+    blocks: into.blocks + leak.blocks
+  }
+}
+
+function sameTest(a: TestIdentity, b: TestIdentity): boolean {
+  return a.binary === b.binary && a.name === b.name
+}
+
+/** The test a record belongs to: the one named in its stack (cargo test), else its process's. */
+function testOf(raw: RawFinding, run: ProcessRun): TestIdentity | undefined {
+  if (raw.test !== undefined && run.test !== undefined)
+    return { binary: run.test.binary, name: raw.test }
+  return run.test
+}
+
+// Leaks and errors are ordered so that what fails the step and what costs most comes first:
+// GitHub shows only the first 10 error and 10 warning annotations of a step.
+const CATEGORY_ORDER: Record<FailCategory, number> = {
+  errors: 0,
+  definite: 1,
+  possible: 2,
+  indirect: 3,
+  reachable: 4
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  if (a.failing !== b.failing) return a.failing ? -1 : 1
+  if (a.category !== b.category) return CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category]
+  const bytes = (b.leak?.bytes ?? 0) - (a.leak?.bytes ?? 0)
+  if (bytes !== 0) return bytes
+  if (a.occurrences !== b.occurrences) return b.occurrences - a.occurrences
+  const fileOrder = (a.location?.file ?? '\uffff').localeCompare(b.location?.file ?? '\uffff')
+  if (fileOrder !== 0) return fileOrder
+  if ((a.location?.line ?? 0) !== (b.location?.line ?? 0))
+    return (a.location?.line ?? 0) - (b.location?.line ?? 0)
+  return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
+}
+
+export function collectFindings(
+  runs: readonly ProcessRun[],
+  options: { workspace: string; failOn: ReadonlySet<FailCategory> }
+): Finding[] {
+  const byKey = new Map<string, Finding>()
+  const filesByKey = new Map<string, Set<string>>()
+  for (const run of runs) {
+    for (const raw of run.findings) {
+      const key = findingKey(raw, options.workspace)
+      let finding = byKey.get(key)
+      if (finding === undefined) {
+        const category = findingCategory(raw)
+        finding = {
+          key,
+          tool: raw.tool,
+          kind: raw.kind,
+          category,
+          what: raw.what,
+          location: findingLocation(raw.stack, options.workspace),
+          stack: raw.stack,
+          auxStacks: raw.auxStacks,
+          notes: raw.notes,
+          leak: undefined,
+          occurrences: 0,
+          processCount: 0,
+          pids: [],
+          tests: [],
+          suppression: raw.suppression,
+          failing: options.failOn.has(category)
+        }
+        byKey.set(key, finding)
+      }
+      finding.leak = addLeak(finding.leak, raw.leak)
+      finding.occurrences += raw.count
+      // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
+      const files = filesByKey.get(key) ?? new Set<string>()
+      filesByKey.set(key, files)
+      if (!files.has(run.file)) {
+        files.add(run.file)
+        finding.processCount = files.size
+        if (run.pid !== undefined && !finding.pids.includes(run.pid)) finding.pids.push(run.pid)
+      }
+      const test = testOf(raw, run)
+      if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
+        finding.tests.push(test)
+    }
+  }
+  return [...byKey.values()].sort(compareFindings)
+}

@@ -1,0 +1,99 @@
+// Decides whether the step fails, and says why in words a reviewer understands. Valgrind's
+// findings, the program's own failure and the action's problems are kept apart: a crash or a
+// failed test is never reported as a leak, and vice versa.
+import type { FailCategory, Finding, ProgramOutcome, Verdict } from '../model.js'
+import type { TestFailure } from '../rust/index.js'
+import { describeFrame } from './location.js'
+
+export interface VerdictInput {
+  findings: readonly Finding[]
+  failOn: ReadonlySet<FailCategory>
+  outcome: ProgramOutcome
+  /** 'program' or a test runner; decides how a non-zero exit is worded. */
+  subject: 'program' | 'tests'
+  testFailures: readonly TestFailure[]
+  /** Problems that make the run untrustworthy (e.g. valgrind wrote no XML). */
+  problems: readonly string[]
+  workspace: string
+}
+
+const CATEGORY_WORDS: Record<FailCategory, [string, string]> = {
+  errors: ['memory error', 'memory errors'],
+  definite: ['definite leak', 'definite leaks'],
+  indirect: ['indirect leak', 'indirect leaks'],
+  possible: ['possible leak', 'possible leaks'],
+  reachable: ['still-reachable block', 'still-reachable blocks']
+}
+
+export function plural(count: number, one: string, many: string): string {
+  return `${count} ${count === 1 ? one : many}`
+}
+
+/** "2 memory errors, 1 definite leak (32 bytes)" for a list of findings. */
+export function describeFindingCounts(findings: readonly Finding[]): string {
+  const parts: string[] = []
+  for (const category of Object.keys(CATEGORY_WORDS) as FailCategory[]) {
+    const matching = findings.filter((f) => f.category === category)
+    if (matching.length === 0) continue
+    const [one, many] = CATEGORY_WORDS[category]
+    let text = plural(matching.length, one, many)
+    if (category !== 'errors') {
+      const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0)
+      text += ` (${plural(bytes, 'byte', 'bytes')})`
+    }
+    parts.push(text)
+  }
+  return parts.join(', ')
+}
+
+function signalReason(
+  outcome: ProgramOutcome,
+  subject: VerdictInput['subject'],
+  workspace: string
+): string | undefined {
+  if (outcome.signal === undefined) return undefined
+  const where =
+    outcome.signal.stack.length > 0
+      ? ` in ${describeFrame(outcome.signal.stack[0], workspace)}`
+      : ''
+  const event = outcome.signal.event ? ` (${outcome.signal.event})` : ''
+  const who = subject === 'program' ? 'The program' : 'A test process'
+  return `${who} was killed by ${outcome.signal.name}${event}${where}.`
+}
+
+export function decideVerdict(input: VerdictInput): Verdict {
+  const reasons: string[] = [...input.problems]
+  const failing = input.findings.filter((f) => f.failing)
+  if (failing.length > 0) {
+    const failOn = [...input.failOn].join(', ')
+    reasons.push(`Valgrind found ${describeFindingCounts(failing)} (fail-on: ${failOn}).`)
+  }
+  const signal = signalReason(input.outcome, input.subject, input.workspace)
+  if (signal !== undefined) reasons.push(signal)
+  if (input.testFailures.length > 0) {
+    const names = input.testFailures.map((failure) => failure.test.name ?? failure.test.binary)
+    const shown =
+      names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
+    reasons.push(
+      `${plural(input.testFailures.length, 'test', 'tests')} failed by themselves (not a valgrind finding): ${shown}.`
+    )
+  } else if (
+    signal === undefined &&
+    input.outcome.exitCode !== null &&
+    input.outcome.exitCode !== 0
+  ) {
+    const who = input.subject === 'program' ? 'The program' : 'The test command'
+    reasons.push(`${who} exited with status ${input.outcome.exitCode}.`)
+  }
+
+  const failed = reasons.length > 0
+  let headline: string
+  if (failed) {
+    headline = `Failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${plural(reasons.length - 1, 'more reason', 'more reasons')})` : ''}`
+  } else if (input.findings.length === 0) {
+    headline = 'Passed: valgrind found no errors and no leaks.'
+  } else {
+    headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`
+  }
+  return { failed, reasons, headline }
+}

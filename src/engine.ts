@@ -1,0 +1,205 @@
+// The engine shared by the GitHub Action and the command line (as actions/cache shares one core
+// between restore and save): plan, run, parse, decide. What differs between the two entry points —
+// where messages go, whether output is fenced — is passed in as an `EngineHost`.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { Config } from './config.js'
+import { InputError } from './config.js'
+import { collectFindings } from './analysis/findings.js'
+import { leakTotals } from './analysis/leak-totals.js'
+import { decideVerdict } from './analysis/verdict.js'
+import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
+import { LEAK_KINDS } from './model.js'
+import { parseValgrindXmlFile } from './parse/xml.js'
+import { planProgramRun, type RunPlan, type ValgrindInvocation } from './plan.js'
+import type { RunReport, ValgrindInfo } from './report/report.js'
+import { finishRustRun, planRustRun, type TestFailure } from './rust/index.js'
+import { errorCheckArgs, errorTool } from './valgrind/args.js'
+import { executePlan, resolveExecutable, type ProcessExit } from './valgrind/run.js'
+
+export interface EngineHost {
+  info(message: string): void
+  warning(message: string): void
+  /** Raw output, for the command fence. */
+  write(text: string): void
+  fenceCommands: boolean
+  valgrind: ValgrindInfo & { executable: string }
+}
+
+/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
+export function createRunDirectory(outputDirectory: string): string {
+  fs.mkdirSync(outputDirectory, { recursive: true })
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
+  return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))
+}
+
+function memcheckInvocation(
+  config: Config,
+  tool: 'memcheck' | 'helgrind' | 'drd',
+  runDirectory: string,
+  executable: string
+): ValgrindInvocation {
+  const outputDir = path.join(runDirectory, tool)
+  return {
+    tool,
+    outputDir,
+    argv: [
+      executable,
+      ...errorCheckArgs({
+        tool,
+        xmlDir: outputDir,
+        trackOrigins: config.trackOrigins,
+        traceChildren: config.traceChildren,
+        suppressions: config.suppressions,
+        extraArgs: config.valgrindArgs
+      })
+    ]
+  }
+}
+
+async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<RunPlan> {
+  const rust = await planRustRun(config, valgrind)
+  if (rust !== undefined) return rust
+  if (resolveExecutable(config.command[0], config.workingDirectory) === undefined) {
+    throw new InputError(
+      `Input 'command': the program '${config.command[0]}' was not found (looked ${config.command[0].includes('/') ? `at ${path.resolve(config.workingDirectory, config.command[0])}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
+    )
+  }
+  return planProgramRun(config, valgrind)
+}
+
+/** Parses every XML file a pass wrote, in a stable order. Unreadable files become warnings. */
+export async function parseOutputDirectory(
+  dir: string
+): Promise<{ runs: ProcessRun[]; warnings: string[] }> {
+  const names = fs.existsSync(dir)
+    ? fs
+        .readdirSync(dir)
+        .filter((name) => name.endsWith('.xml'))
+        .sort()
+    : []
+  const runs: ProcessRun[] = []
+  const warnings: string[] = []
+  for (const name of names) {
+    const file = path.join(dir, name)
+    try {
+      const run = await parseValgrindXmlFile(file)
+      runs.push(run)
+      warnings.push(...run.warnings)
+    } catch (error) {
+      warnings.push(`${file}: could not be read (${(error as Error).message}).`)
+    }
+  }
+  return { runs, warnings }
+}
+
+export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, SizeAndBlocks> {
+  const totals = Object.fromEntries(
+    LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }])
+  ) as Record<LeakKind, SizeAndBlocks>
+  for (const run of runs) {
+    const perRun = leakTotals(run)
+    for (const kind of LEAK_KINDS) {
+      totals[kind].bytes += perRun[kind].bytes
+      totals[kind].blocks += perRun[kind].blocks
+    }
+  }
+  return totals
+}
+
+/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
+export function programOutcome(exit: ProcessExit, runs: readonly ProcessRun[]): ProgramOutcome {
+  const outcome: ProgramOutcome = { exitCode: exit.exitCode, valgrindErrorExit: false }
+  if (exit.signal !== null) {
+    // The top process is the first one started; its fatal signal carries the stack.
+    const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal)
+    const top =
+      withSignal.find(
+        (run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)
+      ) ?? withSignal[0]
+    outcome.signal = {
+      name: exit.signal,
+      pid: top?.pid,
+      stack: top?.fatalSignal?.stack ?? [],
+      event: top?.fatalSignal?.event
+    }
+  }
+  return outcome
+}
+
+export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+  const tool = errorTool(config) ?? 'memcheck'
+  const runDirectory = createRunDirectory(config.outputDirectory)
+  const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable)
+  fs.mkdirSync(valgrind.outputDir, { recursive: true })
+  const plan = await planRun(config, valgrind)
+  for (const note of plan.notes) host.info(note)
+
+  host.info(
+    `Running ${config.commandLine} under valgrind ${tool} (XML files in ${valgrind.outputDir})`
+  )
+  const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write })
+  const parsed = await parseOutputDirectory(valgrind.outputDir)
+  let runs = parsed.runs
+  const warnings = [...parsed.warnings]
+  let testFailures: TestFailure[] = []
+  if (plan.mode !== 'program') {
+    const finished = await finishRustRun(plan, runs, exit.exitCode)
+    runs = finished.runs
+    testFailures = finished.testFailures
+    for (const note of finished.notes) host.info(note)
+  }
+
+  const problems: string[] = []
+  if (parsed.runs.length === 0) {
+    problems.push(
+      `Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`
+    )
+  }
+  const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
+  const outcome = programOutcome(exit, runs)
+  const verdict = decideVerdict({
+    findings,
+    failOn: config.failOn,
+    outcome,
+    subject: plan.mode === 'program' ? 'program' : 'tests',
+    testFailures,
+    problems,
+    workspace: config.workspace
+  })
+
+  const report: RunReport = {
+    schemaVersion: 1,
+    command: config.commandLine,
+    mode: plan.mode,
+    tool,
+    valgrind: {
+      version: host.valgrind.version,
+      source: host.valgrind.source,
+      seconds: host.valgrind.seconds
+    },
+    verdict,
+    outcome,
+    failOn: [...config.failOn],
+    leakTotals: sumLeakTotals(runs),
+    failingFindings: findings.filter((f) => f.failing).length,
+    findings,
+    processes: runs.map((run) => ({
+      file: run.file,
+      pid: run.pid,
+      ppid: run.ppid,
+      exe: run.exe,
+      args: run.args,
+      complete: run.complete,
+      findings: run.findings.length,
+      test: run.test,
+      fatalSignal: run.fatalSignal?.signame
+    })),
+    testFailures,
+    warnings,
+    runDirectory,
+    xmlDirectory: valgrind.outputDir
+  }
+  fs.writeFileSync(path.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n')
+  return report
+}

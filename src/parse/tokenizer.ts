@@ -1,0 +1,305 @@
+// A small, forgiving XML tokenizer that works on bytes, specialised to what valgrind writes: elements
+// without attributes or namespaces, text with the five predefined entities, CDATA (only in
+// `<rawtext>`), the `<?xml?>` declaration and comments. It never throws on bad input:
+//
+// * Text is decoded only when the consumer wants it (`capture`), and only a whole text node at a
+//   time, so a multi-byte character is never split. Invalid UTF-8 becomes U+FFFD (Buffer's decoder
+//   replaces like a non-fatal TextDecoder) and C0 controls other than TAB/LF/CR are removed: valgrind
+//   copies argv bytes verbatim, and neither is legal XML 1.0.
+// * The consumer can ask for an element's content to be read raw up to its end tag, for elements
+//   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
+//   derail the rest of the document.
+// * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
+//   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
+//
+// Why not a general SAX parser: valgrind's XML is produced by printf, so a recovering parser would
+// need the same special cases anyway, and scanning bytes with Buffer.indexOf is several times faster
+// than decoding the whole document into a string first (see bench/parse.bench.js).
+
+/** What the consumer wants done with an element's content. */
+export const Content = {
+  /** Tokenize the content as XML. */
+  Xml: 0,
+  /** Skip everything up to the matching end tag. */
+  RawSkip: 1,
+  /** Deliver everything up to the matching end tag as one text, without entity decoding. */
+  RawText: 2
+} as const
+export type Content = (typeof Content)[keyof typeof Content]
+
+export interface TokenConsumer {
+  /** While true, text and CDATA are decoded and delivered; otherwise they are skipped unread. */
+  capture: boolean
+  open(name: string, selfClosing: boolean): Content
+  close(name: string): void
+  text(text: string): void
+  cdata(text: string): void
+  /** A problem in the byte stream itself (e.g. an unterminated tag). */
+  problem(message: string): void
+}
+
+/** The longest tag, comment, CDATA section or captured text node carried between chunks. */
+export const MAX_TOKEN_BYTES = 1 << 20
+
+const LT = 0x3c
+const GT = 0x3e
+const SLASH = 0x2f
+const BANG = 0x21
+const QUESTION = 0x3f
+const CDATA_OPEN = Buffer.from('<![CDATA[')
+const CDATA_CLOSE = Buffer.from(']]>')
+const COMMENT_OPEN = Buffer.from('<!--')
+const COMMENT_CLOSE = Buffer.from('-->')
+const PI_CLOSE = Buffer.from('?>')
+
+// C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
+const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g
+const HAS_FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/
+
+/** Decodes bytes as UTF-8 (invalid sequences → U+FFFD) and drops forbidden control characters. */
+export function decodeText(bytes: Buffer, start: number, end: number): string {
+  const text = bytes.toString('utf8', start, end)
+  return HAS_FORBIDDEN_CONTROL.test(text) ? text.replace(FORBIDDEN_CONTROLS, '') : text
+}
+
+const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g
+const NAMED_ENTITIES: Record<string, string> = {
+  lt: '<',
+  gt: '>',
+  amp: '&',
+  quot: '"',
+  apos: "'"
+}
+
+/** Replaces the predefined and numeric character references; unknown ones stay as written. */
+export function decodeEntities(text: string): string {
+  if (!text.includes('&')) return text
+  return text.replace(ENTITY, (whole, body: string) => {
+    if (body.charCodeAt(0) !== 0x23) return NAMED_ENTITIES[body] ?? whole
+    const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10)
+    if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13)) return ''
+    return String.fromCodePoint(code)
+  })
+}
+
+function isNameEnd(byte: number): boolean {
+  return (
+    byte === 0x20 ||
+    byte === 0x09 ||
+    byte === 0x0a ||
+    byte === 0x0d ||
+    byte === SLASH ||
+    byte === GT
+  )
+}
+
+function isNameStart(byte: number): boolean {
+  // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
+  return (
+    (byte >= 0x61 && byte <= 0x7a) ||
+    (byte >= 0x41 && byte <= 0x5a) ||
+    byte === 0x5f ||
+    byte === 0x3a ||
+    byte >= 0x80
+  )
+}
+
+function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
+  if (at + prefix.length > bytes.length) return false
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false
+  return true
+}
+
+export class XmlTokenizer {
+  /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
+  private carry: Buffer | undefined
+  /** While reading an element raw: its end tag, e.g. `</threadname>`. */
+  private rawEndTag: Buffer | undefined
+  private rawName = ''
+  private rawCapture = false
+  private rawText = ''
+  /** Total bytes fed, for messages. */
+  bytesRead = 0
+
+  constructor(private readonly consumer: TokenConsumer) {}
+
+  feed(chunk: Uint8Array): void {
+    if (chunk.length === 0) return
+    this.bytesRead += chunk.length
+    const incoming = Buffer.isBuffer(chunk)
+      ? chunk
+      : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength)
+    const bytes = this.carry === undefined ? incoming : Buffer.concat([this.carry, incoming])
+    this.carry = undefined
+    this.scan(bytes)
+  }
+
+  /**
+   * Ends the stream. Returns true when it ended inside markup (a tag, comment, CDATA section or raw
+   * element cut short), i.e. the document was truncated mid-token.
+   */
+  end(): boolean {
+    const consumer = this.consumer
+    let cut = false
+    if (this.rawEndTag !== undefined) {
+      cut = true
+    } else if (this.carry !== undefined && this.carry.length > 0) {
+      if (this.carry[0] === LT) cut = true
+      else if (consumer.capture)
+        consumer.text(decodeEntities(decodeText(this.carry, 0, this.carry.length)))
+    }
+    this.carry = undefined
+    return cut
+  }
+
+  private scan(bytes: Buffer): void {
+    const consumer = this.consumer
+    const length = bytes.length
+    let pos = 0
+    if (this.rawEndTag !== undefined) {
+      pos = this.scanRaw(bytes, 0)
+      if (pos < 0) return
+    }
+    while (pos < length) {
+      const lt = bytes.indexOf(LT, pos)
+      if (lt === -1) {
+        if (consumer.capture) this.carryText(bytes, pos)
+        return
+      }
+      if (lt > pos && consumer.capture) {
+        consumer.text(decodeEntities(decodeText(bytes, pos, lt)))
+      }
+      if (lt + 1 >= length) {
+        this.carry = bytes.subarray(lt)
+        return
+      }
+      const next = bytes[lt + 1]
+      if (next === SLASH) {
+        const gt = bytes.indexOf(GT, lt + 2)
+        if (gt === -1) {
+          if (!this.carryOrGiveUp(bytes, lt, 'an end tag')) pos = lt + 1
+          else return
+          continue
+        }
+        let nameEnd = lt + 2
+        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
+        consumer.close(bytes.toString('latin1', lt + 2, nameEnd))
+        pos = gt + 1
+      } else if (next === BANG) {
+        const end = this.scanBang(bytes, lt)
+        if (end === -1) return
+        pos = end
+      } else if (next === QUESTION) {
+        const close = bytes.indexOf(PI_CLOSE, lt + 2)
+        if (close === -1) {
+          if (!this.carryOrGiveUp(bytes, lt, 'a processing instruction')) pos = lt + 1
+          else return
+          continue
+        }
+        pos = close + 2
+      } else if (isNameStart(next)) {
+        const gt = bytes.indexOf(GT, lt + 1)
+        if (gt === -1) {
+          if (!this.carryOrGiveUp(bytes, lt, 'a start tag')) pos = lt + 1
+          else return
+          continue
+        }
+        let nameEnd = lt + 1
+        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
+        const name = bytes.toString('latin1', lt + 1, nameEnd)
+        const selfClosing = bytes[gt - 1] === SLASH
+        const content = consumer.open(name, selfClosing)
+        pos = gt + 1
+        if (selfClosing) consumer.close(name)
+        else if (content !== Content.Xml) {
+          this.rawEndTag = Buffer.from(`</${name}>`, 'latin1')
+          this.rawName = name
+          this.rawCapture = content === Content.RawText
+          this.rawText = ''
+          pos = this.scanRaw(bytes, pos)
+          if (pos < 0) return
+        }
+      } else {
+        // A '<' that starts no markup (e.g. unescaped text): keep it as text.
+        if (consumer.capture) consumer.text('<')
+        pos = lt + 1
+      }
+    }
+  }
+
+  /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
+  private scanBang(bytes: Buffer, lt: number): number {
+    const consumer = this.consumer
+    const length = bytes.length
+    if (
+      length - lt < CDATA_OPEN.length &&
+      CDATA_OPEN.subarray(0, length - lt).equals(bytes.subarray(lt))
+    ) {
+      this.carry = bytes.subarray(lt) // cannot tell CDATA from a comment yet
+      return -1
+    }
+    if (startsWith(bytes, lt, CDATA_OPEN)) {
+      const close = bytes.indexOf(CDATA_CLOSE, lt + CDATA_OPEN.length)
+      if (close === -1) return this.carryOrGiveUp(bytes, lt, 'a CDATA section') ? -1 : lt + 1
+      if (consumer.capture) consumer.cdata(decodeText(bytes, lt + CDATA_OPEN.length, close))
+      return close + CDATA_CLOSE.length
+    }
+    if (startsWith(bytes, lt, COMMENT_OPEN)) {
+      const close = bytes.indexOf(COMMENT_CLOSE, lt + COMMENT_OPEN.length)
+      if (close === -1) return this.carryOrGiveUp(bytes, lt, 'a comment') ? -1 : lt + 1
+      return close + COMMENT_CLOSE.length
+    }
+    const gt = bytes.indexOf(GT, lt + 2) // <!DOCTYPE …>
+    if (gt === -1) return this.carryOrGiveUp(bytes, lt, 'a declaration') ? -1 : lt + 1
+    return gt + 1
+  }
+
+  /**
+   * Keeps bytes from `start` for the next chunk. Returns false (and reports) when that would exceed
+   * MAX_TOKEN_BYTES: the caller then treats the '<' as text and moves on.
+   */
+  private carryOrGiveUp(bytes: Buffer, start: number, what: string): boolean {
+    if (bytes.length - start <= MAX_TOKEN_BYTES) {
+      this.carry = bytes.subarray(start)
+      return true
+    }
+    this.consumer.problem(`${what} is not closed within ${MAX_TOKEN_BYTES} bytes; skipped it`)
+    return false
+  }
+
+  /** A captured text node continues into the next chunk; keep it (up to the limit). */
+  private carryText(bytes: Buffer, start: number): void {
+    if (bytes.length - start <= MAX_TOKEN_BYTES) {
+      this.carry = bytes.subarray(start)
+      return
+    }
+    // Deliver what we have; a multi-byte character cut here becomes U+FFFD, a price only texts
+    // over a megabyte pay.
+    this.consumer.text(decodeEntities(decodeText(bytes, start, bytes.length)))
+  }
+
+  /** Reads raw content up to `rawEndTag`; returns the position after it, or -1 (chunk ended). */
+  private scanRaw(bytes: Buffer, from: number): number {
+    const endTag = this.rawEndTag as Buffer
+    const close = bytes.indexOf(endTag, from)
+    if (close === -1) {
+      // Keep enough to find an end tag split across chunks; captured text up to the limit.
+      let keepFrom = Math.max(from, bytes.length - (endTag.length - 1))
+      // Never split a UTF-8 sequence between the text and what is kept.
+      while (keepFrom > from && (bytes[keepFrom] & 0xc0) === 0x80) keepFrom--
+      if (this.rawCapture) {
+        if (this.rawText.length < MAX_TOKEN_BYTES) this.rawText += decodeText(bytes, from, keepFrom)
+        else
+          this.consumer.problem(`<${this.rawName}> is longer than ${MAX_TOKEN_BYTES} bytes; cut it`)
+      }
+      this.carry = bytes.subarray(keepFrom)
+      return -1
+    }
+    const name = this.rawName
+    if (this.rawCapture) this.consumer.text(this.rawText + decodeText(bytes, from, close))
+    this.rawEndTag = undefined
+    this.rawText = ''
+    this.consumer.close(name)
+    return close + endTag.length
+  }
+}

@@ -1,0 +1,96 @@
+// Words and numbers shared by every view (annotations, job summary, terminal).
+import type { Finding, Frame, LeakKind } from '../model.js'
+import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+
+const TOOL_LABELS: Record<string, string> = {
+  memcheck: 'Memcheck',
+  helgrind: 'Helgrind',
+  drd: 'DRD'
+}
+
+export function toolLabel(tool: string): string {
+  return TOOL_LABELS[tool] ?? tool.charAt(0).toUpperCase() + tool.slice(1)
+}
+
+export const LEAK_KIND_WORDS: Record<LeakKind, string> = {
+  definite: 'definitely lost',
+  indirect: 'indirectly lost',
+  possible: 'possibly lost',
+  reachable: 'still reachable'
+}
+
+const KIND_LABELS: Record<string, string> = {
+  Leak_DefinitelyLost: 'Definitely lost',
+  Leak_IndirectlyLost: 'Indirectly lost',
+  Leak_PossiblyLost: 'Possibly lost',
+  Leak_StillReachable: 'Still reachable',
+  UninitCondition: 'Uninitialised condition',
+  UninitValue: 'Uninitialised value',
+  SyscallParam: 'Syscall parameter',
+  ConflictingAccess: 'Conflicting access (race)'
+}
+
+/** A readable name for a valgrind error kind: `InvalidRead` → `Invalid read`. */
+export function kindLabel(kind: string): string {
+  const known = KIND_LABELS[kind]
+  if (known !== undefined) return known
+  const words = kind
+    .replace(/_/g, ' ')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase()
+  return words.charAt(0).toUpperCase() + words.slice(1)
+}
+
+export function formatNumber(value: number): string {
+  return value.toLocaleString('en-US')
+}
+
+export function formatBytes(bytes: number): string {
+  return `${formatNumber(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`
+}
+
+/** `Memcheck: Invalid read of size 4`, `Memcheck: 100 bytes definitely lost`. */
+export function findingTitle(finding: Finding): string {
+  if (finding.leak !== undefined) {
+    const { bytes, directBytes, indirectBytes, kind } = finding.leak
+    const split =
+      indirectBytes > 0
+        ? ` (${formatNumber(directBytes)} direct, ${formatNumber(indirectBytes)} indirect)`
+        : ''
+    return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`
+  }
+  return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`
+}
+
+export function firstLine(text: string): string {
+  return text.split('\n')[0].trim()
+}
+
+/**
+ * The frames worth showing: everything up to and including the first few user frames, then
+ * stop at the program's entry. Runtime frames below `main` (libc start-up) tell nobody anything.
+ */
+export function visibleFrames(frames: readonly Frame[], limit = 16): Frame[] {
+  const shown: Frame[] = []
+  for (const frame of frames) {
+    if (shown.length >= limit) break
+    shown.push(frame)
+    if (frame.fn === 'main' && !isRuntimeFrame(frame)) break
+  }
+  return shown
+}
+
+/** `at fn (file:line)` lines of a stack. */
+export function stackLines(frames: readonly Frame[], workspace: string): string[] {
+  return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`)
+}
+
+export function testLabel(test: { binary: string; name?: string }): string {
+  return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
+}
+
+export function occurrenceText(finding: Finding): string {
+  const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`
+  const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`
+  return `Seen ${times} in ${processes}.`
+}

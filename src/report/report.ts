@@ -1,0 +1,52 @@
+// The run's result as plain data: what the JSON report holds and what every view renders.
+import type {
+  FailCategory,
+  Finding,
+  LeakKind,
+  ProgramOutcome,
+  SizeAndBlocks,
+  TestIdentity,
+  Verdict
+} from '../model.js'
+import type { RunMode } from '../plan.js'
+import type { TestFailure } from '../rust/index.js'
+
+export interface ProcessSummary {
+  file: string
+  pid?: number
+  ppid?: number
+  exe?: string
+  args: string[]
+  complete: boolean
+  findings: number
+  test?: TestIdentity
+  fatalSignal?: string
+}
+
+export interface ValgrindInfo {
+  version?: string
+  /** Where it came from: the runner, the cache, the package manager or a source build. */
+  source?: string
+  seconds?: number
+}
+
+export interface RunReport {
+  schemaVersion: 1
+  command: string
+  mode: RunMode
+  tool: string
+  valgrind: ValgrindInfo
+  verdict: Verdict
+  outcome: ProgramOutcome
+  failOn: FailCategory[]
+  /** Equal to valgrind's own LEAK SUMMARY, summed over processes. */
+  leakTotals: Record<LeakKind, SizeAndBlocks>
+  /** Distinct findings whose category is in fail-on. */
+  failingFindings: number
+  findings: Finding[]
+  processes: ProcessSummary[]
+  testFailures: TestFailure[]
+  warnings: string[]
+  runDirectory: string
+  xmlDirectory: string
+}

@@ -1,0 +1,60 @@
+// The command-line view: findings as a developer reads them in a terminal, colours on a TTY.
+import type { Finding } from '../model.js'
+import { LEAK_KINDS } from '../model.js'
+import type { RunReport } from './report.js'
+import {
+  findingTitle,
+  formatNumber,
+  LEAK_KIND_WORDS,
+  occurrenceText,
+  stackLines,
+  testLabel
+} from './format.js'
+
+export interface TerminalStyle {
+  color: boolean
+}
+
+function paint(style: TerminalStyle, code: string, text: string): string {
+  return style.color ? `\u001b[${code}m${text}\u001b[0m` : text
+}
+
+function findingBlock(finding: Finding, workspace: string, style: TerminalStyle): string[] {
+  const mark = finding.failing ? paint(style, '1;31', 'error') : paint(style, '1;33', 'warning')
+  const where = finding.location
+    ? paint(style, '1', `${finding.location.file}:${finding.location.line}`)
+    : '(no frame in the workspace)'
+  const lines = [`${where}: ${mark}: ${findingTitle(finding)}`]
+  if (finding.leak === undefined) lines.push(`  ${finding.what.trim()}`)
+  lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`))
+  for (const aux of finding.auxStacks) {
+    lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`))
+  }
+  lines.push(...finding.notes.map((n) => `  ${n}`))
+  const tests = finding.tests.length > 0 ? ` Tests: ${finding.tests.map(testLabel).join(', ')}` : ''
+  lines.push(paint(style, '2', `  ${occurrenceText(finding)}${tests}`))
+  return lines
+}
+
+export function renderTerminal(report: RunReport, workspace: string, style: TerminalStyle): string {
+  const out: string[] = []
+  for (const finding of report.findings) out.push(...findingBlock(finding, workspace, style), '')
+  for (const failure of report.testFailures) {
+    out.push(
+      `${paint(style, '1;31', 'test failed')}: ${testLabel(failure.test)} (${failure.signal ?? `exit status ${failure.exitCode}`})`
+    )
+  }
+  const leaks = LEAK_KINDS.map(
+    (kind) =>
+      `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`
+  )
+  out.push(`Leak summary: ${leaks.join('; ')}`)
+  for (const warning of report.warnings) out.push(paint(style, '33', `warning: ${warning}`))
+  const verdict = report.verdict.failed
+    ? paint(style, '1;31', report.verdict.headline)
+    : paint(style, '1;32', report.verdict.headline)
+  out.push(verdict)
+  for (const reason of report.verdict.reasons.slice(1)) out.push(`  - ${reason}`)
+  out.push(`Report: ${report.runDirectory}/report.json`)
+  return out.join('\n') + '\n'
+}
