@@ -63,13 +63,13 @@ function splitCommandLine(argv: readonly string[]): {
   return { options: [...argv], command: [] }
 }
 
-function main(): Promise<number> {
+async function main(): Promise<number> {
   const split = splitCommandLine(process.argv.slice(2))
   const { values } = parseArgs({ args: split.options, options: OPTIONS, strict: true })
   const positionals = split.command
   if (values.help) {
     process.stdout.write(USAGE + '\n')
-    return Promise.resolve(0)
+    return 0
   }
   if (positionals.length === 0) throw new InputError(`No program given.\n\n${USAGE}`)
   const inputs: Record<string, string> = {

@@ -75,7 +75,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     const shown =
       names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
     reasons.push(
-      `${plural(input.testFailures.length, 'test', 'tests')} failed by themselves (not a valgrind finding): ${shown}.`
+      `${input.testFailures.length === 1 ? '1 test failed on its own' : `${input.testFailures.length} tests failed on their own`} (not a valgrind finding): ${shown}.`
     )
   } else if (
     signal === undefined &&
