@@ -270,6 +270,18 @@ describe('fail-on and annotations inputs', () => {
   })
 })
 
+describe('valgrind-args', () => {
+  it("a user's --error-exitcode is read as valgrind's, not as the program failing", async () => {
+    const workspace = makeWorkspace(['memory_errors'])
+    const run = await runAction(
+      { command: './build/memory_errors', 'valgrind-args': '--error-exitcode=7 --num-callers=30' },
+      { workspace }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe('Valgrind found 5 memory errors (fail-on: definite, errors).')
+  })
+})
+
 describe('bad input', () => {
   let workspace: string
   beforeAll(() => {

@@ -107,9 +107,29 @@ export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, Siz
   return totals
 }
 
+/** The `--error-exitcode` a user passed in valgrind-args, if any (the action passes none). */
+export function userErrorExitCode(valgrindArgs: readonly string[]): number | undefined {
+  const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop()
+  const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length))
+  return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
-export function programOutcome(exit: ProcessExit, runs: readonly ProcessRun[]): ProgramOutcome {
-  const outcome: ProgramOutcome = { exitCode: exit.exitCode, valgrindErrorExit: false }
+export function programOutcome(
+  exit: ProcessExit,
+  runs: readonly ProcessRun[],
+  errorExitCode?: number
+): ProgramOutcome {
+  // With a user-given --error-exitcode, that status means "valgrind found errors" (already
+  // reported as findings), not "the program failed".
+  const valgrindErrorExit =
+    errorExitCode !== undefined &&
+    exit.exitCode === errorExitCode &&
+    runs.some((run) => run.findings.length > 0)
+  const outcome: ProgramOutcome = {
+    exitCode: valgrindErrorExit ? 0 : exit.exitCode,
+    valgrindErrorExit
+  }
   if (exit.signal !== null) {
     // The top process is the first one started; its fatal signal carries the stack.
     const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal)
@@ -157,7 +177,7 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     )
   }
   const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
-  const outcome = programOutcome(exit, runs)
+  const outcome = programOutcome(exit, runs, userErrorExitCode(config.valgrindArgs))
   const verdict = decideVerdict({
     findings,
     failOn: config.failOn,

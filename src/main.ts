@@ -6,7 +6,12 @@ import * as os from 'node:os'
 import { readConfig } from './config.js'
 import { runEngine } from './engine.js'
 import { actionOutputs } from './outputs.js'
-import { buildAnnotations, unlocatedDescription } from './report/annotations.js'
+import {
+  ANNOTATIONS_SHOWN_PER_LEVEL,
+  annotationsBeyondLimit,
+  buildAnnotations,
+  unlocatedDescription
+} from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { findValgrind } from './valgrind/detect.js'
 
@@ -26,7 +31,8 @@ export async function run(): Promise<void> {
     })
 
     if (config.annotations) {
-      for (const annotation of buildAnnotations(report.findings, config.workspace)) {
+      const annotations = buildAnnotations(report.findings, config.workspace)
+      for (const annotation of annotations) {
         const properties = {
           title: annotation.title,
           file: annotation.file,
@@ -34,6 +40,12 @@ export async function run(): Promise<void> {
         }
         if (annotation.level === 'error') core.error(annotation.message, properties)
         else core.warning(annotation.message, properties)
+      }
+      const hidden = annotationsBeyondLimit(annotations)
+      if (hidden > 0) {
+        core.info(
+          `GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} error and ${ANNOTATIONS_SHOWN_PER_LEVEL} warning annotations per step: ${hidden} more were emitted, least severe last. The job summary lists every finding.`
+        )
       }
     }
     for (const finding of report.findings.filter((f) => f.location === undefined)) {

@@ -167,7 +167,10 @@ export interface ProgramOutcome {
   exitCode: number | null
   /** A fatal signal valgrind saw in the client (from `<fatal_signal>`). */
   signal?: { name: string; pid?: number; stack: Frame[]; event?: string }
-  /** The exit code meant "valgrind found errors", not the program's own status. */
+  /**
+   * The exit status was valgrind's `--error-exitcode` (given by the user in valgrind-args), so it
+   * says "valgrind found errors", not "the program failed"; `exitCode` is then reported as 0.
+   */
   valgrindErrorExit: boolean
 }
 

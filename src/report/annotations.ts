@@ -57,3 +57,13 @@ export function unlocatedDescription(finding: Finding, workspace: string): strin
   const top = finding.stack[0]
   return `${findingTitle(finding)}${top !== undefined ? ` at ${describeFrame(top, workspace)}` : ''}`
 }
+
+/** How many annotations GitHub will not show on the pull request (beyond 10 per level). */
+export function annotationsBeyondLimit(annotations: readonly Annotation[]): number {
+  const errors = annotations.filter((a) => a.level === 'error').length
+  const warnings = annotations.length - errors
+  return (
+    Math.max(0, errors - ANNOTATIONS_SHOWN_PER_LEVEL) +
+    Math.max(0, warnings - ANNOTATIONS_SHOWN_PER_LEVEL)
+  )
+}
