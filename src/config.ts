@@ -4,7 +4,9 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FAIL_CATEGORIES, type FailCategory } from './model.js'
+import { InputError } from './errors.js'
 import { splitShellWords } from './shell-words.js'
+import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
 
 export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
 export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
@@ -37,7 +39,8 @@ export interface Config {
   cache: boolean
   callgrindArgs: string[]
   upload: boolean
-  artifactName?: string
+  /** The artifact's name: the `artifact-name` input, or one derived from the job and matrix. */
+  artifactName: string
   retentionDays?: number
   /** Where the run directory (XML files, profiles, JSON report) is created. */
   outputDirectory: string
@@ -46,10 +49,7 @@ export interface Config {
 /** Returns the input's value, or '' when it was not given (like core.getInput). */
 export type InputReader = (name: string) => string
 
-/** A problem with what the user gave us: reported as one clear message, never a stack trace. */
-export class InputError extends Error {
-  override name = 'InputError'
-}
+export { InputError }
 
 function parseBoolean(read: InputReader, name: string, fallback: boolean): boolean {
   const raw = read(name).trim()
@@ -142,6 +142,13 @@ function splitArgs(read: InputReader, name: string): string[] {
   }
 }
 
+function artifactName(read: InputReader): string {
+  const given = read('artifact-name').trim()
+  if (given === '') return defaultArtifactName(process.env, read('matrix'))
+  validateArtifactName(given)
+  return given
+}
+
 export interface ConfigEnvironment {
   /** GITHUB_WORKSPACE, or the current directory outside Actions. */
   workspace: string
@@ -201,7 +208,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     cache: parseBoolean(read, 'cache', true),
     callgrindArgs: splitArgs(read, 'callgrind-args'),
     upload: parseBoolean(read, 'upload', true),
-    artifactName: read('artifact-name').trim() || undefined,
+    artifactName: artifactName(read),
     retentionDays: parseRetentionDays(read('retention-days')),
     outputDirectory: path.resolve(
       workspace,

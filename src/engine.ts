@@ -11,9 +11,13 @@ import { decideVerdict } from './analysis/verdict.js'
 import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
-import { planProgramRun, type RunPlan, type ValgrindInvocation } from './plan.js'
+import { callgrindArgs } from './callgrind/args.js'
+import { noRandomizationPrefix } from './callgrind/aslr.js'
+import { readCallgrindDirectory } from './callgrind/reader.js'
+import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
+import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
 import type { RunReport, ValgrindInfo } from './report/report.js'
-import { finishRustRun, planRustRun, type TestFailure } from './rust/index.js'
+import { finishRustRun, planRustRun, testFromArgv, type TestFailure } from './rust/index.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
 import { executePlan, resolveExecutable, type ProcessExit } from './valgrind/run.js'
 
@@ -147,21 +151,47 @@ export function programOutcome(
   return outcome
 }
 
-export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
-  const tool = errorTool(config) ?? 'memcheck'
-  const runDirectory = createRunDirectory(config.outputDirectory)
-  const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable)
+interface PassResult {
+  plan: RunPlan
+  exit: ProcessExit
+}
+
+/** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
+async function runPass(
+  config: Config,
+  host: EngineHost,
+  valgrind: ValgrindInvocation,
+  description: string
+): Promise<PassResult> {
   fs.mkdirSync(valgrind.outputDir, { recursive: true })
   const plan = await planRun(config, valgrind)
   for (const note of plan.notes) host.info(note)
-
-  host.info(
-    `Running ${config.commandLine} under valgrind ${tool} (XML files in ${valgrind.outputDir})`
-  )
+  host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`)
   const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write })
+  return { plan, exit }
+}
+
+interface CheckResult {
+  tool: 'memcheck' | 'helgrind' | 'drd'
+  mode: RunMode
+  runs: ProcessRun[]
+  exit: ProcessExit
+  testFailures: TestFailure[]
+  warnings: string[]
+  problems: string[]
+  xmlDirectory: string
+}
+
+async function runErrorCheck(
+  config: Config,
+  host: EngineHost,
+  tool: 'memcheck' | 'helgrind' | 'drd',
+  runDirectory: string
+): Promise<CheckResult> {
+  const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable)
+  const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
-  const warnings = [...parsed.warnings]
   let testFailures: TestFailure[] = []
   if (plan.mode !== 'program') {
     const finished = await finishRustRun(plan, runs, exit.exitCode)
@@ -169,20 +199,118 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     testFailures = finished.testFailures
     for (const note of finished.notes) host.info(note)
   }
-
   const problems: string[] = []
   if (parsed.runs.length === 0) {
     problems.push(
       `Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`
     )
   }
+  return {
+    tool,
+    mode: plan.mode,
+    runs,
+    exit,
+    testFailures,
+    warnings: parsed.warnings,
+    problems,
+    xmlDirectory: valgrind.outputDir
+  }
+}
+
+interface ProfileResult {
+  mode: RunMode
+  exit: ProcessExit
+  rows: ProfileRow[]
+  warnings: string[]
+  problems: string[]
+  directory: string
+}
+
+async function runProfile(
+  config: Config,
+  host: EngineHost,
+  runDirectory: string
+): Promise<ProfileResult> {
+  const outputDir = path.join(runDirectory, 'callgrind')
+  // Address-space randomisation off, where the kernel allows it, for repeatable counts.
+  const prefix = await noRandomizationPrefix()
+  const valgrind: ValgrindInvocation = {
+    tool: 'callgrind',
+    outputDir,
+    argv: [
+      ...prefix,
+      host.valgrind.executable,
+      ...callgrindArgs({
+        outputDir,
+        traceChildren: config.traceChildren,
+        extraArgs: config.callgrindArgs
+      })
+    ]
+  }
+  const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind')
+  const profiles = await readCallgrindDirectory(outputDir)
+  const rows: ProfileRow[] = []
+  for (const profile of profiles) {
+    const test = profile.exe !== undefined ? testFromArgv(profile.exe, profile.args) : undefined
+    if (test === 'list') continue // nextest's list phase, if it ran under the runner
+    rows.push({ profile, test })
+  }
+  const problems: string[] = []
+  if (rows.length === 0) {
+    problems.push(
+      `Callgrind wrote no profile in ${outputDir}: it did not start, or the program never ran under it (see the log above).`
+    )
+  }
+  return {
+    mode: plan.mode,
+    exit,
+    rows,
+    warnings: profiles.flatMap((profile) => profile.warnings),
+    problems,
+    directory: outputDir
+  }
+}
+
+/** Wording for a program failure seen only in the callgrind pass (the verdict has the first). */
+function profileFailure(
+  check: CheckResult | undefined,
+  profile: ProfileResult
+): string | undefined {
+  if (check === undefined) return undefined
+  const failed = (exit: ProcessExit) => exit.signal !== null || (exit.exitCode ?? 0) !== 0
+  if (!failed(profile.exit) || failed(check.exit)) return undefined
+  const how =
+    profile.exit.signal !== null
+      ? `was killed by ${profile.exit.signal}`
+      : `exited with status ${profile.exit.exitCode}`
+  return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`
+}
+
+export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+  const runDirectory = createRunDirectory(config.outputDirectory)
+  const checker = errorTool(config)
+  const check =
+    checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined
+  const profile = config.tools.includes('callgrind')
+    ? await runProfile(config, host, runDirectory)
+    : undefined
+
+  // One of the two passes ran: config validation guarantees at least one tool.
+  const first = (check ?? profile) as CheckResult | ProfileResult
+  const runs = check?.runs ?? []
+  const testFailures = check?.testFailures ?? []
+  const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])]
+  const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined
+  if (profileProblem !== undefined) problems.push(profileProblem)
+  const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
+
   const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
-  const outcome = programOutcome(exit, runs, userErrorExitCode(config.valgrindArgs))
+  const outcome = programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs))
   const verdict = decideVerdict({
     findings,
     failOn: config.failOn,
     outcome,
-    subject: plan.mode === 'program' ? 'program' : 'tests',
+    subject: first.mode === 'program' ? 'program' : 'tests',
     testFailures,
     problems,
     workspace: config.workspace
@@ -191,8 +319,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   const report: RunReport = {
     schemaVersion: 1,
     command: config.commandLine,
-    mode: plan.mode,
-    tool,
+    mode: first.mode,
+    tool: config.tools.join(','),
     valgrind: {
       version: host.valgrind.version,
       source: host.valgrind.source,
@@ -218,7 +346,15 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     testFailures,
     warnings,
     runDirectory,
-    xmlDirectory: valgrind.outputDir
+    xmlDirectory: check?.xmlDirectory,
+    profiles:
+      profile !== undefined
+        ? {
+            directory: profile.directory,
+            instructions: totalInstructions(profile.rows),
+            rows: profile.rows
+          }
+        : undefined
   }
   fs.writeFileSync(path.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n')
   return report

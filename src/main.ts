@@ -13,6 +13,7 @@ import {
   unlocatedDescription
 } from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
+import { uploadRunDirectory } from './upload/artifact.js'
 import { findValgrind } from './valgrind/detect.js'
 
 export async function run(): Promise<void> {
@@ -63,6 +64,21 @@ export async function run(): Promise<void> {
       await core.summary.addRaw(markdown).write()
     }
     for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
+
+    // After the summary and outputs: an upload is a convenience and must never cost a report.
+    if (config.upload) {
+      const upload = await uploadRunDirectory({
+        dir: report.runDirectory,
+        name: config.artifactName,
+        retentionDays: config.retentionDays
+      })
+      if (upload.status === 'uploaded') {
+        core.setOutput('artifact-id', String(upload.id))
+        core.setOutput('artifact-url', upload.url ?? '')
+      }
+    } else {
+      core.info(`Upload is off: the run's files are in ${report.runDirectory}`)
+    }
 
     core.info(report.verdict.headline)
     if (report.verdict.failed) core.setFailed(report.verdict.reasons.join('\n'))

@@ -11,7 +11,9 @@ export function actionOutputs(report: RunReport): Record<string, string> {
     'possibly-lost-bytes': String(report.leakTotals.possible.bytes),
     'still-reachable-bytes': String(report.leakTotals.reachable.bytes),
     report: path.join(report.runDirectory, 'report.json'),
-    'xml-dir': report.xmlDirectory,
+    'xml-dir': report.xmlDirectory ?? '',
+    instructions: report.profiles !== undefined ? String(report.profiles.instructions) : '',
+    profiles: report.profiles?.directory ?? '',
     'valgrind-version': report.valgrind.version ?? ''
   }
 }

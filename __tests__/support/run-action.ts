@@ -8,14 +8,17 @@ import { repoRoot } from '../../scripts/local-runner.js'
 
 export { runAction, repoRoot, type ActionRun } from '../../scripts/local-runner.js'
 
-export const programsDir = path.join(repoRoot, '__tests__', 'fixtures', 'programs')
+const fixtureDirs = ['programs', 'c'].map((dir) =>
+  path.join(repoRoot, '__tests__', 'fixtures', dir)
+)
 
-function sourceName(program: string): string {
-  const source = fs
-    .readdirSync(programsDir)
-    .find((name) => name.replace(/\.(c|cpp)$/, '') === program)
-  if (source === undefined) throw new Error(`no fixture program ${program} in ${programsDir}`)
-  return source
+/** The fixture source of a program: `<program>.c` or `.cpp` in one of the fixture folders. */
+function fixtureSource(program: string): string {
+  for (const dir of fixtureDirs) {
+    const name = fs.readdirSync(dir).find((n) => n.replace(/\.(c|cpp)$/, '') === program)
+    if (name !== undefined) return path.join(dir, name)
+  }
+  throw new Error(`no fixture program ${program} in ${fixtureDirs.join(' or ')}`)
 }
 
 /** A fresh workspace with the named fixture programs copied to src/ and compiled to build/. */
@@ -24,8 +27,9 @@ export function makeWorkspace(programs: string[]): string {
   fs.mkdirSync(path.join(workspace, 'src'))
   fs.mkdirSync(path.join(workspace, 'build'))
   for (const program of programs) {
-    const source = sourceName(program)
-    fs.copyFileSync(path.join(programsDir, source), path.join(workspace, 'src', source))
+    const fixture = fixtureSource(program)
+    const source = path.basename(fixture)
+    fs.copyFileSync(fixture, path.join(workspace, 'src', source))
     const compiler = source.endsWith('.cpp') ? 'g++' : 'gcc'
     execFileSync(
       compiler,
@@ -40,7 +44,7 @@ export function makeWorkspace(programs: string[]): string {
 
 /** The line of a fixture source that carries a marker comment such as `LEAK-DEFINITE`. */
 export function markerLine(program: string, marker: string): number {
-  const lines = fs.readFileSync(path.join(programsDir, sourceName(program)), 'utf8').split('\n')
+  const lines = fs.readFileSync(fixtureSource(program), 'utf8').split('\n')
   const index = lines.findIndex((line) => new RegExp(`\\b${marker}(?![\\w-])`).test(line))
   if (index < 0) throw new Error(`marker ${marker} not in ${program}`)
   return index + 1

@@ -94,3 +94,21 @@ export function occurrenceText(finding: Finding): string {
   const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`
   return `Seen ${times} in ${processes}.`
 }
+
+/**
+ * Escapes text for HTML in the job summary (Rust generics carry `<` and `>`). `|` too, so that the
+ * text can stand in a Markdown table cell. Markdown backslash escapes would show literally inside
+ * HTML elements, so everything the summary shows goes through HTML.
+ */
+export function escapeHtml(text: string): string {
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/\|/g, '&#124;')
+}
+
+/** `<code>text</code>`, escaped. */
+export function codeHtml(text: string): string {
+  return `<code>${escapeHtml(text)}</code>`
+}

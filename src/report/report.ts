@@ -8,6 +8,7 @@ import type {
   TestIdentity,
   Verdict
 } from '../model.js'
+import type { ProfileRow } from '../callgrind/summary.js'
 import type { RunMode } from '../plan.js'
 import type { TestFailure } from '../rust/index.js'
 
@@ -48,5 +49,15 @@ export interface RunReport {
   testFailures: TestFailure[]
   warnings: string[]
   runDirectory: string
-  xmlDirectory: string
+  /** Where the error checker's XML files are (absent for a callgrind-only run). */
+  xmlDirectory?: string
+  /** The callgrind pass, when `tool` includes callgrind. */
+  profiles?: ProfileReport
+}
+
+export interface ProfileReport {
+  directory: string
+  /** Total instructions (Ir) of every process. */
+  instructions: number
+  rows: ProfileRow[]
 }

@@ -4,8 +4,11 @@ import type { Finding, Frame, LeakKind } from '../model.js'
 import { LEAK_KINDS } from '../model.js'
 import { framePath, workspaceRelativePath } from '../analysis/location.js'
 import { plural } from '../analysis/verdict.js'
+import { renderProfileSection } from '../callgrind/summary.js'
 import type { RunReport } from './report.js'
 import {
+  codeHtml as code,
+  escapeHtml,
   findingTitle,
   formatNumber,
   kindLabel,
@@ -28,20 +31,6 @@ export function blobBaseUrl(env: Record<string, string | undefined>): string | u
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = env
   if (!GITHUB_REPOSITORY || !GITHUB_SHA) return undefined
   return `${GITHUB_SERVER_URL || 'https://github.com'}/${GITHUB_REPOSITORY}/blob/${GITHUB_SHA}`
-}
-
-/** Escapes text for Markdown table cells and HTML blocks (Rust generics carry `<` and `>`). */
-export function escapeMarkdown(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
-    .replace(/([*_`[\]\\])/g, '\\$1')
-}
-
-function code(text: string): string {
-  return `<code>${text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')}</code>`
 }
 
 function sourceLink(file: string, line: number | undefined, context: SummaryContext): string {
@@ -97,10 +86,6 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
   return lines.join('\n')
 }
 
-function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;')
-}
-
 function kindTable(report: RunReport): string[] {
   const errorKinds = new Map<string, { findings: number; occurrences: number }>()
   for (const finding of report.findings) {
@@ -124,7 +109,7 @@ function kindTable(report: RunReport): string[] {
   for (const [key, row] of errorKinds) {
     const [tool, kind] = key.split('|')
     rows.push(
-      `| ${tool}: ${escapeMarkdown(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
+      `| ${tool}: ${escapeHtml(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
     )
   }
   if (hasLeakData) {
@@ -155,10 +140,8 @@ function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
 
 export function renderSummary(report: RunReport, context: SummaryContext): string {
   const icon = report.verdict.failed ? '❌' : '✅'
-  const out: string[] = [
-    `## ${icon} Valgrind ${toolLabel(report.tool)}: ${escapeHtml(report.verdict.headline)}`,
-    ''
-  ]
+  const tools = report.tool.split(',').map(toolLabel).join(' + ')
+  const out: string[] = [`## ${icon} Valgrind ${tools}: ${escapeHtml(report.verdict.headline)}`, '']
   if (report.verdict.reasons.length > 1) {
     out.push(...report.verdict.reasons.map((reason) => `- ${escapeHtml(reason)}`), '')
   }
@@ -215,6 +198,10 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
         ''
       )
     }
+  }
+
+  if (report.profiles !== undefined) {
+    out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
   }
 
   if (report.warnings.length > 0) {

@@ -49,6 +49,11 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
       `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`
   )
   out.push(`Leak summary: ${leaks.join('; ')}`)
+  if (report.profiles !== undefined) {
+    out.push(
+      `Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`
+    )
+  }
   for (const warning of report.warnings) out.push(paint(style, '33', `warning: ${warning}`))
   const verdict = report.verdict.failed
     ? paint(style, '1;31', report.verdict.headline)
