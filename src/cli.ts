@@ -16,7 +16,8 @@ Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind 
 every memory error and leak with its source line, as the GitHub Action does.
 
 Options (the action's inputs):
-  --tool <name>               memcheck (default), helgrind, drd
+  --tool <name>               memcheck (default), helgrind, drd, callgrind, or e.g. memcheck,callgrind
+  --callgrind-args <args>     extra callgrind arguments (--cache-sim=yes ...)
   --fail-on <list>            definite,indirect,possible,reachable,errors or none (default: definite,errors)
   --suppressions <files>      comma-separated suppression files
   --track-origins             show where uninitialised values come from (slower)
@@ -31,6 +32,7 @@ Options (the action's inputs):
 
 const OPTIONS = {
   tool: { type: 'string' },
+  'callgrind-args': { type: 'string' },
   'fail-on': { type: 'string' },
   suppressions: { type: 'string' },
   'track-origins': { type: 'boolean' },
@@ -75,6 +77,7 @@ async function main(): Promise<number> {
   const inputs: Record<string, string> = {
     command: joinShellWords(positionals),
     tool: values.tool ?? '',
+    'callgrind-args': values['callgrind-args'] ?? '',
     'fail-on': values['fail-on'] ?? '',
     suppressions: values.suppressions ?? '',
     'track-origins': values['track-origins'] ? 'true' : '',
