@@ -72,13 +72,34 @@ function parseIntOrUndefined(text: string): number | undefined {
   return Number.isNaN(value) ? undefined : value
 }
 
-/** Identity of an error context within one file: what valgrind shows, not where in memory. */
-function contextKey(finding: RawFinding): string {
-  let key = finding.kind + '\n' + (finding.leak ? '' : finding.what)
-  for (const frame of finding.stack) {
-    key += `\n${frame.fn ?? frame.obj ?? frame.ip}|${frame.file ?? ''}|${frame.line ?? ''}`
+/** Most distinct strings (function names, files, objects) shared between findings. */
+const MAX_INTERNED = 50_000
+const MAX_INTERNED_LENGTH = 2048
+
+/**
+ * One copy of each repeated frame string (the same `malloc`, object path or source file shows in
+ * many stacks), and a short id for it, so context keys stay small.
+ */
+class StringPool {
+  private readonly ids = new Map<string, number>()
+  private readonly strings: string[] = []
+
+  intern(text: string): string {
+    const id = this.ids.get(text)
+    if (id !== undefined) return this.strings[id]
+    if (this.strings.length < MAX_INTERNED && text.length <= MAX_INTERNED_LENGTH) {
+      this.ids.set(text, this.strings.length)
+      this.strings.push(text)
+    }
+    return text
   }
-  return key
+
+  /** A short stand-in for a string in a key: its id when pooled, the string itself otherwise. */
+  key(text: string | undefined): string {
+    if (text === undefined) return ''
+    const id = this.ids.get(text)
+    return id === undefined ? `=${text}` : `#${id}`
+  }
 }
 
 export class ValgrindXmlReader implements TokenConsumer {
@@ -111,6 +132,7 @@ export class ValgrindXmlReader implements TokenConsumer {
 
   /** Complete `<error>` records read (before merging). */
   recordsRead = 0
+  private readonly pool = new StringPool()
   private readonly findingIndexByContext = new Map<string, number>()
   /** Non-leak error uniques → finding index, to apply `<errorcounts>`. */
   private readonly findingIndexByUnique = new Map<number | string, number>()
@@ -592,16 +614,16 @@ export class ValgrindXmlReader implements TokenConsumer {
         frame.ip = text.trim()
         return
       case 'obj':
-        frame.obj = text.trim()
+        frame.obj = this.pool.intern(text.trim())
         return
       case 'fn':
-        frame.fn = text.trim()
+        frame.fn = this.pool.intern(text.trim())
         return
       case 'dir':
-        frame.dir = text.trim()
+        frame.dir = this.pool.intern(text.trim())
         return
       case 'file':
-        frame.file = text.trim()
+        frame.file = this.pool.intern(text.trim())
         return
       case 'line':
         frame.line = parseIntOrUndefined(text)
@@ -664,7 +686,7 @@ export class ValgrindXmlReader implements TokenConsumer {
       if (created) finding.auxStacks.push({ label: `Thread #${id} was created`, frames: created })
     }
 
-    const key = contextKey(finding)
+    const key = this.contextKey(finding)
     let index = this.findingIndexByContext.get(key)
     if (index === undefined) {
       index = this.run.findings.length
@@ -685,6 +707,16 @@ export class ValgrindXmlReader implements TokenConsumer {
     if (leakKind === undefined && error.unique !== '') {
       this.findingIndexByUnique.set(uniqueKey(error.unique), index)
     }
+  }
+
+  /** Identity of an error context within one file: what valgrind shows, not where in memory. */
+  private contextKey(finding: RawFinding): string {
+    const pool = this.pool
+    let key = finding.kind + '\n' + (finding.leak ? '' : finding.what)
+    for (const frame of finding.stack) {
+      key += `\n${pool.key(frame.fn ?? frame.obj ?? frame.ip)}|${pool.key(frame.file)}|${frame.line ?? ''}`
+    }
+    return key
   }
 
   /** Ends the document (a cut inside a tag is a truncation like any other). */

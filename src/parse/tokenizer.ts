@@ -53,7 +53,9 @@ const COMMENT_CLOSE = Buffer.from('-->')
 const PI_CLOSE = Buffer.from('?>')
 
 // C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const HAS_FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/
 
 /** Decodes bytes as UTF-8 (invalid sequences → U+FFFD) and drops forbidden control characters. */
@@ -62,24 +64,44 @@ export function decodeText(bytes: Buffer, start: number, end: number): string {
   return HAS_FORBIDDEN_CONTROL.test(text) ? text.replace(FORBIDDEN_CONTROLS, '') : text
 }
 
-const ENTITY = /&(#x[0-9a-fA-F]+|#[0-9]+|lt|gt|amp|quot|apos);/g
-const NAMED_ENTITIES: Record<string, string> = {
-  lt: '<',
-  gt: '>',
-  amp: '&',
-  quot: '"',
-  apos: "'"
+const NAMED_ENTITIES: ReadonlyMap<string, string> = new Map([
+  ['lt', '<'],
+  ['gt', '>'],
+  ['amp', '&'],
+  ['quot', '"'],
+  ['apos', "'"]
+])
+
+/** The character a reference's body (between '&' and ';') stands for, if it is one. */
+function entityValue(body: string): string | undefined {
+  if (body.charCodeAt(0) !== 0x23) return NAMED_ENTITIES.get(body)
+  const hex = body[1] === 'x' || body[1] === 'X'
+  const digits = body.slice(hex ? 2 : 1)
+  if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits)) return undefined
+  const code = parseInt(digits, hex ? 16 : 10)
+  if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13)) return ''
+  return String.fromCodePoint(code)
 }
 
-/** Replaces the predefined and numeric character references; unknown ones stay as written. */
+/** Replaces the predefined and numeric character references; anything else stays as written. */
 export function decodeEntities(text: string): string {
-  if (!text.includes('&')) return text
-  return text.replace(ENTITY, (whole, body: string) => {
-    if (body.charCodeAt(0) !== 0x23) return NAMED_ENTITIES[body] ?? whole
-    const code = body[1] === 'x' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10)
-    if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13)) return ''
-    return String.fromCodePoint(code)
-  })
+  let amp = text.indexOf('&')
+  if (amp === -1) return text
+  let out = ''
+  let from = 0
+  while (amp !== -1) {
+    const semicolon = text.indexOf(';', amp + 1)
+    if (semicolon === -1) break
+    const value = semicolon - amp <= 10 ? entityValue(text.slice(amp + 1, semicolon)) : undefined
+    if (value === undefined) {
+      amp = text.indexOf('&', amp + 1)
+      continue
+    }
+    out += text.slice(from, amp) + value
+    from = semicolon + 1
+    amp = text.indexOf('&', from)
+  }
+  return out + text.slice(from)
 }
 
 function isNameEnd(byte: number): boolean {
@@ -110,7 +132,36 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
   return true
 }
 
+/**
+ * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
+ * decoded once and then found by a hash of its bytes (verified byte by byte).
+ */
+class TagNames {
+  private readonly byHash = new Map<number, { bytes: Buffer; name: string }>()
+
+  get(bytes: Buffer, start: number, end: number): string {
+    let hash = end - start
+    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0
+    const known = this.byHash.get(hash)
+    if (known !== undefined && known.bytes.length === end - start) {
+      let same = true
+      for (let i = 0; i < known.bytes.length; i++) {
+        if (known.bytes[i] !== bytes[start + i]) {
+          same = false
+          break
+        }
+      }
+      if (same) return known.name
+    }
+    const name = bytes.toString('latin1', start, end)
+    // Bounded: a document with endless distinct names just stops being cached.
+    if (this.byHash.size < 512) this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name })
+    return name
+  }
+}
+
 export class XmlTokenizer {
+  private readonly names = new TagNames()
   /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
   private carry: Buffer | undefined
   /** While reading an element raw: its end tag, e.g. `</threadname>`. */
@@ -183,7 +234,7 @@ export class XmlTokenizer {
         }
         let nameEnd = lt + 2
         while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        consumer.close(bytes.toString('latin1', lt + 2, nameEnd))
+        consumer.close(this.names.get(bytes, lt + 2, nameEnd))
         pos = gt + 1
       } else if (next === BANG) {
         const end = this.scanBang(bytes, lt)
@@ -206,7 +257,7 @@ export class XmlTokenizer {
         }
         let nameEnd = lt + 1
         while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        const name = bytes.toString('latin1', lt + 1, nameEnd)
+        const name = this.names.get(bytes, lt + 1, nameEnd)
         const selfClosing = bytes[gt - 1] === SLASH
         const content = consumer.open(name, selfClosing)
         pos = gt + 1

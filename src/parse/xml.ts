@@ -7,8 +7,8 @@ import type { ProcessRun } from '../model.js'
 import { ValgrindXmlReader } from './reader.js'
 import { XmlTokenizer } from './tokenizer.js'
 
-/** Chunk size for reading files: large enough that per-chunk work is negligible. */
-const READ_CHUNK_BYTES = 1 << 20
+/** Chunk size for reading files: measured faster than 1 MiB chunks (it stays in the CPU cache). */
+const READ_CHUNK_BYTES = 1 << 16
 
 /**
  * Parses one valgrind XML file. Never throws on bad content: problems go to `run.warnings`, each
