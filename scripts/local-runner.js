@@ -11,10 +11,25 @@ import yaml from 'js-yaml'
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
 
+// The runner evaluates expressions in input defaults; outside a matrix job `matrix` is null.
+const EXPRESSIONS = { 'toJSON(matrix)': 'null' }
+
+function evaluateDefault(value) {
+  return String(value).replace(/\$\{\{\s*(.*?)\s*\}\}/g, (_, expression) => {
+    if (!(expression in EXPRESSIONS)) {
+      throw new Error(`local-runner cannot evaluate the expression ${expression} in action.yml`)
+    }
+    return EXPRESSIONS[expression]
+  })
+}
+
 function actionDefaults() {
   const action = yaml.load(fs.readFileSync(path.join(repoRoot, 'action.yml'), 'utf8'))
   return Object.fromEntries(
-    Object.entries(action.inputs).map(([name, input]) => [name, input.default ?? ''])
+    Object.entries(action.inputs).map(([name, input]) => [
+      name,
+      evaluateDefault(input.default ?? '')
+    ])
   )
 }
 
