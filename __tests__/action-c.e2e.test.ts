@@ -319,7 +319,25 @@ describe('bad input', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.failure).toMatch(/valgrind/i)
-    expect(run.failure).toMatch(/not found|missing|not installed/i)
+    expect(run.failure).toContain("valgrind is not on PATH, and input 'install' is 'never'.")
+  })
+
+  it.each([
+    ['darwin', 'arm64'],
+    ['win32', 'x64'],
+    ['freebsd', 'x64'],
+    ['linux', 's390']
+  ])('refuses %s/%s at once, before running anything', async (platform, arch) => {
+    // The runner's OS as Node reports it, faked for the action's process only.
+    const preload = `data:text/javascript,Object.defineProperty(process,'platform',{value:'${platform}'});Object.defineProperty(process,'arch',{value:'${arch}'})`
+    const run = await runAction(
+      { command: './build/clean' },
+      { workspace, nodeArgs: ['--import', preload] }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(/valgrind does not (run on|support)|runs valgrind on Linux only/)
+    expect(run.failure).toMatch(/Linux runner/)
+    expect(run.stdout).not.toContain('Running ./build/clean')
   })
 
   it('a valgrind that writes no XML is an error, never a pass', async () => {

@@ -25,5 +25,12 @@ export function parseWorkflowCommands(stdout: string): WorkflowCommand[]
 export function parseOutputFile(text: string): Record<string, string>
 export function runAction(
   inputs: Record<string, string>,
-  options: { workspace: string; env?: Record<string, string>; node?: string; echo?: boolean }
+  options: {
+    workspace: string
+    env?: Record<string, string>
+    node?: string
+    /** Arguments for node before the script, e.g. an --import preload. */
+    nodeArgs?: string[]
+    echo?: boolean
+  }
 ): Promise<ActionRun>

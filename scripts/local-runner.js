@@ -40,7 +40,8 @@ const unescapeProperty = (text) => unescapeData(text).replace(/%3A/g, ':').repla
 export function parseWorkflowCommands(stdout) {
   const commands = []
   let stopToken
-  for (const line of stdout.split('\n')) {
+  // \r: @actions/core ends commands with os.EOL, which is \r\n on Windows.
+  for (const line of stdout.split(/\r?\n/)) {
     if (stopToken !== undefined) {
       if (line === `::${stopToken}::`) stopToken = undefined
       continue
@@ -84,7 +85,7 @@ export function parseOutputFile(text) {
 
 /**
  * @param {Record<string, string>} inputs
- * @param {{ workspace: string, env?: Record<string, string>, node?: string, echo?: boolean }} options
+ * @param {{ workspace: string, env?: Record<string, string>, node?: string, nodeArgs?: string[], echo?: boolean }} options
  */
 export async function runAction(inputs, options) {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-runner-'))
@@ -117,11 +118,15 @@ export async function runAction(inputs, options) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
   const node = options.node ?? process.env.E2E_NODE ?? process.execPath
-  const child = spawn(node, [path.join(repoRoot, 'dist', 'index.js')], {
-    cwd: options.workspace,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe']
-  })
+  const child = spawn(
+    node,
+    [...(options.nodeArgs ?? []), path.join(repoRoot, 'dist', 'index.js')],
+    {
+      cwd: options.workspace,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe']
+    }
+  )
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => {

@@ -8,7 +8,7 @@ import { InputError, readConfig } from './config.js'
 import { runEngine } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
 import { joinShellWords } from './shell-words.js'
-import { findValgrind } from './valgrind/detect.js'
+import { ensureValgrind, SOURCE_WORDS } from './install/index.js'
 
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
@@ -100,7 +100,17 @@ async function runCli(
   color: boolean
 ): Promise<number> {
   const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
-  const valgrind = await findValgrind()
+  // On a laptop the action never installs anything: it uses the valgrind on PATH.
+  const installed = await ensureValgrind({
+    install: 'never',
+    valgrindVersion: 'system',
+    cache: false
+  })
+  const valgrind = {
+    executable: installed.valgrindPath,
+    version: installed.version,
+    source: SOURCE_WORDS[installed.source]
+  }
   const report = await runEngine(config, {
     info: (message) => process.stderr.write(`${message}\n`),
     warning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import * as os from 'node:os'
 import { readConfig } from './config.js'
+import { assertSupportedPlatform, ensureValgrind, SOURCE_WORDS } from './install/index.js'
 import { runEngine } from './engine.js'
 import { actionOutputs } from './outputs.js'
 import {
@@ -14,15 +15,26 @@ import {
 } from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { uploadRunDirectory } from './upload/artifact.js'
-import { findValgrind } from './valgrind/detect.js'
 
 export async function run(): Promise<void> {
   try {
+    // Before anything else: valgrind runs on Linux only.
+    assertSupportedPlatform(process.platform, process.arch)
     const config = readConfig((name) => core.getInput(name), {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
       tempDirectory: process.env.RUNNER_TEMP || os.tmpdir()
     })
-    const valgrind = await findValgrind()
+    const installed = await ensureValgrind({
+      install: config.install,
+      valgrindVersion: config.valgrindVersion,
+      cache: config.cache
+    })
+    const valgrind = {
+      executable: installed.valgrindPath,
+      version: installed.version,
+      source: SOURCE_WORDS[installed.source],
+      seconds: installed.seconds
+    }
     const report = await runEngine(config, {
       info: (message) => core.info(message),
       warning: (message) => core.warning(message),
