@@ -67,17 +67,17 @@ export function firstLine(text: string): string {
 }
 
 /**
- * The frames worth showing: everything up to and including the first few user frames, then
- * stop at the program's entry. Runtime frames below `main` (libc start-up) tell nobody anything.
+ * The frames worth showing: the stack down to its last frame of the user's code. What lies below
+ * it is the runtime calling in — libc's start-up under `main`, Rust's test harness under a test
+ * function — and tells nobody anything. A stack with no user frame at all is shown whole.
  */
 export function visibleFrames(frames: readonly Frame[], limit = 16): Frame[] {
-  const shown: Frame[] = []
-  for (const frame of frames) {
-    if (shown.length >= limit) break
-    shown.push(frame)
-    if (frame.fn === 'main' && !isRuntimeFrame(frame)) break
-  }
-  return shown
+  let last = frames.length - 1
+  while (last > 0 && isRuntimeFrame(frames[last])) last--
+  const end = frames
+    .slice(0, last + 1)
+    .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame))
+  return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit))
 }
 
 /** `at fn (file:line)` lines of a stack. */
