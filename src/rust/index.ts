@@ -1,7 +1,33 @@
-// Rust support: `cargo nextest run` and `cargo test` under valgrind. (Stub: being implemented.)
+// Rust support: `cargo nextest run` and `cargo test` under valgrind, every finding tied to its test.
+//
+// Cargo is never run under valgrind. The plan sets cargo's target runner for the host triple
+// (`CARGO_TARGET_<TRIPLE>_RUNNER`, honoured by cargo test and by every nextest version) to a
+// generated script that runs each test binary under valgrind, except nextest's `--list` calls.
+// nextest keeps running one process per test, in parallel; each writes its own `%p` XML file and
+// leaves a small status record, from which `finishRustRun` learns which test a process ran and
+// whether it failed on its own. Why a runner and not a nextest wrapper script: docs/rust.md.
+import { execFile } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { promisify } from 'node:util'
 import type { Config } from '../config.js'
 import type { Frame, ProcessRun, TestIdentity } from '../model.js'
 import type { RunPlan, ValgrindInvocation } from '../plan.js'
+import {
+  defaultHostTriple,
+  hostTripleFromRustcVersion,
+  parseCargoTestCommand,
+  runnerVariable,
+  type CargoTestCommand
+} from './command.js'
+import { testFromStack } from './frames.js'
+import { parseLibtestFailures } from './libtest-output.js'
+import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
+
+export { isRustRuntimeFrame, testFromStack } from './frames.js'
+export { parseCargoTestCommand } from './command.js'
 
 /** A test that failed by itself (panic, assertion, crash), apart from anything valgrind found. */
 export interface TestFailure {
@@ -11,38 +37,400 @@ export interface TestFailure {
   message?: string
 }
 
-/** A plan for a cargo command, or undefined when `config.command` is not one. */
-export async function planRustRun(
-  _config: Config,
-  _valgrind: ValgrindInvocation
-): Promise<RunPlan | undefined> {
-  return undefined
+/** Carries the state directory from the plan to `finishRustRun` (and into the runner's env). */
+export const STATE_VARIABLE = 'VALGRIND_ACTION_RUST_STATE'
+/** The name nextest shows for the action's tool config file. */
+const NEXTEST_TOOL_NAME = 'valgrind-action'
+/** Deep enough to reach libtest's entry from a test's allocations (std adds ~30 frames). */
+export const RUST_NUM_CALLERS = 50
+/**
+ * nextest's slow-test warning period, when the repository's config sets none: tests run 20-50x
+ * slower under valgrind, so the default 60 s would flag almost every test as SLOW. Only a warning:
+ * nothing is terminated unless the user's own config says `terminate-after`.
+ */
+export const NEXTEST_SLOW_TIMEOUT = '5m'
+
+/** The suppressions shipped with the action, found from src/rust/ (tests) or dist/ (the bundle). */
+export function bundledRustSuppressions(): string | undefined {
+  const here = path.dirname(fileURLToPath(import.meta.url))
+  return [path.join(here, '..', 'suppressions'), path.join(here, '..', '..', 'suppressions')]
+    .map((dir) => path.join(dir, 'rust-std.supp'))
+    .find((file) => fs.existsSync(file))
 }
 
-/** After the run: attribute each process to its test, drop list-phase processes, find failed tests. */
-export async function finishRustRun(
-  _plan: RunPlan,
-  runs: ProcessRun[],
-  _exitCode: number | null
-): Promise<{ runs: ProcessRun[]; testFailures: TestFailure[]; notes: string[] }> {
-  return { runs, testFailures: [], notes: [] }
+async function hostTriple(command: CargoTestCommand, cwd: string): Promise<string> {
+  const args = command.toolchain !== undefined ? [command.toolchain, '-vV'] : ['-vV']
+  try {
+    const { stdout } = await promisify(execFile)('rustc', args, { cwd, encoding: 'utf8' })
+    const triple = hostTripleFromRustcVersion(stdout)
+    if (triple !== undefined) return triple
+  } catch {
+    // No rustc on PATH (e.g. a nextest archive run on a machine without a toolchain): guess below.
+  }
+  const guess = defaultHostTriple()
+  if (guess === undefined) {
+    throw new Error(
+      `Could not find the Rust host triple: 'rustc -vV' failed and ${process.arch}/${process.platform} has no default. Install a Rust toolchain on this runner.`
+    )
+  }
+  return guess
+}
+
+/** valgrind's argv with what Rust needs: deep stacks and the std suppressions (memcheck). */
+function rustValgrindArgv(config: Config, valgrind: ValgrindInvocation): string[] {
+  const [executable, ...options] = valgrind.argv
+  const added: string[] = []
+  if (valgrind.tool !== 'callgrind' && !options.some((o) => o.startsWith('--num-callers'))) {
+    added.push(`--num-callers=${RUST_NUM_CALLERS}`)
+  }
+  if (config.rustSuppressions && valgrind.tool === 'memcheck') {
+    const file = bundledRustSuppressions()
+    if (file !== undefined) added.push(`--suppressions=${file}`)
+  }
+  // Before the other options, so that the user's own (given last) win.
+  return [executable, ...added, ...options]
+}
+
+/** cargo splits a RUNNER variable on whitespace: the script's path must not contain any. */
+function scriptDirectory(stateDir: string): string {
+  if (!/\s/.test(stateDir)) return stateDir
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'valgrind-action-runner-'))
+  if (/\s/.test(dir)) {
+    throw new Error(
+      `Cannot place the Rust target runner: both '${stateDir}' and '${dir}' contain whitespace, which cargo's CARGO_TARGET_<triple>_RUNNER cannot carry. Set 'output-directory' (or TMPDIR) to a path without spaces.`
+    )
+  }
+  return dir
+}
+
+/** A plan for a cargo command, or undefined when `config.command` is not one. */
+export async function planRustRun(
+  config: Config,
+  valgrind: ValgrindInvocation
+): Promise<RunPlan | undefined> {
+  const command = parseCargoTestCommand(config.command)
+  if (command === undefined) return undefined
+
+  const stateDir = path.join(
+    path.dirname(valgrind.outputDir),
+    `rust-${path.basename(valgrind.outputDir)}`
+  )
+  fs.mkdirSync(stateDir, { recursive: true })
+  fs.mkdirSync(valgrind.outputDir, { recursive: true })
+  const runner = path.join(scriptDirectory(stateDir), 'runner.sh')
+  const valgrindArgv = rustValgrindArgv(config, valgrind)
+  fs.writeFileSync(runner, runnerScript({ mode: command.mode, valgrindArgv, stateDir }), {
+    mode: 0o755
+  })
+
+  const env: Record<string, string> = { [STATE_VARIABLE]: stateDir }
+  const notes: string[] = []
+  const triples = [await hostTriple(command, config.workingDirectory), ...command.targets]
+  for (const triple of new Set(triples)) {
+    const variable = runnerVariable(triple)
+    const previous = process.env[variable]
+    if (previous !== undefined && previous !== '') {
+      notes.push(
+        `${variable} was '${previous}'; for this run it is valgrind-action's runner (a runner cannot be stacked under valgrind).`
+      )
+    }
+    env[variable] = runner
+  }
+
+  const args = config.command.slice(1)
+  if (command.mode === 'nextest') {
+    const toolConfig = path.join(stateDir, 'nextest.toml')
+    fs.writeFileSync(toolConfig, nextestToolConfig())
+    args.splice(command.insertAt - 1, 0, '--tool-config-file', `${NEXTEST_TOOL_NAME}:${toolConfig}`)
+  }
+  notes.unshift(
+    command.mode === 'nextest'
+      ? `valgrind runs each test process of cargo nextest through the target runner ${runner} (${Object.keys(
+          env
+        )
+          .filter((k) => k !== STATE_VARIABLE)
+          .join(', ')}); listing tests runs without valgrind.`
+      : `valgrind runs each test binary of cargo test through the target runner ${runner} (${Object.keys(
+          env
+        )
+          .filter((k) => k !== STATE_VARIABLE)
+          .join(', ')}); one process runs all tests of a binary.`
+  )
+  return {
+    mode: command.mode,
+    command: config.command[0],
+    args,
+    env,
+    cwd: config.workingDirectory,
+    outputDir: valgrind.outputDir,
+    notes
+  }
+}
+
+/** The action's nextest tool config: lower precedence than the repository's `.config/nextest.toml`. */
+export function nextestToolConfig(): string {
+  return [
+    '# Written by valgrind-action. Tool config files have lower precedence than the repository',
+    '# config, so a slow-timeout set there (in the chosen profile or in [profile.default]) wins.',
+    '[profile.default]',
+    `slow-timeout = { period = "${NEXTEST_SLOW_TIMEOUT}" }`,
+    ''
+  ].join('\n')
+}
+
+/** The test binary's display name: `rust_crate-0123456789abcdef` → `rust_crate`. */
+export function testBinaryName(exe: string): string {
+  const base = path.basename(exe)
+  if (base === 'rust_out' && path.basename(path.dirname(exe)).startsWith('rustdoctest')) {
+    return 'doctest'
+  }
+  return base.replace(/-[0-9a-f]{16}$/, '')
 }
 
 /** Which test a process ran, from its argv (`<bin> --exact <name> ...`); 'list' for list-phase runs. */
 export function testFromArgv(
-  _exe: string,
-  _args: readonly string[]
+  exe: string,
+  args: readonly string[]
 ): TestIdentity | 'list' | undefined {
-  return undefined
+  if (args.includes('--list')) return 'list'
+  if (exe === '') return undefined
+  const identity: TestIdentity = { binary: testBinaryName(exe) }
+  const exact = args.indexOf('--exact')
+  const name = exact === -1 ? undefined : args[exact + 1]
+  if (name !== undefined && !name.startsWith('-')) identity.name = name
+  return identity
 }
 
-/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
-export function isRustRuntimeFrame(frame: Frame): boolean {
-  const fn = frame.fn ?? ''
+function readRecords(stateDir: string | undefined): TestProcessRecord[] {
+  if (stateDir === undefined || !fs.existsSync(stateDir)) return []
+  const records: TestProcessRecord[] = []
+  for (const name of fs.readdirSync(stateDir)) {
+    const match = /^(\d+)\.status$/.exec(name)
+    if (match === null) continue
+    const record = parseStatusRecord(
+      Number(match[1]),
+      fs.readFileSync(path.join(stateDir, name), 'utf8')
+    )
+    const stdout = path.join(stateDir, `${match[1]}.stdout`)
+    if (fs.existsSync(stdout)) record.stdout = fs.readFileSync(stdout, 'utf8')
+    records.push(record)
+  }
+  return records.sort((a, b) => a.pid - b.pid)
+}
+
+function recordIdentity(record: TestProcessRecord): TestIdentity {
+  const fromArgv = testFromArgv(record.argv[0] ?? '', record.argv.slice(1))
+  const identity: TestIdentity =
+    fromArgv !== undefined && fromArgv !== 'list' ? fromArgv : { binary: 'unknown' }
+  return record.binaryId !== undefined ? { ...identity, binary: record.binaryId } : identity
+}
+
+/** Ties each process to the test it ran; processes a test started inherit the test. */
+function attributeRuns(
+  runs: readonly ProcessRun[],
+  records: readonly TestProcessRecord[]
+): ProcessRun[] {
+  const recordByPid = new Map(records.map((record) => [record.pid, record]))
+  const binaryIdByPath = new Map<string, string>()
+  for (const record of records) {
+    if (record.binaryId !== undefined && record.argv[0] !== undefined) {
+      binaryIdByPath.set(record.argv[0], record.binaryId)
+    }
+  }
+  const startedBinaries = new Set(records.map((record) => record.argv[0]))
+
+  const identities = new Map<ProcessRun, TestIdentity>()
+  const pending: ProcessRun[] = []
+  for (const run of runs) {
+    const parentRecord = run.ppid !== undefined ? recordByPid.get(run.ppid) : undefined
+    const startedByRunner =
+      parentRecord !== undefined || (run.exe !== undefined && startedBinaries.has(run.exe))
+    const fromArgv = testFromArgv(run.exe ?? '', run.args)
+    if (
+      (startedByRunner || records.length === 0) &&
+      fromArgv !== undefined &&
+      fromArgv !== 'list'
+    ) {
+      const binaryId =
+        parentRecord?.binaryId ?? (run.exe !== undefined ? binaryIdByPath.get(run.exe) : undefined)
+      identities.set(run, binaryId !== undefined ? { ...fromArgv, binary: binaryId } : fromArgv)
+    } else {
+      pending.push(run)
+    }
+  }
+  // Children a test spawned (valgrind traced them): the test of the nearest traced ancestor.
+  let progress = true
+  while (progress && pending.length > 0) {
+    progress = false
+    for (let index = pending.length - 1; index >= 0; index--) {
+      const run = pending[index]
+      const parent = runs.find((other) => other.pid !== undefined && other.pid === run.ppid)
+      const inherited = parent !== undefined ? identities.get(parent) : undefined
+      if (inherited !== undefined) {
+        identities.set(run, inherited)
+        pending.splice(index, 1)
+        progress = true
+      }
+    }
+  }
+  return runs.map((run) => {
+    const test = identities.get(run)
+    return test !== undefined ? { ...run, test } : run
+  })
+}
+
+/** In a cargo test process every test of the binary ran: name each finding's test from its stacks. */
+function withFindingTests(run: ProcessRun): ProcessRun {
+  return {
+    ...run,
+    findings: run.findings.map((finding) => {
+      if (finding.test !== undefined) return finding
+      const stacks: Frame[][] = [finding.stack, ...finding.auxStacks.map((aux) => aux.frames)]
+      for (const stack of stacks) {
+        const test = testFromStack(stack)
+        if (test !== undefined) return { ...finding, test }
+      }
+      return finding
+    })
+  }
+}
+
+/** `SIGSEGV` for a shell status of 139 (valgrind re-raises the client's fatal signal). */
+function signalOfStatus(code: number | undefined): string | undefined {
+  if (code === undefined || code <= 128) return undefined
+  const number = code - 128
+  return Object.entries(os.constants.signals).find(([, value]) => value === number)?.[0]
+}
+
+function runOfRecord(
+  record: TestProcessRecord,
+  runs: readonly ProcessRun[]
+): ProcessRun | undefined {
   return (
-    (frame.dir ?? '').startsWith('/rustc/') ||
-    /^(std|core|alloc|test)::/.test(fn) ||
-    /^<(std|core|alloc|test)::/.test(fn) ||
-    /^__rust|^__rdl_|^__rg_|^rust_begin_unwind/.test(fn)
+    runs.find((run) => run.ppid === record.pid) ??
+    runs.find(
+      (run) =>
+        run.exe === record.argv[0] &&
+        run.args.length === record.argv.length - 1 &&
+        run.args.every((arg, index) => arg === record.argv[index + 1])
+    )
   )
+}
+
+const KILLED_MESSAGE =
+  'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.'
+
+function processFailure(
+  test: TestIdentity,
+  record: TestProcessRecord,
+  run: ProcessRun | undefined
+): TestFailure {
+  const signal = run?.fatalSignal?.signame ?? signalOfStatus(record.exitCode)
+  const failure: TestFailure = { test, exitCode: record.exitCode ?? null }
+  if (signal !== undefined) failure.signal = signal
+  if (record.exitCode === undefined) failure.message = KILLED_MESSAGE
+  return failure
+}
+
+/** nextest: one record per test attempt; a test failed when its last attempt failed. */
+function nextestFailures(
+  records: readonly TestProcessRecord[],
+  runs: readonly ProcessRun[],
+  notes: string[]
+): TestFailure[] {
+  const lastAttempt = new Map<string, TestProcessRecord>()
+  const failedAttempts = new Map<string, number>()
+  for (const record of records) {
+    const test = recordIdentity(record)
+    const key = `${test.binary}\u0000${test.name ?? ''}`
+    if (record.exitCode !== 0) failedAttempts.set(key, (failedAttempts.get(key) ?? 0) + 1)
+    const known = lastAttempt.get(key)
+    if (known === undefined || (record.attempt ?? 0) >= (known.attempt ?? 0)) {
+      lastAttempt.set(key, record)
+    }
+  }
+  const failures: TestFailure[] = []
+  for (const [key, record] of lastAttempt) {
+    const test = recordIdentity(record)
+    if (record.exitCode === 0) {
+      const failed = failedAttempts.get(key) ?? 0
+      if (failed > 0)
+        notes.push(`${describeTest(test)} failed ${failed} time(s), then passed on a retry.`)
+      continue
+    }
+    failures.push(processFailure(test, record, runOfRecord(record, runs)))
+  }
+  return failures
+}
+
+/** cargo test: one record per test binary; libtest's report names the tests that failed. */
+function cargoTestFailures(
+  records: readonly TestProcessRecord[],
+  runs: readonly ProcessRun[]
+): TestFailure[] {
+  const failures: TestFailure[] = []
+  for (const record of records) {
+    if (record.exitCode === 0) continue
+    const binary = recordIdentity(record)
+    const reported = parseLibtestFailures(record.stdout ?? '')
+    if (reported.length > 0) {
+      for (const test of reported) {
+        const failure: TestFailure = {
+          test: { binary: binary.binary, name: test.name },
+          exitCode: record.exitCode ?? null
+        }
+        if (test.message !== undefined) failure.message = test.message
+        failures.push(failure)
+      }
+      continue
+    }
+    // The binary ended before libtest reported (a crash): the fatal signal's stack names the test.
+    const run = runOfRecord(record, runs)
+    const failure = processFailure(binary, record, run)
+    const crashed =
+      run?.fatalSignal !== undefined ? testFromStack(run.fatalSignal.stack) : undefined
+    if (crashed !== undefined) failure.test = { ...binary, name: crashed }
+    failures.push(failure)
+  }
+  return failures
+}
+
+function describeTest(test: TestIdentity): string {
+  return test.name !== undefined ? `${test.binary} ${test.name}` : test.binary
+}
+
+/** After the run: attribute each process to its test, drop list-phase processes, find failed tests. */
+export async function finishRustRun(
+  plan: RunPlan,
+  runs: ProcessRun[],
+  exitCode: number | null
+): Promise<{ runs: ProcessRun[]; testFailures: TestFailure[]; notes: string[] }> {
+  const notes: string[] = []
+  const records = readRecords(plan.env[STATE_VARIABLE])
+
+  const testRuns = runs.filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list')
+  if (testRuns.length < runs.length) {
+    notes.push(
+      `Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`
+    )
+  }
+  let attributed = attributeRuns(testRuns, records)
+  if (plan.mode === 'cargo-test') attributed = attributed.map(withFindingTests)
+
+  const testFailures =
+    plan.mode === 'nextest'
+      ? nextestFailures(records, attributed, notes)
+      : cargoTestFailures(records, attributed)
+
+  const unfinished = records.filter((record) => record.exitCode === undefined).length
+  if (records.length > 0) {
+    notes.push(
+      `${records.length} ${plan.mode === 'nextest' ? 'test process(es)' : 'test binary run(s)'} ran under valgrind${unfinished > 0 ? `, ${unfinished} without a recorded exit status` : ''}; ${testFailures.length} test(s) failed on their own.`
+    )
+  } else if (exitCode !== 0) {
+    notes.push(
+      `cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`
+    )
+  }
+  return { runs: attributed, testFailures, notes }
 }

@@ -1,0 +1,100 @@
+// End to end for Rust: the fixture crate's tests through dist/index.js on Node 24, as a workflow
+// step `command: cargo nextest run` / `cargo test` would run them. Asserts what a user sees: the
+// annotations (file, line, title, test), the outputs, the failure message and the exit status.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
+
+const crate = path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate')
+const env = { CARGO_TARGET_DIR: path.join(crate, 'target') }
+
+function markerLine(file: string, marker: string): number {
+  const lines = fs.readFileSync(path.join(crate, file), 'utf8').split('\n')
+  const index = lines.findIndex((line) => line.includes(`// ${marker}`))
+  if (index < 0) throw new Error(`marker ${marker} not in ${file}`)
+  return index + 1
+}
+
+function annotationsOf(run: ActionRun): string[] {
+  return run.annotations
+    .map(
+      (a) => `${a.level} ${a.file}:${a.line} ${a.title} | ${/^Test: (.*)$/m.exec(a.message)?.[1]}`
+    )
+    .sort()
+}
+
+const leak = markerLine('src/lib.rs', 'LEAK-ALLOC')
+const invalidRead = markerLine('src/lib.rs', 'INVALID-READ')
+const integrationLeak = markerLine('tests/integration.rs', 'LEAK-ALLOC')
+
+describe('command: cargo nextest run', () => {
+  let run: ActionRun
+  beforeAll(async () => {
+    run = await runAction(
+      { command: 'cargo nextest run --no-fail-fast' },
+      { workspace: crate, env }
+    )
+  })
+
+  it('annotates each finding on its line, naming the test that produced it', () => {
+    expect(annotationsOf(run)).toEqual(
+      [
+        `error src/lib.rs:${invalidRead} Memcheck: Invalid read of size 8 | tests::reads_freed_memory (rust-crate)`,
+        `error src/lib.rs:${leak} Memcheck: 64 bytes definitely lost | tests::leaks_a_buffer (rust-crate)`,
+        `error tests/integration.rs:${integrationLeak} Memcheck: 40 bytes definitely lost | integration_leaks (rust-crate::integration)`
+      ].sort()
+    )
+  })
+
+  it('fails the step for the findings and, separately, for the panicking test', () => {
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('2 definite leaks (104 bytes)')
+    expect(run.failure).toContain('tests::panics_on_purpose')
+  })
+
+  it('reports nothing from the standard library', () => {
+    expect(run.outputs['possibly-lost-bytes']).toBe('0')
+    expect(run.outputs['still-reachable-bytes']).toBe('0')
+    expect(run.outputs.findings).toBe('3')
+  })
+})
+
+describe('command: cargo test', () => {
+  let run: ActionRun
+  beforeAll(async () => {
+    run = await runAction({ command: 'cargo test --no-fail-fast' }, { workspace: crate, env })
+  })
+
+  it('annotates the same lines, each with the test its stack shows', () => {
+    expect(annotationsOf(run)).toEqual(
+      [
+        `error src/lib.rs:${invalidRead} Memcheck: Invalid read of size 8 | tests::reads_freed_memory (rust_crate)`,
+        `error src/lib.rs:${leak} Memcheck: 64 bytes definitely lost | tests::leaks_a_buffer (rust_crate)`,
+        `error tests/integration.rs:${integrationLeak} Memcheck: 40 bytes definitely lost | integration_leaks (integration)`
+      ].sort()
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('tests::panics_on_purpose')
+  })
+})
+
+describe('a clean std-only selection of tests', () => {
+  let run: ActionRun
+  beforeAll(async () => {
+    run = await runAction(
+      { command: "cargo nextest run -E 'test(/clean/)'" },
+      { workspace: crate, env: { ...env, RUST_BACKTRACE: '1' } }
+    )
+  })
+
+  it('passes with no finding of any kind', () => {
+    expect(run.failure).toBeUndefined()
+    expect(run.exitCode).toBe(0)
+    expect(run.annotations).toEqual([])
+    expect(run.outputs.findings).toBe('0')
+    for (const kind of ['definitely', 'indirectly', 'possibly']) {
+      expect(run.outputs[`${kind}-lost-bytes`]).toBe('0')
+    }
+    expect(run.outputs['still-reachable-bytes']).toBe('0')
+  })
+})
