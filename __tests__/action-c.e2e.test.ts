@@ -196,6 +196,26 @@ describe('a crash', () => {
   })
 })
 
+describe('a program killed halfway (SIGKILL: valgrind dies too, the XML is cut short)', () => {
+  it('still reports what was read before the cut, warns, and keeps the raw file', async () => {
+    const workspace = makeWorkspace(['killed'])
+    const run = await runAction({ command: './build/killed' }, { workspace })
+    expect(run.exitCode).toBe(1)
+    const found = annotationAt(run, 'src/killed.c', markerLine('killed', 'WRITE-BEFORE-KILL'))
+    expect(found).toEqual([
+      expect.objectContaining({ level: 'error', title: 'Memcheck: Invalid write of size 1' })
+    ])
+    expect(run.failure).toContain('The program was killed by SIGKILL.')
+    expect(run.failure).toContain('Valgrind found 1 memory error')
+    const [xml] = fs.readdirSync(run.outputs['xml-dir'])
+    expect(fs.readFileSync(path.join(run.outputs['xml-dir'], xml), 'utf8')).not.toContain(
+      '</valgrindoutput>'
+    )
+    expect(run.stdout).toMatch(/::warning::.*the XML ends early/)
+    expect(run.summary).toMatch(/\d XML files? (was|were) cut short; everything read before the cut is reported/)
+  })
+})
+
 describe('a program that fails by itself', () => {
   it('fails the step with its exit status, and no finding', async () => {
     const workspace = makeWorkspace(['exit3'])

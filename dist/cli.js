@@ -92951,6 +92951,7 @@ async function runProfile(config, host, runDirectory) {
     };
     const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind');
     const profiles = await readCallgrindDirectory(outputDir);
+    const testFailures = plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : [];
     const rows = [];
     for (const profile of profiles) {
         const test = profile.exe !== undefined ? testFromArgv(profile.exe, profile.args) : undefined;
@@ -92965,6 +92966,7 @@ async function runProfile(config, host, runDirectory) {
     return {
         mode: plan.mode,
         exit,
+        testFailures,
         rows,
         warnings: profiles.flatMap((profile) => profile.warnings),
         problems,
@@ -92993,7 +92995,8 @@ async function runEngine(config, host) {
     // One of the two passes ran: config validation guarantees at least one tool.
     const first = (check ?? profile);
     const runs = check?.runs ?? [];
-    const testFailures = check?.testFailures ?? [];
+    // Test failures of the error check when it ran: the callgrind pass would only repeat them.
+    const testFailures = check?.testFailures ?? profile?.testFailures ?? [];
     const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])];
     const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined;
     if (profileProblem !== undefined)

@@ -220,6 +220,8 @@ async function runErrorCheck(
 interface ProfileResult {
   mode: RunMode
   exit: ProcessExit
+  /** Tests that failed on their own under callgrind (used when no error check ran). */
+  testFailures: TestFailure[]
   rows: ProfileRow[]
   warnings: string[]
   problems: string[]
@@ -249,6 +251,8 @@ async function runProfile(
   }
   const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind')
   const profiles = await readCallgrindDirectory(outputDir)
+  const testFailures =
+    plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
   const rows: ProfileRow[] = []
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? testFromArgv(profile.exe, profile.args) : undefined
@@ -264,6 +268,7 @@ async function runProfile(
   return {
     mode: plan.mode,
     exit,
+    testFailures,
     rows,
     warnings: profiles.flatMap((profile) => profile.warnings),
     problems,
@@ -298,7 +303,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   // One of the two passes ran: config validation guarantees at least one tool.
   const first = (check ?? profile) as CheckResult | ProfileResult
   const runs = check?.runs ?? []
-  const testFailures = check?.testFailures ?? []
+  // Test failures of the error check when it ran: the callgrind pass would only repeat them.
+  const testFailures = check?.testFailures ?? profile?.testFailures ?? []
   const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])]
   const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined
   if (profileProblem !== undefined) problems.push(profileProblem)
