@@ -212,7 +212,9 @@ describe('a program killed halfway (SIGKILL: valgrind dies too, the XML is cut s
       '</valgrindoutput>'
     )
     expect(run.stdout).toMatch(/::warning::.*the XML ends early/)
-    expect(run.summary).toMatch(/\d XML files? (was|were) cut short; everything read before the cut is reported/)
+    expect(run.summary).toMatch(
+      /\d XML files? (was|were) cut short; everything read before the cut is reported/
+    )
   })
 })
 
