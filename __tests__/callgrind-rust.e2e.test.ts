@@ -2,16 +2,11 @@
 // (nextest), each row of the summary named after its test, with the count its file's totals: says.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { totalsOf } from './support/callgrind-file.js'
 import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
 
 const crate = path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate')
 const env = { CARGO_TARGET_DIR: path.join(crate, 'target') }
-
-function totalsOf(file: string): number {
-  const text = fs.readFileSync(file, 'utf8')
-  const events = /^events: (.*)$/m.exec(text)?.[1].split(' ') ?? []
-  return Number(/^totals: (.*)$/m.exec(text)?.[1].split(' ')[events.indexOf('Ir')])
-}
 
 describe('tool: callgrind with cargo nextest run', () => {
   let run: ActionRun

@@ -3,17 +3,10 @@
 // stand-in of GitHub's artifact service (Twirp + Azurite), then read back from the stored zip.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { totalsOf } from './support/callgrind-file.js'
 import { startStandIn, type StandIn } from './support/actions-standin.js'
 import { makeWorkspace, runAction, type ActionRun } from './support/run-action.js'
 import { unpackZip } from './support/unzip.js'
-
-/** The `totals:` Ir of a callgrind file, as the file itself says. */
-function totalsOf(file: string): number {
-  const text = fs.readFileSync(file, 'utf8')
-  const events = /^events: (.*)$/m.exec(text)?.[1].split(' ') ?? []
-  const totals = /^totals: (.*)$/m.exec(text)?.[1].split(' ').map(Number) ?? []
-  return totals[events.indexOf('Ir')]
-}
 
 describe('memcheck,callgrind in one step, uploaded as an artifact', () => {
   let standIn: StandIn

@@ -4,7 +4,7 @@ import * as path from 'node:path'
 import { collectFindings } from '../src/analysis/findings.js'
 import { findingLocation } from '../src/analysis/location.js'
 import { decideVerdict } from '../src/analysis/verdict.js'
-import { sumLeakTotals } from '../src/engine.js'
+import { processSummary, sumLeakTotals } from '../src/engine.js'
 import type { FailCategory, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
 import { buildAnnotations } from '../src/report/annotations.js'
@@ -44,12 +44,7 @@ function reportOf(runs: ProcessRun[], failOn = defaultFailOn): RunReport {
     leakTotals: sumLeakTotals(runs),
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
-    processes: runs.map((r) => ({
-      file: r.file,
-      args: r.args,
-      complete: r.complete,
-      findings: r.findings.length
-    })),
+    processes: runs.map(processSummary),
     testFailures: [],
     warnings: runs.flatMap((r) => r.warnings),
     runDirectory: '/tmp/run',

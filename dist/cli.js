@@ -92870,6 +92870,20 @@ function userErrorExitCode(valgrindArgs) {
     const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length));
     return Number.isInteger(value) && value > 0 ? value : undefined;
 }
+/** What the JSON report says of one process. */
+function processSummary(run) {
+    return {
+        file: run.file,
+        pid: run.pid,
+        ppid: run.ppid,
+        exe: run.exe,
+        args: run.args,
+        complete: run.complete,
+        findings: run.findings.length,
+        test: run.test,
+        fatalSignal: run.fatalSignal?.signame
+    };
+}
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
 function programOutcome(exit, runs, errorExitCode) {
     // With a user-given --error-exitcode, that status means "valgrind found errors" (already
@@ -93029,17 +93043,7 @@ async function runEngine(config, host) {
         leakTotals: sumLeakTotals(runs),
         failingFindings: findings.filter((f) => f.failing).length,
         findings,
-        processes: runs.map((run) => ({
-            file: run.file,
-            pid: run.pid,
-            ppid: run.ppid,
-            exe: run.exe,
-            args: run.args,
-            complete: run.complete,
-            findings: run.findings.length,
-            test: run.test,
-            fatalSignal: run.fatalSignal?.signame
-        })),
+        processes: runs.map(processSummary),
         testFailures,
         warnings,
         runDirectory,

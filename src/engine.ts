@@ -16,7 +16,7 @@ import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
 import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
 import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
-import type { RunReport, ValgrindInfo } from './report/report.js'
+import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
 import { finishRustRun, planRustRun, testFromArgv, type TestFailure } from './rust/index.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
 import { executePlan, resolveExecutable, type ProcessExit } from './valgrind/run.js'
@@ -116,6 +116,21 @@ export function userErrorExitCode(valgrindArgs: readonly string[]): number | und
   const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop()
   const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length))
   return Number.isInteger(value) && value > 0 ? value : undefined
+}
+
+/** What the JSON report says of one process. */
+export function processSummary(run: ProcessRun): ProcessSummary {
+  return {
+    file: run.file,
+    pid: run.pid,
+    ppid: run.ppid,
+    exe: run.exe,
+    args: run.args,
+    complete: run.complete,
+    findings: run.findings.length,
+    test: run.test,
+    fatalSignal: run.fatalSignal?.signame
+  }
 }
 
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
@@ -338,17 +353,7 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     leakTotals: sumLeakTotals(runs),
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
-    processes: runs.map((run) => ({
-      file: run.file,
-      pid: run.pid,
-      ppid: run.ppid,
-      exe: run.exe,
-      args: run.args,
-      complete: run.complete,
-      findings: run.findings.length,
-      test: run.test,
-      fatalSignal: run.fatalSignal?.signame
-    })),
+    processes: runs.map(processSummary),
     testFailures,
     warnings,
     runDirectory,
