@@ -77,7 +77,7 @@ describe('decideVerdict', () => {
       '1 test failed on its own (not a valgrind finding): tests::panics.'
     ])
     expect(verdict.headline).toMatch(
-      /^Failed: Valgrind found 1 memory error.*\(and 2 more reasons\)$/
+      /^Failed: Valgrind found 1 memory error.*\(fail-on: definite, errors\); and 2 more reasons\.$/
     )
   })
 

@@ -89,7 +89,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failed = reasons.length > 0
   let headline: string
   if (failed) {
-    headline = `Failed: ${reasons[0]}${reasons.length > 1 ? ` (and ${plural(reasons.length - 1, 'more reason', 'more reasons')})` : ''}`
+    const more = reasons.length - 1
+    headline =
+      more === 0
+        ? `Failed: ${reasons[0]}`
+        : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`
   } else if (input.findings.length === 0) {
     headline = 'Passed: valgrind found no errors and no leaks.'
   } else {

@@ -159,7 +159,7 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   if (table.length > 0) out.push(...table, '')
 
   if (report.testFailures.length > 0) {
-    out.push('### Tests that failed by themselves', '')
+    out.push('### Tests that failed on their own', '')
     for (const failure of report.testFailures) {
       const how = failure.signal
         ? `killed by ${failure.signal}`
