@@ -178,6 +178,28 @@ describe('job summary', () => {
   })
 })
 
+describe('job summary size', () => {
+  it('stays under GitHub’s 1 MiB limit with hundreds of deep-stacked findings', async () => {
+    const run = await sample('rust_nextest_style', 'vg.3638.xml')
+    const base = reportOf([run])
+    const deepest = base.findings.reduce((a, b) => (a.stack.length >= b.stack.length ? a : b))
+    const many = Array.from({ length: 600 }, (_, i) => ({
+      ...deepest,
+      key: `${deepest.key}${i}`,
+      what: `${deepest.what} ${'x'.repeat(3000)}`,
+      auxStacks: [
+        { label: 'again', frames: deepest.stack },
+        { label: 'and again', frames: deepest.stack }
+      ]
+    }))
+    const markdown = renderSummary({ ...base, findings: many }, { workspace })
+    expect(Buffer.byteLength(markdown)).toBeLessThan(1024 * 1024)
+    const shown = markdown.match(/<details>/g)?.length ?? 0
+    expect(shown).toBeGreaterThan(10)
+    expect(markdown).toContain(`… and ${600 - shown} more findings: see the JSON report`)
+  })
+})
+
 describe('terminal view', () => {
   it('prints file:line, level and title, without colours when asked', async () => {
     const text = renderTerminal(reportOf([await sample('invalid_rw')]), workspace, { color: false })

@@ -25,6 +25,8 @@ export interface SummaryContext {
   blobBaseUrl?: string
   /** Findings rendered in detail; the rest are counted (GitHub caps a summary at 1 MiB). */
   maxDetailedFindings?: number
+  /** Characters of finding details at most (default 768 KiB). */
+  maxDetailedBytes?: number
 }
 
 export function blobBaseUrl(env: Record<string, string | undefined>): string | undefined {
@@ -173,28 +175,33 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
 
   if (report.findings.length > 0) {
     const limit = context.maxDetailedFindings ?? 200
+    // GitHub refuses a step summary over 1 MiB: leave room for the profile section and warnings.
+    const budget = context.maxDetailedBytes ?? 768 * 1024
     out.push(`### Findings (${report.findings.length})`, '')
-    const tied = report.findings.some((f) => f.tests.length > 0)
-    let rendered = 0
+    let size = out.reduce((sum, line) => sum + line.length + 1, 0)
+    const shown = new Set<Finding>()
     const render = (findings: readonly Finding[]): void => {
       for (const finding of findings) {
-        if (rendered >= limit) return
-        out.push(findingDetails(finding, context), '')
-        rendered += 1
+        if (shown.size >= limit || size >= budget) return
+        const block = findingDetails(finding, context)
+        size += block.length + 2
+        out.push(block, '')
+        shown.add(finding)
       }
     }
-    if (tied) {
+    if (report.findings.some((f) => f.tests.length > 0)) {
       for (const [test, findings] of groupByTest(report.findings)) {
-        if (rendered >= limit) break
+        if (shown.size >= limit || size >= budget) break
         out.push(`#### ${code(test)}`, '')
         render(findings)
       }
     } else {
       render(report.findings)
     }
-    if (report.findings.length > rendered) {
+    const rest = report.findings.length - shown.size
+    if (rest > 0) {
       out.push(
-        `… and ${report.findings.length - rendered} more findings: see the JSON report (${code(report.runDirectory)}).`,
+        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${code(report.runDirectory)}).`,
         ''
       )
     }
