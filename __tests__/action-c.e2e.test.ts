@@ -154,6 +154,29 @@ describe('C++ mismatched delete', () => {
   })
 })
 
+describe('thread checkers', () => {
+  it.each([
+    ['helgrind', /^Helgrind: Possible data race during (read|write) of size 4/],
+    ['drd', /^DRD: Conflicting (load|store) by thread \d+ at 0x[0-9a-f]+ size 4/]
+  ])('tool: %s annotates the racy line as an error', async (tool, title) => {
+    const workspace = makeWorkspace(['race'])
+    const run = await runAction({ command: './build/race', tool }, { workspace })
+    const found = annotationAt(run, 'src/race.c', markerLine('race', 'RACE'))
+    expect(found.length).toBeGreaterThan(0)
+    for (const annotation of found) {
+      expect(annotation.level).toBe('error')
+      expect(annotation.title).toMatch(title)
+    }
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(
+      /^Valgrind found \d+ thread errors? \(fail-on: definite, errors\)\.$/
+    )
+    expect(run.summary.split('\n')[0]).toContain(
+      tool === 'drd' ? 'Valgrind DRD' : 'Valgrind Helgrind'
+    )
+  })
+})
+
 describe('a child process', () => {
   it('follows the child into its own XML file and annotates its leak', async () => {
     const workspace = makeWorkspace(['parent', 'child_leak'])

@@ -32,8 +32,14 @@ export function plural(count: number, one: string, many: string): string {
 /** "2 memory errors, 1 definite leak (32 bytes)" for a list of findings. */
 export function describeFindingCounts(findings: readonly Finding[]): string {
   const parts: string[] = []
+  // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
+  const threadErrors = findings.filter((f) => f.category === 'errors' && f.tool !== 'memcheck')
+  if (threadErrors.length > 0)
+    parts.push(plural(threadErrors.length, 'thread error', 'thread errors'))
   for (const category of Object.keys(CATEGORY_WORDS) as FailCategory[]) {
-    const matching = findings.filter((f) => f.category === category)
+    const matching = findings.filter(
+      (f) => f.category === category && (category !== 'errors' || f.tool === 'memcheck')
+    )
     if (matching.length === 0) continue
     const [one, many] = CATEGORY_WORDS[category]
     let text = plural(matching.length, one, many)
