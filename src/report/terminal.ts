@@ -25,7 +25,9 @@ function findingBlock(finding: Finding, workspace: string, style: TerminalStyle)
     ? paint(style, '1', `${finding.location.file}:${finding.location.line}`)
     : '(no frame in the workspace)'
   const lines = [`${where}: ${mark}: ${findingTitle(finding)}`]
-  if (finding.leak === undefined) lines.push(`  ${finding.what.trim()}`)
+  // The title already carries the first line of `what`; a longer text (FishyValue) adds the rest.
+  const rest = finding.what.trim().split('\n').slice(1).join(' ').trim()
+  if (finding.leak === undefined && rest !== '') lines.push(`  ${rest}`)
   lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`))
   for (const aux of finding.auxStacks) {
     lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`))
