@@ -41,6 +41,11 @@ describe('tool: callgrind with cargo nextest run', () => {
     expect(run.exitCode).toBe(0)
   })
 
+  it('names each test with its nextest binary id, as the memcheck findings do', () => {
+    expect(run.summary).toContain('<code>tests::clean_sum (rust-crate)</code>')
+    expect(run.summary).toContain('<code>integration_clean (rust-crate::integration)</code>')
+  })
+
   it('names each row of the summary table after its test, with its own count', () => {
     for (const file of fs.readdirSync(run.outputs.profiles)) {
       const text = fs.readFileSync(path.join(run.outputs.profiles, file), 'utf8')

@@ -90643,14 +90643,33 @@ function recordIdentity(record) {
     return record.binaryId !== undefined ? { ...identity, binary: record.binaryId } : identity;
 }
 /** Ties each process to the test it ran; processes a test started inherit the test. */
-function attributeRuns(runs, records) {
-    const recordByPid = new Map(records.map((record) => [record.pid, record]));
-    const binaryIdByPath = new Map();
+/** The nextest binary id of each test binary path the runner started (from its status records). */
+function binaryIdsByPath(records) {
+    const ids = new Map();
     for (const record of records) {
         if (record.binaryId !== undefined && record.argv[0] !== undefined) {
-            binaryIdByPath.set(record.argv[0], record.binaryId);
+            ids.set(record.argv[0], record.binaryId);
         }
     }
+    return ids;
+}
+/**
+ * For a pass whose output names processes by command line (callgrind's `cmd:`): which test a
+ * process ran, with nextest's binary id where the runner recorded one. 'list' for listing runs.
+ */
+function testIdentifier(plan) {
+    const ids = binaryIdsByPath(readRecords(plan.env[STATE_VARIABLE]));
+    return (exe, args) => {
+        const test = testFromArgv(exe, args);
+        if (test === undefined || test === 'list')
+            return test;
+        const binary = ids.get(exe);
+        return binary !== undefined ? { ...test, binary } : test;
+    };
+}
+function attributeRuns(runs, records) {
+    const recordByPid = new Map(records.map((record) => [record.pid, record]));
+    const binaryIdByPath = binaryIdsByPath(records);
     const startedBinaries = new Set(records.map((record) => record.argv[0]));
     const identities = new Map();
     const pending = [];
@@ -92975,8 +92994,9 @@ async function runProfile(config, host, runDirectory) {
     const profiles = await readCallgrindDirectory(outputDir);
     const testFailures = plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : [];
     const rows = [];
+    const identify = testIdentifier(plan);
     for (const profile of profiles) {
-        const test = profile.exe !== undefined ? testFromArgv(profile.exe, profile.args) : undefined;
+        const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined;
         if (test === 'list')
             continue; // nextest's list phase, if it ran under the runner
         rows.push({ profile, test });

@@ -17,7 +17,7 @@ import { readCallgrindDirectory } from './callgrind/reader.js'
 import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
 import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
 import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
-import { finishRustRun, planRustRun, testFromArgv, type TestFailure } from './rust/index.js'
+import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
 import { executePlan, resolveExecutable, type ProcessExit } from './valgrind/run.js'
 
@@ -269,8 +269,9 @@ async function runProfile(
   const testFailures =
     plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
   const rows: ProfileRow[] = []
+  const identify = testIdentifier(plan)
   for (const profile of profiles) {
-    const test = profile.exe !== undefined ? testFromArgv(profile.exe, profile.args) : undefined
+    const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner
     rows.push({ profile, test })
   }

@@ -226,17 +226,39 @@ function recordIdentity(record: TestProcessRecord): TestIdentity {
 }
 
 /** Ties each process to the test it ran; processes a test started inherit the test. */
+/** The nextest binary id of each test binary path the runner started (from its status records). */
+function binaryIdsByPath(records: readonly TestProcessRecord[]): Map<string, string> {
+  const ids = new Map<string, string>()
+  for (const record of records) {
+    if (record.binaryId !== undefined && record.argv[0] !== undefined) {
+      ids.set(record.argv[0], record.binaryId)
+    }
+  }
+  return ids
+}
+
+/**
+ * For a pass whose output names processes by command line (callgrind's `cmd:`): which test a
+ * process ran, with nextest's binary id where the runner recorded one. 'list' for listing runs.
+ */
+export function testIdentifier(
+  plan: RunPlan
+): (exe: string, args: readonly string[]) => TestIdentity | 'list' | undefined {
+  const ids = binaryIdsByPath(readRecords(plan.env[STATE_VARIABLE]))
+  return (exe, args) => {
+    const test = testFromArgv(exe, args)
+    if (test === undefined || test === 'list') return test
+    const binary = ids.get(exe)
+    return binary !== undefined ? { ...test, binary } : test
+  }
+}
+
 function attributeRuns(
   runs: readonly ProcessRun[],
   records: readonly TestProcessRecord[]
 ): ProcessRun[] {
   const recordByPid = new Map(records.map((record) => [record.pid, record]))
-  const binaryIdByPath = new Map<string, string>()
-  for (const record of records) {
-    if (record.binaryId !== undefined && record.argv[0] !== undefined) {
-      binaryIdByPath.set(record.argv[0], record.binaryId)
-    }
-  }
+  const binaryIdByPath = binaryIdsByPath(records)
   const startedBinaries = new Set(records.map((record) => record.argv[0]))
 
   const identities = new Map<ProcessRun, TestIdentity>()
