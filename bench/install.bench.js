@@ -82,6 +82,22 @@ export async function run({ skipBuild = false, repeats = 3 } = {}) {
     const reset = () => {
       process.env = { ...savedEnv, ...standIn.env, GITHUB_WORKSPACE: scratch }
     }
+    /** Median time of `repeats` installs from the cache into an emptied tool cache directory. */
+    const warmInstalls = async (toolCacheDir, options) => {
+      const times = []
+      for (let i = 0; i < repeats; i++) {
+        reset()
+        fs.rmSync(toolCacheDir, { recursive: true, force: true })
+        const warm = await timed('warm', () =>
+          quietly(() => ensureValgrind({ ...options, cache: true, toolCacheDir }))
+        )
+        if (warm.result.source !== 'cache') {
+          throw new Error(`expected a cache hit, got ${warm.result.source}`)
+        }
+        times.push(warm.ms)
+      }
+      return median(times)
+    }
 
     // Package manager. valgrind is preinstalled on this machine, so ensureValgrind's apt-get is a
     // no-op here; a reinstall (download + unpack of valgrind and libc6-dbg) stands for a cold one.
@@ -111,25 +127,8 @@ export async function run({ skipBuild = false, repeats = 3 } = {}) {
       'download + unpack, lists present'
     )
 
-    const warmApt = []
-    for (let i = 0; i < repeats; i++) {
-      reset()
-      fs.rmSync(aptTools, { recursive: true, force: true })
-      const warm = await timed('warm apt', () =>
-        quietly(() =>
-          ensureValgrind({
-            install: 'always',
-            valgrindVersion: 'system',
-            cache: true,
-            toolCacheDir: aptTools
-          })
-        )
-      )
-      if (warm.result.source !== 'cache')
-        throw new Error(`expected a cache hit, got ${warm.result.source}`)
-      warmApt.push(warm.ms)
-    }
-    report('warm install: cached .debs (dpkg -i)', median(warmApt), `median of ${repeats}`)
+    const warmApt = await warmInstalls(aptTools, { install: 'always', valgrindVersion: 'system' })
+    report('warm install: cached .debs (dpkg -i)', warmApt, `median of ${repeats}`)
 
     if (!skipBuild) {
       const tarball = ensureReleaseTarball()
@@ -156,27 +155,13 @@ export async function run({ skipBuild = false, repeats = 3 } = {}) {
       } finally {
         await server.close()
       }
-      const warmSource = []
-      for (let i = 0; i < repeats; i++) {
-        reset()
-        fs.rmSync(srcTools, { recursive: true, force: true })
-        const warm = await timed('warm source', () =>
-          quietly(() =>
-            ensureValgrind({
-              install: 'auto',
-              valgrindVersion: tarball.version,
-              cache: true,
-              toolCacheDir: srcTools
-            })
-          )
-        )
-        if (warm.result.source !== 'cache')
-          throw new Error(`expected a cache hit, got ${warm.result.source}`)
-        warmSource.push(warm.ms)
-      }
+      const warmSource = await warmInstalls(srcTools, {
+        install: 'auto',
+        valgrindVersion: tarball.version
+      })
       report(
         `warm install: cached build of ${tarball.version}`,
-        median(warmSource),
+        warmSource,
         `median of ${repeats}; target < 5 s`
       )
     }
