@@ -49,8 +49,8 @@ import require$$5$4 from 'node:fs/promises';
 import require$$2$1 from 'node:string_decoder';
 import require$$0$c from 'zlib';
 import { execFile, spawn } from 'node:child_process';
-import * as readline from 'node:readline';
 import 'url';
+import * as readline from 'node:readline';
 
 // The domain model. Every output (annotations, job summary, terminal view, JSON report) is a view
 // of these plain data types: valgrind's XML is parsed once into `ProcessRun`s, and locations,
@@ -90586,7 +90586,6 @@ async function planRustRun(config, valgrind) {
         args,
         env,
         cwd: config.workingDirectory,
-        outputDir: valgrind.outputDir,
         notes
     };
 }
@@ -90907,8 +90906,7 @@ function whatKey(raw) {
         return '';
     return raw.what.replace(/0x[0-9A-Fa-f]+/g, '0x').replace(/thread #\d+/g, 'thread #');
 }
-function findingKey(raw, workspace) {
-    const location = findingLocation(raw.stack, workspace);
+function findingKey(raw, location) {
     return [
         raw.tool,
         raw.kind,
@@ -90970,7 +90968,8 @@ function collectFindings(runs, options) {
     const filesByKey = new Map();
     for (const run of runs) {
         for (const raw of run.findings) {
-            const key = findingKey(raw, options.workspace);
+            const location = findingLocation(raw.stack, options.workspace);
+            const key = findingKey(raw, location);
             let finding = byKey.get(key);
             if (finding === undefined) {
                 const category = findingCategory(raw);
@@ -90980,7 +90979,7 @@ function collectFindings(runs, options) {
                     kind: raw.kind,
                     category,
                     what: raw.what,
-                    location: findingLocation(raw.stack, options.workspace),
+                    location,
                     stack: raw.stack,
                     auxStacks: raw.auxStacks,
                     notes: raw.notes,
@@ -91124,2014 +91123,6 @@ function decideVerdict(input) {
         headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`;
     }
     return { failed, reasons, headline };
-}
-
-// A small, forgiving XML tokenizer that works on bytes, specialised to what valgrind writes: elements
-// without attributes or namespaces, text with the five predefined entities, CDATA (only in
-// `<rawtext>`), the `<?xml?>` declaration and comments. It never throws on bad input:
-//
-// * Text is decoded only when the consumer wants it (`capture`), and only a whole text node at a
-//   time, so a multi-byte character is never split. Invalid UTF-8 becomes U+FFFD (Buffer's decoder
-//   replaces like a non-fatal TextDecoder) and C0 controls other than TAB/LF/CR are removed: valgrind
-//   copies argv bytes verbatim, and neither is legal XML 1.0.
-// * The consumer can ask for an element's content to be read raw up to its end tag, for elements
-//   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
-//   derail the rest of the document.
-// * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
-//   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
-//
-// Why not a general SAX parser: valgrind's XML is produced by printf, so a recovering parser would
-// need the same special cases anyway, and scanning bytes with Buffer.indexOf is several times faster
-// than decoding the whole document into a string first (see bench/parse.bench.js).
-/** What the consumer wants done with an element's content. */
-const Content = {
-    /** Tokenize the content as XML. */
-    Xml: 0,
-    /** Skip everything up to the matching end tag. */
-    RawSkip: 1,
-    /** Deliver everything up to the matching end tag as one text, without entity decoding. */
-    RawText: 2
-};
-/** The longest tag, comment, CDATA section or captured text node carried between chunks. */
-const MAX_TOKEN_BYTES = 1 << 20;
-const LT = 0x3c;
-const GT = 0x3e;
-const SLASH = 0x2f;
-const BANG = 0x21;
-const QUESTION = 0x3f;
-const CDATA_OPEN = Buffer.from('<![CDATA[');
-const CDATA_CLOSE = Buffer.from(']]>');
-const COMMENT_OPEN = Buffer.from('<!--');
-const COMMENT_CLOSE = Buffer.from('-->');
-const PI_CLOSE = Buffer.from('?>');
-// C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
-// eslint-disable-next-line no-control-regex -- matching control characters is the point
-const HAS_FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
-/** Decodes bytes as UTF-8 (invalid sequences → U+FFFD) and drops forbidden control characters. */
-function decodeText(bytes, start, end) {
-    const text = bytes.toString('utf8', start, end);
-    return HAS_FORBIDDEN_CONTROL.test(text) ? text.replace(FORBIDDEN_CONTROLS, '') : text;
-}
-const NAMED_ENTITIES = new Map([
-    ['lt', '<'],
-    ['gt', '>'],
-    ['amp', '&'],
-    ['quot', '"'],
-    ['apos', "'"]
-]);
-/** The character a reference's body (between '&' and ';') stands for, if it is one. */
-function entityValue(body) {
-    if (body.charCodeAt(0) !== 0x23)
-        return NAMED_ENTITIES.get(body);
-    const hex = body[1] === 'x' || body[1] === 'X';
-    const digits = body.slice(hex ? 2 : 1);
-    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits))
-        return undefined;
-    const code = parseInt(digits, hex ? 16 : 10);
-    if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13))
-        return '';
-    return String.fromCodePoint(code);
-}
-/** Replaces the predefined and numeric character references; anything else stays as written. */
-function decodeEntities(text) {
-    let amp = text.indexOf('&');
-    if (amp === -1)
-        return text;
-    let out = '';
-    let from = 0;
-    while (amp !== -1) {
-        const semicolon = text.indexOf(';', amp + 1);
-        if (semicolon === -1)
-            break;
-        const value = semicolon - amp <= 10 ? entityValue(text.slice(amp + 1, semicolon)) : undefined;
-        if (value === undefined) {
-            amp = text.indexOf('&', amp + 1);
-            continue;
-        }
-        out += text.slice(from, amp) + value;
-        from = semicolon + 1;
-        amp = text.indexOf('&', from);
-    }
-    return out + text.slice(from);
-}
-function isNameEnd(byte) {
-    return (byte === 0x20 ||
-        byte === 0x09 ||
-        byte === 0x0a ||
-        byte === 0x0d ||
-        byte === SLASH ||
-        byte === GT);
-}
-function isNameStart(byte) {
-    // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
-    return ((byte >= 0x61 && byte <= 0x7a) ||
-        (byte >= 0x41 && byte <= 0x5a) ||
-        byte === 0x5f ||
-        byte === 0x3a ||
-        byte >= 0x80);
-}
-function startsWith(bytes, at, prefix) {
-    if (at + prefix.length > bytes.length)
-        return false;
-    for (let i = 0; i < prefix.length; i++)
-        if (bytes[at + i] !== prefix[i])
-            return false;
-    return true;
-}
-/**
- * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
- * decoded once and then found by a hash of its bytes (verified byte by byte).
- */
-class TagNames {
-    byHash = new Map();
-    get(bytes, start, end) {
-        let hash = end - start;
-        for (let i = start; i < end; i++)
-            hash = (Math.imul(hash, 31) + bytes[i]) | 0;
-        const known = this.byHash.get(hash);
-        if (known !== undefined && known.bytes.length === end - start) {
-            let same = true;
-            for (let i = 0; i < known.bytes.length; i++) {
-                if (known.bytes[i] !== bytes[start + i]) {
-                    same = false;
-                    break;
-                }
-            }
-            if (same)
-                return known.name;
-        }
-        const name = bytes.toString('latin1', start, end);
-        // Bounded: a document with endless distinct names just stops being cached.
-        if (this.byHash.size < 512)
-            this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name });
-        return name;
-    }
-}
-class XmlTokenizer {
-    consumer;
-    names = new TagNames();
-    /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
-    carry;
-    /** While reading an element raw: its end tag, e.g. `</threadname>`. */
-    rawEndTag;
-    rawName = '';
-    rawCapture = false;
-    rawText = '';
-    /** Total bytes fed, for messages. */
-    bytesRead = 0;
-    constructor(consumer) {
-        this.consumer = consumer;
-    }
-    feed(chunk) {
-        if (chunk.length === 0)
-            return;
-        this.bytesRead += chunk.length;
-        const incoming = Buffer.isBuffer(chunk)
-            ? chunk
-            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-        const bytes = this.carry === undefined ? incoming : Buffer.concat([this.carry, incoming]);
-        this.carry = undefined;
-        this.scan(bytes);
-    }
-    /**
-     * Ends the stream. Returns true when it ended inside markup (a tag, comment, CDATA section or raw
-     * element cut short), i.e. the document was truncated mid-token.
-     */
-    end() {
-        const consumer = this.consumer;
-        let cut = false;
-        if (this.rawEndTag !== undefined) {
-            cut = true;
-        }
-        else if (this.carry !== undefined && this.carry.length > 0) {
-            if (this.carry[0] === LT)
-                cut = true;
-            else if (consumer.capture)
-                consumer.text(decodeEntities(decodeText(this.carry, 0, this.carry.length)));
-        }
-        this.carry = undefined;
-        return cut;
-    }
-    scan(bytes) {
-        const consumer = this.consumer;
-        const length = bytes.length;
-        let pos = 0;
-        if (this.rawEndTag !== undefined) {
-            pos = this.scanRaw(bytes, 0);
-            if (pos < 0)
-                return;
-        }
-        while (pos < length) {
-            const lt = bytes.indexOf(LT, pos);
-            if (lt === -1) {
-                if (consumer.capture)
-                    this.carryText(bytes, pos);
-                return;
-            }
-            if (lt > pos && consumer.capture) {
-                consumer.text(decodeEntities(decodeText(bytes, pos, lt)));
-            }
-            if (lt + 1 >= length) {
-                this.carry = bytes.subarray(lt);
-                return;
-            }
-            const next = bytes[lt + 1];
-            if (next === SLASH) {
-                const gt = bytes.indexOf(GT, lt + 2);
-                if (gt === -1) {
-                    if (!this.carryOrGiveUp(bytes, lt, 'an end tag'))
-                        pos = lt + 1;
-                    else
-                        return;
-                    continue;
-                }
-                let nameEnd = lt + 2;
-                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
-                    nameEnd++;
-                consumer.close(this.names.get(bytes, lt + 2, nameEnd));
-                pos = gt + 1;
-            }
-            else if (next === BANG) {
-                const end = this.scanBang(bytes, lt);
-                if (end === -1)
-                    return;
-                pos = end;
-            }
-            else if (next === QUESTION) {
-                const close = bytes.indexOf(PI_CLOSE, lt + 2);
-                if (close === -1) {
-                    if (!this.carryOrGiveUp(bytes, lt, 'a processing instruction'))
-                        pos = lt + 1;
-                    else
-                        return;
-                    continue;
-                }
-                pos = close + 2;
-            }
-            else if (isNameStart(next)) {
-                const gt = bytes.indexOf(GT, lt + 1);
-                if (gt === -1) {
-                    if (!this.carryOrGiveUp(bytes, lt, 'a start tag'))
-                        pos = lt + 1;
-                    else
-                        return;
-                    continue;
-                }
-                let nameEnd = lt + 1;
-                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
-                    nameEnd++;
-                const name = this.names.get(bytes, lt + 1, nameEnd);
-                const selfClosing = bytes[gt - 1] === SLASH;
-                const content = consumer.open(name, selfClosing);
-                pos = gt + 1;
-                if (selfClosing)
-                    consumer.close(name);
-                else if (content !== Content.Xml) {
-                    this.rawEndTag = Buffer.from(`</${name}>`, 'latin1');
-                    this.rawName = name;
-                    this.rawCapture = content === Content.RawText;
-                    this.rawText = '';
-                    pos = this.scanRaw(bytes, pos);
-                    if (pos < 0)
-                        return;
-                }
-            }
-            else {
-                // A '<' that starts no markup (e.g. unescaped text): keep it as text.
-                if (consumer.capture)
-                    consumer.text('<');
-                pos = lt + 1;
-            }
-        }
-    }
-    /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
-    scanBang(bytes, lt) {
-        const consumer = this.consumer;
-        const length = bytes.length;
-        if (length - lt < CDATA_OPEN.length &&
-            CDATA_OPEN.subarray(0, length - lt).equals(bytes.subarray(lt))) {
-            this.carry = bytes.subarray(lt); // cannot tell CDATA from a comment yet
-            return -1;
-        }
-        if (startsWith(bytes, lt, CDATA_OPEN)) {
-            const close = bytes.indexOf(CDATA_CLOSE, lt + CDATA_OPEN.length);
-            if (close === -1)
-                return this.carryOrGiveUp(bytes, lt, 'a CDATA section') ? -1 : lt + 1;
-            if (consumer.capture)
-                consumer.cdata(decodeText(bytes, lt + CDATA_OPEN.length, close));
-            return close + CDATA_CLOSE.length;
-        }
-        if (startsWith(bytes, lt, COMMENT_OPEN)) {
-            const close = bytes.indexOf(COMMENT_CLOSE, lt + COMMENT_OPEN.length);
-            if (close === -1)
-                return this.carryOrGiveUp(bytes, lt, 'a comment') ? -1 : lt + 1;
-            return close + COMMENT_CLOSE.length;
-        }
-        const gt = bytes.indexOf(GT, lt + 2); // <!DOCTYPE …>
-        if (gt === -1)
-            return this.carryOrGiveUp(bytes, lt, 'a declaration') ? -1 : lt + 1;
-        return gt + 1;
-    }
-    /**
-     * Keeps bytes from `start` for the next chunk. Returns false (and reports) when that would exceed
-     * MAX_TOKEN_BYTES: the caller then treats the '<' as text and moves on.
-     */
-    carryOrGiveUp(bytes, start, what) {
-        if (bytes.length - start <= MAX_TOKEN_BYTES) {
-            this.carry = bytes.subarray(start);
-            return true;
-        }
-        this.consumer.problem(`${what} is not closed within ${MAX_TOKEN_BYTES} bytes; skipped it`);
-        return false;
-    }
-    /** A captured text node continues into the next chunk; keep it (up to the limit). */
-    carryText(bytes, start) {
-        if (bytes.length - start <= MAX_TOKEN_BYTES) {
-            this.carry = bytes.subarray(start);
-            return;
-        }
-        // Deliver what we have; a multi-byte character cut here becomes U+FFFD, a price only texts
-        // over a megabyte pay.
-        this.consumer.text(decodeEntities(decodeText(bytes, start, bytes.length)));
-    }
-    /** Reads raw content up to `rawEndTag`; returns the position after it, or -1 (chunk ended). */
-    scanRaw(bytes, from) {
-        const endTag = this.rawEndTag;
-        const close = bytes.indexOf(endTag, from);
-        if (close === -1) {
-            // Keep enough to find an end tag split across chunks; captured text up to the limit.
-            let keepFrom = Math.max(from, bytes.length - (endTag.length - 1));
-            // Never split a UTF-8 sequence between the text and what is kept.
-            while (keepFrom > from && (bytes[keepFrom] & 0xc0) === 0x80)
-                keepFrom--;
-            if (this.rawCapture) {
-                if (this.rawText.length < MAX_TOKEN_BYTES)
-                    this.rawText += decodeText(bytes, from, keepFrom);
-                else
-                    this.consumer.problem(`<${this.rawName}> is longer than ${MAX_TOKEN_BYTES} bytes; cut it`);
-            }
-            this.carry = bytes.subarray(keepFrom);
-            return -1;
-        }
-        const name = this.rawName;
-        if (this.rawCapture)
-            this.consumer.text(this.rawText + decodeText(bytes, from, close));
-        this.rawEndTag = undefined;
-        this.rawText = '';
-        this.consumer.close(name);
-        return close + endTag.length;
-    }
-}
-
-const LEAK_KIND_OF_ERROR = new Map([
-    ['Leak_DefinitelyLost', 'definite'],
-    ['Leak_IndirectlyLost', 'indirect'],
-    ['Leak_PossiblyLost', 'possible'],
-    ['Leak_StillReachable', 'reachable']
-]);
-/** Children of protocol 6's `<leak_summary>`; `suppressed` is read past but not kept. */
-const LEAK_SUMMARY_KIND = new Map([
-    ['definitely_lost', 'definite'],
-    ['indirectly_lost', 'indirect'],
-    ['possibly_lost', 'possible'],
-    ['still_reachable', 'reachable'],
-    ['suppressed', undefined]
-]);
-/** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
-const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/;
-const KNOWN_PROTOCOLS = { min: 4, max: 6 };
-const MAX_WARNINGS = 20;
-/** helgrind announces every thread it reports on; keep at most this many creation stacks. */
-const MAX_ANNOUNCED_THREADS = 1000;
-/** Parses an integer as valgrind prints it: decimal, maybe with thousands separators. */
-function parseCount(text) {
-    const digits = text.trim().replace(/,/g, '');
-    if (!/^\d+$/.test(digits))
-        return undefined;
-    return Number(digits);
-}
-function newErrorDraft() {
-    return { unique: '', kind: '', what: '', auxStacks: [], pendingAux: [], notes: [], threadIds: [] };
-}
-function parseIntOrUndefined(text) {
-    const value = parseInt(text.trim(), 10);
-    return Number.isNaN(value) ? undefined : value;
-}
-/** Most distinct strings (function names, files, objects) shared between findings. */
-const MAX_INTERNED = 50_000;
-const MAX_INTERNED_LENGTH = 2048;
-/**
- * One copy of each repeated frame string (the same `malloc`, object path or source file shows in
- * many stacks), and a short id for it, so context keys stay small.
- */
-class StringPool {
-    ids = new Map();
-    strings = [];
-    intern(text) {
-        const id = this.ids.get(text);
-        if (id !== undefined)
-            return this.strings[id];
-        if (this.strings.length < MAX_INTERNED && text.length <= MAX_INTERNED_LENGTH) {
-            this.ids.set(text, this.strings.length);
-            this.strings.push(text);
-        }
-        return text;
-    }
-    /** A short stand-in for a string in a key: its id when pooled, the string itself otherwise. */
-    key(text) {
-        if (text === undefined)
-            return '';
-        const id = this.ids.get(text);
-        return id === undefined ? `=${text}` : `#${id}`;
-    }
-}
-class ValgrindXmlReader {
-    capture = false;
-    run;
-    stack = [];
-    /** The child of `<valgrindoutput>` being read (`error`, `args`, …). */
-    section = '';
-    textSoFar = '';
-    cdataText = '';
-    rootOpened = false;
-    rootClosed = false;
-    junk = false;
-    junkErrors = 0;
-    /** Distinct warnings beyond MAX_WARNINGS, summarised in one line. */
-    warningsDropped = 0;
-    frames;
-    frame;
-    error;
-    fatal;
-    announcedId = '';
-    announcedStack;
-    threadCreation = new Map();
-    pairCount;
-    pairKey = '';
-    leakCategory;
-    /** Complete `<error>` records read (before merging). */
-    recordsRead = 0;
-    pool = new StringPool();
-    findingIndexByContext = new Map();
-    /** Non-leak error uniques → finding index, to apply `<errorcounts>`. */
-    findingIndexByUnique = new Map();
-    /** Per finding: how many records were merged into it. */
-    contexts = [];
-    /** Counts from the last `<errorcounts>` seen, per finding index. */
-    errorCounts;
-    constructor(file) {
-        this.run = {
-            file,
-            args: [],
-            findings: [],
-            finished: false,
-            complete: false,
-            suppressionCounts: [],
-            warnings: []
-        };
-    }
-    warn(message) {
-        const line = `${this.run.file}: ${message}`;
-        if (this.run.warnings.includes(line))
-            return;
-        if (this.run.warnings.length < MAX_WARNINGS)
-            this.run.warnings.push(line);
-        else
-            this.warningsDropped++;
-    }
-    problem(message) {
-        this.warn(message);
-    }
-    open(name, selfClosing) {
-        const parentDepth = this.stack.length;
-        if (this.rootClosed) {
-            // Content after the document element: count it for the warning, read nothing.
-            this.junk = true;
-            if (parentDepth === 0 && name === 'error')
-                this.junkErrors++;
-            if (!selfClosing)
-                this.stack.push(name);
-            return name === 'threadname' || name === 'usercomment' ? Content.RawSkip : Content.Xml;
-        }
-        if (parentDepth === 0) {
-            this.stack.push(name);
-            if (name === 'valgrindoutput') {
-                this.rootOpened = true;
-                return Content.Xml;
-            }
-            this.warn(`the document element is <${name}>, not <valgrindoutput>; skipped it`);
-            return Content.RawSkip;
-        }
-        // valgrind 3.26.0 omits </still_reachable> when nothing is still reachable: the next summary
-        // category then opens inside it. Close it here so that the summary still reads right.
-        if (this.section === 'leak_summary' && LEAK_SUMMARY_KIND.has(name)) {
-            const top = this.stack[parentDepth - 1];
-            if (LEAK_SUMMARY_KIND.has(top)) {
-                this.warnUnclosed(top);
-                this.closeTop();
-            }
-        }
-        const depth = this.stack.length;
-        this.stack.push(name);
-        if (selfClosing)
-            return Content.Xml;
-        if (depth === 1)
-            return this.openSection(name);
-        const parent = this.stack[depth - 1];
-        if (parent === 'frame') {
-            this.capture = true;
-            return Content.Xml;
-        }
-        if (name === 'frame') {
-            this.frame = { ip: '' };
-            return Content.Xml;
-        }
-        if (name === 'stack') {
-            this.frames = [];
-            return Content.Xml;
-        }
-        switch (this.section) {
-            case 'error':
-                return this.openInError(name, parent, depth);
-            case 'preamble':
-            case 'status':
-            case 'announcethread':
-            case 'error_summary':
-                this.capture = depth === 2;
-                return Content.Xml;
-            case 'args':
-                this.capture = name === 'exe' || name === 'arg';
-                return Content.Xml;
-            case 'fatal_signal':
-                if (depth !== 2)
-                    return Content.Xml;
-                this.capture = true;
-                return name === 'threadname' ? Content.RawText : Content.Xml;
-            case 'errorcounts':
-            case 'suppcounts':
-                if (name === 'pair') {
-                    this.pairCount = undefined;
-                    this.pairKey = '';
-                }
-                else
-                    this.capture = parent === 'pair';
-                return Content.Xml;
-            case 'leak_summary':
-                if (depth === 2)
-                    this.leakCategory = LEAK_SUMMARY_KIND.get(name);
-                else
-                    this.capture = depth === 3 && (name === 'bytes' || name === 'blocks');
-                return Content.Xml;
-            default:
-                return Content.Xml;
-        }
-    }
-    openSection(name) {
-        this.section = name;
-        switch (name) {
-            case 'protocolversion':
-            case 'protocoltool':
-            case 'pid':
-            case 'ppid':
-            case 'tool':
-                this.capture = true;
-                return Content.Xml;
-            case 'usercomment':
-                // Inserted verbatim by --xml-user-comment, so possibly not XML at all.
-                return Content.RawSkip;
-            case 'error':
-                this.error = newErrorDraft();
-                return Content.Xml;
-            case 'fatal_signal':
-                this.fatal = { signo: 0, signame: '', stack: [] };
-                return Content.Xml;
-            case 'announcethread':
-                this.announcedId = '';
-                this.announcedStack = undefined;
-                return Content.Xml;
-            case 'errorcounts':
-                // The spec allows several; each holds the counts so far, so the last one wins.
-                this.errorCounts = new Map();
-                return Content.Xml;
-            case 'leak_summary':
-                this.run.leakSummary = {
-                    definite: { bytes: 0, blocks: 0 },
-                    indirect: { bytes: 0, blocks: 0 },
-                    possible: { bytes: 0, blocks: 0 },
-                    reachable: { bytes: 0, blocks: 0 }
-                };
-                return Content.Xml;
-            case 'error_summary':
-                this.run.errorSummary = { errors: 0, contexts: 0, suppressed: 0, suppressedContexts: 0 };
-                return Content.Xml;
-            default:
-                return Content.Xml;
-        }
-    }
-    openInError(name, parent, depth) {
-        if (depth === 2) {
-            switch (name) {
-                case 'unique':
-                case 'tid':
-                case 'kind':
-                case 'what':
-                case 'auxwhat':
-                    this.capture = true;
-                    return Content.Xml;
-                case 'threadname':
-                    // Printed unescaped: read it raw up to its end tag.
-                    this.capture = true;
-                    return Content.RawText;
-                default:
-                    return Content.Xml;
-            }
-        }
-        if (parent === 'xwhat' || parent === 'xauxwhat') {
-            this.capture =
-                name === 'text' || name === 'leakedbytes' || name === 'leakedblocks' || name === 'hthreadid';
-        }
-        else if (name === 'rawtext' && parent === 'suppression') {
-            this.capture = true;
-            this.cdataText = '';
-        }
-        return Content.Xml;
-    }
-    text(text) {
-        if (this.rootClosed) {
-            if (text.trim() !== '')
-                this.junk = true;
-            return;
-        }
-        this.textSoFar += text;
-    }
-    cdata(text) {
-        this.cdataText += text;
-    }
-    close(name) {
-        const stack = this.stack;
-        const top = stack.length - 1;
-        if (stack[top] === name) {
-            this.closeTop();
-            return;
-        }
-        const at = stack.lastIndexOf(name);
-        if (at === -1) {
-            if (!this.rootClosed)
-                this.warn(`stray end tag </${name}> ignored`);
-            return;
-        }
-        // An element was left open (valgrind bug or an unescaped '<'); close everything up to `name`.
-        while (stack.length - 1 > at) {
-            this.warnUnclosed(stack[stack.length - 1]);
-            this.closeTop();
-        }
-        this.closeTop();
-    }
-    warnUnclosed(name) {
-        if (this.rootClosed)
-            return;
-        if (name === 'still_reachable') {
-            this.warn('<still_reachable> is not closed (a valgrind 3.26.0 bug when nothing is still reachable, fixed in 3.27.0); read on');
-        }
-        else
-            this.warn(`<${name}> is not closed; read on`);
-    }
-    closeTop() {
-        const name = this.stack.pop();
-        const depth = this.stack.length;
-        const text = this.textSoFar;
-        this.textSoFar = '';
-        this.capture = false;
-        if (this.rootClosed)
-            return;
-        if (depth === 0) {
-            if (name === 'valgrindoutput')
-                this.rootClosed = true;
-            return;
-        }
-        if (depth === 1) {
-            this.closeSection(name, text);
-            return;
-        }
-        const parent = this.stack[depth - 1];
-        if (parent === 'frame') {
-            this.setFrameField(name, text);
-            return;
-        }
-        if (name === 'frame') {
-            if (this.frame && this.frames)
-                this.frames.push(this.frame);
-            this.frame = undefined;
-            return;
-        }
-        if (name === 'stack') {
-            const frames = this.frames ?? [];
-            this.frames = undefined;
-            this.stackRead(frames, parent, depth);
-            return;
-        }
-        switch (this.section) {
-            case 'error':
-                this.closeInError(name, parent, depth, text);
-                return;
-            case 'preamble':
-                if (name === 'line' && this.run.valgrindVersion === undefined) {
-                    const version = /\bValgrind-(\d[^\s]*)/.exec(text);
-                    if (version)
-                        this.run.valgrindVersion = version[1];
-                }
-                return;
-            case 'args':
-                if (parent === 'argv') {
-                    if (name === 'exe')
-                        this.run.exe = text;
-                    else if (name === 'arg')
-                        this.run.args.push(text);
-                }
-                else if (parent === 'vargv' && name === 'arg') {
-                    (this.run.valgrindArgs ??= []).push(text);
-                }
-                return;
-            case 'status':
-                if (name === 'state' && text.trim() === 'FINISHED')
-                    this.run.finished = true;
-                return;
-            case 'fatal_signal':
-                if (this.fatal && depth === 2)
-                    this.setFatalField(this.fatal, name, text);
-                return;
-            case 'announcethread':
-                if (name === 'hthreadid')
-                    this.announcedId = text.trim();
-                return;
-            case 'errorcounts':
-            case 'suppcounts':
-                this.closeInCounts(name, text);
-                return;
-            case 'leak_summary':
-                if (depth === 3 && this.leakCategory && this.run.leakSummary) {
-                    if (name === 'bytes' || name === 'blocks') {
-                        const value = this.count(text, `<leak_summary> <${name}>`);
-                        if (value !== undefined)
-                            this.run.leakSummary[this.leakCategory][name] = value;
-                    }
-                }
-                else if (depth === 2)
-                    this.leakCategory = undefined;
-                return;
-            case 'error_summary':
-                if (depth === 2 && this.run.errorSummary) {
-                    const value = this.count(text, `<error_summary> <${name}>`);
-                    if (value === undefined)
-                        return;
-                    const summary = this.run.errorSummary;
-                    if (name === 'errors')
-                        summary.errors = value;
-                    else if (name === 'error_contexts')
-                        summary.contexts = value;
-                    else if (name === 'suppressed')
-                        summary.suppressed = value;
-                    else if (name === 'suppressed_contexts')
-                        summary.suppressedContexts = value;
-                }
-                return;
-        }
-    }
-    count(text, where) {
-        const value = parseCount(text);
-        if (value === undefined)
-            this.warn(`${where} holds '${text.trim()}', not a number; ignored`);
-        return value;
-    }
-    closeSection(name, text) {
-        const run = this.run;
-        this.section = '';
-        switch (name) {
-            case 'protocolversion': {
-                const version = parseIntOrUndefined(text);
-                run.protocolVersion = version;
-                if (version === undefined)
-                    this.warn(`protocol version '${text.trim()}' is not a number`);
-                else if (version > KNOWN_PROTOCOLS.max || version < KNOWN_PROTOCOLS.min) {
-                    this.warn(`XML protocol version ${version} is not one this action knows (${KNOWN_PROTOCOLS.min} to ${KNOWN_PROTOCOLS.max}); read it anyway`);
-                }
-                return;
-            }
-            case 'protocoltool':
-                run.tool = text.trim();
-                return;
-            case 'tool':
-                run.tool ??= text.trim();
-                return;
-            case 'pid':
-                run.pid = parseIntOrUndefined(text);
-                return;
-            case 'ppid':
-                run.ppid = parseIntOrUndefined(text);
-                return;
-            case 'error':
-                if (this.error)
-                    this.finishError(this.error);
-                this.error = undefined;
-                return;
-            case 'fatal_signal':
-                if (this.fatal)
-                    run.fatalSignal = this.fatal;
-                this.fatal = undefined;
-                return;
-            case 'announcethread':
-                if (this.announcedId !== '' &&
-                    this.announcedStack &&
-                    (this.threadCreation.size < MAX_ANNOUNCED_THREADS ||
-                        this.threadCreation.has(this.announcedId))) {
-                    this.threadCreation.set(this.announcedId, this.announcedStack);
-                }
-                return;
-        }
-    }
-    closeInError(name, parent, depth, text) {
-        const error = this.error;
-        if (!error)
-            return;
-        if (depth === 2) {
-            switch (name) {
-                case 'unique':
-                    error.unique = text.trim();
-                    return;
-                case 'tid':
-                    error.tid = parseIntOrUndefined(text);
-                    return;
-                case 'threadname':
-                    error.threadName = text.trim();
-                    return;
-                case 'kind':
-                    error.kind = text.trim();
-                    return;
-                case 'what':
-                    if (error.what === '')
-                        error.what = text.trim();
-                    return;
-                case 'auxwhat':
-                    error.pendingAux.push(text.trim());
-                    return;
-            }
-            return;
-        }
-        if (parent === 'xwhat') {
-            switch (name) {
-                case 'text':
-                    if (error.what === '')
-                        error.what = text.trim();
-                    return;
-                case 'leakedbytes':
-                    error.leakBytes = this.count(text, '<leakedbytes>');
-                    return;
-                case 'leakedblocks':
-                    error.leakBlocks = this.count(text, '<leakedblocks>');
-                    return;
-                case 'hthreadid':
-                    error.threadIds.push(text.trim());
-                    return;
-            }
-            return;
-        }
-        if (parent === 'xauxwhat') {
-            if (name === 'text')
-                error.pendingAux.push(text.trim());
-            else if (name === 'hthreadid')
-                error.threadIds.push(text.trim());
-            return;
-        }
-        if (name === 'rawtext' && parent === 'suppression') {
-            error.suppression = this.cdataText.trim();
-            this.cdataText = '';
-        }
-    }
-    closeInCounts(name, text) {
-        if (name === 'count') {
-            this.pairCount = this.count(text, `<${this.section}> <count>`);
-        }
-        else if (name === 'unique' || name === 'name') {
-            this.pairKey = text.trim();
-        }
-        else if (name === 'pair' && this.pairCount !== undefined) {
-            if (this.section === 'suppcounts') {
-                this.run.suppressionCounts.push({ name: this.pairKey, count: this.pairCount });
-            }
-            else if (this.errorCounts) {
-                const index = this.findingIndexByUnique.get(uniqueKey(this.pairKey));
-                if (index !== undefined) {
-                    this.errorCounts.set(index, (this.errorCounts.get(index) ?? 0) + this.pairCount);
-                }
-            }
-        }
-    }
-    stackRead(frames, parent, depth) {
-        switch (this.section) {
-            case 'error': {
-                const error = this.error;
-                if (!error)
-                    return;
-                if (depth === 2) {
-                    if (error.stack === undefined) {
-                        error.stack = frames;
-                        return;
-                    }
-                    // An aux line introduces the stack after it; earlier ones without a stack are notes.
-                    const label = error.pendingAux.pop() ?? '';
-                    error.notes.push(...error.pendingAux);
-                    error.pendingAux.length = 0;
-                    error.auxStacks.push({ label, frames });
-                }
-                else if ((parent === 'other_segment_start' || parent === 'other_segment_end') &&
-                    frames.length > 0) {
-                    // DRD: where the conflicting segment of the other thread starts / ends.
-                    const label = parent === 'other_segment_start' ? 'Other segment start' : 'Other segment end';
-                    error.auxStacks.push({ label, frames });
-                }
-                return;
-            }
-            case 'fatal_signal':
-                if (this.fatal && depth === 2)
-                    this.fatal.stack = frames;
-                return;
-            case 'announcethread':
-                if (depth === 2)
-                    this.announcedStack = frames;
-                return;
-        }
-    }
-    setFrameField(name, text) {
-        const frame = this.frame;
-        if (!frame)
-            return;
-        switch (name) {
-            case 'ip':
-                frame.ip = text.trim();
-                return;
-            case 'obj':
-                frame.obj = this.pool.intern(text.trim());
-                return;
-            case 'fn':
-                frame.fn = this.pool.intern(text.trim());
-                return;
-            case 'dir':
-                frame.dir = this.pool.intern(text.trim());
-                return;
-            case 'file':
-                frame.file = this.pool.intern(text.trim());
-                return;
-            case 'line':
-                frame.line = parseIntOrUndefined(text);
-                return;
-        }
-    }
-    setFatalField(fatal, name, text) {
-        switch (name) {
-            case 'tid':
-                fatal.tid = parseIntOrUndefined(text);
-                return;
-            case 'signo':
-                fatal.signo = parseIntOrUndefined(text) ?? 0;
-                return;
-            case 'signame':
-                fatal.signame = text.trim();
-                return;
-            case 'event':
-                fatal.event = text.trim();
-                return;
-            case 'siaddr':
-                fatal.siaddr = text.trim();
-                return;
-        }
-    }
-    finishError(error) {
-        this.recordsRead++;
-        error.notes.push(...error.pendingAux);
-        const leakKind = LEAK_KIND_OF_ERROR.get(error.kind);
-        const finding = {
-            tool: this.run.tool ?? '',
-            kind: error.kind,
-            what: error.what,
-            unique: error.unique,
-            stack: error.stack ?? [],
-            auxStacks: error.auxStacks,
-            notes: error.notes,
-            count: 1
-        };
-        if (error.tid !== undefined)
-            finding.tid = error.tid;
-        if (error.threadName !== undefined)
-            finding.threadName = error.threadName;
-        if (error.suppression !== undefined)
-            finding.suppression = error.suppression;
-        if (leakKind !== undefined) {
-            const bytes = error.leakBytes ?? 0;
-            const split = DIRECT_INDIRECT.exec(error.what);
-            const direct = split ? parseCount(split[1]) : undefined;
-            const indirect = split ? parseCount(split[2]) : undefined;
-            finding.leak = {
-                kind: leakKind,
-                bytes,
-                directBytes: direct ?? bytes,
-                indirectBytes: direct !== undefined ? (indirect ?? bytes - direct) : 0,
-                blocks: error.leakBlocks ?? 0
-            };
-        }
-        for (const id of new Set(error.threadIds)) {
-            const created = this.threadCreation.get(id);
-            if (created)
-                finding.auxStacks.push({ label: `Thread #${id} was created`, frames: created });
-        }
-        const key = this.contextKey(finding);
-        let index = this.findingIndexByContext.get(key);
-        if (index === undefined) {
-            index = this.run.findings.length;
-            this.run.findings.push(finding);
-            this.contexts.push(1);
-            this.findingIndexByContext.set(key, index);
-        }
-        else {
-            const merged = this.run.findings[index];
-            merged.count += 1;
-            this.contexts[index] += 1;
-            if (merged.leak && finding.leak) {
-                merged.leak.bytes += finding.leak.bytes;
-                merged.leak.directBytes += finding.leak.directBytes;
-                merged.leak.indirectBytes += finding.leak.indirectBytes;
-                merged.leak.blocks += finding.leak.blocks;
-            }
-        }
-        if (leakKind === undefined && error.unique !== '') {
-            this.findingIndexByUnique.set(uniqueKey(error.unique), index);
-        }
-    }
-    /** Identity of an error context within one file: what valgrind shows, not where in memory. */
-    contextKey(finding) {
-        const pool = this.pool;
-        let key = finding.kind + '\n' + (finding.leak ? '' : finding.what);
-        for (const frame of finding.stack) {
-            key += `\n${pool.key(frame.fn ?? frame.obj ?? frame.ip)}|${pool.key(frame.file)}|${frame.line ?? ''}`;
-        }
-        return key;
-    }
-    /** Ends the document (a cut inside a tag is a truncation like any other). */
-    finish(bytesRead) {
-        const run = this.run;
-        if (bytesRead === 0) {
-            this.warn('the file is empty: valgrind wrote nothing (did it fail to start, or does this tool not write XML?)');
-        }
-        else if (!this.rootOpened) {
-            this.warn('no <valgrindoutput> element: this is not valgrind XML output');
-        }
-        else if (!this.rootClosed) {
-            const records = this.recordsRead;
-            this.warn(`the XML ends early (valgrind or the program was killed?); ${records} finding${records === 1 ? '' : 's'} read before the cut`);
-        }
-        else if (this.junk) {
-            const more = this.junkErrors > 0 ? ` (it holds ${this.junkErrors} more <error> records)` : '';
-            this.warn(`content after </valgrindoutput> was ignored${more}: several processes probably wrote this one file; put %p in --xml-file so that each process writes its own`);
-        }
-        run.complete = this.rootOpened && this.rootClosed;
-        if (this.errorCounts) {
-            for (const [index, count] of this.errorCounts) {
-                const finding = run.findings[index];
-                if (!finding.leak)
-                    finding.count = count;
-            }
-        }
-        run.findings.forEach((finding, index) => {
-            if (this.contexts[index] > 1)
-                finding.contexts = this.contexts[index];
-        });
-        if (this.warningsDropped > 0) {
-            run.warnings.push(`${run.file}: … and ${this.warningsDropped} more problems`);
-        }
-        return run;
-    }
-}
-function uniqueKey(unique) {
-    const value = parseInt(unique, 16);
-    return Number.isNaN(value) ? unique : value;
-}
-
-// Reads valgrind's XML output (protocol 4, 5 and 6; memcheck, helgrind, drd) into a ProcessRun,
-// streaming: the file is read in chunks and never held whole, so memory depends on the number of
-// distinct error contexts, not on the file's size. See tokenizer.ts for how malformed bytes are
-// tolerated and reader.ts for what is kept.
-/** Chunk size for reading files: measured faster than 1 MiB chunks (it stays in the CPU cache). */
-const READ_CHUNK_BYTES = 1 << 16;
-/**
- * Parses one valgrind XML file. Never throws on bad content: problems go to `run.warnings`, each
- * naming the file. Throws only when the file cannot be opened.
- */
-async function parseValgrindXmlFile(file) {
-    let handle;
-    try {
-        handle = await fs$1.promises.open(file, 'r');
-    }
-    catch (error) {
-        const reason = error.code ?? error.message;
-        throw new Error(`Cannot read valgrind XML file '${file}': ${reason}`);
-    }
-    try {
-        return await parseValgrindXml(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), file);
-    }
-    finally {
-        await handle.close().catch(() => undefined);
-    }
-}
-/** Same as parseValgrindXmlFile, from any byte stream; `file` names the source in warnings. */
-async function parseValgrindXml(source, file) {
-    const reader = new ValgrindXmlReader(file);
-    const tokenizer = new XmlTokenizer(reader);
-    try {
-        for await (const chunk of source)
-            tokenizer.feed(chunk);
-    }
-    catch (error) {
-        // A read error part-way (or a bug of ours) must not lose what was read: report and go on.
-        reader.warn(`reading stopped early: ${error.message}`);
-    }
-    tokenizer.end();
-    return reader.finish(tokenizer.bytesRead);
-}
-
-// Builds callgrind's own arguments. Pure: takes data, returns argv.
-/** The file name pattern of callgrind's outputs: `%p` makes one file per process. */
-const CALLGRIND_FILE_PREFIX = 'callgrind.out.';
-/**
- * Arguments for a callgrind pass. No `--xml`: callgrind does not support it (it prints "Bad option"
- * and then runs anyway, leaving an empty XML file behind). Totals come from each out-file's header.
- */
-function callgrindArgs(options) {
-    return [
-        '--tool=callgrind',
-        // %p: one file per process; a child that execs gets its own pid's file.
-        `--callgrind-out-file=${path$3.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
-        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
-        // Appended last so that the user's options win over ours.
-        ...options.extraArgs
-    ];
-}
-
-// Address-space randomisation changes where the loader and the heap put things, and with it a few
-// instructions here and there; with it off, the same binary and input give the same counts.
-// `setarch -R` turns it off for one command where the kernel allows personality(ADDR_NO_RANDOMIZE)
-// (some containers forbid it); when it does not work we run without it and say nothing.
-let probed;
-/**
- * The argv prefix that runs a command with address-space randomisation off (`['setarch',
- * '<arch>', '-R']`), or `[]` when setarch is missing or not permitted here. Probed once per process.
- */
-function noRandomizationPrefix() {
-    probed ??= probe();
-    return probed;
-}
-function probe() {
-    // setarch wants the architecture name as uname -m prints it.
-    const arch = os$1.machine();
-    const prefix = ['setarch', arch, '-R'];
-    return new Promise((resolve) => {
-        execFile(prefix[0], [...prefix.slice(1), 'true'], { timeout: 10000 }, (error) => resolve(error ? [] : prefix));
-    });
-}
-
-// Reads callgrind out-files without callgrind_annotate (which may not be installed, and whose text
-// is not meant for machines). The format is line based (valgrind's docs/cl-format.xml), so files
-// are streamed line by line: a long test run can write hundreds of megabytes.
-//
-// Which total we report: the `totals:` line, summed over parts; `summary:` only when a part has no
-// `totals:`. `totals:` is the sum of the cost lines callgrind actually wrote and equals the
-// "Collected : N" line of callgrind's stderr; `summary:` is only promised to be >= that sum and can
-// be a few instructions higher (with --dump-instr=yes --cache-sim=yes: summary Ir 2,016,963,
-// totals 2,016,961). callgrind_annotate prints `summary:` as PROGRAM TOTALS, so the number it shows
-// can differ from ours by those few instructions; `summaryTotals` keeps it for comparison.
-/**
- * Reads the files of one process (parts written by `--dump-before`/`--dump-every-bb`, threads
- * written by `--separate-threads=yes`) into one profile: their totals and functions are added up.
- */
-async function readCallgrindProfile(files, options = {}) {
-    if (files.length === 0)
-        throw new Error('readCallgrindProfile needs at least one file');
-    const acc = new ProfileAccumulator();
-    for (const file of files)
-        await readInto(acc, file);
-    return acc.finish(files, options.topFunctions ?? 25);
-}
-/**
- * Groups the callgrind files of a directory by process, from their names
- * (`callgrind.out.<pid>[.<part>][-<thread>]`), in pid order.
- */
-function groupCallgrindFiles(fileNames) {
-    const byProcess = new Map();
-    const pattern = /^callgrind\.out\.(\d+)(?:\.(\d+))?(?:-(\d+))?$/;
-    for (const name of fileNames) {
-        const base = path$3.basename(name);
-        if (!base.startsWith(CALLGRIND_FILE_PREFIX))
-            continue;
-        const match = pattern.exec(base);
-        const key = match ? match[1] : base;
-        const group = byProcess.get(key) ?? [];
-        group.push(name);
-        byProcess.set(key, group);
-    }
-    const order = (name) => {
-        const match = pattern.exec(path$3.basename(name));
-        // The final part has no `.<n>` suffix: it comes last.
-        return match ? [Number(match[2] ?? Infinity), Number(match[3] ?? 0)] : [0, 0];
-    };
-    return [...byProcess.entries()]
-        .sort(([a], [b]) => Number(a) - Number(b) || a.localeCompare(b))
-        .map(([, group]) => group.sort((a, b) => {
-        const [pa, ta] = order(a);
-        const [pb, tb] = order(b);
-        return pa - pb || ta - tb;
-    }));
-}
-/** Reads every process's profile in a directory (not recursive), in pid order. */
-async function readCallgrindDirectory(dir, options) {
-    let names;
-    try {
-        names = await fs$1.promises.readdir(dir);
-    }
-    catch (error) {
-        if (error.code === 'ENOENT')
-            return [];
-        throw error;
-    }
-    const groups = groupCallgrindFiles(names.map((name) => path$3.join(dir, name)));
-    const profiles = [];
-    for (const group of groups)
-        profiles.push(await readCallgrindProfile(group, options));
-    return profiles;
-}
-/** What is collected over all files of one process. Costs are indexed by `events`. */
-class ProfileAccumulator {
-    events = [];
-    totals = [];
-    summary = [];
-    partsWithTotals = 0;
-    partsWithSummary = 0;
-    parts = 0;
-    sawHeader = false;
-    pid;
-    cmd;
-    functions = new Map();
-    warnings = [];
-    eventIndex(name) {
-        let index = this.events.indexOf(name);
-        if (index < 0) {
-            index = this.events.length;
-            this.events.push(name);
-        }
-        return index;
-    }
-    finish(files, top) {
-        const byName = (costs) => Object.fromEntries(this.events.map((event, i) => [event, costs[i] ?? 0]));
-        let totals = this.totals;
-        if (!this.sawHeader) {
-            this.warnings.push(`${files.join(', ')}: empty or not a callgrind out-file (was the process killed before callgrind wrote its profile?).`);
-        }
-        else if (this.partsWithTotals === 0 && this.partsWithSummary === 0) {
-            // A file cut short (killed process, full disk): add up what is there.
-            totals = [];
-            for (const fn of this.functions.values())
-                addInto(totals, fn.self);
-            this.warnings.push(`${files[0]}: no 'totals:' or 'summary:' line (was the file cut short?); totals are the sum of the cost lines read.`);
-        }
-        else if (this.partsWithTotals < this.partsWithSummary) {
-            // `totals:` is the last line of a part: without it the file was cut short, and the
-            // `summary:` written at the top is the best figure left.
-            totals = this.summary;
-            this.warnings.push(`${files.join(', ')}: a part has no 'totals:' line (was the file cut short?); totals are taken from 'summary:'.`);
-        }
-        const sortEvent = this.events.includes('Ir') ? this.events.indexOf('Ir') : 0;
-        const all = [...this.functions.values()];
-        const bySelf = [...all].sort((a, b) => (b.self[sortEvent] ?? 0) - (a.self[sortEvent] ?? 0));
-        const inclusiveOf = (fn) => {
-            const sum = [];
-            addInto(sum, fn.self);
-            addInto(sum, fn.callees);
-            return sum;
-        };
-        const byInclusive = all
-            .map((fn) => ({ fn, inclusive: inclusiveOf(fn) }))
-            .sort((a, b) => (b.inclusive[sortEvent] ?? 0) - (a.inclusive[sortEvent] ?? 0));
-        const kept = new Set([...bySelf.slice(0, top), ...byInclusive.slice(0, top).map((e) => e.fn)]);
-        const functions = bySelf
-            .filter((fn) => kept.has(fn))
-            .map((fn) => ({
-            name: fn.name,
-            file: fn.file,
-            object: fn.object,
-            self: byName(fn.self),
-            inclusive: byName(inclusiveOf(fn))
-        }));
-        const words = this.cmd?.trim().split(/ +/).filter(Boolean) ?? [];
-        const everyPartHasSummary = this.partsWithSummary > 0 && this.partsWithSummary >= this.parts;
-        const mainFile = files.find((f) => path$3.basename(f) === `${CALLGRIND_FILE_PREFIX}${this.pid}`);
-        return {
-            file: mainFile ?? files[0],
-            files: [...files],
-            pid: this.pid,
-            cmd: this.cmd?.trim(),
-            exe: words[0],
-            args: words.slice(1),
-            events: [...this.events],
-            totals: byName(totals),
-            summaryTotals: everyPartHasSummary ? byName(this.summary) : undefined,
-            parts: this.parts,
-            functions,
-            warnings: this.warnings
-        };
-    }
-}
-function addInto(target, costs) {
-    for (let i = 0; i < costs.length; i++)
-        target[i] = (target[i] ?? 0) + (costs[i] ?? 0);
-}
-/** `fib'2` is `fib` at recursion depth 2 (`--separate-recs`); the user knows it as `fib`. */
-function baseFunctionName(name) {
-    return name.replace(/'\d+$/, '');
-}
-/** Callgrind compresses repeated names: `(12) name` defines id 12, a later `(12)` refers to it. */
-class NameTable {
-    names = new Map();
-    resolve(spec) {
-        const match = /^\((\d+)\)(?:\s+(.*))?$/.exec(spec);
-        if (!match)
-            return spec;
-        if (match[2] !== undefined) {
-            this.names.set(match[1], match[2]);
-            return match[2];
-        }
-        return this.names.get(match[1]) ?? `(${match[1]})`;
-    }
-}
-/** Per-file parsing state; name ids are per file. */
-async function readInto(acc, file) {
-    const objects = new NameTable();
-    const sourceFiles = new NameTable();
-    const functionNames = new NameTable();
-    // Maps this part's event columns to the accumulator's event indexes.
-    let columns = acc.events.map((_, i) => i);
-    let positions = 1;
-    let object;
-    let sourceFile;
-    let current;
-    let calleeObject;
-    let callee;
-    let callCostNext = false;
-    let sawHeader = false;
-    let partsInFile = 0;
-    let malformed = 0;
-    let firstMalformed = 0;
-    let lineNumber = 0;
-    const costsOf = (line) => {
-        const words = line.trim().split(/\s+/);
-        const costs = [];
-        for (let i = positions; i < words.length; i++) {
-            const value = Number(words[i]);
-            if (Number.isFinite(value))
-                costs[columns[i - positions] ?? acc.eventIndex(`?${i}`)] = value;
-        }
-        return costs;
-    };
-    const headerCosts = (value) => {
-        const costs = [];
-        value
-            .trim()
-            .split(/\s+/)
-            .forEach((word, i) => {
-            const n = Number(word);
-            if (word !== '' && Number.isFinite(n))
-                costs[columns[i] ?? acc.eventIndex(`?${i}`)] = n;
-        });
-        return costs;
-    };
-    const enterFunction = (name) => {
-        const base = baseFunctionName(name);
-        const key = `${object ?? ''}\0${sourceFile ?? ''}\0${base}`;
-        let fn = acc.functions.get(key);
-        if (!fn) {
-            fn = { name: base, file: sourceFile, object, self: [], callees: [] };
-            acc.functions.set(key, fn);
-        }
-        return fn;
-    };
-    const input = fs$1.createReadStream(file, { encoding: 'utf8' });
-    const lines = readline.createInterface({ input, crlfDelay: Infinity });
-    for await (const line of lines) {
-        lineNumber++;
-        if (line === '' || line.startsWith('#'))
-            continue;
-        const first = line.charCodeAt(0);
-        // Cost lines start with a position: a number, 0x…, +n, -n or *.
-        if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
-            const costs = costsOf(line);
-            if (callCostNext) {
-                callCostNext = false;
-                // The inclusive cost of a call. A call into the function itself (recursion) is already
-                // counted by the callee's own lines, so adding it would count those instructions twice.
-                const sameFunction = current !== undefined &&
-                    callee !== undefined &&
-                    baseFunctionName(callee) === current.name &&
-                    (calleeObject ?? object) === current.object;
-                if (current && !sameFunction)
-                    addInto(current.callees, costs);
-                calleeObject = undefined;
-                continue;
-            }
-            current ??= enterFunction('???');
-            addInto(current.self, costs);
-            continue;
-        }
-        const eq = line.indexOf('=');
-        const colon = line.indexOf(':');
-        if (eq > 0 && (colon < 0 || eq < colon)) {
-            const key = line.slice(0, eq);
-            const value = line.slice(eq + 1);
-            switch (key) {
-                case 'ob':
-                    object = objects.resolve(value);
-                    break;
-                case 'fl':
-                    sourceFile = sourceFiles.resolve(value);
-                    break;
-                case 'fi':
-                case 'fe':
-                case 'cfi':
-                case 'cfl':
-                case 'jfi':
-                    // Inlined code and callee files do not change which function the costs belong to.
-                    sourceFiles.resolve(value);
-                    break;
-                case 'fn':
-                    current = enterFunction(functionNames.resolve(value));
-                    break;
-                case 'cob':
-                    calleeObject = objects.resolve(value);
-                    break;
-                case 'cfn':
-                    callee = functionNames.resolve(value);
-                    break;
-                case 'jfn':
-                    functionNames.resolve(value);
-                    break;
-                case 'calls':
-                    callCostNext = true;
-                    break;
-                case 'jump':
-                case 'jcnd':
-                    break;
-                default:
-                    malformed++;
-                    firstMalformed ||= lineNumber;
-            }
-            continue;
-        }
-        if (colon > 0) {
-            const key = line.slice(0, colon);
-            const value = line.slice(colon + 1);
-            sawHeader = true;
-            switch (key) {
-                case 'pid':
-                    acc.pid ??= Number(value.trim());
-                    break;
-                case 'cmd':
-                    acc.cmd ??= value;
-                    break;
-                case 'part':
-                    partsInFile++;
-                    break;
-                case 'positions':
-                    positions = Math.max(1, value.trim().split(/\s+/).length);
-                    break;
-                case 'events':
-                    columns = value
-                        .trim()
-                        .split(/\s+/)
-                        .map((event) => acc.eventIndex(event));
-                    break;
-                case 'summary':
-                    addInto(acc.summary, headerCosts(value));
-                    acc.partsWithSummary++;
-                    break;
-                case 'totals':
-                    addInto(acc.totals, headerCosts(value));
-                    acc.partsWithTotals++;
-                    break;
-            }
-            continue;
-        }
-        malformed++;
-        firstMalformed ||= lineNumber;
-    }
-    // An empty file is normal next to per-thread files (--separate-threads=yes leaves the main file
-    // empty); `finish` warns when no file of the process had anything.
-    if (lineNumber > 0 && !sawHeader) {
-        acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`);
-    }
-    if (sawHeader) {
-        acc.sawHeader = true;
-        acc.parts += Math.max(1, partsInFile);
-    }
-    if (malformed > 0) {
-        acc.warnings.push(`${file}: ${malformed} line(s) not understood and skipped (first at line ${firstMalformed}).`);
-    }
-}
-
-const TOOL_LABELS = {
-    memcheck: 'Memcheck',
-    helgrind: 'Helgrind',
-    drd: 'DRD'
-};
-function toolLabel(tool) {
-    return TOOL_LABELS[tool] ?? tool.charAt(0).toUpperCase() + tool.slice(1);
-}
-const LEAK_KIND_WORDS = {
-    definite: 'definitely lost',
-    indirect: 'indirectly lost',
-    possible: 'possibly lost',
-    reachable: 'still reachable'
-};
-function formatNumber(value) {
-    return value.toLocaleString('en-US');
-}
-function formatBytes(bytes) {
-    return `${formatNumber(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
-}
-/** `Memcheck: Invalid read of size 4`, `Memcheck: 100 bytes definitely lost`. */
-function findingTitle(finding) {
-    if (finding.leak !== undefined) {
-        const { bytes, directBytes, indirectBytes, kind } = finding.leak;
-        const split = indirectBytes > 0
-            ? ` (${formatNumber(directBytes)} direct, ${formatNumber(indirectBytes)} indirect)`
-            : '';
-        return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`;
-    }
-    return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`;
-}
-function firstLine(text) {
-    return text.split('\n')[0].trim();
-}
-/**
- * The frames worth showing: the stack down to its last frame of the user's code. What lies below
- * it is the runtime calling in — libc's start-up under `main`, Rust's test harness under a test
- * function — and tells nobody anything. A stack with no user frame at all is shown whole.
- */
-function visibleFrames(frames, limit = 16) {
-    let last = frames.length - 1;
-    while (last > 0 && isRuntimeFrame(frames[last]))
-        last--;
-    const end = frames
-        .slice(0, last + 1)
-        .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame));
-    return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit));
-}
-/** `at fn (file:line)` lines of a stack. */
-function stackLines(frames, workspace) {
-    return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`);
-}
-function testLabel(test) {
-    return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary;
-}
-function occurrenceText(finding) {
-    const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`;
-    const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`;
-    return `Seen ${times} in ${processes}.`;
-}
-
-// The callgrind part of the job summary: instruction counts per process (or per test), heaviest
-// first, then where the heaviest processes spend them. Pure: profiles in, Markdown out.
-function instructions(profile) {
-    return profile.totals.Ir ?? 0;
-}
-/** The total instruction count (Ir) of a run: every process added up. */
-function totalInstructions(profiles) {
-    return profiles.reduce((sum, row) => sum + instructions('profile' in row ? row.profile : row), 0);
-}
-
-/** A plain program: valgrind's argv, then the user's command. */
-function planProgramRun(config, valgrind) {
-    const [valgrindExe, ...valgrindOptions] = valgrind.argv;
-    return {
-        mode: 'program',
-        command: valgrindExe,
-        args: [...valgrindOptions, ...config.command],
-        env: {},
-        cwd: config.workingDirectory,
-        outputDir: valgrind.outputDir,
-        notes: []
-    };
-}
-
-// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
-/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
-function errorTool(config) {
-    const tool = config.tools.find((t) => t !== 'callgrind');
-    return tool;
-}
-/**
- * Arguments for an error-checking valgrind run that writes one XML file per process.
- * No `--error-exitcode`: it would replace the program's own exit status, and then "the program
- * failed" could not be told from "valgrind found errors". Findings come from the XML instead.
- */
-function errorCheckArgs(options) {
-    const args = [
-        `--tool=${options.tool}`,
-        '--xml=yes',
-        // %p: one file per process, children included; a forked child reopens its own file.
-        `--xml-file=${path$3.join(options.xmlDir, '%p.xml')}`,
-        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
-        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
-        // child would only write a half file before its exec leaves valgrind: keep it silent.
-        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`
-    ];
-    if (options.tool === 'memcheck') {
-        args.push('--leak-check=full', '--show-leak-kinds=all');
-        if (options.trackOrigins)
-            args.push('--track-origins=yes');
-    }
-    if (options.numCallers !== undefined)
-        args.push(`--num-callers=${options.numCallers}`);
-    for (const file of options.suppressions)
-        args.push(`--suppressions=${file}`);
-    // Appended last so that the user's options win over ours.
-    args.push(...options.extraArgs);
-    return args;
-}
-
-// Runs a plan: the program's output streams to the log as it runs. On GitHub the output is fenced
-// with `::stop-commands::<token>` so that nothing the program prints can act as a workflow command.
-// `child_process.spawn` rather than @actions/exec: we need the terminating signal (valgrind re-raises
-// a client's fatal signal) and the child must inherit the TTY so programs keep their colours.
-/** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
-class RunError extends Error {
-    name = 'RunError';
-}
-async function executePlan(plan, options) {
-    const token = randomUUID().replace(/-/g, '');
-    if (options.fenceCommands)
-        options.write(`::stop-commands::${token}\n`);
-    try {
-        return await new Promise((resolve, reject) => {
-            const child = spawn(plan.command, plan.args, {
-                cwd: plan.cwd,
-                env: { ...process.env, ...plan.env },
-                stdio: ['inherit', 'inherit', 'inherit']
-            });
-            child.on('error', (error) => {
-                if (error.code === 'ENOENT') {
-                    reject(new RunError(`'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`));
-                }
-                else {
-                    reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
-                }
-            });
-            child.on('close', (exitCode, signal) => resolve({ exitCode, signal }));
-        });
-    }
-    finally {
-        if (options.fenceCommands)
-            options.write(`::${token}::\n`);
-    }
-}
-/** Finds an executable the way a shell would: a path with a slash, or a name searched on PATH. */
-function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
-    const candidates = name.includes('/')
-        ? [path$3.resolve(cwd, name)]
-        : pathVariable
-            .split(path$3.delimiter)
-            .filter((dir) => dir !== '')
-            .map((dir) => path$3.join(dir, name));
-    for (const candidate of candidates) {
-        try {
-            fs$1.accessSync(candidate, fs$1.constants.X_OK);
-            if (fs$1.statSync(candidate).isFile())
-                return candidate;
-        }
-        catch {
-            // not here; try the next
-        }
-    }
-    return undefined;
-}
-
-// The engine shared by the GitHub Action and the command line (as actions/cache shares one core
-// between restore and save): plan, run, parse, decide. What differs between the two entry points —
-// where messages go, whether output is fenced — is passed in as an `EngineHost`.
-/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
-function createRunDirectory(outputDirectory) {
-    fs$1.mkdirSync(outputDirectory, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return fs$1.mkdtempSync(path$3.join(outputDirectory, `run-${stamp}-`));
-}
-function memcheckInvocation(config, tool, runDirectory, executable) {
-    const outputDir = path$3.join(runDirectory, tool);
-    return {
-        tool,
-        outputDir,
-        argv: [
-            executable,
-            ...errorCheckArgs({
-                tool,
-                xmlDir: outputDir,
-                trackOrigins: config.trackOrigins,
-                traceChildren: config.traceChildren,
-                suppressions: config.suppressions,
-                extraArgs: config.valgrindArgs
-            })
-        ]
-    };
-}
-async function planRun(config, valgrind) {
-    const rust = await planRustRun(config, valgrind);
-    if (rust !== undefined)
-        return rust;
-    if (resolveExecutable(config.command[0], config.workingDirectory) === undefined) {
-        throw new InputError(`Input 'command': the program '${config.command[0]}' was not found (looked ${config.command[0].includes('/') ? `at ${path$3.resolve(config.workingDirectory, config.command[0])}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`);
-    }
-    return planProgramRun(config, valgrind);
-}
-/** Parses every XML file a pass wrote, in a stable order. Unreadable files become warnings. */
-async function parseOutputDirectory(dir) {
-    const names = fs$1.existsSync(dir)
-        ? fs$1
-            .readdirSync(dir)
-            .filter((name) => name.endsWith('.xml'))
-            .sort()
-        : [];
-    const runs = [];
-    const warnings = [];
-    for (const name of names) {
-        const file = path$3.join(dir, name);
-        try {
-            const run = await parseValgrindXmlFile(file);
-            runs.push(run);
-            warnings.push(...run.warnings);
-        }
-        catch (error) {
-            warnings.push(`${file}: could not be read (${error.message}).`);
-        }
-    }
-    return { runs, warnings };
-}
-function sumLeakTotals(runs) {
-    const totals = Object.fromEntries(LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }]));
-    for (const run of runs) {
-        const perRun = leakTotals(run);
-        for (const kind of LEAK_KINDS) {
-            totals[kind].bytes += perRun[kind].bytes;
-            totals[kind].blocks += perRun[kind].blocks;
-        }
-    }
-    return totals;
-}
-/** The `--error-exitcode` a user passed in valgrind-args, if any (the action passes none). */
-function userErrorExitCode(valgrindArgs) {
-    const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop();
-    const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
-}
-/** What the JSON report says of one process. */
-function processSummary(run) {
-    return {
-        file: run.file,
-        pid: run.pid,
-        ppid: run.ppid,
-        exe: run.exe,
-        args: run.args,
-        complete: run.complete,
-        findings: run.findings.length,
-        test: run.test,
-        fatalSignal: run.fatalSignal?.signame
-    };
-}
-/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
-function programOutcome(exit, runs, errorExitCode) {
-    // With a user-given --error-exitcode, that status means "valgrind found errors" (already
-    // reported as findings), not "the program failed".
-    const valgrindErrorExit = errorExitCode !== undefined &&
-        exit.exitCode === errorExitCode &&
-        runs.some((run) => run.findings.length > 0);
-    const outcome = {
-        exitCode: valgrindErrorExit ? 0 : exit.exitCode,
-        valgrindErrorExit
-    };
-    if (exit.signal !== null) {
-        // The top process is the first one started; its fatal signal carries the stack.
-        const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal);
-        const top = withSignal.find((run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)) ?? withSignal[0];
-        outcome.signal = {
-            name: exit.signal,
-            pid: top?.pid,
-            stack: top?.fatalSignal?.stack ?? [],
-            event: top?.fatalSignal?.event
-        };
-    }
-    return outcome;
-}
-/** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
-async function runPass(config, host, valgrind, description) {
-    fs$1.mkdirSync(valgrind.outputDir, { recursive: true });
-    const plan = await planRun(config, valgrind);
-    for (const note of plan.notes)
-        host.info(note);
-    host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
-    const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write });
-    return { plan, exit };
-}
-async function runErrorCheck(config, host, tool, runDirectory) {
-    const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable);
-    const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`);
-    const parsed = await parseOutputDirectory(valgrind.outputDir);
-    let runs = parsed.runs;
-    let testFailures = [];
-    if (plan.mode !== 'program') {
-        const finished = await finishRustRun(plan, runs, exit.exitCode);
-        runs = finished.runs;
-        testFailures = finished.testFailures;
-        for (const note of finished.notes)
-            host.info(note);
-    }
-    const problems = [];
-    if (parsed.runs.length === 0) {
-        problems.push(`Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`);
-    }
-    return {
-        tool,
-        mode: plan.mode,
-        runs,
-        exit,
-        testFailures,
-        warnings: parsed.warnings,
-        problems,
-        xmlDirectory: valgrind.outputDir
-    };
-}
-async function runProfile(config, host, runDirectory) {
-    const outputDir = path$3.join(runDirectory, 'callgrind');
-    // Address-space randomisation off, where the kernel allows it, for repeatable counts.
-    const prefix = await noRandomizationPrefix();
-    const valgrind = {
-        tool: 'callgrind',
-        outputDir,
-        argv: [
-            ...prefix,
-            host.valgrind.executable,
-            ...callgrindArgs({
-                outputDir,
-                traceChildren: config.traceChildren,
-                extraArgs: config.callgrindArgs
-            })
-        ]
-    };
-    const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind');
-    const profiles = await readCallgrindDirectory(outputDir);
-    const testFailures = plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : [];
-    const rows = [];
-    const identify = testIdentifier(plan);
-    for (const profile of profiles) {
-        const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined;
-        if (test === 'list')
-            continue; // nextest's list phase, if it ran under the runner
-        rows.push({ profile, test });
-    }
-    const problems = [];
-    if (rows.length === 0) {
-        problems.push(`Callgrind wrote no profile in ${outputDir}: it did not start, or the program never ran under it (see the log above).`);
-    }
-    return {
-        mode: plan.mode,
-        exit,
-        testFailures,
-        rows,
-        warnings: profiles.flatMap((profile) => profile.warnings),
-        problems,
-        directory: outputDir
-    };
-}
-/** Wording for a program failure seen only in the callgrind pass (the verdict has the first). */
-function profileFailure(check, profile) {
-    if (check === undefined)
-        return undefined;
-    const failed = (exit) => exit.signal !== null || (exit.exitCode ?? 0) !== 0;
-    if (!failed(profile.exit) || failed(check.exit))
-        return undefined;
-    const how = profile.exit.signal !== null
-        ? `was killed by ${profile.exit.signal}`
-        : `exited with status ${profile.exit.exitCode}`;
-    return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`;
-}
-async function runEngine(config, host) {
-    const runDirectory = createRunDirectory(config.outputDirectory);
-    const checker = errorTool(config);
-    const check = checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined;
-    const profile = config.tools.includes('callgrind')
-        ? await runProfile(config, host, runDirectory)
-        : undefined;
-    // One of the two passes ran: config validation guarantees at least one tool.
-    const first = (check ?? profile);
-    const runs = check?.runs ?? [];
-    // Test failures of the error check when it ran: the callgrind pass would only repeat them.
-    const testFailures = check?.testFailures ?? profile?.testFailures ?? [];
-    const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])];
-    const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined;
-    if (profileProblem !== undefined)
-        problems.push(profileProblem);
-    const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])];
-    const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn });
-    const outcome = programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs));
-    const verdict = decideVerdict({
-        findings,
-        failOn: config.failOn,
-        outcome,
-        subject: first.mode === 'program' ? 'program' : 'tests',
-        testFailures,
-        problems,
-        workspace: config.workspace
-    });
-    const report = {
-        schemaVersion: 1,
-        command: config.commandLine,
-        mode: first.mode,
-        tool: config.tools.join(','),
-        valgrind: {
-            version: host.valgrind.version,
-            source: host.valgrind.source,
-            seconds: host.valgrind.seconds
-        },
-        verdict,
-        outcome,
-        failOn: [...config.failOn],
-        leakTotals: sumLeakTotals(runs),
-        failingFindings: findings.filter((f) => f.failing).length,
-        findings,
-        processes: runs.map(processSummary),
-        testFailures,
-        warnings,
-        runDirectory,
-        xmlDirectory: check?.xmlDirectory,
-        profiles: profile !== undefined
-            ? {
-                directory: profile.directory,
-                instructions: totalInstructions(profile.rows),
-                rows: profile.rows
-            }
-            : undefined
-    };
-    fs$1.writeFileSync(path$3.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n');
-    return report;
-}
-
-function paint(style, code, text) {
-    return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
-}
-function findingBlock(finding, workspace, style) {
-    const mark = finding.failing ? paint(style, '1;31', 'error') : paint(style, '1;33', 'warning');
-    const where = finding.location
-        ? paint(style, '1', `${finding.location.file}:${finding.location.line}`)
-        : '(no frame in the workspace)';
-    const lines = [`${where}: ${mark}: ${findingTitle(finding)}`];
-    // The title already carries the first line of `what`; a longer text (FishyValue) adds the rest.
-    const rest = finding.what.trim().split('\n').slice(1).join(' ').trim();
-    if (finding.leak === undefined && rest !== '')
-        lines.push(`  ${rest}`);
-    lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`));
-    for (const aux of finding.auxStacks) {
-        lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`));
-    }
-    lines.push(...finding.notes.map((n) => `  ${n}`));
-    const tests = finding.tests.length > 0 ? ` Tests: ${finding.tests.map(testLabel).join(', ')}` : '';
-    lines.push(paint(style, '2', `  ${occurrenceText(finding)}${tests}`));
-    return lines;
-}
-function renderTerminal(report, workspace, style) {
-    const out = [];
-    for (const finding of report.findings)
-        out.push(...findingBlock(finding, workspace, style), '');
-    for (const failure of report.testFailures) {
-        out.push(`${paint(style, '1;31', 'test failed')}: ${testLabel(failure.test)} (${failure.signal ?? `exit status ${failure.exitCode}`})`);
-    }
-    const leaks = LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`);
-    out.push(`Leak summary: ${leaks.join('; ')}`);
-    if (report.profiles !== undefined) {
-        out.push(`Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`);
-    }
-    for (const warning of report.warnings)
-        out.push(paint(style, '33', `warning: ${warning}`));
-    const verdict = report.verdict.failed
-        ? paint(style, '1;31', report.verdict.headline)
-        : paint(style, '1;32', report.verdict.headline);
-    out.push(verdict);
-    for (const reason of report.verdict.reasons.slice(1))
-        out.push(`  - ${reason}`);
-    out.push(`Report: ${report.runDirectory}/report.json`);
-    return out.join('\n') + '\n';
 }
 
 // Where we are (OS, architecture, distribution) and what installing means there, as plain
@@ -100057,6 +98048,2022 @@ async function chooseAndInstall(options, notes) {
     }
 }
 
+// A small, forgiving XML tokenizer that works on bytes, specialised to what valgrind writes: elements
+// without attributes or namespaces, text with the five predefined entities, CDATA (only in
+// `<rawtext>`), the `<?xml?>` declaration and comments. It never throws on bad input:
+//
+// * Text is decoded only when the consumer wants it (`capture`), and only a whole text node at a
+//   time, so a multi-byte character is never split. Invalid UTF-8 becomes U+FFFD (Buffer's decoder
+//   replaces like a non-fatal TextDecoder) and C0 controls other than TAB/LF/CR are removed: valgrind
+//   copies argv bytes verbatim, and neither is legal XML 1.0.
+// * The consumer can ask for an element's content to be read raw up to its end tag, for elements
+//   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
+//   derail the rest of the document.
+// * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
+//   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
+//
+// Why not a general SAX parser: valgrind's XML is produced by printf, so a recovering parser would
+// need the same special cases anyway, and scanning bytes with Buffer.indexOf is several times faster
+// than decoding the whole document into a string first (see bench/parse.bench.js).
+/** What the consumer wants done with an element's content. */
+const Content = {
+    /** Tokenize the content as XML. */
+    Xml: 0,
+    /** Skip everything up to the matching end tag. */
+    RawSkip: 1,
+    /** Deliver everything up to the matching end tag as one text, without entity decoding. */
+    RawText: 2
+};
+/** The longest tag, comment, CDATA section or captured text node carried between chunks. */
+const MAX_TOKEN_BYTES = 1 << 20;
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const CDATA_OPEN = Buffer.from('<![CDATA[');
+const CDATA_CLOSE = Buffer.from(']]>');
+const COMMENT_OPEN = Buffer.from('<!--');
+const COMMENT_CLOSE = Buffer.from('-->');
+const PI_CLOSE = Buffer.from('?>');
+// C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HAS_FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
+/** Decodes bytes as UTF-8 (invalid sequences → U+FFFD) and drops forbidden control characters. */
+function decodeText(bytes, start, end) {
+    const text = bytes.toString('utf8', start, end);
+    return HAS_FORBIDDEN_CONTROL.test(text) ? text.replace(FORBIDDEN_CONTROLS, '') : text;
+}
+const NAMED_ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['amp', '&'],
+    ['quot', '"'],
+    ['apos', "'"]
+]);
+/** The character a reference's body (between '&' and ';') stands for, if it is one. */
+function entityValue(body) {
+    if (body.charCodeAt(0) !== 0x23)
+        return NAMED_ENTITIES.get(body);
+    const hex = body[1] === 'x' || body[1] === 'X';
+    const digits = body.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits))
+        return undefined;
+    const code = parseInt(digits, hex ? 16 : 10);
+    if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13))
+        return '';
+    return String.fromCodePoint(code);
+}
+/** Replaces the predefined and numeric character references; anything else stays as written. */
+function decodeEntities(text) {
+    let amp = text.indexOf('&');
+    if (amp === -1)
+        return text;
+    let out = '';
+    let from = 0;
+    while (amp !== -1) {
+        const semicolon = text.indexOf(';', amp + 1);
+        if (semicolon === -1)
+            break;
+        const value = semicolon - amp <= 10 ? entityValue(text.slice(amp + 1, semicolon)) : undefined;
+        if (value === undefined) {
+            amp = text.indexOf('&', amp + 1);
+            continue;
+        }
+        out += text.slice(from, amp) + value;
+        from = semicolon + 1;
+        amp = text.indexOf('&', from);
+    }
+    return out + text.slice(from);
+}
+function isNameEnd(byte) {
+    return (byte === 0x20 ||
+        byte === 0x09 ||
+        byte === 0x0a ||
+        byte === 0x0d ||
+        byte === SLASH ||
+        byte === GT);
+}
+function isNameStart(byte) {
+    // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
+    return ((byte >= 0x61 && byte <= 0x7a) ||
+        (byte >= 0x41 && byte <= 0x5a) ||
+        byte === 0x5f ||
+        byte === 0x3a ||
+        byte >= 0x80);
+}
+function startsWith(bytes, at, prefix) {
+    if (at + prefix.length > bytes.length)
+        return false;
+    for (let i = 0; i < prefix.length; i++)
+        if (bytes[at + i] !== prefix[i])
+            return false;
+    return true;
+}
+/**
+ * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
+ * decoded once and then found by a hash of its bytes (verified byte by byte).
+ */
+class TagNames {
+    byHash = new Map();
+    get(bytes, start, end) {
+        let hash = end - start;
+        for (let i = start; i < end; i++)
+            hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+        const known = this.byHash.get(hash);
+        if (known !== undefined && known.bytes.length === end - start) {
+            let same = true;
+            for (let i = 0; i < known.bytes.length; i++) {
+                if (known.bytes[i] !== bytes[start + i]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same)
+                return known.name;
+        }
+        const name = bytes.toString('latin1', start, end);
+        // Bounded: a document with endless distinct names just stops being cached.
+        if (this.byHash.size < 512)
+            this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name });
+        return name;
+    }
+}
+class XmlTokenizer {
+    consumer;
+    names = new TagNames();
+    /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
+    carry;
+    /** While reading an element raw: its end tag, e.g. `</threadname>`. */
+    rawEndTag;
+    rawName = '';
+    rawCapture = false;
+    rawText = '';
+    /** Total bytes fed, for messages. */
+    bytesRead = 0;
+    constructor(consumer) {
+        this.consumer = consumer;
+    }
+    feed(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.bytesRead += chunk.length;
+        const incoming = Buffer.isBuffer(chunk)
+            ? chunk
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const bytes = this.carry === undefined ? incoming : Buffer.concat([this.carry, incoming]);
+        this.carry = undefined;
+        this.scan(bytes);
+    }
+    /**
+     * Ends the stream. Returns true when it ended inside markup (a tag, comment, CDATA section or raw
+     * element cut short), i.e. the document was truncated mid-token.
+     */
+    end() {
+        const consumer = this.consumer;
+        let cut = false;
+        if (this.rawEndTag !== undefined) {
+            cut = true;
+        }
+        else if (this.carry !== undefined && this.carry.length > 0) {
+            if (this.carry[0] === LT)
+                cut = true;
+            else if (consumer.capture)
+                consumer.text(decodeEntities(decodeText(this.carry, 0, this.carry.length)));
+        }
+        this.carry = undefined;
+        return cut;
+    }
+    scan(bytes) {
+        const consumer = this.consumer;
+        const length = bytes.length;
+        let pos = 0;
+        if (this.rawEndTag !== undefined) {
+            pos = this.scanRaw(bytes, 0);
+            if (pos < 0)
+                return;
+        }
+        while (pos < length) {
+            const lt = bytes.indexOf(LT, pos);
+            if (lt === -1) {
+                if (consumer.capture)
+                    this.carryText(bytes, pos);
+                return;
+            }
+            if (lt > pos && consumer.capture) {
+                consumer.text(decodeEntities(decodeText(bytes, pos, lt)));
+            }
+            if (lt + 1 >= length) {
+                this.carry = bytes.subarray(lt);
+                return;
+            }
+            const next = bytes[lt + 1];
+            if (next === SLASH) {
+                const gt = bytes.indexOf(GT, lt + 2);
+                if (gt === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'an end tag'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                let nameEnd = lt + 2;
+                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
+                    nameEnd++;
+                consumer.close(this.names.get(bytes, lt + 2, nameEnd));
+                pos = gt + 1;
+            }
+            else if (next === BANG) {
+                const end = this.scanBang(bytes, lt);
+                if (end === -1)
+                    return;
+                pos = end;
+            }
+            else if (next === QUESTION) {
+                const close = bytes.indexOf(PI_CLOSE, lt + 2);
+                if (close === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'a processing instruction'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                pos = close + 2;
+            }
+            else if (isNameStart(next)) {
+                const gt = bytes.indexOf(GT, lt + 1);
+                if (gt === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'a start tag'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                let nameEnd = lt + 1;
+                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
+                    nameEnd++;
+                const name = this.names.get(bytes, lt + 1, nameEnd);
+                const selfClosing = bytes[gt - 1] === SLASH;
+                const content = consumer.open(name, selfClosing);
+                pos = gt + 1;
+                if (selfClosing)
+                    consumer.close(name);
+                else if (content !== Content.Xml) {
+                    this.rawEndTag = Buffer.from(`</${name}>`, 'latin1');
+                    this.rawName = name;
+                    this.rawCapture = content === Content.RawText;
+                    this.rawText = '';
+                    pos = this.scanRaw(bytes, pos);
+                    if (pos < 0)
+                        return;
+                }
+            }
+            else {
+                // A '<' that starts no markup (e.g. unescaped text): keep it as text.
+                if (consumer.capture)
+                    consumer.text('<');
+                pos = lt + 1;
+            }
+        }
+    }
+    /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
+    scanBang(bytes, lt) {
+        const consumer = this.consumer;
+        const length = bytes.length;
+        if (length - lt < CDATA_OPEN.length &&
+            CDATA_OPEN.subarray(0, length - lt).equals(bytes.subarray(lt))) {
+            this.carry = bytes.subarray(lt); // cannot tell CDATA from a comment yet
+            return -1;
+        }
+        if (startsWith(bytes, lt, CDATA_OPEN)) {
+            const close = bytes.indexOf(CDATA_CLOSE, lt + CDATA_OPEN.length);
+            if (close === -1)
+                return this.carryOrGiveUp(bytes, lt, 'a CDATA section') ? -1 : lt + 1;
+            if (consumer.capture)
+                consumer.cdata(decodeText(bytes, lt + CDATA_OPEN.length, close));
+            return close + CDATA_CLOSE.length;
+        }
+        if (startsWith(bytes, lt, COMMENT_OPEN)) {
+            const close = bytes.indexOf(COMMENT_CLOSE, lt + COMMENT_OPEN.length);
+            if (close === -1)
+                return this.carryOrGiveUp(bytes, lt, 'a comment') ? -1 : lt + 1;
+            return close + COMMENT_CLOSE.length;
+        }
+        const gt = bytes.indexOf(GT, lt + 2); // <!DOCTYPE …>
+        if (gt === -1)
+            return this.carryOrGiveUp(bytes, lt, 'a declaration') ? -1 : lt + 1;
+        return gt + 1;
+    }
+    /**
+     * Keeps bytes from `start` for the next chunk. Returns false (and reports) when that would exceed
+     * MAX_TOKEN_BYTES: the caller then treats the '<' as text and moves on.
+     */
+    carryOrGiveUp(bytes, start, what) {
+        if (bytes.length - start <= MAX_TOKEN_BYTES) {
+            this.carry = bytes.subarray(start);
+            return true;
+        }
+        this.consumer.problem(`${what} is not closed within ${MAX_TOKEN_BYTES} bytes; skipped it`);
+        return false;
+    }
+    /** A captured text node continues into the next chunk; keep it (up to the limit). */
+    carryText(bytes, start) {
+        if (bytes.length - start <= MAX_TOKEN_BYTES) {
+            this.carry = bytes.subarray(start);
+            return;
+        }
+        // Deliver what we have; a multi-byte character cut here becomes U+FFFD, a price only texts
+        // over a megabyte pay.
+        this.consumer.text(decodeEntities(decodeText(bytes, start, bytes.length)));
+    }
+    /** Reads raw content up to `rawEndTag`; returns the position after it, or -1 (chunk ended). */
+    scanRaw(bytes, from) {
+        const endTag = this.rawEndTag;
+        const close = bytes.indexOf(endTag, from);
+        if (close === -1) {
+            // Keep enough to find an end tag split across chunks; captured text up to the limit.
+            let keepFrom = Math.max(from, bytes.length - (endTag.length - 1));
+            // Never split a UTF-8 sequence between the text and what is kept.
+            while (keepFrom > from && (bytes[keepFrom] & 0xc0) === 0x80)
+                keepFrom--;
+            if (this.rawCapture) {
+                if (this.rawText.length < MAX_TOKEN_BYTES)
+                    this.rawText += decodeText(bytes, from, keepFrom);
+                else
+                    this.consumer.problem(`<${this.rawName}> is longer than ${MAX_TOKEN_BYTES} bytes; cut it`);
+            }
+            this.carry = bytes.subarray(keepFrom);
+            return -1;
+        }
+        const name = this.rawName;
+        if (this.rawCapture)
+            this.consumer.text(this.rawText + decodeText(bytes, from, close));
+        this.rawEndTag = undefined;
+        this.rawText = '';
+        this.consumer.close(name);
+        return close + endTag.length;
+    }
+}
+
+const LEAK_KIND_OF_ERROR = new Map([
+    ['Leak_DefinitelyLost', 'definite'],
+    ['Leak_IndirectlyLost', 'indirect'],
+    ['Leak_PossiblyLost', 'possible'],
+    ['Leak_StillReachable', 'reachable']
+]);
+/** Children of protocol 6's `<leak_summary>`; `suppressed` is read past but not kept. */
+const LEAK_SUMMARY_KIND = new Map([
+    ['definitely_lost', 'definite'],
+    ['indirectly_lost', 'indirect'],
+    ['possibly_lost', 'possible'],
+    ['still_reachable', 'reachable'],
+    ['suppressed', undefined]
+]);
+/** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
+const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/;
+const KNOWN_PROTOCOLS = { min: 4, max: 6 };
+const MAX_WARNINGS = 20;
+/** helgrind announces every thread it reports on; keep at most this many creation stacks. */
+const MAX_ANNOUNCED_THREADS = 1000;
+/** Parses an integer as valgrind prints it: decimal, maybe with thousands separators. */
+function parseCount(text) {
+    const digits = text.trim().replace(/,/g, '');
+    if (!/^\d+$/.test(digits))
+        return undefined;
+    return Number(digits);
+}
+function newErrorDraft() {
+    return { unique: '', kind: '', what: '', auxStacks: [], pendingAux: [], notes: [], threadIds: [] };
+}
+function parseIntOrUndefined(text) {
+    const value = parseInt(text.trim(), 10);
+    return Number.isNaN(value) ? undefined : value;
+}
+/** Most distinct strings (function names, files, objects) shared between findings. */
+const MAX_INTERNED = 50_000;
+const MAX_INTERNED_LENGTH = 2048;
+/**
+ * One copy of each repeated frame string (the same `malloc`, object path or source file shows in
+ * many stacks), and a short id for it, so context keys stay small.
+ */
+class StringPool {
+    ids = new Map();
+    strings = [];
+    intern(text) {
+        const id = this.ids.get(text);
+        if (id !== undefined)
+            return this.strings[id];
+        if (this.strings.length < MAX_INTERNED && text.length <= MAX_INTERNED_LENGTH) {
+            this.ids.set(text, this.strings.length);
+            this.strings.push(text);
+        }
+        return text;
+    }
+    /** A short stand-in for a string in a key: its id when pooled, the string itself otherwise. */
+    key(text) {
+        if (text === undefined)
+            return '';
+        const id = this.ids.get(text);
+        return id === undefined ? `=${text}` : `#${id}`;
+    }
+}
+class ValgrindXmlReader {
+    capture = false;
+    run;
+    stack = [];
+    /** The child of `<valgrindoutput>` being read (`error`, `args`, …). */
+    section = '';
+    textSoFar = '';
+    cdataText = '';
+    rootOpened = false;
+    rootClosed = false;
+    junk = false;
+    junkErrors = 0;
+    /** Distinct warnings beyond MAX_WARNINGS, summarised in one line. */
+    warningsDropped = 0;
+    frames;
+    frame;
+    error;
+    fatal;
+    announcedId = '';
+    announcedStack;
+    threadCreation = new Map();
+    pairCount;
+    pairKey = '';
+    leakCategory;
+    /** Complete `<error>` records read (before merging). */
+    recordsRead = 0;
+    pool = new StringPool();
+    findingIndexByContext = new Map();
+    /** Non-leak error uniques → finding index, to apply `<errorcounts>`. */
+    findingIndexByUnique = new Map();
+    /** Per finding: how many records were merged into it. */
+    contexts = [];
+    /** Counts from the last `<errorcounts>` seen, per finding index. */
+    errorCounts;
+    constructor(file) {
+        this.run = {
+            file,
+            args: [],
+            findings: [],
+            finished: false,
+            complete: false,
+            suppressionCounts: [],
+            warnings: []
+        };
+    }
+    warn(message) {
+        const line = `${this.run.file}: ${message}`;
+        if (this.run.warnings.includes(line))
+            return;
+        if (this.run.warnings.length < MAX_WARNINGS)
+            this.run.warnings.push(line);
+        else
+            this.warningsDropped++;
+    }
+    problem(message) {
+        this.warn(message);
+    }
+    open(name, selfClosing) {
+        const parentDepth = this.stack.length;
+        if (this.rootClosed) {
+            // Content after the document element: count it for the warning, read nothing.
+            this.junk = true;
+            if (parentDepth === 0 && name === 'error')
+                this.junkErrors++;
+            if (!selfClosing)
+                this.stack.push(name);
+            return name === 'threadname' || name === 'usercomment' ? Content.RawSkip : Content.Xml;
+        }
+        if (parentDepth === 0) {
+            this.stack.push(name);
+            if (name === 'valgrindoutput') {
+                this.rootOpened = true;
+                return Content.Xml;
+            }
+            this.warn(`the document element is <${name}>, not <valgrindoutput>; skipped it`);
+            return Content.RawSkip;
+        }
+        // valgrind 3.26.0 omits </still_reachable> when nothing is still reachable: the next summary
+        // category then opens inside it. Close it here so that the summary still reads right.
+        if (this.section === 'leak_summary' && LEAK_SUMMARY_KIND.has(name)) {
+            const top = this.stack[parentDepth - 1];
+            if (LEAK_SUMMARY_KIND.has(top)) {
+                this.warnUnclosed(top);
+                this.closeTop();
+            }
+        }
+        const depth = this.stack.length;
+        this.stack.push(name);
+        if (selfClosing)
+            return Content.Xml;
+        if (depth === 1)
+            return this.openSection(name);
+        const parent = this.stack[depth - 1];
+        if (parent === 'frame') {
+            this.capture = true;
+            return Content.Xml;
+        }
+        if (name === 'frame') {
+            this.frame = { ip: '' };
+            return Content.Xml;
+        }
+        if (name === 'stack') {
+            this.frames = [];
+            return Content.Xml;
+        }
+        switch (this.section) {
+            case 'error':
+                return this.openInError(name, parent, depth);
+            case 'preamble':
+            case 'status':
+            case 'announcethread':
+            case 'error_summary':
+                this.capture = depth === 2;
+                return Content.Xml;
+            case 'args':
+                this.capture = name === 'exe' || name === 'arg';
+                return Content.Xml;
+            case 'fatal_signal':
+                if (depth !== 2)
+                    return Content.Xml;
+                this.capture = true;
+                return name === 'threadname' ? Content.RawText : Content.Xml;
+            case 'errorcounts':
+            case 'suppcounts':
+                if (name === 'pair') {
+                    this.pairCount = undefined;
+                    this.pairKey = '';
+                }
+                else
+                    this.capture = parent === 'pair';
+                return Content.Xml;
+            case 'leak_summary':
+                if (depth === 2)
+                    this.leakCategory = LEAK_SUMMARY_KIND.get(name);
+                else
+                    this.capture = depth === 3 && (name === 'bytes' || name === 'blocks');
+                return Content.Xml;
+            default:
+                return Content.Xml;
+        }
+    }
+    openSection(name) {
+        this.section = name;
+        switch (name) {
+            case 'protocolversion':
+            case 'protocoltool':
+            case 'pid':
+            case 'ppid':
+            case 'tool':
+                this.capture = true;
+                return Content.Xml;
+            case 'usercomment':
+                // Inserted verbatim by --xml-user-comment, so possibly not XML at all.
+                return Content.RawSkip;
+            case 'error':
+                this.error = newErrorDraft();
+                return Content.Xml;
+            case 'fatal_signal':
+                this.fatal = { signo: 0, signame: '', stack: [] };
+                return Content.Xml;
+            case 'announcethread':
+                this.announcedId = '';
+                this.announcedStack = undefined;
+                return Content.Xml;
+            case 'errorcounts':
+                // The spec allows several; each holds the counts so far, so the last one wins.
+                this.errorCounts = new Map();
+                return Content.Xml;
+            case 'leak_summary':
+                this.run.leakSummary = {
+                    definite: { bytes: 0, blocks: 0 },
+                    indirect: { bytes: 0, blocks: 0 },
+                    possible: { bytes: 0, blocks: 0 },
+                    reachable: { bytes: 0, blocks: 0 }
+                };
+                return Content.Xml;
+            case 'error_summary':
+                this.run.errorSummary = { errors: 0, contexts: 0, suppressed: 0, suppressedContexts: 0 };
+                return Content.Xml;
+            default:
+                return Content.Xml;
+        }
+    }
+    openInError(name, parent, depth) {
+        if (depth === 2) {
+            switch (name) {
+                case 'unique':
+                case 'tid':
+                case 'kind':
+                case 'what':
+                case 'auxwhat':
+                    this.capture = true;
+                    return Content.Xml;
+                case 'threadname':
+                    // Printed unescaped: read it raw up to its end tag.
+                    this.capture = true;
+                    return Content.RawText;
+                default:
+                    return Content.Xml;
+            }
+        }
+        if (parent === 'xwhat' || parent === 'xauxwhat') {
+            this.capture =
+                name === 'text' || name === 'leakedbytes' || name === 'leakedblocks' || name === 'hthreadid';
+        }
+        else if (name === 'rawtext' && parent === 'suppression') {
+            this.capture = true;
+            this.cdataText = '';
+        }
+        return Content.Xml;
+    }
+    text(text) {
+        if (this.rootClosed) {
+            if (text.trim() !== '')
+                this.junk = true;
+            return;
+        }
+        this.textSoFar += text;
+    }
+    cdata(text) {
+        this.cdataText += text;
+    }
+    close(name) {
+        const stack = this.stack;
+        const top = stack.length - 1;
+        if (stack[top] === name) {
+            this.closeTop();
+            return;
+        }
+        const at = stack.lastIndexOf(name);
+        if (at === -1) {
+            if (!this.rootClosed)
+                this.warn(`stray end tag </${name}> ignored`);
+            return;
+        }
+        // An element was left open (valgrind bug or an unescaped '<'); close everything up to `name`.
+        while (stack.length - 1 > at) {
+            this.warnUnclosed(stack[stack.length - 1]);
+            this.closeTop();
+        }
+        this.closeTop();
+    }
+    warnUnclosed(name) {
+        if (this.rootClosed)
+            return;
+        if (name === 'still_reachable') {
+            this.warn('<still_reachable> is not closed (a valgrind 3.26.0 bug when nothing is still reachable, fixed in 3.27.0); read on');
+        }
+        else
+            this.warn(`<${name}> is not closed; read on`);
+    }
+    closeTop() {
+        const name = this.stack.pop();
+        const depth = this.stack.length;
+        const text = this.textSoFar;
+        this.textSoFar = '';
+        this.capture = false;
+        if (this.rootClosed)
+            return;
+        if (depth === 0) {
+            if (name === 'valgrindoutput')
+                this.rootClosed = true;
+            return;
+        }
+        if (depth === 1) {
+            this.closeSection(name, text);
+            return;
+        }
+        const parent = this.stack[depth - 1];
+        if (parent === 'frame') {
+            this.setFrameField(name, text);
+            return;
+        }
+        if (name === 'frame') {
+            if (this.frame && this.frames)
+                this.frames.push(this.frame);
+            this.frame = undefined;
+            return;
+        }
+        if (name === 'stack') {
+            const frames = this.frames ?? [];
+            this.frames = undefined;
+            this.stackRead(frames, parent, depth);
+            return;
+        }
+        switch (this.section) {
+            case 'error':
+                this.closeInError(name, parent, depth, text);
+                return;
+            case 'preamble':
+                if (name === 'line' && this.run.valgrindVersion === undefined) {
+                    const version = /\bValgrind-(\d[^\s]*)/.exec(text);
+                    if (version)
+                        this.run.valgrindVersion = version[1];
+                }
+                return;
+            case 'args':
+                if (parent === 'argv') {
+                    if (name === 'exe')
+                        this.run.exe = text;
+                    else if (name === 'arg')
+                        this.run.args.push(text);
+                }
+                else if (parent === 'vargv' && name === 'arg') {
+                    (this.run.valgrindArgs ??= []).push(text);
+                }
+                return;
+            case 'status':
+                if (name === 'state' && text.trim() === 'FINISHED')
+                    this.run.finished = true;
+                return;
+            case 'fatal_signal':
+                if (this.fatal && depth === 2)
+                    this.setFatalField(this.fatal, name, text);
+                return;
+            case 'announcethread':
+                if (name === 'hthreadid')
+                    this.announcedId = text.trim();
+                return;
+            case 'errorcounts':
+            case 'suppcounts':
+                this.closeInCounts(name, text);
+                return;
+            case 'leak_summary':
+                if (depth === 3 && this.leakCategory && this.run.leakSummary) {
+                    if (name === 'bytes' || name === 'blocks') {
+                        const value = this.count(text, `<leak_summary> <${name}>`);
+                        if (value !== undefined)
+                            this.run.leakSummary[this.leakCategory][name] = value;
+                    }
+                }
+                else if (depth === 2)
+                    this.leakCategory = undefined;
+                return;
+            case 'error_summary':
+                if (depth === 2 && this.run.errorSummary) {
+                    const value = this.count(text, `<error_summary> <${name}>`);
+                    if (value === undefined)
+                        return;
+                    const summary = this.run.errorSummary;
+                    if (name === 'errors')
+                        summary.errors = value;
+                    else if (name === 'error_contexts')
+                        summary.contexts = value;
+                    else if (name === 'suppressed')
+                        summary.suppressed = value;
+                    else if (name === 'suppressed_contexts')
+                        summary.suppressedContexts = value;
+                }
+                return;
+        }
+    }
+    count(text, where) {
+        const value = parseCount(text);
+        if (value === undefined)
+            this.warn(`${where} holds '${text.trim()}', not a number; ignored`);
+        return value;
+    }
+    closeSection(name, text) {
+        const run = this.run;
+        this.section = '';
+        switch (name) {
+            case 'protocolversion': {
+                const version = parseIntOrUndefined(text);
+                run.protocolVersion = version;
+                if (version === undefined)
+                    this.warn(`protocol version '${text.trim()}' is not a number`);
+                else if (version > KNOWN_PROTOCOLS.max || version < KNOWN_PROTOCOLS.min) {
+                    this.warn(`XML protocol version ${version} is not one this action knows (${KNOWN_PROTOCOLS.min} to ${KNOWN_PROTOCOLS.max}); read it anyway`);
+                }
+                return;
+            }
+            case 'protocoltool':
+                run.tool = text.trim();
+                return;
+            case 'tool':
+                run.tool ??= text.trim();
+                return;
+            case 'pid':
+                run.pid = parseIntOrUndefined(text);
+                return;
+            case 'ppid':
+                run.ppid = parseIntOrUndefined(text);
+                return;
+            case 'error':
+                if (this.error)
+                    this.finishError(this.error);
+                this.error = undefined;
+                return;
+            case 'fatal_signal':
+                if (this.fatal)
+                    run.fatalSignal = this.fatal;
+                this.fatal = undefined;
+                return;
+            case 'announcethread':
+                if (this.announcedId !== '' &&
+                    this.announcedStack &&
+                    (this.threadCreation.size < MAX_ANNOUNCED_THREADS ||
+                        this.threadCreation.has(this.announcedId))) {
+                    this.threadCreation.set(this.announcedId, this.announcedStack);
+                }
+                return;
+        }
+    }
+    closeInError(name, parent, depth, text) {
+        const error = this.error;
+        if (!error)
+            return;
+        if (depth === 2) {
+            switch (name) {
+                case 'unique':
+                    error.unique = text.trim();
+                    return;
+                case 'tid':
+                    error.tid = parseIntOrUndefined(text);
+                    return;
+                case 'threadname':
+                    error.threadName = text.trim();
+                    return;
+                case 'kind':
+                    error.kind = text.trim();
+                    return;
+                case 'what':
+                    if (error.what === '')
+                        error.what = text.trim();
+                    return;
+                case 'auxwhat':
+                    error.pendingAux.push(text.trim());
+                    return;
+            }
+            return;
+        }
+        if (parent === 'xwhat') {
+            switch (name) {
+                case 'text':
+                    if (error.what === '')
+                        error.what = text.trim();
+                    return;
+                case 'leakedbytes':
+                    error.leakBytes = this.count(text, '<leakedbytes>');
+                    return;
+                case 'leakedblocks':
+                    error.leakBlocks = this.count(text, '<leakedblocks>');
+                    return;
+                case 'hthreadid':
+                    error.threadIds.push(text.trim());
+                    return;
+            }
+            return;
+        }
+        if (parent === 'xauxwhat') {
+            if (name === 'text')
+                error.pendingAux.push(text.trim());
+            else if (name === 'hthreadid')
+                error.threadIds.push(text.trim());
+            return;
+        }
+        if (name === 'rawtext' && parent === 'suppression') {
+            error.suppression = this.cdataText.trim();
+            this.cdataText = '';
+        }
+    }
+    closeInCounts(name, text) {
+        if (name === 'count') {
+            this.pairCount = this.count(text, `<${this.section}> <count>`);
+        }
+        else if (name === 'unique' || name === 'name') {
+            this.pairKey = text.trim();
+        }
+        else if (name === 'pair' && this.pairCount !== undefined) {
+            if (this.section === 'suppcounts') {
+                this.run.suppressionCounts.push({ name: this.pairKey, count: this.pairCount });
+            }
+            else if (this.errorCounts) {
+                const index = this.findingIndexByUnique.get(uniqueKey(this.pairKey));
+                if (index !== undefined) {
+                    this.errorCounts.set(index, (this.errorCounts.get(index) ?? 0) + this.pairCount);
+                }
+            }
+        }
+    }
+    stackRead(frames, parent, depth) {
+        switch (this.section) {
+            case 'error': {
+                const error = this.error;
+                if (!error)
+                    return;
+                if (depth === 2) {
+                    if (error.stack === undefined) {
+                        error.stack = frames;
+                        return;
+                    }
+                    // An aux line introduces the stack after it; earlier ones without a stack are notes.
+                    const label = error.pendingAux.pop() ?? '';
+                    error.notes.push(...error.pendingAux);
+                    error.pendingAux.length = 0;
+                    error.auxStacks.push({ label, frames });
+                }
+                else if ((parent === 'other_segment_start' || parent === 'other_segment_end') &&
+                    frames.length > 0) {
+                    // DRD: where the conflicting segment of the other thread starts / ends.
+                    const label = parent === 'other_segment_start' ? 'Other segment start' : 'Other segment end';
+                    error.auxStacks.push({ label, frames });
+                }
+                return;
+            }
+            case 'fatal_signal':
+                if (this.fatal && depth === 2)
+                    this.fatal.stack = frames;
+                return;
+            case 'announcethread':
+                if (depth === 2)
+                    this.announcedStack = frames;
+                return;
+        }
+    }
+    setFrameField(name, text) {
+        const frame = this.frame;
+        if (!frame)
+            return;
+        switch (name) {
+            case 'ip':
+                frame.ip = text.trim();
+                return;
+            case 'obj':
+                frame.obj = this.pool.intern(text.trim());
+                return;
+            case 'fn':
+                frame.fn = this.pool.intern(text.trim());
+                return;
+            case 'dir':
+                frame.dir = this.pool.intern(text.trim());
+                return;
+            case 'file':
+                frame.file = this.pool.intern(text.trim());
+                return;
+            case 'line':
+                frame.line = parseIntOrUndefined(text);
+                return;
+        }
+    }
+    setFatalField(fatal, name, text) {
+        switch (name) {
+            case 'tid':
+                fatal.tid = parseIntOrUndefined(text);
+                return;
+            case 'signo':
+                fatal.signo = parseIntOrUndefined(text) ?? 0;
+                return;
+            case 'signame':
+                fatal.signame = text.trim();
+                return;
+            case 'event':
+                fatal.event = text.trim();
+                return;
+            case 'siaddr':
+                fatal.siaddr = text.trim();
+                return;
+        }
+    }
+    finishError(error) {
+        this.recordsRead++;
+        error.notes.push(...error.pendingAux);
+        const leakKind = LEAK_KIND_OF_ERROR.get(error.kind);
+        const finding = {
+            tool: this.run.tool ?? '',
+            kind: error.kind,
+            what: error.what,
+            unique: error.unique,
+            stack: error.stack ?? [],
+            auxStacks: error.auxStacks,
+            notes: error.notes,
+            count: 1
+        };
+        if (error.tid !== undefined)
+            finding.tid = error.tid;
+        if (error.threadName !== undefined)
+            finding.threadName = error.threadName;
+        if (error.suppression !== undefined)
+            finding.suppression = error.suppression;
+        if (leakKind !== undefined) {
+            const bytes = error.leakBytes ?? 0;
+            const split = DIRECT_INDIRECT.exec(error.what);
+            const direct = split ? parseCount(split[1]) : undefined;
+            const indirect = split ? parseCount(split[2]) : undefined;
+            finding.leak = {
+                kind: leakKind,
+                bytes,
+                directBytes: direct ?? bytes,
+                indirectBytes: direct !== undefined ? (indirect ?? bytes - direct) : 0,
+                blocks: error.leakBlocks ?? 0
+            };
+        }
+        for (const id of new Set(error.threadIds)) {
+            const created = this.threadCreation.get(id);
+            if (created)
+                finding.auxStacks.push({ label: `Thread #${id} was created`, frames: created });
+        }
+        const key = this.contextKey(finding);
+        let index = this.findingIndexByContext.get(key);
+        if (index === undefined) {
+            index = this.run.findings.length;
+            this.run.findings.push(finding);
+            this.contexts.push(1);
+            this.findingIndexByContext.set(key, index);
+        }
+        else {
+            const merged = this.run.findings[index];
+            merged.count += 1;
+            this.contexts[index] += 1;
+            if (merged.leak && finding.leak) {
+                merged.leak.bytes += finding.leak.bytes;
+                merged.leak.directBytes += finding.leak.directBytes;
+                merged.leak.indirectBytes += finding.leak.indirectBytes;
+                merged.leak.blocks += finding.leak.blocks;
+            }
+        }
+        if (leakKind === undefined && error.unique !== '') {
+            this.findingIndexByUnique.set(uniqueKey(error.unique), index);
+        }
+    }
+    /** Identity of an error context within one file: what valgrind shows, not where in memory. */
+    contextKey(finding) {
+        const pool = this.pool;
+        let key = finding.kind + '\n' + (finding.leak ? '' : finding.what);
+        for (const frame of finding.stack) {
+            key += `\n${pool.key(frame.fn ?? frame.obj ?? frame.ip)}|${pool.key(frame.file)}|${frame.line ?? ''}`;
+        }
+        return key;
+    }
+    /** Ends the document (a cut inside a tag is a truncation like any other). */
+    finish(bytesRead) {
+        const run = this.run;
+        if (bytesRead === 0) {
+            this.warn('the file is empty: valgrind wrote nothing (did it fail to start, or does this tool not write XML?)');
+        }
+        else if (!this.rootOpened) {
+            this.warn('no <valgrindoutput> element: this is not valgrind XML output');
+        }
+        else if (!this.rootClosed) {
+            const records = this.recordsRead;
+            this.warn(`the XML ends early (valgrind or the program was killed?); ${records} finding${records === 1 ? '' : 's'} read before the cut`);
+        }
+        else if (this.junk) {
+            const more = this.junkErrors > 0 ? ` (it holds ${this.junkErrors} more <error> records)` : '';
+            this.warn(`content after </valgrindoutput> was ignored${more}: several processes probably wrote this one file; put %p in --xml-file so that each process writes its own`);
+        }
+        run.complete = this.rootOpened && this.rootClosed;
+        if (this.errorCounts) {
+            for (const [index, count] of this.errorCounts) {
+                const finding = run.findings[index];
+                if (!finding.leak)
+                    finding.count = count;
+            }
+        }
+        run.findings.forEach((finding, index) => {
+            if (this.contexts[index] > 1)
+                finding.contexts = this.contexts[index];
+        });
+        if (this.warningsDropped > 0) {
+            run.warnings.push(`${run.file}: … and ${this.warningsDropped} more problems`);
+        }
+        return run;
+    }
+}
+function uniqueKey(unique) {
+    const value = parseInt(unique, 16);
+    return Number.isNaN(value) ? unique : value;
+}
+
+// Reads valgrind's XML output (protocol 4, 5 and 6; memcheck, helgrind, drd) into a ProcessRun,
+// streaming: the file is read in chunks and never held whole, so memory depends on the number of
+// distinct error contexts, not on the file's size. See tokenizer.ts for how malformed bytes are
+// tolerated and reader.ts for what is kept.
+/** Chunk size for reading files: measured faster than 1 MiB chunks (it stays in the CPU cache). */
+const READ_CHUNK_BYTES = 1 << 16;
+/**
+ * Parses one valgrind XML file. Never throws on bad content: problems go to `run.warnings`, each
+ * naming the file. Throws only when the file cannot be opened.
+ */
+async function parseValgrindXmlFile(file) {
+    let handle;
+    try {
+        handle = await fs$1.promises.open(file, 'r');
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        throw new Error(`Cannot read valgrind XML file '${file}': ${reason}`);
+    }
+    try {
+        return await parseValgrindXml(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), file);
+    }
+    finally {
+        await handle.close().catch(() => undefined);
+    }
+}
+/** Same as parseValgrindXmlFile, from any byte stream; `file` names the source in warnings. */
+async function parseValgrindXml(source, file) {
+    const reader = new ValgrindXmlReader(file);
+    const tokenizer = new XmlTokenizer(reader);
+    try {
+        for await (const chunk of source)
+            tokenizer.feed(chunk);
+    }
+    catch (error) {
+        // A read error part-way (or a bug of ours) must not lose what was read: report and go on.
+        reader.warn(`reading stopped early: ${error.message}`);
+    }
+    tokenizer.end();
+    return reader.finish(tokenizer.bytesRead);
+}
+
+// Builds callgrind's own arguments. Pure: takes data, returns argv.
+/** The file name pattern of callgrind's outputs: `%p` makes one file per process. */
+const CALLGRIND_FILE_PREFIX = 'callgrind.out.';
+/**
+ * Arguments for a callgrind pass. No `--xml`: callgrind does not support it (it prints "Bad option"
+ * and then runs anyway, leaving an empty XML file behind). Totals come from each out-file's header.
+ */
+function callgrindArgs(options) {
+    return [
+        '--tool=callgrind',
+        // %p: one file per process; a child that execs gets its own pid's file.
+        `--callgrind-out-file=${path$3.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        // Appended last so that the user's options win over ours.
+        ...options.extraArgs
+    ];
+}
+
+// Address-space randomisation changes where the loader and the heap put things, and with it a few
+// instructions here and there; with it off, the same binary and input give the same counts.
+// `setarch -R` turns it off for one command where the kernel allows personality(ADDR_NO_RANDOMIZE)
+// (some containers forbid it); when it does not work we run without it and say nothing.
+let probed;
+/**
+ * The argv prefix that runs a command with address-space randomisation off (`['setarch',
+ * '<arch>', '-R']`), or `[]` when setarch is missing or not permitted here. Probed once per process.
+ */
+function noRandomizationPrefix() {
+    probed ??= probe();
+    return probed;
+}
+function probe() {
+    // setarch wants the architecture name as uname -m prints it.
+    const arch = os$1.machine();
+    const prefix = ['setarch', arch, '-R'];
+    return new Promise((resolve) => {
+        execFile(prefix[0], [...prefix.slice(1), 'true'], { timeout: 10000 }, (error) => resolve(error ? [] : prefix));
+    });
+}
+
+// Reads callgrind out-files without callgrind_annotate (which may not be installed, and whose text
+// is not meant for machines). The format is line based (valgrind's docs/cl-format.xml), so files
+// are streamed line by line: a long test run can write hundreds of megabytes.
+//
+// Which total we report: the `totals:` line, summed over parts; `summary:` only when a part has no
+// `totals:`. `totals:` is the sum of the cost lines callgrind actually wrote and equals the
+// "Collected : N" line of callgrind's stderr; `summary:` is only promised to be >= that sum and can
+// be a few instructions higher (with --dump-instr=yes --cache-sim=yes: summary Ir 2,016,963,
+// totals 2,016,961). callgrind_annotate prints `summary:` as PROGRAM TOTALS, so the number it shows
+// can differ from ours by those few instructions; `summaryTotals` keeps it for comparison.
+/**
+ * Reads the files of one process (parts written by `--dump-before`/`--dump-every-bb`, threads
+ * written by `--separate-threads=yes`) into one profile: their totals and functions are added up.
+ */
+async function readCallgrindProfile(files, options = {}) {
+    if (files.length === 0)
+        throw new Error('readCallgrindProfile needs at least one file');
+    const acc = new ProfileAccumulator();
+    for (const file of files)
+        await readInto(acc, file);
+    return acc.finish(files, options.topFunctions ?? 25);
+}
+/**
+ * Groups the callgrind files of a directory by process, from their names
+ * (`callgrind.out.<pid>[.<part>][-<thread>]`), in pid order.
+ */
+function groupCallgrindFiles(fileNames) {
+    const byProcess = new Map();
+    const pattern = /^callgrind\.out\.(\d+)(?:\.(\d+))?(?:-(\d+))?$/;
+    for (const name of fileNames) {
+        const base = path$3.basename(name);
+        if (!base.startsWith(CALLGRIND_FILE_PREFIX))
+            continue;
+        const match = pattern.exec(base);
+        const key = match ? match[1] : base;
+        const group = byProcess.get(key) ?? [];
+        group.push(name);
+        byProcess.set(key, group);
+    }
+    const order = (name) => {
+        const match = pattern.exec(path$3.basename(name));
+        // The final part has no `.<n>` suffix: it comes last.
+        return match ? [Number(match[2] ?? Infinity), Number(match[3] ?? 0)] : [0, 0];
+    };
+    return [...byProcess.entries()]
+        .sort(([a], [b]) => Number(a) - Number(b) || a.localeCompare(b))
+        .map(([, group]) => group.sort((a, b) => {
+        const [pa, ta] = order(a);
+        const [pb, tb] = order(b);
+        return pa - pb || ta - tb;
+    }));
+}
+/** Reads every process's profile in a directory (not recursive), in pid order. */
+async function readCallgrindDirectory(dir, options) {
+    let names;
+    try {
+        names = await fs$1.promises.readdir(dir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    const groups = groupCallgrindFiles(names.map((name) => path$3.join(dir, name)));
+    const profiles = [];
+    for (const group of groups)
+        profiles.push(await readCallgrindProfile(group, options));
+    return profiles;
+}
+/** What is collected over all files of one process. Costs are indexed by `events`. */
+class ProfileAccumulator {
+    events = [];
+    totals = [];
+    summary = [];
+    partsWithTotals = 0;
+    partsWithSummary = 0;
+    parts = 0;
+    sawHeader = false;
+    pid;
+    cmd;
+    functions = new Map();
+    warnings = [];
+    eventIndex(name) {
+        let index = this.events.indexOf(name);
+        if (index < 0) {
+            index = this.events.length;
+            this.events.push(name);
+        }
+        return index;
+    }
+    finish(files, top) {
+        const byName = (costs) => Object.fromEntries(this.events.map((event, i) => [event, costs[i] ?? 0]));
+        let totals = this.totals;
+        if (!this.sawHeader) {
+            this.warnings.push(`${files.join(', ')}: empty or not a callgrind out-file (was the process killed before callgrind wrote its profile?).`);
+        }
+        else if (this.partsWithTotals === 0 && this.partsWithSummary === 0) {
+            // A file cut short (killed process, full disk): add up what is there.
+            totals = [];
+            for (const fn of this.functions.values())
+                addInto(totals, fn.self);
+            this.warnings.push(`${files[0]}: no 'totals:' or 'summary:' line (was the file cut short?); totals are the sum of the cost lines read.`);
+        }
+        else if (this.partsWithTotals < this.partsWithSummary) {
+            // `totals:` is the last line of a part: without it the file was cut short, and the
+            // `summary:` written at the top is the best figure left.
+            totals = this.summary;
+            this.warnings.push(`${files.join(', ')}: a part has no 'totals:' line (was the file cut short?); totals are taken from 'summary:'.`);
+        }
+        const sortEvent = this.events.includes('Ir') ? this.events.indexOf('Ir') : 0;
+        const all = [...this.functions.values()];
+        const bySelf = [...all].sort((a, b) => (b.self[sortEvent] ?? 0) - (a.self[sortEvent] ?? 0));
+        const inclusiveOf = (fn) => {
+            const sum = [];
+            addInto(sum, fn.self);
+            addInto(sum, fn.callees);
+            return sum;
+        };
+        const byInclusive = all
+            .map((fn) => ({ fn, inclusive: inclusiveOf(fn) }))
+            .sort((a, b) => (b.inclusive[sortEvent] ?? 0) - (a.inclusive[sortEvent] ?? 0));
+        const kept = new Set([...bySelf.slice(0, top), ...byInclusive.slice(0, top).map((e) => e.fn)]);
+        const functions = bySelf
+            .filter((fn) => kept.has(fn))
+            .map((fn) => ({
+            name: fn.name,
+            file: fn.file,
+            object: fn.object,
+            self: byName(fn.self),
+            inclusive: byName(inclusiveOf(fn))
+        }));
+        const words = this.cmd?.trim().split(/ +/).filter(Boolean) ?? [];
+        const everyPartHasSummary = this.partsWithSummary > 0 && this.partsWithSummary >= this.parts;
+        const mainFile = files.find((f) => path$3.basename(f) === `${CALLGRIND_FILE_PREFIX}${this.pid}`);
+        return {
+            file: mainFile ?? files[0],
+            files: [...files],
+            pid: this.pid,
+            cmd: this.cmd?.trim(),
+            exe: words[0],
+            args: words.slice(1),
+            events: [...this.events],
+            totals: byName(totals),
+            summaryTotals: everyPartHasSummary ? byName(this.summary) : undefined,
+            parts: this.parts,
+            functions,
+            warnings: this.warnings
+        };
+    }
+}
+function addInto(target, costs) {
+    for (let i = 0; i < costs.length; i++)
+        target[i] = (target[i] ?? 0) + (costs[i] ?? 0);
+}
+/** `fib'2` is `fib` at recursion depth 2 (`--separate-recs`); the user knows it as `fib`. */
+function baseFunctionName(name) {
+    return name.replace(/'\d+$/, '');
+}
+/** Callgrind compresses repeated names: `(12) name` defines id 12, a later `(12)` refers to it. */
+class NameTable {
+    names = new Map();
+    resolve(spec) {
+        const match = /^\((\d+)\)(?:\s+(.*))?$/.exec(spec);
+        if (!match)
+            return spec;
+        if (match[2] !== undefined) {
+            this.names.set(match[1], match[2]);
+            return match[2];
+        }
+        return this.names.get(match[1]) ?? `(${match[1]})`;
+    }
+}
+/** Per-file parsing state; name ids are per file. */
+async function readInto(acc, file) {
+    const objects = new NameTable();
+    const sourceFiles = new NameTable();
+    const functionNames = new NameTable();
+    // Maps this part's event columns to the accumulator's event indexes.
+    let columns = acc.events.map((_, i) => i);
+    let positions = 1;
+    let object;
+    let sourceFile;
+    let current;
+    let calleeObject;
+    let callee;
+    let callCostNext = false;
+    let sawHeader = false;
+    let partsInFile = 0;
+    let malformed = 0;
+    let firstMalformed = 0;
+    let lineNumber = 0;
+    const costsOf = (line) => {
+        const words = line.trim().split(/\s+/);
+        const costs = [];
+        for (let i = positions; i < words.length; i++) {
+            const value = Number(words[i]);
+            if (Number.isFinite(value))
+                costs[columns[i - positions] ?? acc.eventIndex(`?${i}`)] = value;
+        }
+        return costs;
+    };
+    const headerCosts = (value) => {
+        const costs = [];
+        value
+            .trim()
+            .split(/\s+/)
+            .forEach((word, i) => {
+            const n = Number(word);
+            if (word !== '' && Number.isFinite(n))
+                costs[columns[i] ?? acc.eventIndex(`?${i}`)] = n;
+        });
+        return costs;
+    };
+    const enterFunction = (name) => {
+        const base = baseFunctionName(name);
+        const key = `${object ?? ''}\0${sourceFile ?? ''}\0${base}`;
+        let fn = acc.functions.get(key);
+        if (!fn) {
+            fn = { name: base, file: sourceFile, object, self: [], callees: [] };
+            acc.functions.set(key, fn);
+        }
+        return fn;
+    };
+    const input = fs$1.createReadStream(file, { encoding: 'utf8' });
+    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    for await (const line of lines) {
+        lineNumber++;
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const first = line.charCodeAt(0);
+        // Cost lines start with a position: a number, 0x…, +n, -n or *.
+        if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+            const costs = costsOf(line);
+            if (callCostNext) {
+                callCostNext = false;
+                // The inclusive cost of a call. A call into the function itself (recursion) is already
+                // counted by the callee's own lines, so adding it would count those instructions twice.
+                const sameFunction = current !== undefined &&
+                    callee !== undefined &&
+                    baseFunctionName(callee) === current.name &&
+                    (calleeObject ?? object) === current.object;
+                if (current && !sameFunction)
+                    addInto(current.callees, costs);
+                calleeObject = undefined;
+                continue;
+            }
+            current ??= enterFunction('???');
+            addInto(current.self, costs);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        const colon = line.indexOf(':');
+        if (eq > 0 && (colon < 0 || eq < colon)) {
+            const key = line.slice(0, eq);
+            const value = line.slice(eq + 1);
+            switch (key) {
+                case 'ob':
+                    object = objects.resolve(value);
+                    break;
+                case 'fl':
+                    sourceFile = sourceFiles.resolve(value);
+                    break;
+                case 'fi':
+                case 'fe':
+                case 'cfi':
+                case 'cfl':
+                case 'jfi':
+                    // Inlined code and callee files do not change which function the costs belong to.
+                    sourceFiles.resolve(value);
+                    break;
+                case 'fn':
+                    current = enterFunction(functionNames.resolve(value));
+                    break;
+                case 'cob':
+                    calleeObject = objects.resolve(value);
+                    break;
+                case 'cfn':
+                    callee = functionNames.resolve(value);
+                    break;
+                case 'jfn':
+                    functionNames.resolve(value);
+                    break;
+                case 'calls':
+                    callCostNext = true;
+                    break;
+                case 'jump':
+                case 'jcnd':
+                    break;
+                default:
+                    malformed++;
+                    firstMalformed ||= lineNumber;
+            }
+            continue;
+        }
+        if (colon > 0) {
+            const key = line.slice(0, colon);
+            const value = line.slice(colon + 1);
+            sawHeader = true;
+            switch (key) {
+                case 'pid':
+                    acc.pid ??= Number(value.trim());
+                    break;
+                case 'cmd':
+                    acc.cmd ??= value;
+                    break;
+                case 'part':
+                    partsInFile++;
+                    break;
+                case 'positions':
+                    positions = Math.max(1, value.trim().split(/\s+/).length);
+                    break;
+                case 'events':
+                    columns = value
+                        .trim()
+                        .split(/\s+/)
+                        .map((event) => acc.eventIndex(event));
+                    break;
+                case 'summary':
+                    addInto(acc.summary, headerCosts(value));
+                    acc.partsWithSummary++;
+                    break;
+                case 'totals':
+                    addInto(acc.totals, headerCosts(value));
+                    acc.partsWithTotals++;
+                    break;
+            }
+            continue;
+        }
+        malformed++;
+        firstMalformed ||= lineNumber;
+    }
+    // An empty file is normal next to per-thread files (--separate-threads=yes leaves the main file
+    // empty); `finish` warns when no file of the process had anything.
+    if (lineNumber > 0 && !sawHeader) {
+        acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`);
+    }
+    if (sawHeader) {
+        acc.sawHeader = true;
+        acc.parts += Math.max(1, partsInFile);
+    }
+    if (malformed > 0) {
+        acc.warnings.push(`${file}: ${malformed} line(s) not understood and skipped (first at line ${firstMalformed}).`);
+    }
+}
+
+const TOOL_LABELS = {
+    memcheck: 'Memcheck',
+    helgrind: 'Helgrind',
+    drd: 'DRD'
+};
+function toolLabel(tool) {
+    return TOOL_LABELS[tool] ?? tool.charAt(0).toUpperCase() + tool.slice(1);
+}
+const LEAK_KIND_WORDS = {
+    definite: 'definitely lost',
+    indirect: 'indirectly lost',
+    possible: 'possibly lost',
+    reachable: 'still reachable'
+};
+function formatNumber(value) {
+    return value.toLocaleString('en-US');
+}
+function formatBytes(bytes) {
+    return `${formatNumber(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
+}
+/** `Memcheck: Invalid read of size 4`, `Memcheck: 100 bytes definitely lost`. */
+function findingTitle(finding) {
+    if (finding.leak !== undefined) {
+        const { bytes, directBytes, indirectBytes, kind } = finding.leak;
+        const split = indirectBytes > 0
+            ? ` (${formatNumber(directBytes)} direct, ${formatNumber(indirectBytes)} indirect)`
+            : '';
+        return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`;
+    }
+    return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`;
+}
+function firstLine(text) {
+    return text.split('\n')[0].trim();
+}
+/**
+ * The frames worth showing: the stack down to its last frame of the user's code. What lies below
+ * it is the runtime calling in — libc's start-up under `main`, Rust's test harness under a test
+ * function — and tells nobody anything. A stack with no user frame at all is shown whole.
+ */
+function visibleFrames(frames, limit = 16) {
+    let last = frames.length - 1;
+    while (last > 0 && isRuntimeFrame(frames[last]))
+        last--;
+    const end = frames
+        .slice(0, last + 1)
+        .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame));
+    return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit));
+}
+/** `at fn (file:line)` lines of a stack. */
+function stackLines(frames, workspace) {
+    return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`);
+}
+function testLabel(test) {
+    return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary;
+}
+function occurrenceText(finding) {
+    const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`;
+    const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`;
+    return `Seen ${times} in ${processes}.`;
+}
+
+// The callgrind part of the job summary: instruction counts per process (or per test), heaviest
+// first, then where the heaviest processes spend them. Pure: profiles in, Markdown out.
+function instructions(profile) {
+    return profile.totals.Ir ?? 0;
+}
+/** The total instruction count (Ir) of a run: every process added up. */
+function totalInstructions(profiles) {
+    return profiles.reduce((sum, row) => sum + instructions('profile' in row ? row.profile : row), 0);
+}
+
+/** A plain program: valgrind's argv, then the user's command. */
+function planProgramRun(config, valgrind) {
+    const [valgrindExe, ...valgrindOptions] = valgrind.argv;
+    return {
+        mode: 'program',
+        command: valgrindExe,
+        args: [...valgrindOptions, ...config.command],
+        env: {},
+        cwd: config.workingDirectory,
+        notes: []
+    };
+}
+
+// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
+/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
+function errorTool(config) {
+    const tool = config.tools.find((t) => t !== 'callgrind');
+    return tool;
+}
+/**
+ * Arguments for an error-checking valgrind run that writes one XML file per process.
+ * No `--error-exitcode`: it would replace the program's own exit status, and then "the program
+ * failed" could not be told from "valgrind found errors". Findings come from the XML instead.
+ */
+function errorCheckArgs(options) {
+    const args = [
+        `--tool=${options.tool}`,
+        '--xml=yes',
+        // %p: one file per process, children included; a forked child reopens its own file.
+        `--xml-file=${path$3.join(options.xmlDir, '%p.xml')}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
+        // child would only write a half file before its exec leaves valgrind: keep it silent.
+        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`
+    ];
+    if (options.tool === 'memcheck') {
+        args.push('--leak-check=full', '--show-leak-kinds=all');
+        if (options.trackOrigins)
+            args.push('--track-origins=yes');
+    }
+    if (options.numCallers !== undefined)
+        args.push(`--num-callers=${options.numCallers}`);
+    for (const file of options.suppressions)
+        args.push(`--suppressions=${file}`);
+    // Appended last so that the user's options win over ours.
+    args.push(...options.extraArgs);
+    return args;
+}
+
+// Runs a plan: the program's output streams to the log as it runs. On GitHub the output is fenced
+// with `::stop-commands::<token>` so that nothing the program prints can act as a workflow command.
+// `child_process.spawn` rather than @actions/exec: we need the terminating signal (valgrind re-raises
+// a client's fatal signal) and the child must inherit the TTY so programs keep their colours.
+/** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
+class RunError extends Error {
+    name = 'RunError';
+}
+async function executePlan(plan, options) {
+    const token = randomUUID().replace(/-/g, '');
+    if (options.fenceCommands)
+        options.write(`::stop-commands::${token}\n`);
+    try {
+        return await new Promise((resolve, reject) => {
+            const child = spawn(plan.command, plan.args, {
+                cwd: plan.cwd,
+                env: { ...process.env, ...plan.env },
+                stdio: ['inherit', 'inherit', 'inherit']
+            });
+            child.on('error', (error) => {
+                if (error.code === 'ENOENT') {
+                    reject(new RunError(`'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`));
+                }
+                else {
+                    reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
+                }
+            });
+            child.on('close', (exitCode, signal) => resolve({ exitCode, signal }));
+        });
+    }
+    finally {
+        if (options.fenceCommands)
+            options.write(`::${token}::\n`);
+    }
+}
+/** Finds an executable the way a shell would: a path with a slash, or a name searched on PATH. */
+function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
+    const candidates = name.includes('/')
+        ? [path$3.resolve(cwd, name)]
+        : pathVariable
+            .split(path$3.delimiter)
+            .filter((dir) => dir !== '')
+            .map((dir) => path$3.join(dir, name));
+    for (const candidate of candidates) {
+        try {
+            fs$1.accessSync(candidate, fs$1.constants.X_OK);
+            if (fs$1.statSync(candidate).isFile())
+                return candidate;
+        }
+        catch {
+            // not here; try the next
+        }
+    }
+    return undefined;
+}
+
+// The engine shared by the GitHub Action and the command line (as actions/cache shares one core
+// between restore and save): plan, run, parse, decide. What differs between the two entry points —
+// where messages go, whether output is fenced — is passed in as an `EngineHost`.
+/** The valgrind the install step found or installed, as the engine and the summary name it. */
+function valgrindFromInstall(result) {
+    return {
+        executable: result.valgrindPath,
+        version: result.version,
+        source: SOURCE_WORDS[result.source],
+        seconds: result.seconds
+    };
+}
+/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
+function createRunDirectory(outputDirectory) {
+    fs$1.mkdirSync(outputDirectory, { recursive: true });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    return fs$1.mkdtempSync(path$3.join(outputDirectory, `run-${stamp}-`));
+}
+function memcheckInvocation(config, tool, runDirectory, executable) {
+    const outputDir = path$3.join(runDirectory, tool);
+    return {
+        tool,
+        outputDir,
+        argv: [
+            executable,
+            ...errorCheckArgs({
+                tool,
+                xmlDir: outputDir,
+                trackOrigins: config.trackOrigins,
+                traceChildren: config.traceChildren,
+                suppressions: config.suppressions,
+                extraArgs: config.valgrindArgs
+            })
+        ]
+    };
+}
+async function planRun(config, valgrind) {
+    const rust = await planRustRun(config, valgrind);
+    if (rust !== undefined)
+        return rust;
+    if (resolveExecutable(config.command[0], config.workingDirectory) === undefined) {
+        throw new InputError(`Input 'command': the program '${config.command[0]}' was not found (looked ${config.command[0].includes('/') ? `at ${path$3.resolve(config.workingDirectory, config.command[0])}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`);
+    }
+    return planProgramRun(config, valgrind);
+}
+/** Parses every XML file a pass wrote, in a stable order. Unreadable files become warnings. */
+async function parseOutputDirectory(dir) {
+    const names = fs$1.existsSync(dir)
+        ? fs$1
+            .readdirSync(dir)
+            .filter((name) => name.endsWith('.xml'))
+            .sort()
+        : [];
+    const runs = [];
+    const warnings = [];
+    for (const name of names) {
+        const file = path$3.join(dir, name);
+        try {
+            const run = await parseValgrindXmlFile(file);
+            runs.push(run);
+            warnings.push(...run.warnings);
+        }
+        catch (error) {
+            warnings.push(`${file}: could not be read (${error.message}).`);
+        }
+    }
+    return { runs, warnings };
+}
+function sumLeakTotals(runs) {
+    const totals = Object.fromEntries(LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }]));
+    for (const run of runs) {
+        const perRun = leakTotals(run);
+        for (const kind of LEAK_KINDS) {
+            totals[kind].bytes += perRun[kind].bytes;
+            totals[kind].blocks += perRun[kind].blocks;
+        }
+    }
+    return totals;
+}
+/** The `--error-exitcode` a user passed in valgrind-args, if any (the action passes none). */
+function userErrorExitCode(valgrindArgs) {
+    const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop();
+    const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+/** What the JSON report says of one process. */
+function processSummary(run) {
+    return {
+        file: run.file,
+        pid: run.pid,
+        ppid: run.ppid,
+        exe: run.exe,
+        args: run.args,
+        complete: run.complete,
+        findings: run.findings.length,
+        test: run.test,
+        fatalSignal: run.fatalSignal?.signame
+    };
+}
+/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
+function programOutcome(exit, runs, errorExitCode) {
+    // With a user-given --error-exitcode, that status means "valgrind found errors" (already
+    // reported as findings), not "the program failed".
+    const valgrindErrorExit = errorExitCode !== undefined &&
+        exit.exitCode === errorExitCode &&
+        runs.some((run) => run.findings.length > 0);
+    const outcome = {
+        exitCode: valgrindErrorExit ? 0 : exit.exitCode,
+        valgrindErrorExit
+    };
+    if (exit.signal !== null) {
+        // The top process is the first one started; its fatal signal carries the stack.
+        const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal);
+        const top = withSignal.find((run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)) ?? withSignal[0];
+        outcome.signal = {
+            name: exit.signal,
+            pid: top?.pid,
+            stack: top?.fatalSignal?.stack ?? [],
+            event: top?.fatalSignal?.event
+        };
+    }
+    return outcome;
+}
+/** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
+async function runPass(config, host, valgrind, description) {
+    fs$1.mkdirSync(valgrind.outputDir, { recursive: true });
+    const plan = await planRun(config, valgrind);
+    for (const note of plan.notes)
+        host.info(note);
+    host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
+    const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write });
+    return { plan, exit };
+}
+async function runErrorCheck(config, host, tool, runDirectory) {
+    const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable);
+    const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`);
+    const parsed = await parseOutputDirectory(valgrind.outputDir);
+    let runs = parsed.runs;
+    let testFailures = [];
+    if (plan.mode !== 'program') {
+        const finished = await finishRustRun(plan, runs, exit.exitCode);
+        runs = finished.runs;
+        testFailures = finished.testFailures;
+        for (const note of finished.notes)
+            host.info(note);
+    }
+    const problems = [];
+    if (parsed.runs.length === 0) {
+        problems.push(`Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`);
+    }
+    return {
+        tool,
+        mode: plan.mode,
+        runs,
+        exit,
+        testFailures,
+        warnings: parsed.warnings,
+        problems,
+        xmlDirectory: valgrind.outputDir
+    };
+}
+async function runProfile(config, host, runDirectory) {
+    const outputDir = path$3.join(runDirectory, 'callgrind');
+    // Address-space randomisation off, where the kernel allows it, for repeatable counts.
+    const prefix = await noRandomizationPrefix();
+    const valgrind = {
+        tool: 'callgrind',
+        outputDir,
+        argv: [
+            ...prefix,
+            host.valgrind.executable,
+            ...callgrindArgs({
+                outputDir,
+                traceChildren: config.traceChildren,
+                extraArgs: config.callgrindArgs
+            })
+        ]
+    };
+    const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind');
+    const profiles = await readCallgrindDirectory(outputDir);
+    const testFailures = plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : [];
+    const rows = [];
+    const identify = testIdentifier(plan);
+    for (const profile of profiles) {
+        const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined;
+        if (test === 'list')
+            continue; // nextest's list phase, if it ran under the runner
+        rows.push({ profile, test });
+    }
+    const problems = [];
+    if (rows.length === 0) {
+        problems.push(`Callgrind wrote no profile in ${outputDir}: it did not start, or the program never ran under it (see the log above).`);
+    }
+    return {
+        mode: plan.mode,
+        exit,
+        testFailures,
+        rows,
+        warnings: profiles.flatMap((profile) => profile.warnings),
+        problems,
+        directory: outputDir
+    };
+}
+/** Wording for a program failure seen only in the callgrind pass (the verdict has the first). */
+function profileFailure(check, profile) {
+    if (check === undefined)
+        return undefined;
+    const failed = (exit) => exit.signal !== null || (exit.exitCode ?? 0) !== 0;
+    if (!failed(profile.exit) || failed(check.exit))
+        return undefined;
+    const how = profile.exit.signal !== null
+        ? `was killed by ${profile.exit.signal}`
+        : `exited with status ${profile.exit.exitCode}`;
+    return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`;
+}
+async function runEngine(config, host) {
+    const runDirectory = createRunDirectory(config.outputDirectory);
+    const checker = errorTool(config);
+    const check = checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined;
+    const profile = config.tools.includes('callgrind')
+        ? await runProfile(config, host, runDirectory)
+        : undefined;
+    // One of the two passes ran: config validation guarantees at least one tool.
+    const first = (check ?? profile);
+    const runs = check?.runs ?? [];
+    // Test failures of the error check when it ran: the callgrind pass would only repeat them.
+    const testFailures = check?.testFailures ?? profile?.testFailures ?? [];
+    const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])];
+    const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined;
+    if (profileProblem !== undefined)
+        problems.push(profileProblem);
+    const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])];
+    const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn });
+    const outcome = programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs));
+    const verdict = decideVerdict({
+        findings,
+        failOn: config.failOn,
+        outcome,
+        subject: first.mode === 'program' ? 'program' : 'tests',
+        testFailures,
+        problems,
+        workspace: config.workspace
+    });
+    const report = {
+        schemaVersion: 1,
+        command: config.commandLine,
+        mode: first.mode,
+        tool: config.tools.join(','),
+        valgrind: {
+            version: host.valgrind.version,
+            source: host.valgrind.source,
+            seconds: host.valgrind.seconds
+        },
+        verdict,
+        outcome,
+        failOn: [...config.failOn],
+        leakTotals: sumLeakTotals(runs),
+        failingFindings: findings.filter((f) => f.failing).length,
+        findings,
+        processes: runs.map(processSummary),
+        testFailures,
+        warnings,
+        runDirectory,
+        xmlDirectory: check?.xmlDirectory,
+        profiles: profile !== undefined
+            ? {
+                directory: profile.directory,
+                instructions: totalInstructions(profile.rows),
+                rows: profile.rows
+            }
+            : undefined
+    };
+    fs$1.writeFileSync(path$3.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    return report;
+}
+
+function paint(style, code, text) {
+    return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
+}
+function findingBlock(finding, workspace, style) {
+    const mark = finding.failing ? paint(style, '1;31', 'error') : paint(style, '1;33', 'warning');
+    const where = finding.location
+        ? paint(style, '1', `${finding.location.file}:${finding.location.line}`)
+        : '(no frame in the workspace)';
+    const lines = [`${where}: ${mark}: ${findingTitle(finding)}`];
+    // The title already carries the first line of `what`; a longer text (FishyValue) adds the rest.
+    const rest = finding.what.trim().split('\n').slice(1).join(' ').trim();
+    if (finding.leak === undefined && rest !== '')
+        lines.push(`  ${rest}`);
+    lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`));
+    for (const aux of finding.auxStacks) {
+        lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`));
+    }
+    lines.push(...finding.notes.map((n) => `  ${n}`));
+    const tests = finding.tests.length > 0 ? ` Tests: ${finding.tests.map(testLabel).join(', ')}` : '';
+    lines.push(paint(style, '2', `  ${occurrenceText(finding)}${tests}`));
+    return lines;
+}
+function renderTerminal(report, workspace, style) {
+    const out = [];
+    for (const finding of report.findings)
+        out.push(...findingBlock(finding, workspace, style), '');
+    for (const failure of report.testFailures) {
+        out.push(`${paint(style, '1;31', 'test failed')}: ${testLabel(failure.test)} (${failure.signal ?? `exit status ${failure.exitCode}`})`);
+    }
+    const leaks = LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`);
+    out.push(`Leak summary: ${leaks.join('; ')}`);
+    if (report.profiles !== undefined) {
+        out.push(`Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`);
+    }
+    for (const warning of report.warnings)
+        out.push(paint(style, '33', `warning: ${warning}`));
+    const verdict = report.verdict.failed
+        ? paint(style, '1;31', report.verdict.headline)
+        : paint(style, '1;32', report.verdict.headline);
+    out.push(verdict);
+    for (const reason of report.verdict.reasons.slice(1))
+        out.push(`  - ${reason}`);
+    out.push(`Report: ${report.runDirectory}/report.json`);
+    return out.join('\n') + '\n';
+}
+
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
 //   valgrind-action [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
@@ -100146,11 +100153,7 @@ async function runCli(inputs, workspace, color) {
         valgrindVersion: 'system',
         cache: false
     });
-    const valgrind = {
-        executable: installed.valgrindPath,
-        version: installed.version,
-        source: SOURCE_WORDS[installed.source]
-    };
+    const valgrind = valgrindFromInstall(installed);
     const report = await runEngine(config, {
         info: (message) => process.stderr.write(`${message}\n`),
         warning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -5,10 +5,10 @@
 import * as os from 'node:os'
 import { parseArgs } from 'node:util'
 import { InputError, readConfig } from './config.js'
-import { runEngine } from './engine.js'
+import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
 import { joinShellWords } from './shell-words.js'
-import { ensureValgrind, SOURCE_WORDS } from './install/index.js'
+import { ensureValgrind } from './install/index.js'
 
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
@@ -106,11 +106,7 @@ async function runCli(
     valgrindVersion: 'system',
     cache: false
   })
-  const valgrind = {
-    executable: installed.valgrindPath,
-    version: installed.version,
-    source: SOURCE_WORDS[installed.source]
-  }
+  const valgrind = valgrindFromInstall(installed)
   const report = await runEngine(config, {
     info: (message) => process.stderr.write(`${message}\n`),
     warning: (message) => process.stderr.write(`warning: ${message}\n`),

@@ -8,6 +8,7 @@ import { InputError } from './config.js'
 import { collectFindings } from './analysis/findings.js'
 import { leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
+import { SOURCE_WORDS, type InstallResult } from './install/index.js'
 import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
@@ -28,6 +29,16 @@ export interface EngineHost {
   write(text: string): void
   fenceCommands: boolean
   valgrind: ValgrindInfo & { executable: string }
+}
+
+/** The valgrind the install step found or installed, as the engine and the summary name it. */
+export function valgrindFromInstall(result: InstallResult): EngineHost['valgrind'] {
+  return {
+    executable: result.valgrindPath,
+    version: result.version,
+    source: SOURCE_WORDS[result.source],
+    seconds: result.seconds
+  }
 }
 
 /** A new, empty directory for this run's files: XML, profiles, the JSON report. */

@@ -4,8 +4,8 @@
 import * as core from '@actions/core'
 import * as os from 'node:os'
 import { readConfig } from './config.js'
-import { assertSupportedPlatform, ensureValgrind, SOURCE_WORDS } from './install/index.js'
-import { runEngine } from './engine.js'
+import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
+import { runEngine, valgrindFromInstall } from './engine.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
@@ -29,12 +29,7 @@ export async function run(): Promise<void> {
       valgrindVersion: config.valgrindVersion,
       cache: config.cache
     })
-    const valgrind = {
-      executable: installed.valgrindPath,
-      version: installed.version,
-      source: SOURCE_WORDS[installed.source],
-      seconds: installed.seconds
-    }
+    const valgrind = valgrindFromInstall(installed)
     const report = await runEngine(config, {
       info: (message) => core.info(message),
       warning: (message) => core.warning(message),

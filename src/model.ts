@@ -2,9 +2,6 @@
 // of these plain data types: valgrind's XML is parsed once into `ProcessRun`s, and locations,
 // deduplication and the verdict are pure functions over them.
 
-/** Valgrind tools whose XML we read. */
-export type XmlTool = 'memcheck' | 'helgrind' | 'drd'
-
 /** The four leak kinds of memcheck's LEAK SUMMARY, in the order valgrind prints them. */
 export type LeakKind = 'definite' | 'indirect' | 'possible' | 'reachable'
 export const LEAK_KINDS: readonly LeakKind[] = ['definite', 'indirect', 'possible', 'reachable']

@@ -22,7 +22,6 @@ export interface RunPlan {
   /** Variables added to the environment of the process. */
   env: Record<string, string>
   cwd: string
-  outputDir: string
   /** Explanations for the log (e.g. "valgrind runs each test through a nextest wrapper script"). */
   notes: string[]
 }
@@ -39,7 +38,6 @@ export function planProgramRun(
     args: [...valgrindOptions, ...config.command],
     env: {},
     cwd: config.workingDirectory,
-    outputDir: valgrind.outputDir,
     notes: []
   }
 }

@@ -6,6 +6,7 @@ import type {
   LeakInfo,
   ProcessRun,
   RawFinding,
+  SourceLocation,
   TestIdentity
 } from '../model.js'
 import { findingLocation } from './location.js'
@@ -29,8 +30,7 @@ function whatKey(raw: RawFinding): string {
   return raw.what.replace(/0x[0-9A-Fa-f]+/g, '0x').replace(/thread #\d+/g, 'thread #')
 }
 
-export function findingKey(raw: RawFinding, workspace: string): string {
-  const location = findingLocation(raw.stack, workspace)
+export function findingKey(raw: RawFinding, location: SourceLocation | undefined): string {
   return [
     raw.tool,
     raw.kind,
@@ -94,7 +94,8 @@ export function collectFindings(
   const filesByKey = new Map<string, Set<string>>()
   for (const run of runs) {
     for (const raw of run.findings) {
-      const key = findingKey(raw, options.workspace)
+      const location = findingLocation(raw.stack, options.workspace)
+      const key = findingKey(raw, location)
       let finding = byKey.get(key)
       if (finding === undefined) {
         const category = findingCategory(raw)
@@ -104,7 +105,7 @@ export function collectFindings(
           kind: raw.kind,
           category,
           what: raw.what,
-          location: findingLocation(raw.stack, options.workspace),
+          location,
           stack: raw.stack,
           auxStacks: raw.auxStacks,
           notes: raw.notes,

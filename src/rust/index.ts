@@ -162,7 +162,6 @@ export async function planRustRun(
     args,
     env,
     cwd: config.workingDirectory,
-    outputDir: valgrind.outputDir,
     notes
   }
 }
