@@ -4,7 +4,6 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { callgrindArgs } from '../src/callgrind/args.js'
 import { noRandomizationPrefix } from '../src/callgrind/aslr.js'
 import {
@@ -13,9 +12,9 @@ import {
   readCallgrindFile,
   type CallgrindProfile
 } from '../src/callgrind/reader.js'
+import { repoRoot, samplesDir } from './support/paths.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const samples = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
+const samples = samplesDir
 const source = path.join(repoRoot, '__tests__', 'fixtures', 'c', 'hot.c')
 
 let work: string

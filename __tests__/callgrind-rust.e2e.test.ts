@@ -3,9 +3,10 @@
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { totalsOf } from './support/callgrind-file.js'
-import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
+import { rustCrateDir } from './support/paths.js'
+import { runAction, type ActionRun } from './support/run-action.js'
 
-const crate = path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate')
+const crate = rustCrateDir
 const env = { CARGO_TARGET_DIR: path.join(crate, 'target') }
 
 describe('tool: callgrind with cargo nextest run', () => {

@@ -4,7 +4,6 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { callgrindArgs } from '../src/callgrind/args.js'
 import { readCallgrindDirectory, readCallgrindFile } from '../src/callgrind/reader.js'
 import type { CallgrindProfile } from '../src/callgrind/reader.js'
@@ -13,9 +12,9 @@ import {
   totalInstructions,
   type ProfileRow
 } from '../src/callgrind/summary.js'
+import { repoRoot, samplesDir } from './support/paths.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const samples = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
+const samples = samplesDir
 const sampleWorkspace = '/home/runner/work/demo/demo'
 
 function sample(name: string): Promise<CallgrindProfile> {

@@ -5,15 +5,12 @@ import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { errorSummary, errorsForLeakKinds, leakTotals } from '../src/analysis/leak-totals.js'
 import { LEAK_KINDS, type LeakKind, type ProcessRun, type RawFinding } from '../src/model.js'
 import { parseValgrindXml, parseValgrindXmlFile } from '../src/parse/xml.js'
 import { readSummary, readTextOracle } from './parse-oracle.js'
+import { fixturesDir, samplesDir } from './support/paths.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const samplesDir = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
-const fixturesDir = path.join(repoRoot, '__tests__', 'fixtures')
 const SRC = '/home/runner/work/demo/demo/src'
 
 const sample = (name: string, file?: string): string =>

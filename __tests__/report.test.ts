@@ -11,9 +11,9 @@ import { buildAnnotations } from '../src/report/annotations.js'
 import type { RunReport } from '../src/report/report.js'
 import { renderSummary } from '../src/report/summary.js'
 import { renderTerminal } from '../src/report/terminal.js'
-import { repoRoot } from './support/run-action.js'
+import { samplesDir } from './support/paths.js'
 
-const samples = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
+const samples = samplesDir
 const workspace = '/home/runner/work/demo/demo'
 const defaultFailOn = new Set<FailCategory>(['definite', 'errors'])
 

@@ -5,7 +5,6 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
 import type { Frame } from '../src/model.js'
 import { InputError } from '../src/config.js'
@@ -19,9 +18,9 @@ import {
 import { parseLibtestFailures } from '../src/rust/libtest-output.js'
 import { parseStatusRecord, runnerScript } from '../src/rust/runner-script.js'
 import { runnerVariable } from '../src/rust/command.js'
+import { repoRoot, samplesDir } from './support/paths.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const samples = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
+const samples = samplesDir
 
 describe('parseCargoTestCommand', () => {
   it.each([

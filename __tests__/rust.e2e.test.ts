@@ -1,19 +1,14 @@
 // End to end for Rust: the fixture crate's tests through dist/index.js on Node 24, as a workflow
 // step `command: cargo nextest run` / `cargo test` would run them. Asserts what a user sees: the
 // annotations (file, line, title, test), the outputs, the failure message and the exit status.
-import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
+import { lineOfMarker, rustCrateDir } from './support/paths.js'
+import { runAction, type ActionRun } from './support/run-action.js'
 
-const crate = path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate')
+const crate = rustCrateDir
+const markerLine = (file: string, marker: string): number =>
+  lineOfMarker(path.join(crate, file), marker)
 const env = { CARGO_TARGET_DIR: path.join(crate, 'target') }
-
-function markerLine(file: string, marker: string): number {
-  const lines = fs.readFileSync(path.join(crate, file), 'utf8').split('\n')
-  const index = lines.findIndex((line) => line.includes(`// ${marker}`))
-  if (index < 0) throw new Error(`marker ${marker} not in ${file}`)
-  return index + 1
-}
 
 function annotationsOf(run: ActionRun): string[] {
   return run.annotations

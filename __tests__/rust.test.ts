@@ -5,7 +5,6 @@ import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { collectFindings } from '../src/analysis/findings.js'
 import { readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
@@ -13,18 +12,13 @@ import { parseValgrindXmlFile } from '../src/parse/xml.js'
 import type { RunPlan, ValgrindInvocation } from '../src/plan.js'
 import { finishRustRun, planRustRun, STATE_VARIABLE, type TestFailure } from '../src/rust/index.js'
 import { errorCheckArgs } from '../src/valgrind/args.js'
+import { lineOfMarker, rustCrateDir } from './support/paths.js'
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
-const crate = path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate')
+const crate = rustCrateDir
+const markerLine = (file: string, marker: string): number =>
+  lineOfMarker(path.join(crate, file), marker)
 // Inside the fixture: gitignored, and shared by both runs so the crate is built once.
 const targetDir = path.join(crate, 'target')
-
-function markerLine(file: string, marker: string): number {
-  const lines = fs.readFileSync(path.join(crate, file), 'utf8').split('\n')
-  const index = lines.findIndex((line) => line.includes(`// ${marker}`))
-  if (index < 0) throw new Error(`marker ${marker} not in ${file}`)
-  return index + 1
-}
 
 interface RustRun {
   plan: RunPlan

@@ -4,13 +4,12 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { repoRoot } from '../../scripts/local-runner.js'
+import { fixturesDir, lineOfMarker } from './paths.js'
 
-export { runAction, repoRoot, type ActionRun } from '../../scripts/local-runner.js'
+export { runAction, type ActionRun } from '../../scripts/local-runner.js'
+export { repoRoot } from './paths.js'
 
-const fixtureDirs = ['programs', 'c'].map((dir) =>
-  path.join(repoRoot, '__tests__', 'fixtures', dir)
-)
+const fixtureDirs = ['programs', 'c'].map((dir) => path.join(fixturesDir, dir))
 
 /** The fixture source of a program: `<program>.c` or `.cpp` in one of the fixture folders. */
 function fixtureSource(program: string): string {
@@ -44,8 +43,5 @@ export function makeWorkspace(programs: string[]): string {
 
 /** The line of a fixture source that carries a marker comment such as `LEAK-DEFINITE`. */
 export function markerLine(program: string, marker: string): number {
-  const lines = fs.readFileSync(fixtureSource(program), 'utf8').split('\n')
-  const index = lines.findIndex((line) => new RegExp(`\\b${marker}(?![\\w-])`).test(line))
-  if (index < 0) throw new Error(`marker ${marker} not in ${program}`)
-  return index + 1
+  return lineOfMarker(fixtureSource(program), marker)
 }
