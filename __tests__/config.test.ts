@@ -13,10 +13,47 @@ const env = { workspace, tempDirectory: path.join(workspace, 'tmp') }
 describe('readConfig', () => {
   it('splits the command like a POSIX shell, without expanding anything', () => {
     const config = readConfig(
-      reader({ command: `./tool --name 'two words' "say \\"hi\\"" $HOME a\\ b` }),
+      reader({ command: `./tool --name 'two words' "say \\"hi\\"" '$HOME' a\\ b \\\n --last` }),
       env
     )
-    expect(config.command).toEqual(['./tool', '--name', 'two words', 'say "hi"', '$HOME', 'a b'])
+    expect(config.command).toEqual([
+      './tool',
+      '--name',
+      'two words',
+      'say "hi"',
+      '$HOME',
+      'a b',
+      '--last'
+    ])
+  })
+
+  it.each([
+    ['./a | grep x', "a pipe ('|')"],
+    ['./a && ./b', "'&&'"],
+    ['./a || true', "'||'"],
+    ['./a; ./b', "';' (a list of commands)"],
+    ['./a > out.txt', "a redirection ('>')"],
+    ['$HOME/a', "an expansion ('$...')"],
+    ['./a "$(cat args)"', "an expansion ('$(...)')"],
+    ['./a `cat args`', 'a command substitution (`...`)'],
+    ['~/bin/a', "'~' (the home directory)"],
+    ['./a # the tests', "a comment ('#')"],
+    ['true\n./leak', 'several lines (a shell runs each line as a command)'],
+    ['CI=1 ./a', "a variable assignment ('CI=...'; use the step's env: instead)"]
+  ])('refuses shell syntax in %j, naming it and showing the sh -c form', (command, what) => {
+    const read = () => readConfig(reader({ command }), env)
+    expect(read).toThrow(InputError)
+    expect(read).toThrow(`Input 'command' uses shell syntax, ${what}, but it is not run by a shell`)
+    const shell = command.includes('\n') ? 'sh -ec' : 'sh -c'
+    expect(read).toThrow(`command: ${shell} '${command.replace(/'/g, `'"'"'`)}'`)
+  })
+
+  it('takes quoted operators, a literal $ and globs as the words they are', () => {
+    const config = readConfig(
+      reader({ command: `./a '|' "&&" 'x;y' --price=$ -k 'a*' b* c?` }),
+      env
+    )
+    expect(config.command).toEqual(['./a', '|', '&&', 'x;y', '--price=$', '-k', 'a*', 'b*', 'c?'])
   })
 
   it('applies the documented defaults', () => {

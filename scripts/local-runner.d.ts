@@ -32,5 +32,7 @@ export function runAction(
     /** Arguments for node before the script, e.g. an --import preload. */
     nodeArgs?: string[]
     echo?: boolean
+    /** Called with the node process once it started (e.g. to signal it as a runner cancels). */
+    onSpawn?: (child: import('node:child_process').ChildProcessWithoutNullStreams) => void
   }
 ): Promise<ActionRun>

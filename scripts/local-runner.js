@@ -85,7 +85,7 @@ export function parseOutputFile(text) {
 
 /**
  * @param {Record<string, string>} inputs
- * @param {{ workspace: string, env?: Record<string, string>, node?: string, nodeArgs?: string[], echo?: boolean }} options
+ * @param {{ workspace: string, env?: Record<string, string>, node?: string, nodeArgs?: string[], echo?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
  */
 export async function runAction(inputs, options) {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-runner-'))
@@ -127,6 +127,7 @@ export async function runAction(inputs, options) {
       stdio: ['ignore', 'pipe', 'pipe']
     }
   )
+  options.onSpawn?.(child)
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk) => {

@@ -4,6 +4,7 @@
 // same verdict as the action (2 for bad usage or a setup problem).
 import * as os from 'node:os'
 import { parseArgs } from 'node:util'
+import { cancelOnSignals } from './cancel.js'
 import { InputError, readConfig } from './config.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
@@ -107,15 +108,25 @@ async function runCli(
     cache: false
   })
   const valgrind = valgrindFromInstall(installed)
-  const report = await runEngine(config, {
-    info: (message) => process.stderr.write(`${message}\n`),
-    warning: (message) => process.stderr.write(`warning: ${message}\n`),
-    write: (text) => process.stdout.write(text),
-    fenceCommands: false,
-    valgrind
-  })
-  process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
-  return report.verdict.failed ? 1 : 0
+  const cancellation = cancelOnSignals((name) =>
+    process.stderr.write(`\nReceived ${name}: stopping valgrind and the program, then reporting.\n`)
+  )
+  try {
+    const report = await runEngine(config, {
+      info: (message) => process.stderr.write(`${message}\n`),
+      warning: (message) => process.stderr.write(`warning: ${message}\n`),
+      write: (text) => process.stdout.write(text),
+      fenceCommands: false,
+      cancel: cancellation.signal,
+      valgrind
+    })
+    process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
+    // 130: what a shell reports for a command ended by Ctrl-C.
+    if (report.cancelled !== undefined) return 130
+    return report.verdict.failed ? 1 : 0
+  } finally {
+    cancellation.dispose()
+  }
 }
 
 main().then(

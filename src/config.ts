@@ -5,7 +5,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { FAIL_CATEGORIES, type FailCategory } from './model.js'
 import { InputError } from './errors.js'
-import { splitShellWords } from './shell-words.js'
+import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
 import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
 
 export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
@@ -149,6 +149,38 @@ function artifactName(read: InputReader): string {
   return given
 }
 
+/**
+ * The `command` input as argv. It is split into words like a shell splits them but not run by a
+ * shell, so shell syntax would silently mean something else (`./a | grep x` passes `|` to ./a; a
+ * multi-line command runs its first line with the others as arguments): it is refused, with the
+ * `sh -c` form that runs it through a shell on purpose.
+ */
+export function parseCommand(commandLine: string): string[] {
+  let command: string[]
+  try {
+    command = splitShellWords(commandLine)
+  } catch (error) {
+    throw new InputError(`Input 'command': ${(error as Error).message}`)
+  }
+  if (command.length === 0)
+    throw new InputError(`Input 'command' holds no words: '${commandLine}'.`)
+  const syntax =
+    findShellSyntax(commandLine) ??
+    (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command[0])
+      ? `a variable assignment ('${command[0].split('=')[0]}=...'; use the step's env: instead)`
+      : undefined)
+  if (syntax !== undefined) {
+    const multiLine = /[\r\n]/.test(commandLine)
+    // escape: program data
+    throw new InputError(
+      `Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
+        `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +
+        `With trace-children on (the default), valgrind follows every program the shell starts.`
+    )
+  }
+  return command
+}
+
 export interface ConfigEnvironment {
   /** GITHUB_WORKSPACE, or the current directory outside Actions. */
   workspace: string
@@ -163,14 +195,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
       `Input 'command' is required: the program to run under valgrind and its arguments, e.g. './build/mytool --selftest' or 'cargo nextest run'.`
     )
   }
-  let command: string[]
-  try {
-    command = splitShellWords(commandLine)
-  } catch (error) {
-    throw new InputError(`Input 'command': ${(error as Error).message}`)
-  }
-  if (command.length === 0)
-    throw new InputError(`Input 'command' holds no words: '${commandLine}'.`)
+  const command = parseCommand(commandLine)
 
   const workspace = path.resolve(env.workspace)
   const workingDirectory = path.resolve(workspace, read('working-directory').trim() || '.')

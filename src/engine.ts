@@ -20,14 +20,18 @@ import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } f
 import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
-import { executePlan, resolveExecutable, type ProcessExit } from './valgrind/run.js'
+import { installExecLauncher } from './valgrind/exec-launcher.js'
+import { executePlan, resolveExecutable, STOP_GRACE_MS, type ProcessExit } from './valgrind/run.js'
 
 export interface EngineHost {
   info(message: string): void
   warning(message: string): void
-  /** Raw output, for the command fence. */
-  write(text: string): void
+  /** Raw output, for the command fence and the program's output. */
+  write(text: string | Uint8Array): void
+  /** GitHub: the program's output goes through the action, between command fences. */
   fenceCommands: boolean
+  /** Aborted (reason: the signal's name) when the run is cancelled. */
+  cancel?: AbortSignal
   valgrind: ValgrindInfo & { executable: string }
 }
 
@@ -50,14 +54,31 @@ export function createRunDirectory(outputDirectory: string): string {
 
 function memcheckInvocation(
   config: Config,
+  host: EngineHost,
   tool: 'memcheck' | 'helgrind' | 'drd',
   runDirectory: string,
   executable: string
 ): ValgrindInvocation {
   const outputDir = path.join(runDirectory, tool)
+  let env: Record<string, string> | undefined
+  if (config.traceChildren) {
+    // Every image of an exec'ing process keeps its own XML file (see exec-launcher.ts).
+    const valgrind = resolveExecutable(executable, config.workingDirectory).path ?? executable
+    env = installExecLauncher({
+      scriptPath: path.join(runDirectory, `${tool}-exec-launcher.sh`),
+      valgrind,
+      xmlDirectory: outputDir
+    })
+    if (env === undefined) {
+      host.warning(
+        `Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`
+      )
+    }
+  }
   return {
     tool,
     outputDir,
+    env,
     argv: [
       executable,
       ...errorCheckArgs({
@@ -75,9 +96,24 @@ function memcheckInvocation(
 async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<RunPlan> {
   const rust = await planRustRun(config, valgrind)
   if (rust !== undefined) return rust
-  if (resolveExecutable(config.command[0], config.workingDirectory) === undefined) {
+  const program = config.command[0]
+  const lookup = resolveExecutable(program, config.workingDirectory)
+  if (lookup.problem === 'not found') {
+    // escape: program data
     throw new InputError(
-      `Input 'command': the program '${config.command[0]}' was not found (looked ${config.command[0].includes('/') ? `at ${path.resolve(config.workingDirectory, config.command[0])}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
+      `Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
+    )
+  }
+  if (lookup.problem === 'is not executable') {
+    // escape: program data
+    throw new InputError(
+      `Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`
+    )
+  }
+  if (lookup.problem === 'is a directory') {
+    // escape: program data
+    throw new InputError(
+      `Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`
     )
   }
   return planProgramRun(config, valgrind)
@@ -191,9 +227,28 @@ async function runPass(
 ): Promise<PassResult> {
   fs.mkdirSync(valgrind.outputDir, { recursive: true })
   const plan = await planRun(config, valgrind)
+  plan.env = { ...valgrind.env, ...plan.env }
   for (const note of plan.notes) host.info(note)
   host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`)
-  const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write })
+  const exit = await executePlan(plan, {
+    fenceCommands: host.fenceCommands,
+    write: host.write,
+    cancel: host.cancel
+  })
+  if (exit.cancelled !== undefined) {
+    host.info(
+      `Cancelled (${exit.cancelled}): valgrind and the program were stopped; reporting what valgrind wrote until then.`
+    )
+  }
+  if (exit.leftRunning > 0) {
+    const late =
+      exit.lateOutputBytes > 0
+        ? ` They wrote ${exit.lateOutputBytes} bytes after that, left out of the log.`
+        : ''
+    host.info(
+      `${exit.leftRunning} process${exit.leftRunning === 1 ? '' : 'es'} started by the command ${exit.leftRunning === 1 ? 'was' : 'were'} still running after it exited; the action ended ${exit.leftRunning === 1 ? 'it' : 'them'} (SIGTERM, then SIGKILL if still running ${STOP_GRACE_MS / 1000} s later).${late}`
+    )
+  }
   return { plan, exit }
 }
 
@@ -214,7 +269,7 @@ async function runErrorCheck(
   tool: 'memcheck' | 'helgrind' | 'drd',
   runDirectory: string
 ): Promise<CheckResult> {
-  const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable)
+  const valgrind = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
   const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
@@ -323,22 +378,35 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   const checker = errorTool(config)
   const check =
     checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined
-  const profile = config.tools.includes('callgrind')
-    ? await runProfile(config, host, runDirectory)
-    : undefined
+  // A cancelled run does not start its next pass.
+  const profile =
+    config.tools.includes('callgrind') && check?.exit.cancelled === undefined
+      ? await runProfile(config, host, runDirectory)
+      : undefined
 
   // One of the two passes ran: config validation guarantees at least one tool.
   const first = (check ?? profile) as CheckResult | ProfileResult
   const runs = check?.runs ?? []
   // Test failures of the error check when it ran: the callgrind pass would only repeat them.
   const testFailures = check?.testFailures ?? profile?.testFailures ?? []
+  const cancelled = first.exit.cancelled
   const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])]
+  if (cancelled !== undefined) {
+    // First: it explains every other gap (a missing pass, incomplete XML).
+    problems.unshift(
+      `The run was cancelled (${cancelled}): valgrind and the program were stopped, and the findings are those valgrind had written by then.`
+    )
+  }
   const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined
   if (profileProblem !== undefined) problems.push(profileProblem)
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
   const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
-  const outcome = programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs))
+  // The signal that ended a cancelled run is the action's, not the program's failure.
+  const outcome =
+    cancelled !== undefined
+      ? { exitCode: null, valgrindErrorExit: false }
+      : programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs))
   const verdict = decideVerdict({
     findings,
     failOn: config.failOn,
@@ -361,6 +429,7 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     },
     verdict,
     outcome,
+    cancelled,
     failOn: [...config.failOn],
     leakTotals: sumLeakTotals(runs),
     failingFindings: findings.filter((f) => f.failing).length,

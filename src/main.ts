@@ -3,6 +3,7 @@
 // `core.setFailed` message; stacks go to the debug log only.
 import * as core from '@actions/core'
 import * as os from 'node:os'
+import { cancelOnSignals } from './cancel.js'
 import { readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
@@ -17,6 +18,8 @@ import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { uploadRunDirectory } from './upload/artifact.js'
 
 export async function run(): Promise<void> {
+  // Nothing is written at the signal itself: the program's output may be mid-line in the fence.
+  const cancellation = cancelOnSignals()
   try {
     // Before anything else: valgrind runs on Linux only.
     assertSupportedPlatform(process.platform, process.arch)
@@ -35,6 +38,7 @@ export async function run(): Promise<void> {
       warning: (message) => core.warning(message),
       write: (text) => process.stdout.write(text),
       fenceCommands: true,
+      cancel: cancellation.signal,
       valgrind
     })
 
@@ -73,7 +77,11 @@ export async function run(): Promise<void> {
     for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
 
     // After the summary and outputs: an upload is a convenience and must never cost a report.
-    if (config.upload) {
+    if (report.cancelled !== undefined) {
+      core.info(
+        `Upload skipped: the run was cancelled and the runner kills the step shortly. The run's files are in ${report.runDirectory}`
+      )
+    } else if (config.upload) {
       const upload = await uploadRunDirectory({
         dir: report.runDirectory,
         name: config.artifactName,
@@ -92,6 +100,13 @@ export async function run(): Promise<void> {
   } catch (error) {
     const err = error as Error
     core.debug(err.stack ?? String(err))
-    core.setFailed(err.message)
+    const reason = cancellation.signal.reason as string | undefined
+    core.setFailed(
+      cancellation.signal.aborted
+        ? `The run was cancelled (${reason}): ${err.message}`
+        : err.message
+    )
+  } finally {
+    cancellation.dispose()
   }
 }

@@ -12,6 +12,8 @@ export interface ValgrindInvocation {
   argv: string[]
   /** Where this pass's processes write their files (XML or callgrind.out.%p). */
   outputDir: string
+  /** Variables valgrind itself needs in its environment (e.g. the exec launcher). */
+  env?: Record<string, string>
 }
 
 export interface RunPlan {

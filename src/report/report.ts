@@ -39,6 +39,8 @@ export interface RunReport {
   valgrind: ValgrindInfo
   verdict: Verdict
   outcome: ProgramOutcome
+  /** The signal that cancelled the run (the runner's SIGINT or SIGTERM), when it was cancelled. */
+  cancelled?: string
   failOn: FailCategory[]
   /** Equal to valgrind's own LEAK SUMMARY, summed over processes. */
   leakTotals: Record<LeakKind, SizeAndBlocks>

@@ -151,9 +151,11 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     `valgrind ${report.valgrind.version ?? '(unknown version)'}${report.valgrind.source ? ` (${report.valgrind.source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
     plural(report.processes.length, 'process', 'processes'),
-    report.outcome.signal
-      ? `killed by ${report.outcome.signal.name}`
-      : `exit status ${report.outcome.exitCode ?? 'unknown'}`
+    report.cancelled !== undefined
+      ? `cancelled (${report.cancelled})`
+      : report.outcome.signal
+        ? `killed by ${report.outcome.signal.name}`
+        : `exit status ${report.outcome.exitCode ?? 'unknown'}`
   ]
   out.push(facts.join(' · '), '')
 

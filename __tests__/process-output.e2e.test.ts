@@ -1,0 +1,104 @@
+// End to end: the program's output and environment, through dist/index.js with real valgrind on
+// programs compiled here. The log is read the way the runner reads it (runner-log.ts): what counts
+// is which workflow commands the runner would obey.
+import * as fs from 'node:fs'
+import { isRunning } from './support/processes.js'
+import { parseRunnerLog } from './support/runner-log.js'
+import { makeWorkspace, markerLine, runAction } from './support/run-action.js'
+
+describe('output without a final newline', () => {
+  it('closes the command fence on a line of its own, so annotations and the verdict still work', async () => {
+    const workspace = makeWorkspace(['no_newline'])
+    const run = await runAction({ command: './build/no_newline' }, { workspace })
+    const log = parseRunnerLog(run.stdout)
+
+    expect(log.endedStopped).toBe(false)
+    // The program's last line is whole, and the fence's closing line follows it.
+    const progress = log.lines.indexOf('progress: 100%')
+    expect(progress).toBeGreaterThan(0)
+    const resume = log.commands.find((c) => c.line > progress)
+    expect(resume?.line).toBe(progress + 1)
+    expect(log.lines.filter((line) => line.includes('warming up'))).toHaveLength(1)
+
+    const at = (marker: string) =>
+      log.errors.filter(
+        (c) =>
+          c.properties.file === 'src/no_newline.c' &&
+          Number(c.properties.line) === markerLine('no_newline', marker)
+      )
+    expect(at('INVALID-WRITE')).toHaveLength(1)
+    expect(at('LEAK-DEFINITE')).toHaveLength(1)
+    const verdict = log.errors.filter((c) => c.properties.file === undefined)
+    expect(verdict.map((c) => c.data).join('\n')).toMatch(/Valgrind found 1 memory error/)
+    expect(run.exitCode).toBe(1)
+  })
+})
+
+describe('a daemon the program leaves behind', () => {
+  it('cannot write to the log after the fence, and is stopped', async () => {
+    const workspace = makeWorkspace(['daemon'])
+    const run = await runAction({ command: './build/daemon', upload: 'false' }, { workspace })
+    const log = parseRunnerLog(run.stdout)
+
+    expect(run.stdout + run.stderr).not.toContain('forged by a daemon')
+    expect([...log.errors, ...log.warnings].map((c) => c.data).join('\n')).not.toContain('forged')
+    expect(log.endedStopped).toBe(false)
+    expect(run.stdout).toMatch(
+      /1 process started by the command was still running after it exited; the action ended it .*They wrote \d+ bytes after that, left out of the log\./
+    )
+    expect(log.lines).toContain('parent done')
+    // The daemon was valgrind's client: its XML file names its pid.
+    const xmlDir = run.outputs['xml-dir']
+    const pids = fs
+      .readdirSync(xmlDir)
+      .map((name) => Number(/^(\d+)/.exec(name)?.[1]))
+      .filter((pid) => pid > 0)
+    expect(pids.length).toBeGreaterThanOrEqual(3)
+    for (const pid of pids) expect(isRunning(pid)).toBe(false)
+  })
+})
+
+describe("the program's environment", () => {
+  it("lacks the runner's credentials, file commands and the action's inputs; keeps the rest", async () => {
+    const workspace = makeWorkspace(['printenv'])
+    const run = await runAction(
+      { command: './build/printenv', upload: 'false' },
+      {
+        workspace,
+        env: {
+          ACTIONS_RUNTIME_TOKEN: 'runtime-secret',
+          ACTIONS_RUNTIME_URL: 'https://pipelines.example/',
+          ACTIONS_RESULTS_URL: 'https://results.example/',
+          ACTIONS_CACHE_URL: 'https://cache.example/',
+          ACTIONS_CACHE_SERVICE_V2: 'True',
+          ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-secret',
+          ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.example/',
+          STATE_saved: 'state',
+          MY_SETTING: 'kept'
+        }
+      }
+    )
+    const seen = new Map(
+      [...run.stdout.matchAll(/^ENV ([^=\n]+)=(.*)$/gm)].map((match) => [match[1], match[2]])
+    )
+    expect(seen.get('MY_SETTING')).toBe('kept')
+    expect(seen.get('GITHUB_WORKSPACE')).toBe(workspace)
+    expect(seen.get('GITHUB_REPOSITORY')).toBe('acme/demo')
+    expect(seen.has('PATH')).toBe(true)
+    const leaked = [...seen.keys()].filter(
+      (name) =>
+        /^(ACTIONS_|INPUT_|STATE_)/.test(name) ||
+        [
+          'GITHUB_OUTPUT',
+          'GITHUB_STEP_SUMMARY',
+          'GITHUB_ENV',
+          'GITHUB_PATH',
+          'GITHUB_STATE'
+        ].includes(name)
+    )
+    expect(leaked).toEqual([])
+    expect(run.stdout).not.toContain('runtime-secret')
+    expect(run.stdout).not.toContain('oidc-secret')
+    expect(run.exitCode).toBe(0)
+  })
+})

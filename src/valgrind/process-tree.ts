@@ -1,0 +1,74 @@
+// Finds and stops every process a run started, also those that left its process group or session
+// (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
+// The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
+// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+import * as fs from 'node:fs'
+
+/** The variable whose value marks a run's processes. */
+export const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID'
+
+/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
+export function trackedProcesses(id: string, procDirectory = '/proc'): number[] {
+  const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`)
+  const pids: number[] = []
+  let entries: string[]
+  try {
+    entries = fs.readdirSync(procDirectory)
+  } catch {
+    return pids
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue
+    try {
+      // A leading NUL lets the first variable match like every other one.
+      const environ = Buffer.concat([
+        Buffer.from([0]),
+        fs.readFileSync(`${procDirectory}/${entry}/environ`)
+      ])
+      if (environ.includes(needle)) pids.push(Number(entry))
+    } catch {
+      // Gone, or another user's process: not ours.
+    }
+  }
+  return pids
+}
+
+function signalEach(pids: readonly number[], signal: NodeJS.Signals): void {
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal)
+    } catch {
+      // Already gone.
+    }
+  }
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms))
+
+export interface StopResult {
+  /** Processes found running when the stop began. */
+  found: number
+  /** Of those, how many were still running after the grace period and were killed. */
+  killed: number
+}
+
+/**
+ * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
+ * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
+ */
+export async function stopTrackedProcesses(id: string, graceMs: number): Promise<StopResult> {
+  const found = trackedProcesses(id)
+  if (found.length === 0) return { found: 0, killed: 0 }
+  signalEach(found, 'SIGTERM')
+  const deadline = Date.now() + graceMs
+  let remaining = found
+  while (Date.now() < deadline) {
+    await delay(50)
+    remaining = trackedProcesses(id)
+    if (remaining.length === 0) return { found: found.length, killed: 0 }
+  }
+  // Children may have started during the grace period: kill what is there now.
+  remaining = trackedProcesses(id)
+  signalEach(remaining, 'SIGKILL')
+  return { found: found.length, killed: remaining.length }
+}
