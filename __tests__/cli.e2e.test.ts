@@ -1,7 +1,8 @@
 // The command line runs the same engine: a developer reproduces a CI finding on a laptop.
-import { spawnSync } from 'node:child_process'
+import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
+import { isRunning } from './support/processes.js'
 import { makeWorkspace, markerLine, repoRoot } from './support/run-action.js'
 
 function cli(args: string[], cwd: string) {
@@ -53,5 +54,29 @@ describe('valgrind-action on the command line', () => {
     const unknown = cli(['--frobnicate', './build/clean'], workspace)
     expect(unknown.status).toBe(2)
     expect(unknown.stderr).toMatch(/Unknown option '--frobnicate'/)
+  })
+
+  it('on Ctrl-C stops the program, reports what valgrind wrote and exits 130', async () => {
+    const workspace = makeWorkspace(['cancel_me'])
+    const node = process.env.E2E_NODE ?? process.execPath
+    const child = spawn(node, [path.join(repoRoot, 'dist', 'cli.js'), './build/cancel_me'], {
+      cwd: workspace
+    })
+    let stdout = ''
+    let stderr = ''
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+    child.stdout.on('data', (chunk: Buffer) => {
+      const before = stdout
+      stdout += chunk.toString()
+      if (!/^ready$/m.test(before) && /^ready$/m.test(stdout)) child.kill('SIGINT')
+    })
+    const status = await new Promise((resolve) => child.on('close', resolve))
+    expect(status).toBe(130)
+    expect(stderr).toContain('Received SIGINT')
+    expect(stdout).toContain('The run was cancelled (SIGINT)')
+    expect(stdout).toContain(`src/cancel_me.c:${markerLine('cancel_me', 'LEAK-DEFINITE')}: error`)
+    const pids = [...stdout.matchAll(/^pid (\d+)$/gm)].map((match) => Number(match[1]))
+    expect(pids).toHaveLength(2)
+    for (const pid of pids) expect(isRunning(pid)).toBe(false)
   })
 })

@@ -1,7 +1,7 @@
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
 //   valgrind-action [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
-// same verdict as the action (2 for bad usage or a setup problem).
+// same verdict as the action (2 for bad usage or a setup problem, 130 when interrupted).
 import * as os from 'node:os'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
@@ -14,7 +14,8 @@ import { ensureValgrind } from './install/index.js'
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
 Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind and reports
-every memory error and leak with its source line, as the GitHub Action does.
+every memory error and leak with its source line, as the GitHub Action does. Exits 0 when the
+verdict passes, 1 when it fails, 2 for bad usage or a setup problem, 130 when interrupted.
 
 Options (the action's inputs):
   --tool <name>               memcheck (default), helgrind, drd, callgrind, or e.g. memcheck,callgrind

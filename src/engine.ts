@@ -70,6 +70,7 @@ function memcheckInvocation(
       xmlDirectory: outputDir
     })
     if (env === undefined) {
+      // escape: program data
       host.warning(
         `Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`
       )
