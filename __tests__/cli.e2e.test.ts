@@ -2,7 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { isRunning } from './support/processes.js'
+import { isRunning, printedPids } from './support/processes.js'
 import { makeWorkspace, markerLine, repoRoot } from './support/run-action.js'
 
 function cli(args: string[], cwd: string) {
@@ -75,7 +75,7 @@ describe('valgrind-action on the command line', () => {
     expect(stderr).toContain('Received SIGINT')
     expect(stdout).toContain('The run was cancelled (SIGINT)')
     expect(stdout).toContain(`src/cancel_me.c:${markerLine('cancel_me', 'LEAK-DEFINITE')}: error`)
-    const pids = [...stdout.matchAll(/^pid (\d+)$/gm)].map((match) => Number(match[1]))
+    const pids = printedPids(stdout)
     expect(pids).toHaveLength(2)
     for (const pid of pids) expect(isRunning(pid)).toBe(false)
   })

@@ -3,12 +3,8 @@
 // compiled here.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { isRunning } from './support/processes.js'
+import { isRunning, printedPids } from './support/processes.js'
 import { makeWorkspace, markerLine, runAction } from './support/run-action.js'
-
-function pidsIn(output: string): number[] {
-  return [...output.matchAll(/^pid (\d+)$/gm)].map((match) => Number(match[1]))
-}
 
 describe('exec', () => {
   it('keeps the findings of the image that called exec', async () => {
@@ -76,7 +72,7 @@ describe('cancellation', () => {
           })
       }
     )
-    const pids = pidsIn(run.stdout)
+    const pids = printedPids(run.stdout)
     expect(pids).toHaveLength(2)
     for (const pid of pids) expect(isRunning(pid)).toBe(false)
 

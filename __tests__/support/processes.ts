@@ -1,4 +1,4 @@
-// Processes as a test sees them after a run: is a pid still running?
+// Processes as a test sees them after a run: which pids a program printed, is a pid still running?
 import * as fs from 'node:fs'
 
 /** A pid still runs (a zombie waiting for its parent to reap it does not). */
@@ -9,4 +9,9 @@ export function isRunning(pid: number): boolean {
   } catch {
     return false
   }
+}
+
+/** The pids a test program printed as `pid <n>` lines. */
+export function printedPids(output: string): number[] {
+  return [...output.matchAll(/^pid (\d+)$/gm)].map((match) => Number(match[1]))
 }
