@@ -2,6 +2,7 @@
 // programs compiled here. The log is read the way the runner reads it (runner-log.ts): what counts
 // is which workflow commands the runner would obey.
 import * as fs from 'node:fs'
+import { startStandIn, type StandIn } from './support/actions-standin.js'
 import { isRunning } from './support/processes.js'
 import { parseRunnerLog } from './support/runner-log.js'
 import { makeWorkspace, markerLine, runAction } from './support/run-action.js'
@@ -59,18 +60,21 @@ describe('a daemon the program leaves behind', () => {
 })
 
 describe("the program's environment", () => {
-  it("lacks the runner's credentials, file commands and the action's inputs; keeps the rest", async () => {
+  let standIn: StandIn | undefined
+  afterAll(async () => {
+    await standIn?.stop()
+  })
+
+  it("lacks the runner's credentials, file commands and the action's inputs; the action keeps them for its upload", async () => {
+    standIn = await startStandIn()
     const workspace = makeWorkspace(['printenv'])
     const run = await runAction(
-      { command: './build/printenv', upload: 'false' },
+      { command: './build/printenv', 'artifact-name': 'env-check' },
       {
         workspace,
         env: {
-          ACTIONS_RUNTIME_TOKEN: 'runtime-secret',
+          ...standIn.env,
           ACTIONS_RUNTIME_URL: 'https://pipelines.example/',
-          ACTIONS_RESULTS_URL: 'https://results.example/',
-          ACTIONS_CACHE_URL: 'https://cache.example/',
-          ACTIONS_CACHE_SERVICE_V2: 'True',
           ACTIONS_ID_TOKEN_REQUEST_TOKEN: 'oidc-secret',
           ACTIONS_ID_TOKEN_REQUEST_URL: 'https://oidc.example/',
           STATE_saved: 'state',
@@ -83,9 +87,8 @@ describe("the program's environment", () => {
     )
     expect(seen.get('MY_SETTING')).toBe('kept')
     expect(seen.get('GITHUB_WORKSPACE')).toBe(workspace)
-    expect(seen.get('GITHUB_REPOSITORY')).toBe('acme/demo')
     expect(seen.has('PATH')).toBe(true)
-    const leaked = [...seen.keys()].filter(
+    const internal = [...seen.keys()].filter(
       (name) =>
         /^(ACTIONS_|INPUT_|STATE_)/.test(name) ||
         [
@@ -96,9 +99,13 @@ describe("the program's environment", () => {
           'GITHUB_STATE'
         ].includes(name)
     )
-    expect(leaked).toEqual([])
-    expect(run.stdout).not.toContain('runtime-secret')
+    expect(internal).toEqual([])
+    expect(run.stdout).not.toContain(standIn.env.ACTIONS_RUNTIME_TOKEN)
     expect(run.stdout).not.toContain('oidc-secret')
     expect(run.exitCode).toBe(0)
+    // The action itself still had the runtime token: it uploaded the run's files.
+    const artifact = (await standIn.artifacts()).find((a) => a.name === 'env-check')
+    expect(artifact).toBeDefined()
+    expect(run.outputs['artifact-id']).toBe(String(artifact?.id))
   })
 })
