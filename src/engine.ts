@@ -21,7 +21,13 @@ import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
 import { installExecLauncher } from './valgrind/exec-launcher.js'
-import { executePlan, resolveExecutable, STOP_GRACE_MS, type ProcessExit } from './valgrind/run.js'
+import {
+  executePlan,
+  resolveExecutable,
+  RunError,
+  STOP_GRACE_MS,
+  type ProcessExit
+} from './valgrind/run.js'
 
 export interface EngineHost {
   info(message: string): void
@@ -226,6 +232,8 @@ async function runPass(
   valgrind: ValgrindInvocation,
   description: string
 ): Promise<PassResult> {
+  // Cancelled before it began (e.g. while valgrind was being installed): start nothing.
+  if (host.cancel?.aborted) throw new RunError('valgrind was not started.')
   fs.mkdirSync(valgrind.outputDir, { recursive: true })
   const plan = await planRun(config, valgrind)
   plan.env = { ...valgrind.env, ...plan.env }
