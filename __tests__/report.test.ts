@@ -1,5 +1,5 @@
 // The pure views of findings (deduplication, annotations, summary, verdict) over real valgrind XML
-// from ../shared/valgrind-samples, whose paths sit under a runner-style workspace.
+// from fixtures/valgrind-samples, whose paths sit under a runner-style workspace.
 import * as path from 'node:path'
 import { collectFindings } from '../src/analysis/findings.js'
 import { findingLocation } from '../src/analysis/location.js'

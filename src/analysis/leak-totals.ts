@@ -1,7 +1,7 @@
 // Valgrind's own end-of-run summaries, reproduced from a ProcessRun: "LEAK SUMMARY" and
 // "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
 // XML; for protocols 4 and 5 they are derived from the records (rules in
-// shared/docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
+// docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
 import { LEAK_KINDS, type LeakKind, type ProcessRun, type SizeAndBlocks } from '../model.js'
 
 /**
