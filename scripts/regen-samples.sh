@@ -15,8 +15,9 @@
 # /home/runner/work/demo/demo (src/ and build/ under it), which the tests use as GITHUB_WORKSPACE,
 # samples/VALGRIND_VERSION records the valgrind that wrote them, and samples/SUMMARY.txt (what
 # tools/summarize.py derives from each XML next to its text oracle) is rewritten.
-# Many tests check details of these files (lines, counts, kinds, the pids in file names): after
-# regenerating, update those tests to the new files, run `npm test`, and review `git diff`.
+# Many tests check details of these files (file names with pids, pids, lines, counts, instruction
+# counts): after regenerating, update the tests that name what changed, run `npm test`, review
+# `git diff`.
 set -u
 ROOT="$(cd "$(dirname "$0")/../__tests__/fixtures/valgrind-samples" && pwd)"
 BUILD="$ROOT/build"
