@@ -36,7 +36,9 @@ async function runRust(
   workspace = crate
 ): Promise<RustRun> {
   const runDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-rust-'))
-  const config = readConfig((name) => ({ command: commandLine })[name] ?? '', {
+  // This file covers nextest's own process per test; batches: rust-batch.system.test.ts.
+  const inputs: Record<string, string> = { command: commandLine, 'rust-isolation': 'per-test' }
+  const config = readConfig((name) => inputs[name] ?? '', {
     workspace,
     tempDirectory: runDirectory
   })
@@ -128,9 +130,10 @@ describe('cargo nextest run under valgrind', () => {
   })
 
   it('writes one XML file per test process and none for listing', () => {
-    expect(result.xmlFiles).toHaveLength(6)
+    expect(result.xmlFiles).toHaveLength(7)
     for (const run of result.runs) expect(run.args).not.toContain('--list')
     expect(result.runs.map((run) => `${run.test?.binary} ${run.test?.name}`).sort()).toEqual([
+      'rust-crate tests::clean_should_panic',
       'rust-crate tests::clean_sum',
       'rust-crate tests::leaks_a_buffer',
       'rust-crate tests::panics_on_purpose',
@@ -151,7 +154,12 @@ describe('cargo nextest run under valgrind', () => {
   })
 
   it('gives clean tests, and the panicking one, no findings of any kind', () => {
-    for (const name of ['tests::clean_sum', 'tests::panics_on_purpose', 'integration_clean']) {
+    for (const name of [
+      'tests::clean_sum',
+      'tests::clean_should_panic',
+      'tests::panics_on_purpose',
+      'integration_clean'
+    ]) {
       const run = result.runs.find((candidate) => candidate.test?.name === name)
       expect(run?.findings).toEqual([])
     }

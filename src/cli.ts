@@ -26,6 +26,7 @@ Options (the action's inputs):
   --no-trace-children         do not follow child processes
   --valgrind-args <args>      extra valgrind arguments, appended last
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
+  --rust-isolation <how>      cargo nextest run: auto (default), batch or per-test
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
   --output-directory <dir>    where the run directory goes (default: a temp directory)
@@ -41,6 +42,7 @@ const OPTIONS = {
   'no-trace-children': { type: 'boolean' },
   'valgrind-args': { type: 'string' },
   'no-rust-suppressions': { type: 'boolean' },
+  'rust-isolation': { type: 'string' },
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
   'output-directory': { type: 'string' },
@@ -86,6 +88,7 @@ async function main(): Promise<number> {
     'trace-children': values['no-trace-children'] ? 'false' : '',
     'valgrind-args': values['valgrind-args'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
+    'rust-isolation': values['rust-isolation'] ?? '',
     'working-directory': values['working-directory'] ?? '',
     'output-directory': values['output-directory'] ?? ''
   }

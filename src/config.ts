@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { FAIL_CATEGORIES, type FailCategory } from './model.js'
 import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
+import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
 
 export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
@@ -33,6 +34,8 @@ export interface Config {
   annotations: boolean
   /** Apply the action's Rust standard library suppressions to cargo runs. */
   rustSuppressions: boolean
+  /** nextest: batches of tests per valgrind process, one process per test, or chosen per suite. */
+  rustIsolation: RustIsolation
   install: InstallMode
   /** `system`, a minimum like `>=3.22`, or an exact release like `3.26.0`. */
   valgrindVersion: string
@@ -101,6 +104,15 @@ export function parseTools(raw: string): ValgrindTool[] {
     throw new InputError(`Input 'tool': '${raw}' names more than one error checker. ${help}`)
   }
   return tools
+}
+
+function parseRustIsolation(raw: string): RustIsolation {
+  const value = raw.trim().toLowerCase()
+  if (value === '') return 'auto'
+  if ((RUST_ISOLATIONS as readonly string[]).includes(value)) return value as RustIsolation
+  throw new InputError(
+    `Input 'rust-isolation' must be one of ${RUST_ISOLATIONS.join(', ')}, got '${raw.trim()}'.`
+  )
 }
 
 function parseInstall(raw: string): InstallMode {
@@ -228,6 +240,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     valgrindArgs: splitArgs(read, 'valgrind-args'),
     annotations: parseBoolean(read, 'annotations', true),
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
+    rustIsolation: parseRustIsolation(read('rust-isolation')),
     install: parseInstall(read('install')),
     valgrindVersion: parseVersionSpec(read('valgrind-version')),
     cache: parseBoolean(read, 'cache', true),

@@ -1,6 +1,7 @@
 // The engine shared by the GitHub Action and the command line (as actions/cache shares one core
 // between restore and save): plan, run, parse, decide. What differs between the two entry points —
 // where messages go, whether output is fenced — is passed in as an `EngineHost`.
+import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Config } from './config.js'
@@ -26,7 +27,8 @@ import {
   resolveExecutable,
   RunError,
   STOP_GRACE_MS,
-  type ProcessExit
+  type ProcessExit,
+  type RunOptions
 } from './valgrind/run.js'
 
 export interface EngineHost {
@@ -220,6 +222,20 @@ export function programOutcome(
   return outcome
 }
 
+/** A plan that runs itself (nextest in batches): its output fenced like a program's. */
+async function fenced(
+  options: RunOptions,
+  execute: (options: RunOptions) => Promise<ProcessExit>
+): Promise<ProcessExit> {
+  const token = randomUUID().replace(/-/g, '')
+  if (options.fenceCommands) options.write(`::stop-commands::${token}\n`)
+  try {
+    return await execute(options)
+  } finally {
+    if (options.fenceCommands) options.write(`\n::${token}::\n`)
+  }
+}
+
 interface PassResult {
   plan: RunPlan
   exit: ProcessExit
@@ -239,11 +255,11 @@ async function runPass(
   plan.env = { ...valgrind.env, ...plan.env }
   for (const note of plan.notes) host.info(note)
   host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`)
-  const exit = await executePlan(plan, {
-    fenceCommands: host.fenceCommands,
-    write: host.write,
-    cancel: host.cancel
-  })
+  const options = { fenceCommands: host.fenceCommands, write: host.write, cancel: host.cancel }
+  const exit =
+    plan.execute !== undefined
+      ? await fenced(options, plan.execute)
+      : await executePlan(plan, options)
   if (exit.cancelled !== undefined) {
     host.info(
       `Cancelled (${exit.cancelled}): valgrind and the program were stopped; reporting what valgrind wrote until then.`
@@ -267,6 +283,8 @@ interface CheckResult {
   runs: ProcessRun[]
   exit: ProcessExit
   testFailures: TestFailure[]
+  /** nextest in batches: how each test binary ran, and why. */
+  isolation: string[]
   warnings: string[]
   problems: string[]
   xmlDirectory: string
@@ -283,11 +301,13 @@ async function runErrorCheck(
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
   let testFailures: TestFailure[] = []
+  let isolation: string[] = []
   if (plan.mode !== 'program') {
     const finished = await finishRustRun(plan, runs, exit.exitCode)
     runs = finished.runs
     testFailures = finished.testFailures
-    for (const note of finished.notes) host.info(note)
+    isolation = finished.isolation
+    for (const note of [...finished.isolation, ...finished.notes]) host.info(note)
   }
   const problems: string[] = []
   if (parsed.runs.length === 0) {
@@ -301,6 +321,7 @@ async function runErrorCheck(
     runs,
     exit,
     testFailures,
+    isolation,
     warnings: parsed.warnings,
     problems,
     xmlDirectory: valgrind.outputDir
@@ -445,6 +466,7 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     findings,
     processes: runs.map(processSummary),
     testFailures,
+    isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
     warnings,
     runDirectory,
     xmlDirectory: check?.xmlDirectory,

@@ -2,6 +2,7 @@
 // valgrind is injected per test process. Planning is separate from running so that each mode
 // (program, nextest, cargo test) and each tool pass (memcheck, callgrind) is a small function.
 import type { Config, ValgrindTool } from './config.js'
+import type { ProcessExit, RunOptions } from './valgrind/run.js'
 
 export type RunMode = 'program' | 'nextest' | 'cargo-test'
 
@@ -26,6 +27,11 @@ export interface RunPlan {
   cwd: string
   /** Explanations for the log (e.g. "valgrind runs each test through a nextest wrapper script"). */
   notes: string[]
+  /**
+   * Runs the plan itself instead of one process `command args` (nextest in batches: a listing
+   * step, then many valgrind processes). The output goes through `options.write`.
+   */
+  execute?: (options: RunOptions) => Promise<ProcessExit>
 }
 
 /** A plain program: valgrind's argv, then the user's command. */

@@ -49,6 +49,8 @@ export interface RunReport {
   findings: Finding[]
   processes: ProcessSummary[]
   testFailures: TestFailure[]
+  /** cargo nextest in batches: how each test binary ran under valgrind, and why. */
+  isolation?: string[]
   warnings: string[]
   runDirectory: string
   /** Where the error checker's XML files are (absent for a callgrind-only run). */

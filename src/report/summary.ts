@@ -213,6 +213,16 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
   }
 
+  if (report.isolation !== undefined) {
+    out.push(
+      '<details><summary>How the tests ran under valgrind</summary>',
+      '',
+      ...report.isolation.map((line) => `- ${escapeHtml(line)}`),
+      '',
+      '</details>',
+      ''
+    )
+  }
   if (report.warnings.length > 0) {
     out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeHtml(w)}`), '')
   }

@@ -22,6 +22,8 @@ import {
   runnerVariable,
   type CargoTestCommand
 } from './command.js'
+import { runBatches, CHOICES_FILE } from './batch-run.js'
+import { nextestOwnRunReason, type SuiteChoice } from './batches.js'
 import { testFromStack } from './frames.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
@@ -103,6 +105,15 @@ function scriptDirectory(stateDir: string): string {
   return dir
 }
 
+/** The repository's `.config/nextest.toml`: the nearest one from the working directory up. */
+function repositoryNextestConfig(cwd: string): string | undefined {
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, '.config', 'nextest.toml')
+    if (fs.existsSync(file)) return fs.readFileSync(file, 'utf8')
+    if (path.dirname(dir) === dir) return undefined
+  }
+}
+
 /** A plan for a cargo command, or undefined when `config.command` is not one. */
 export async function planRustRun(
   config: Config,
@@ -143,6 +154,51 @@ export async function planRustRun(
     fs.writeFileSync(toolConfig, nextestToolConfig())
     args.splice(command.insertAt - 1, 0, '--tool-config-file', `${NEXTEST_TOOL_NAME}:${toolConfig}`)
   }
+  // Batches: nextest selects the tests, the action runs them (see batch-run.ts). Not for
+  // callgrind, whose point is a profile per test.
+  const ownRun =
+    command.mode === 'nextest' && valgrind.tool !== 'callgrind'
+      ? nextestOwnRunReason(
+          config.rustIsolation,
+          config.command,
+          repositoryNextestConfig(config.workingDirectory)
+        )
+      : undefined
+  if (command.mode === 'nextest' && valgrind.tool !== 'callgrind' && ownRun === undefined) {
+    const batchRunner = path.join(path.dirname(runner), 'batch-runner.sh')
+    fs.writeFileSync(batchRunner, runnerScript({ mode: 'cargo-test', valgrindArgv, stateDir }), {
+      mode: 0o755
+    })
+    const userArgs = config.command.slice(1)
+    notes.unshift(
+      `rust-isolation: ${config.rustIsolation}. cargo nextest lists the selected tests; valgrind runs each test binary with batches of them (${batchRunner}), a batch that crashes is re-run test by test.`
+    )
+    return {
+      mode: command.mode,
+      command: config.command[0],
+      args: userArgs,
+      env,
+      cwd: config.workingDirectory,
+      notes,
+      execute: (options) =>
+        runBatches({
+          command: config.command[0],
+          args: userArgs,
+          runAt: command.insertAt - 2,
+          cwd: config.workingDirectory,
+          env,
+          runner: batchRunner,
+          stateDir,
+          isolation: config.rustIsolation,
+          write: options.write
+        })
+    }
+  }
+  const howItRuns =
+    command.mode === 'nextest'
+      ? `All tests: one valgrind process per test, run by nextest (${ownRun ?? 'callgrind profiles each test'}).`
+      : 'One valgrind process per test binary, run by cargo test (its tests one after the other).'
+  fs.writeFileSync(path.join(stateDir, CHOICES_FILE), JSON.stringify({ run: howItRuns }))
   notes.unshift(
     command.mode === 'nextest'
       ? `valgrind runs each test process of cargo nextest through the target runner ${runner} (${Object.keys(
@@ -194,10 +250,21 @@ export function testFromArgv(
   if (args.includes('--list')) return 'list'
   if (exe === '') return undefined
   const identity: TestIdentity = { binary: testBinaryName(exe) }
-  const exact = args.indexOf('--exact')
-  const name = exact === -1 ? undefined : args[exact + 1]
-  if (name !== undefined && !name.startsWith('-')) identity.name = name
+  const names = exactNames(args)
+  // A batch (several names) runs several tests: its findings are named from their stacks.
+  if (names.length === 1) identity.name = names[0]
   return identity
+}
+
+/** The test names after `--exact` (one for a nextest process, several for a batch). */
+export function exactNames(args: readonly string[]): string[] {
+  const exact = args.indexOf('--exact')
+  if (exact === -1) return []
+  const names: string[] = []
+  for (let index = exact + 1; index < args.length && !args[index].startsWith('-'); index++) {
+    names.push(args[index])
+  }
+  return names
 }
 
 function readRecords(stateDir: string | undefined): TestProcessRecord[] {
@@ -300,8 +367,13 @@ function attributeRuns(
   })
 }
 
-/** In a cargo test process every test of the binary ran: name each finding's test from its stacks. */
+/**
+ * In a process that ran several tests (cargo test, a batch) name each finding's test from its
+ * stacks; failing that, from its thread (libtest names a test's thread after the test, which the
+ * kernel cuts to 15 bytes) when exactly one test of a batch has that name.
+ */
 function withFindingTests(run: ProcessRun): ProcessRun {
+  const batch = exactNames(run.args)
   return {
     ...run,
     findings: run.findings.map((finding) => {
@@ -311,8 +383,55 @@ function withFindingTests(run: ProcessRun): ProcessRun {
         const test = testFromStack(stack)
         if (test !== undefined) return { ...finding, test }
       }
+      const thread = finding.threadName
+      if (thread !== undefined && thread !== '' && thread !== 'main') {
+        const named = batch.filter((name) => name.startsWith(thread))
+        if (named.length === 1) return { ...finding, test: named[0] }
+      }
       return finding
     })
+  }
+}
+
+/** Runs of batches that were run again test by test (and their children): not reported twice. */
+function withoutSuperseded(
+  runs: readonly ProcessRun[],
+  records: readonly TestProcessRecord[]
+): ProcessRun[] {
+  const superseded = records.filter((record) => record.superseded)
+  if (superseded.length === 0) return [...runs]
+  // The runner starts valgrind in a pipeline (a subshell): match the batch by its command line.
+  const dropped = new Set<ProcessRun>(
+    superseded.flatMap((record) => runs.filter((run) => runOfRecord(record, [run]) === run))
+  )
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const run of runs) {
+      if (dropped.has(run)) continue
+      if ([...dropped].some((parent) => parent.pid !== undefined && parent.pid === run.ppid)) {
+        dropped.add(run)
+        grew = true
+      }
+    }
+  }
+  return runs.filter((run) => !dropped.has(run))
+}
+
+/** How each suite of a batched nextest run ran, and why (for the log and the summary). */
+function isolationNotes(stateDir: string | undefined): string[] {
+  if (stateDir === undefined) return []
+  try {
+    const { cores, choices, run } = JSON.parse(
+      fs.readFileSync(path.join(stateDir, CHOICES_FILE), 'utf8')
+    ) as { cores?: number; choices?: SuiteChoice[]; run?: string }
+    if (run !== undefined) return [run]
+    return (choices ?? []).map(
+      (choice) =>
+        `${choice.binaryId}: ${choice.isolation === 'batch' ? 'batches of tests per valgrind process' : 'one valgrind process per test'} (${choice.reason}; ${cores} at a time)`
+    )
+  } catch {
+    return [] // the run did not get as far as choosing
   }
 }
 
@@ -425,23 +544,45 @@ export async function finishRustRun(
   plan: RunPlan,
   runs: ProcessRun[],
   exitCode: number | null
-): Promise<{ runs: ProcessRun[]; testFailures: TestFailure[]; notes: string[] }> {
+): Promise<{
+  runs: ProcessRun[]
+  testFailures: TestFailure[]
+  notes: string[]
+  isolation: string[]
+}> {
   const notes: string[] = []
-  const records = readRecords(plan.env[STATE_VARIABLE])
+  const allRecords = readRecords(plan.env[STATE_VARIABLE])
+  const records = allRecords.filter((record) => !record.superseded)
+  const rerun = allRecords.length - records.length
+  if (rerun > 0) {
+    notes.push(
+      `${rerun} batch(es) ended before their report (a crash or an abort) and were run again test by test; only the re-runs are reported.`
+    )
+  }
+  const isolation = isolationNotes(plan.env[STATE_VARIABLE])
 
-  const testRuns = runs.filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list')
+  const testRuns = withoutSuperseded(runs, allRecords).filter(
+    (run) => testFromArgv(run.exe ?? '', run.args) !== 'list'
+  )
   if (testRuns.length < runs.length) {
     notes.push(
       `Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`
     )
   }
-  let attributed = attributeRuns(testRuns, records)
-  if (plan.mode === 'cargo-test') attributed = attributed.map(withFindingTests)
+  const attributed = attributeRuns(testRuns, records).map((run) =>
+    run.test?.name === undefined ? withFindingTests(run) : run
+  )
 
-  const testFailures =
-    plan.mode === 'nextest'
-      ? nextestFailures(records, attributed, notes)
-      : cargoTestFailures(records, attributed)
+  // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from it.
+  const withReport = records.filter((record) => record.stdout !== undefined)
+  const testFailures = [
+    ...cargoTestFailures(withReport, attributed),
+    ...nextestFailures(
+      records.filter((record) => record.stdout === undefined),
+      attributed,
+      notes
+    )
+  ]
 
   const unfinished = records.filter((record) => record.exitCode === undefined).length
   if (records.length > 0) {
@@ -453,5 +594,5 @@ export async function finishRustRun(
       `cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`
     )
   }
-  return { runs: attributed, testFailures, notes }
+  return { runs: attributed, testFailures, notes, isolation }
 }

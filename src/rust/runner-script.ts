@@ -75,8 +75,10 @@ export interface TestProcessRecord {
   argv: string[]
   /** The test's exit status as the shell saw it; undefined when the runner was killed first. */
   exitCode?: number
-  /** libtest's output (cargo test mode only). */
+  /** libtest's output (cargo test mode and batches). */
   stdout?: string
+  /** A batch that ended before its report and was run again test by test: its files are not reported. */
+  superseded?: boolean
 }
 
 /** Parses a status record (`binary-id …`, `attempt …`, `arg …` lines, then `exit N`). */
@@ -90,6 +92,7 @@ export function parseStatusRecord(pid: number, text: string): TestProcessRecord 
     else if (key === 'attempt' && /^\d+$/.test(value)) record.attempt = Number(value)
     else if (key === 'arg') record.argv.push(value)
     else if (key === 'exit' && /^\d+$/.test(value)) record.exitCode = Number(value)
+    else if (key === 'superseded') record.superseded = true
   }
   return record
 }
