@@ -1,106 +1,16 @@
 // Rust support, for real: the fixture crate's tests run under valgrind through the RunPlan that
 // planRustRun returns (cargo nextest run and cargo test), then finishRustRun ties every finding to
 // its test. What is asserted is what a user reads: the test, the file:line, the bytes, the exit.
-import { spawn } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import { collectFindings } from '../src/analysis/findings.js'
-import { readConfig } from '../src/config.js'
-import type { Finding, ProcessRun } from '../src/model.js'
-import { parseValgrindXmlFile } from '../src/parse/xml.js'
-import type { RunPlan, ValgrindInvocation } from '../src/plan.js'
-import { finishRustRun, planRustRun, STATE_VARIABLE, type TestFailure } from '../src/rust/index.js'
-import { errorCheckArgs } from '../src/valgrind/args.js'
+import { STATE_VARIABLE } from '../src/rust/index.js'
 import { lineOfMarker, rustCrateDir } from './support/paths.js'
+import { runRust, summarize, type RustRun } from './support/rust-run.js'
 
 const crate = rustCrateDir
 const markerLine = (file: string, marker: string): number =>
   lineOfMarker(path.join(crate, file), marker)
-// Inside the fixture: gitignored, and shared by both runs so the crate is built once.
-const targetDir = path.join(crate, 'target')
-
-interface RustRun {
-  plan: RunPlan
-  exitCode: number | null
-  xmlFiles: string[]
-  runs: ProcessRun[]
-  testFailures: TestFailure[]
-  notes: string[]
-  findings: Finding[]
-}
-
-async function runRust(
-  commandLine: string,
-  env: Record<string, string> = {},
-  workspace = crate
-): Promise<RustRun> {
-  const runDirectory = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-rust-'))
-  // This file covers nextest's own process per test; batches: rust-batch.system.test.ts.
-  const inputs: Record<string, string> = { command: commandLine, 'rust-isolation': 'per-test' }
-  const config = readConfig((name) => inputs[name] ?? '', {
-    workspace,
-    tempDirectory: runDirectory
-  })
-  const xmlDir = path.join(runDirectory, 'memcheck')
-  const valgrind: ValgrindInvocation = {
-    tool: 'memcheck',
-    outputDir: xmlDir,
-    argv: [
-      'valgrind',
-      ...errorCheckArgs({
-        tool: 'memcheck',
-        xmlDir,
-        trackOrigins: false,
-        traceChildren: true,
-        suppressions: [],
-        extraArgs: []
-      })
-    ]
-  }
-  const plan = await planRustRun(config, valgrind)
-  if (plan === undefined) throw new Error(`not planned as a Rust run: ${commandLine}`)
-
-  const exitCode = await new Promise<number | null>((resolve, reject) => {
-    const child = spawn(plan.command, plan.args, {
-      cwd: plan.cwd,
-      env: { ...process.env, CARGO_TARGET_DIR: targetDir, ...env, ...plan.env },
-      stdio: ['ignore', 'ignore', 'pipe']
-    })
-    let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-4000)))
-    child.on('error', reject)
-    child.on('close', (code) => {
-      if (code !== 0 && code !== 100 && code !== 101) console.log(stderr)
-      resolve(code)
-    })
-  })
-
-  const xmlFiles = fs.readdirSync(xmlDir).filter((name) => name.endsWith('.xml'))
-  const parsed = await Promise.all(
-    xmlFiles.map((name) => parseValgrindXmlFile(path.join(xmlDir, name)))
-  )
-  const finished = await finishRustRun(plan, parsed, exitCode)
-  const findings = collectFindings(finished.runs, {
-    workspace,
-    failOn: new Set(['definite', 'errors'])
-  })
-  return { plan, exitCode, xmlFiles, ...finished, findings }
-}
-
-/** Findings as a user reads them: kind, where, which tests. */
-function summarize(findings: readonly Finding[]): string[] {
-  return findings
-    .map((finding) => {
-      const where = finding.location ? `${finding.location.file}:${finding.location.line}` : '?'
-      const tests = finding.tests
-        .map((test) => (test.name !== undefined ? `${test.binary} ${test.name}` : test.binary))
-        .join(', ')
-      const bytes = finding.leak !== undefined ? ` ${finding.leak.bytes} bytes` : ''
-      return `${finding.kind}${bytes} at ${where} in ${tests}`
-    })
-    .sort()
-}
 
 const leakLine = markerLine('src/lib.rs', 'LEAK-ALLOC')
 const invalidReadLine = markerLine('src/lib.rs', 'INVALID-READ')
