@@ -204,6 +204,10 @@ describe('planJobs', () => {
     expect(jobs[0].suite.binaryId).toBe('heavy')
   })
 
+  it('keeps tests an earlier run measured as tiny in one process: a second costs a start-up', () => {
+    expect(planJobs([input(suite('a', 40), 0.001)], 2)).toHaveLength(1)
+  })
+
   it('gives per-test suites one job per test', () => {
     const jobs = planJobs([input(suite('a', 3), undefined, 'per-test' as never)], 2)
     expect(jobs.map((job) => job.tests)).toEqual([

@@ -1,16 +1,18 @@
-// Benchmark of the Rust modes: wall time of a test suite under valgrind memcheck, three ways.
-//   action nextest    the bundled action (dist/index.js), command `cargo nextest run`: one valgrind
-//                     per test process, tests in parallel
-//   action cargo test the bundled action, command `cargo test`: one valgrind per test binary
-//   floor             raw `cargo nextest run` with the same valgrind options through a bare runner
-//                     script that skips listing, and no action around it
-//   naive runner      raw `cargo nextest run` with CARGO_TARGET_<host>_RUNNER="valgrind …": what a
-//                     user gets without the action (listing runs under valgrind too)
-// Two generated std-only crates (bench/.data/, gitignored): 40 light tests (almost no work) and 40
-// heavy tests (about a second of work under valgrind each). Each way runs REPEATS times, taking
-// turns; the best run counts: on a shared machine, load from elsewhere only ever adds time, and it
-// hurts the parallel ways (which need every core) more than the serial one.
-// Needs dist/ built (`npm run build`), cargo, cargo-nextest and valgrind. Prints a table.
+// Benchmark of the Rust modes (`npm run bench:rust`): wall time of the same tests under valgrind
+// memcheck, side by side in one run, taking turns, best of RUST_BENCH_REPEATS (default 2) runs.
+//
+// Suites of small tests: the fixture crate, a generated crate of 40 tiny tests, and real crates
+// from crates.io (sources fetched by cargo into ~/.cargo/registry/src through a dummy project that
+// depends on them: published crates carry their tests). Ways:
+//   nextest        the action (dist/index.js), `cargo nextest run`, rust-isolation: auto
+//   nextest/test   the same with rust-isolation: per-test (nextest's own run, one valgrind per test)
+//   cargo test     the action, `cargo test --tests` (one valgrind per test binary)
+//   cargo-valgrind `cargo valgrind test --tests` (installed with `cargo install cargo-valgrind`)
+// A heavy suite (40 tests of about one second of work under valgrind each): nextest (auto) and
+// per-test against one valgrind per binary (the action's cargo test mode).
+// Targets (issue 13): on small tests, nextest within 1.2x of cargo test and of cargo-valgrind; on
+// the heavy suite, nextest at least 1.8x as fast as one valgrind per binary (2 cores).
+// Needs dist/ built, cargo, cargo-nextest, valgrind, and network for the crates (first run only).
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -18,20 +20,27 @@ import * as path from 'node:path'
 import { dataDir, repoRoot } from './build.js'
 import { runAction } from '../scripts/local-runner.js'
 
+const REPEATS = Number(process.env.RUST_BENCH_REPEATS ?? 2)
 const TESTS = 40
-const REPEATS = Number(process.env.RUST_BENCH_REPEATS ?? 3)
-/**
- * Rounds of the heavy tests' loop: about one second of work under memcheck on a 2020s x86-64 core
- * (measured in one process, without valgrind's ~0.5 s start-up, which comes on top per process).
- */
+/** Rounds of the heavy tests' loop: about one second of work under memcheck per test. */
 const HEAVY_ROUNDS = Number(process.env.RUST_BENCH_HEAVY_ROUNDS ?? 3_800_000)
+/** Real crates: name and exact version (their published sources include their tests). */
+const CRATES = (process.env.RUST_BENCH_CRATES ?? 'semver@1.0.23,smallvec@1.13.2')
+  .split(',')
+  .filter((spec) => spec !== '')
+  .map((spec) => {
+    const [name, version] = spec.split('@')
+    return { name, version }
+  })
+/** Only these suites (comma-separated names), e.g. RUST_BENCH_SUITES=heavy. */
+const ONLY = process.env.RUST_BENCH_SUITES?.split(',')
 
 function generateCrate(name, body) {
   const dir = path.join(dataDir, `rust-${name}`)
   fs.mkdirSync(path.join(dir, 'src'), { recursive: true })
   fs.writeFileSync(
     path.join(dir, 'Cargo.toml'),
-    `[package]\nname = "bench-${name}"\nversion = "0.1.0"\nedition = "2021"\n`
+    `[package]\nname = "bench-${name}"\nversion = "0.1.0"\nedition = "2021"\n\n[workspace]\n`
   )
   const tests = Array.from(
     { length: TESTS },
@@ -54,147 +63,170 @@ function generateCrate(name, body) {
   return dir
 }
 
-const crates = {
-  light: generateCrate('light', (i) => `assert_eq!(${i} + 1, ${i + 1});`),
-  heavy: generateCrate('heavy', (i) => `assert_ne!(work(${i + 1}, ${HEAVY_ROUNDS}), 0);`)
+/** A crate's published sources, fetched by cargo (a dummy project depending on it) and copied. */
+function fetchCrate({ name, version }) {
+  const dest = path.join(dataDir, 'crates', `${name}-${version}`)
+  if (fs.existsSync(path.join(dest, 'Cargo.toml'))) return dest
+  const dummy = path.join(dataDir, 'crates', 'fetch')
+  fs.mkdirSync(path.join(dummy, 'src'), { recursive: true })
+  fs.writeFileSync(path.join(dummy, 'src', 'lib.rs'), '')
+  fs.writeFileSync(
+    path.join(dummy, 'Cargo.toml'),
+    `[package]\nname = "fetch"\nversion = "0.0.0"\nedition = "2021"\n\n[workspace]\n\n[dependencies]\n${name} = "=${version}"\n`
+  )
+  execFileSync('cargo', ['fetch'], { cwd: dummy, stdio: 'inherit' })
+  const registry = path.join(
+    process.env.CARGO_HOME ?? path.join(os.homedir(), '.cargo'),
+    'registry',
+    'src'
+  )
+  const source = fs
+    .readdirSync(registry)
+    .map((index) => path.join(registry, index, `${name}-${version}`))
+    .find((dir) => fs.existsSync(dir))
+  if (source === undefined) throw new Error(`cargo fetch did not unpack ${name} ${version}`)
+  fs.cpSync(source, dest, { recursive: true })
+  // Its own workspace: not part of any directory above it.
+  fs.appendFileSync(path.join(dest, 'Cargo.toml'), '\n[workspace]\n')
+  return dest
 }
 
-const host = /^host:\s*(\S+)$/m.exec(execFileSync('rustc', ['-vV'], { encoding: 'utf8' }))[1]
-const runnerVariable = `CARGO_TARGET_${host.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_RUNNER`
-const suppressions = path.join(repoRoot, 'suppressions', 'rust-std.supp')
-
-/** The valgrind options the action uses for Rust memcheck runs (see src/valgrind/args.ts). */
-function valgrindOptions(xmlDir) {
-  return [
-    '--tool=memcheck',
-    `--num-callers=50`,
-    `--suppressions=${suppressions}`,
-    '--xml=yes',
-    `--xml-file=${xmlDir}/%p.xml`,
-    '--trace-children=yes',
-    '--child-silent-after-fork=no',
-    '--leak-check=full',
-    '--show-leak-kinds=all'
-  ]
+function ensureCargoValgrind() {
+  const probe = spawnSync('cargo', ['valgrind', '--help'], { stdio: 'ignore' })
+  if (probe.status === 0) return
+  console.log('installing cargo-valgrind from crates.io (cargo install cargo-valgrind)…')
+  execFileSync('cargo', ['install', 'cargo-valgrind', '--locked'], { stdio: 'inherit' })
 }
 
 function seconds(start) {
   return Number(process.hrtime.bigint() - start) / 1e9
 }
 
-function best(values) {
-  return Math.min(...values)
-}
-
 function targetEnv(crate) {
   return { CARGO_TARGET_DIR: path.join(crate, 'target') }
 }
 
-async function viaAction(crate, command) {
+async function viaAction(crate, command, inputs = {}) {
   const start = process.hrtime.bigint()
   const run = await runAction(
-    { command, upload: 'false', annotations: 'false' },
+    { command, upload: 'false', annotations: 'false', ...inputs },
     { workspace: crate, env: targetEnv(crate) }
   )
-  const elapsed = seconds(start)
-  if (run.exitCode !== 0) throw new Error(`action failed on ${command}: ${run.failure}`)
-  return elapsed
+  return { seconds: seconds(start), exit: run.exitCode }
 }
 
-function rawNextest(crate, runnerPath) {
+function cargoValgrind(crate) {
   const start = process.hrtime.bigint()
-  const result = spawnSync('cargo', ['nextest', 'run', '--no-fail-fast'], {
+  const result = spawnSync('cargo', ['valgrind', 'test', '--tests', '--no-fail-fast'], {
     cwd: crate,
-    env: { ...process.env, ...targetEnv(crate), [runnerVariable]: runnerPath },
-    stdio: ['ignore', 'ignore', 'pipe']
+    env: { ...process.env, ...targetEnv(crate) },
+    stdio: 'ignore'
   })
-  const elapsed = seconds(start)
-  if (result.status !== 0) throw new Error(`cargo nextest failed: ${result.stderr.slice(-2000)}`)
-  return elapsed
+  return { seconds: seconds(start), exit: result.status }
 }
 
-/** A fresh XML directory per run, and the two bare runners pointing at it. */
-function bareRunners(crate) {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-rust-bench-'))
-  const xmlDir = path.join(dir, 'xml')
-  fs.mkdirSync(xmlDir)
-  const options = valgrindOptions(xmlDir)
-  const floor = path.join(dir, 'floor.sh')
-  fs.writeFileSync(
-    floor,
-    `#!/bin/sh\nfor a in "$@"; do [ "$a" = --list ] && exec "$@"; done\nexec valgrind ${options.map((o) => `'${o}'`).join(' ')} "$@"\n`,
-    { mode: 0o755 }
-  )
-  // The env form is split on whitespace: a runner with options, as a user would write it.
-  const naive = `valgrind ${options.join(' ')}`
-  return { floor, naive, dir, crate }
+const smallWays = {
+  nextest: (crate) => viaAction(crate, 'cargo nextest run --no-fail-fast'),
+  'nextest/test': (crate) =>
+    viaAction(crate, 'cargo nextest run --no-fail-fast', { 'rust-isolation': 'per-test' }),
+  'cargo test': (crate) => viaAction(crate, 'cargo test --tests --no-fail-fast'),
+  'cargo-valgrind': cargoValgrind
 }
-
-const ways = {
-  'action nextest': (crate) => viaAction(crate, 'cargo nextest run --no-fail-fast'),
-  'action cargo test': (crate) => viaAction(crate, 'cargo test --no-fail-fast'),
-  floor: async (crate) => {
-    const runners = bareRunners(crate)
-    try {
-      return rawNextest(crate, runners.floor)
-    } finally {
-      fs.rmSync(runners.dir, { recursive: true, force: true })
-    }
-  },
-  'naive runner': async (crate) => {
-    const runners = bareRunners(crate)
-    try {
-      return rawNextest(crate, runners.naive)
-    } finally {
-      fs.rmSync(runners.dir, { recursive: true, force: true })
-    }
-  }
+const heavyWays = {
+  nextest: smallWays.nextest,
+  'nextest/test': smallWays['nextest/test'],
+  'cargo test': smallWays['cargo test']
 }
 
 if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js'))) {
   console.error('dist/index.js is missing: run `npm run build` first.')
   process.exit(1)
 }
-console.log(
-  `${TESTS} tests per suite, ${REPEATS} runs per way (best counts), ${os.cpus().length} CPUs, load average ${os.loadavg()[0].toFixed(2)}, valgrind memcheck`
-)
-const results = {}
-for (const [suite, crate] of Object.entries(crates)) {
-  // Build outside the timings: every way then finds the crate built.
-  execFileSync('cargo', ['nextest', 'run', '--no-run'], {
-    cwd: crate,
-    env: { ...process.env, ...targetEnv(crate) },
-    stdio: 'ignore'
-  })
-  execFileSync('cargo', ['test', '--no-run'], {
-    cwd: crate,
-    env: { ...process.env, ...targetEnv(crate) },
-    stdio: 'ignore'
-  })
-  // Ways take turns within each repeat, so a burst of load from elsewhere spreads over all of them.
-  const times = Object.fromEntries(Object.keys(ways).map((way) => [way, []]))
-  for (let repeat = 0; repeat < REPEATS; repeat++) {
-    for (const [way, measure] of Object.entries(ways)) times[way].push(await measure(crate))
+
+const suites = [
+  {
+    name: 'fixture',
+    dir: path.join(repoRoot, '__tests__', 'fixtures', 'rust-crate'),
+    ways: smallWays
+  },
+  {
+    name: 'light',
+    dir: generateCrate('light', (i) => `assert_eq!(${i} + 1, ${i + 1});`),
+    ways: smallWays
+  },
+  ...CRATES.map((crate) => ({ name: crate.name, dir: fetchCrate(crate), ways: smallWays })),
+  {
+    name: 'heavy',
+    dir: generateCrate('heavy', (i) => `assert_ne!(work(${i + 1}, ${HEAVY_ROUNDS}), 0);`),
+    ways: heavyWays
   }
-  results[suite] = {}
-  for (const way of Object.keys(ways)) {
-    results[suite][way] = best(times[way])
+].filter((suite) => ONLY === undefined || ONLY.includes(suite.name))
+if (suites.some((suite) => suite.ways === smallWays)) ensureCargoValgrind()
+
+const loadBefore = os.loadavg()[0]
+console.log(
+  `${REPEATS} runs per way (best counts), ${os.availableParallelism()} CPUs, load average ${loadBefore.toFixed(2)}, valgrind memcheck`
+)
+const results = []
+for (const suite of suites) {
+  // Build outside the timings (both nextest and cargo test use the test profile).
+  const env = { ...process.env, ...targetEnv(suite.dir) }
+  execFileSync('cargo', ['test', '--tests', '--no-run'], { cwd: suite.dir, env, stdio: 'ignore' })
+  const list = execFileSync('cargo', ['nextest', 'list', '--message-format', 'json'], {
+    cwd: suite.dir,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'ignore']
+  })
+  const tests = JSON.parse(list)['test-count']
+  const times = Object.fromEntries(Object.keys(suite.ways).map((way) => [way, []]))
+  const exits = {}
+  // Ways take turns within each repeat, so a burst of load from elsewhere spreads over all.
+  for (let repeat = 0; repeat < REPEATS; repeat++) {
+    for (const [way, measure] of Object.entries(suite.ways)) {
+      const { seconds: time, exit } = await measure(suite.dir)
+      times[way].push(time)
+      exits[way] = exit
+    }
+  }
+  const best = Object.fromEntries(Object.entries(times).map(([way, t]) => [way, Math.min(...t)]))
+  results.push({ suite: suite.name, tests, best })
+  for (const way of Object.keys(suite.ways)) {
     console.log(
-      `  ${suite.padEnd(5)} ${way.padEnd(17)} ${results[suite][way].toFixed(2).padStart(7)} s   (runs: ${times[way].map((t) => t.toFixed(2)).join(', ')})`
+      `  ${suite.name.padEnd(9)} ${String(tests).padStart(4)} tests  ${way.padEnd(15)} ${best[way].toFixed(2).padStart(7)} s  (runs: ${times[way].map((t) => t.toFixed(2)).join(', ')}; exit ${exits[way]})`
     )
   }
 }
 
-console.log('\nsuite  way                   best s   vs floor')
-for (const [suite, byWay] of Object.entries(results)) {
-  for (const [way, time] of Object.entries(byWay)) {
-    const ratio = time / byWay.floor
-    console.log(
-      `${suite.padEnd(6)} ${way.padEnd(19)} ${time.toFixed(2).padStart(8)}   ${ratio.toFixed(3)}x`
+function verdict(ratio, target, atMost) {
+  const met = atMost ? ratio <= target : ratio >= target
+  if (met) return `target ${atMost ? '≤' : '≥'} ${target}x: met`
+  const by = atMost ? ratio / target - 1 : target / ratio - 1
+  return `target ${atMost ? '≤' : '≥'} ${target}x: missed by ${(by * 100).toFixed(0)}%`
+}
+
+console.log(
+  `\nload average ${loadBefore.toFixed(2)} before, ${os.loadavg()[0].toFixed(2)} after (2 cores shared with other work inflate the parallel ways most)`
+)
+console.log('suite      tests  nextest  nextest/test  cargo test  cargo-valgrind  ratios')
+for (const { suite, tests, best } of results) {
+  const cell = (way) => (best[way] === undefined ? '-' : `${best[way].toFixed(2)} s`)
+  const row = `${suite.padEnd(10)} ${String(tests).padStart(5)}  ${cell('nextest').padStart(7)}  ${cell('nextest/test').padStart(12)}  ${cell('cargo test').padStart(10)}  ${cell('cargo-valgrind').padStart(14)}`
+  const ratios = []
+  if (suite === 'heavy') {
+    const speedup = best['cargo test'] / best.nextest
+    ratios.push(
+      `one valgrind per binary / nextest = ${speedup.toFixed(2)}x (${verdict(speedup, 1.8, false)})`,
+      `per-test / nextest = ${(best['nextest/test'] / best.nextest).toFixed(2)}x`
+    )
+  } else {
+    const vsCargoTest = best.nextest / best['cargo test']
+    const vsCargoValgrind = best.nextest / best['cargo-valgrind']
+    ratios.push(
+      `nextest / cargo test = ${vsCargoTest.toFixed(2)}x (${verdict(vsCargoTest, 1.2, true)})`,
+      `nextest / cargo-valgrind = ${vsCargoValgrind.toFixed(2)}x (${verdict(vsCargoValgrind, 1.2, true)})`,
+      `per-test / nextest = ${(best['nextest/test'] / best.nextest).toFixed(2)}x`
     )
   }
-  const speedup = byWay['action cargo test'] / byWay['action nextest']
-  console.log(
-    `${suite.padEnd(6)} nextest mode is ${speedup.toFixed(2)}x as fast as cargo test mode\n`
-  )
+  console.log(`${row}  ${ratios.join('; ')}`)
 }

@@ -110,36 +110,46 @@ export function perTestJobs(suite: TestSuite, names: readonly string[], estimate
 }
 
 /**
- * The jobs of a run, longest first. Batched suites start with one batch each; batches are added
- * to the suite with the longest batches while fewer jobs than cores exist, or while a batch would
- * run longer than the run's fair share per core (total work / cores) and four start-ups.
+ * The jobs of a run, longest first. Batched suites start with one batch each. A batch is added to
+ * the suite with the longest batches while fewer jobs than cores exist, or while its batches run
+ * over 1.25 times the fair share per core (all work and start-ups / cores) — but, where an earlier
+ * run measured the suite, only while its batches still hold more work than one start-up: tiny
+ * tests gain nothing from a second process, which costs a start-up of CPU on a busy machine.
  */
 export function planJobs(inputs: readonly PlanInput[], cores: number): Job[] {
   const jobs: Job[] = []
-  const batched: { input: PlanInput; startup: number; work: number; batches: number }[] = []
-  let total = 0
+  type Batched = {
+    input: PlanInput
+    startup: number
+    work: number
+    batches: number
+    measured: boolean
+  }
+  const batched: Batched[] = []
+  let perTestCost = 0
   for (const input of inputs) {
     const startup = estimatedStartup(input.binaryBytes)
     const perTest = input.timing?.secondsPerTest ?? UNKNOWN_SECONDS_PER_TEST
     const names = input.suite.tests.map((t) => t.name)
     if (input.choice.isolation === 'per-test') {
       jobs.push(...perTestJobs(input.suite, names, startup + perTest))
-      total += names.length * (startup + perTest)
+      perTestCost += names.length * (startup + perTest)
     } else {
       const work = names.length * perTest
-      batched.push({ input, startup, work, batches: 1 })
-      total += startup + work
+      batched.push({ input, startup, work, batches: 1, measured: input.timing !== undefined })
     }
   }
-  const share = total / Math.max(1, cores)
-  const batchCost = (b: (typeof batched)[number]) => b.startup + b.work / b.batches
+  const batchCost = (b: Batched) => b.startup + b.work / b.batches
+  const worthSplitting = (b: Batched) =>
+    b.batches < b.input.suite.tests.length && (!b.measured || b.work / b.batches >= b.startup)
   for (;;) {
-    const splittable = batched.filter((b) => b.batches < b.input.suite.tests.length)
+    const splittable = batched.filter(worthSplitting)
     if (splittable.length === 0) break
     const longest = splittable.reduce((a, b) => (batchCost(b) > batchCost(a) ? b : a))
     const jobCount = jobs.length + batched.reduce((sum, b) => sum + b.batches, 0)
-    const cost = batchCost(longest)
-    if (jobCount >= cores && !(cost > share && cost > 4 * longest.startup)) break
+    const total = perTestCost + batched.reduce((sum, b) => sum + b.work + b.batches * b.startup, 0)
+    const share = total / Math.max(1, cores)
+    if (jobCount >= cores && batchCost(longest) <= 1.25 * share) break
     longest.batches++
   }
   for (const b of batched) {
