@@ -13,6 +13,7 @@ import {
 } from '../src/rust/batches.js'
 import { listCallForRun, parseTestList, type TestSuite } from '../src/rust/nextest-list.js'
 import { readConfig } from '../src/config.js'
+import { cpuSecondsFromTimes } from '../src/rust/runner-script.js'
 
 function suite(binaryId: string, count: number, ignored: number[] = []): TestSuite {
   return {
@@ -262,6 +263,12 @@ describe('nextestOwnRunReason (auto)', () => {
     expect(nextestOwnRunReason('auto', [], '[profile.ci]\nretries = 3\n')).toMatch(/retries/)
   })
 
+  it('keeps nextest per test for archive runs, even when batches are asked for', () => {
+    expect(nextestOwnRunReason('batch', ['--archive-file', 'a.tar.zst'], undefined)).toMatch(
+      /--archive-file/
+    )
+  })
+
   it('batches otherwise, and follows an explicit choice', () => {
     expect(nextestOwnRunReason('auto', [], '# retries = 3\n[profile.default]\n')).toBeUndefined()
     expect(nextestOwnRunReason('auto', [], undefined)).toBeUndefined()
@@ -295,5 +302,15 @@ describe('input rust-isolation', () => {
     expect(() => readConfig(read('fast'), env)).toThrow(
       "Input 'rust-isolation' must be one of auto, batch, per-test, got 'fast'."
     )
+  })
+})
+
+describe('cpuSecondsFromTimes', () => {
+  it("reads the children's user + system time of dash's and bash's `times`", () => {
+    expect(cpuSecondsFromTimes('0m0.000000s 0m0.000000s\n0m1.190000s 0m0.020000s\n')).toBeCloseTo(
+      1.21
+    )
+    expect(cpuSecondsFromTimes('0m0.001s 0m0.002s\n1m2.500s 0m0.500s\n')).toBeCloseTo(63)
+    expect(cpuSecondsFromTimes('')).toBeUndefined()
   })
 })

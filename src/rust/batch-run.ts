@@ -22,7 +22,7 @@ import {
   type SuiteTiming
 } from './batches.js'
 import { listCallForRun, parseTestList, type TestList } from './nextest-list.js'
-import { parseStatusRecord } from './runner-script.js'
+import { cpuSecondsFromTimes, parseStatusRecord } from './runner-script.js'
 
 export interface BatchRunOptions {
   /** `cargo` (or `cargo-nextest`) and the user's arguments, `run` at `runAt`. */
@@ -194,7 +194,15 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
       queue.push(...perTestJobs(job.suite, job.tests, job.estimate / Math.max(1, job.tests.length)))
       return
     }
-    results.push({ job, seconds, startup: estimatedStartup(binarySize(job.suite.binaryPath)) })
+    // CPU time where the runner could record it: wall time on a busy machine says little.
+    const cpu = fs.existsSync(`${recordFile}.cpu`)
+      ? cpuSecondsFromTimes(fs.readFileSync(`${recordFile}.cpu`, 'utf8'))
+      : undefined
+    results.push({
+      job,
+      seconds: cpu ?? seconds,
+      startup: estimatedStartup(binarySize(job.suite.binaryPath))
+    })
     if (exitCode !== 0) failed = true
   }
   const worker = async (): Promise<void> => {

@@ -204,6 +204,10 @@ export function nextestOwnRunReason(
   repositoryConfig: string | undefined
 ): string | undefined {
   if (requested === 'per-test') return 'rust-isolation: per-test'
+  if (runArgs.some((arg) => arg === '--archive-file' || arg.startsWith('--archive-file='))) {
+    // nextest extracts an archive for the length of one command: a list's binaries are gone after it.
+    return 'an --archive-file run: nextest extracts the test binaries for its own run only'
+  }
   if (requested === 'batch') return undefined
   if (runArgs.some((arg) => arg === '--retries' || arg.startsWith('--retries='))) {
     return 'the command asks for --retries, which nextest applies per test process'

@@ -45,7 +45,9 @@ export function runnerScript(options: RunnerScriptOptions): string {
   } else {
     lines.push(
       "# One process runs all tests of a binary: libtest's report (on stdout) names the failed tests.",
-      `{ ${valgrind} "$@"; echo "exit $?" >> "$record"; } | tee -a "$state/$$.stdout"`,
+      "# `times`' second line: the CPU time of valgrind (this group's child), which, unlike wall time,",
+      '# a busy machine does not inflate: the batches plan from it.',
+      `{ ${valgrind} "$@"; echo "exit $?" >> "$record"; times > "$record.cpu"; } | tee -a "$state/$$.stdout"`,
       `code=$(sed -n 's/^exit //p' "$record")`,
       'code=${code:-1}'
     )
@@ -95,4 +97,12 @@ export function parseStatusRecord(pid: number, text: string): TestProcessRecord 
     else if (key === 'superseded') record.superseded = true
   }
   return record
+}
+
+/** CPU seconds (user + system) of valgrind, from the `times` output the runner keeps. */
+export function cpuSecondsFromTimes(text: string): number | undefined {
+  const children = text.split('\n')[1] ?? ''
+  const match = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(children.trim())
+  if (match === null) return undefined
+  return Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4])
 }
