@@ -47,6 +47,11 @@ describe('command: cargo nextest run', () => {
     expect(run.failure).toContain('tests::panics_on_purpose')
   })
 
+  it('says in the summary how each test binary ran under valgrind, and why', () => {
+    expect(run.summary).toContain('How the tests ran under valgrind')
+    expect(run.summary).toMatch(/rust-crate: batches of tests per valgrind process \(\d+ tests, /)
+  })
+
   it('reports nothing from the standard library', () => {
     expect(run.outputs['possibly-lost-bytes']).toBe('0')
     expect(run.outputs['still-reachable-bytes']).toBe('0')
