@@ -2,6 +2,7 @@
 // valgrind processes, and when a run or a test binary keeps one process per test. Pure, fast.
 import * as os from 'node:os'
 import {
+  batchFailed,
   batchFinished,
   chooseIsolation,
   estimatedStartup,
@@ -239,6 +240,10 @@ describe('batchFinished', () => {
   it('is true for a report that ended by itself, passed or failed', () => {
     expect(batchFinished(0, report)).toBe(true)
     expect(batchFinished(101, report)).toBe(true)
+    // valgrind's --error-exitcode for findings: the tests still ran to the end.
+    expect(batchFinished(99, report)).toBe(true)
+    expect(batchFailed(report)).toBe(true)
+    expect(batchFailed('test result: ok. 2 passed; 0 failed')).toBe(false)
   })
   it('is false for a crash, an abort, a kill, or an exit() inside a test', () => {
     expect(batchFinished(139, 'running 2 tests\ntest a ... ')).toBe(false)

@@ -9,6 +9,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import type { ProcessExit } from '../valgrind/run.js'
 import {
+  batchFailed,
   batchFinished,
   chooseIsolation,
   estimatedStartup,
@@ -203,7 +204,8 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
       seconds: cpu ?? seconds,
       startup: estimatedStartup(binarySize(job.suite.binaryPath))
     })
-    if (exitCode !== 0) failed = true
+    // A test failed (libtest says so), or a test alone crashed: nextest's status 100.
+    if (!batchFinished(exitCode, ran.stdout) || batchFailed(ran.stdout)) failed = true
   }
   const worker = async (): Promise<void> => {
     for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runJob(job)

@@ -171,9 +171,18 @@ export function jobArguments(job: Job): string[] {
   return args
 }
 
-/** Whether a batch's libtest report is complete: it ended by itself and printed its result line. */
+/**
+ * Whether a batch's libtest report is complete: the process ended by itself (no signal: a shell
+ * status under 128, whatever the code: 101 for failed tests, or a valgrind `--error-exitcode`) and
+ * libtest printed its result line (an `exit()` inside a test ends the process without it).
+ */
 export function batchFinished(exitCode: number | undefined, stdout: string): boolean {
-  return (exitCode === 0 || exitCode === 101) && /^test result: /m.test(stdout)
+  return exitCode !== undefined && exitCode < 128 && /^test result: /m.test(stdout)
+}
+
+/** Whether libtest reported a failed test (the exit status may be valgrind's --error-exitcode). */
+export function batchFailed(stdout: string): boolean {
+  return /^test result: FAILED\./m.test(stdout)
 }
 
 /** Seconds of work per test measured by this run's jobs, per binary id. */

@@ -3,9 +3,11 @@
 // Cargo is never run under valgrind. The plan sets cargo's target runner for the host triple
 // (`CARGO_TARGET_<TRIPLE>_RUNNER`, honoured by cargo test and by every nextest version) to a
 // generated script that runs each test binary under valgrind, except nextest's `--list` calls.
-// nextest keeps running one process per test, in parallel; each writes its own `%p` XML file and
-// leaves a small status record, from which `finishRustRun` learns which test a process ran and
-// whether it failed on its own. Why a runner and not a nextest wrapper script: docs/rust.md.
+// A nextest command runs in batches by default (batch-run.ts: nextest lists the selected tests, the
+// action starts the runner per batch of a binary's tests); in nextest's own run, one process per
+// test. Each process writes its own `%p` XML file and leaves a small status record, from which
+// `finishRustRun` learns which tests a process ran and which failed on their own. Why a runner and
+// not a nextest wrapper script: docs/rust.md.
 import { execFile } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -513,6 +515,8 @@ function cargoTestFailures(
     if (record.exitCode === 0) continue
     const binary = recordIdentity(record)
     const reported = parseLibtestFailures(record.stdout ?? '')
+    // Every test passed: the status is valgrind's --error-exitcode for its findings, not a failure.
+    if (reported.length === 0 && /^test result: ok\./m.test(record.stdout ?? '')) continue
     if (reported.length > 0) {
       for (const test of reported) {
         const failure: TestFailure = {
