@@ -225,9 +225,11 @@ for (const { suite, tests, best } of results) {
     const vsCargoValgrind = best.nextest / best['cargo-valgrind']
     ratios.push(
       `nextest / cargo test = ${vsCargoTest.toFixed(2)}x (${verdict(vsCargoTest, 1.2, true)})`,
-      `nextest / cargo-valgrind = ${vsCargoValgrind.toFixed(2)}x (${verdict(vsCargoValgrind, 1.2, true)})`,
-      `per-test / nextest = ${(best['nextest/test'] / best.nextest).toFixed(2)}x`
+      `nextest / cargo-valgrind = ${vsCargoValgrind.toFixed(2)}x (${verdict(vsCargoValgrind, 1.2, true)})`
     )
+    if (best['nextest/test'] !== undefined) {
+      ratios.push(`per-test / nextest = ${(best['nextest/test'] / best.nextest).toFixed(2)}x`)
+    }
   }
   console.log(`${row}  ${ratios.join('; ')}`)
 }
