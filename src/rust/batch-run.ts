@@ -146,6 +146,11 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
     return { exitCode: listed.exitCode, signal: listed.signal }
   }
   const list = parseTestList(listed.stdout)
+  if (list.suites.length === 0) {
+    // nextest's own answer to an empty selection (exit 4, NO_TESTS_RUN).
+    write("valgrind-action: no test matches the command's filters: nothing ran under valgrind\n")
+    return { exitCode: 4, signal: null }
+  }
   const cores = listCall.testThreads ?? os.availableParallelism()
   const timings = readTimings(list.targetDirectory)
   const inputs: PlanInput[] = list.suites.map((suite) => {
