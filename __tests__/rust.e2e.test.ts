@@ -1,6 +1,7 @@
 // End to end for Rust: the fixture crate's tests through dist/index.js on Node 24, as a workflow
 // step `command: cargo nextest run` / `cargo test` would run them. Asserts what a user sees: the
 // annotations (file, line, title, test), the outputs, the failure message and the exit status.
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { lineOfMarker, rustCrateDir } from './support/paths.js'
 import { runAction, type ActionRun } from './support/run-action.js'
@@ -96,5 +97,47 @@ describe('a clean std-only selection of tests', () => {
       expect(run.outputs[`${kind}-lost-bytes`]).toBe('0')
     }
     expect(run.outputs['still-reachable-bytes']).toBe('0')
+  })
+})
+
+/** Live processes whose command line names the fixture crate's target directory. */
+function crateProcesses(): string[] {
+  const target = path.join(crate, 'target')
+  return fs.readdirSync('/proc').flatMap((entry) => {
+    if (!/^\d+$/.test(entry)) return []
+    try {
+      const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
+      const zombie = stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z'
+      return cmdline.includes(target) && !zombie ? [`${entry} ${cmdline}`] : []
+    } catch {
+      return [] // gone meanwhile
+    }
+  })
+}
+
+describe('cancelled while its batches run', () => {
+  it('stops every valgrind of the batches and fails saying it was cancelled', async () => {
+    let seen = ''
+    const run = await runAction(
+      { command: 'cargo nextest run --no-fail-fast', upload: 'false' },
+      {
+        workspace: crate,
+        env,
+        // As the runner cancels: SIGINT to the action's node process, once the batches started.
+        onSpawn: (node) =>
+          node.stdout.on('data', (chunk: Buffer) => {
+            const started = /valgrind process\(es\), \d+ at a time/
+            const before = seen
+            seen += chunk.toString()
+            if (!started.test(before) && started.test(seen)) node.kill('SIGINT')
+          })
+      }
+    )
+    expect(seen).toMatch(/valgrind process\(es\), \d+ at a time/)
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(/^The run was cancelled \(SIGINT\)/)
+    expect(run.stdout).not.toContain('running its')
+    expect(crateProcesses()).toEqual([])
   })
 })

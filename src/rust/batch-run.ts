@@ -3,11 +3,18 @@
 // builds them), then the action runs each test binary under valgrind with batches of those tests,
 // on every core, through the same target runner script that records each process. A batch that
 // does not complete its libtest report is run again test by test. Planning is in batches.ts.
+// Like executePlan, the batches own their processes: the tests get the step's environment without
+// the runner's internal variables, every process carries the run's tracking variable (whatever a
+// test leaves running is stopped at the end), and cancellation stops the running batches (valgrind
+// finishes its XML) and starts no more.
 import { spawn } from 'node:child_process'
+import { randomUUID } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
-import type { ProcessExit } from '../valgrind/run.js'
+import { programEnvironment } from '../valgrind/environment.js'
+import { stopTrackedProcesses, TRACKING_VARIABLE } from '../valgrind/process-tree.js'
+import { DRAIN_MS, STOP_GRACE_MS, type ProcessExit } from '../valgrind/run.js'
 import {
   batchFailed,
   batchFinished,
@@ -37,6 +44,8 @@ export interface BatchRunOptions {
   stateDir: string
   isolation: RustIsolation
   write: (text: string) => void
+  /** Aborted when the step is cancelled; the reason is the signal's name. */
+  cancel?: AbortSignal
 }
 
 /** Where the per-binary timings of earlier runs are kept, in the target directory. */
@@ -52,15 +61,29 @@ interface Captured {
   pid?: number
 }
 
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
+  clearTimeout(timer)
+}
+
+/**
+ * Runs one process and collects its output. Ends when the process exits: output still in the pipes
+ * arrives at once, a process it left holding them (a daemon) gets DRAIN_MS, then the pipes close.
+ * `running` holds the child while it runs (for cancellation).
+ */
 function capture(
   command: string,
   args: readonly string[],
   cwd: string,
   env: NodeJS.ProcessEnv,
+  running: Set<ReturnType<typeof spawn>>,
   streamStderr?: (text: string) => void
 ): Promise<Captured> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    running.add(child)
     const stdout: Buffer[] = []
     const stderr: Buffer[] = []
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -68,18 +91,33 @@ function capture(
       if (streamStderr !== undefined) streamStderr(chunk.toString('utf8'))
       else stderr.push(chunk)
     })
-    child.on('error', (error) =>
+    const closed = Promise.all(
+      [child.stdout, child.stderr].map(
+        (stream) =>
+          new Promise<void>((done) => {
+            stream.on('close', () => done())
+            stream.on('error', () => done())
+          })
+      )
+    )
+    child.on('error', (error) => {
+      running.delete(child)
       reject(new Error(`Could not start '${command}': ${error.message}`))
-    )
-    child.on('close', (exitCode, signal) =>
-      resolve({
-        exitCode,
-        signal,
-        stdout: Buffer.concat(stdout).toString('utf8'),
-        stderr: Buffer.concat(stderr).toString('utf8'),
-        pid: child.pid
+    })
+    child.on('exit', (exitCode, signal) => {
+      running.delete(child)
+      void waitAtMost(closed, DRAIN_MS).then(() => {
+        child.stdout.destroy()
+        child.stderr.destroy()
+        resolve({
+          exitCode,
+          signal,
+          stdout: Buffer.concat(stdout).toString('utf8'),
+          stderr: Buffer.concat(stderr).toString('utf8'),
+          pid: child.pid
+        })
       })
-    )
+    })
   })
 }
 
@@ -115,13 +153,12 @@ function binarySize(file: string): number {
 }
 
 /** The environment nextest gives a test process, as far as the list tells it. */
-function testEnv(options: BatchRunOptions, list: TestList, job: Job): NodeJS.ProcessEnv {
-  const loaderPath = [...list.libraryPaths, process.env.LD_LIBRARY_PATH ?? '']
+function testEnv(baseEnv: Record<string, string>, list: TestList, job: Job): NodeJS.ProcessEnv {
+  const loaderPath = [...list.libraryPaths, baseEnv.LD_LIBRARY_PATH ?? '']
     .filter((p) => p !== '')
     .join(':')
   return {
-    ...process.env,
-    ...options.env,
+    ...baseEnv,
     NEXTEST_BINARY_ID: job.suite.binaryId,
     CARGO_MANIFEST_DIR: job.suite.cwd,
     CARGO_PKG_NAME: job.suite.packageName,
@@ -137,12 +174,44 @@ function describeJob(job: Job): string {
 
 /** Runs the nextest command in batches; the exit status is nextest's: 100 when a test failed. */
 export async function runBatches(options: BatchRunOptions): Promise<ProcessExit> {
+  const trackingId = randomUUID()
+  const running = new Set<ReturnType<typeof spawn>>()
+  let cancelled: string | undefined
+  let stopping: Promise<unknown> | undefined
+  const onCancel = () => {
+    cancelled = String(options.cancel?.reason ?? 'SIGINT')
+    for (const child of running) child.kill('SIGTERM')
+    stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS)
+  }
+  if (options.cancel?.aborted) onCancel()
+  else options.cancel?.addEventListener('abort', onCancel, { once: true })
+  try {
+    const exit = await runSelected(options, trackingId, running, () => cancelled !== undefined)
+    await stopping
+    // Whatever the tests left running is stopped, as executePlan does for a program.
+    const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS)
+    return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes: 0 }
+  } finally {
+    options.cancel?.removeEventListener('abort', onCancel)
+  }
+}
+
+async function runSelected(
+  options: BatchRunOptions,
+  trackingId: string,
+  running: Set<ReturnType<typeof spawn>>,
+  isCancelled: () => boolean
+): Promise<{ exitCode: number | null; signal: string | null }> {
   const { write } = options
   const listCall = listCallForRun(options.args, options.runAt)
   write(`valgrind-action: selecting tests with ${options.command} ${listCall.args.join(' ')}\n`)
-  const listEnv = { ...process.env, ...options.env }
-  const listed = await capture(options.command, listCall.args, options.cwd, listEnv, write)
-  if (listed.exitCode !== 0) {
+  const baseEnv = {
+    ...programEnvironment(process.env),
+    ...options.env,
+    [TRACKING_VARIABLE]: trackingId
+  }
+  const listed = await capture(options.command, listCall.args, options.cwd, baseEnv, running, write)
+  if (listed.exitCode !== 0 || isCancelled()) {
     return { exitCode: listed.exitCode, signal: listed.signal }
   }
   const list = parseTestList(listed.stdout)
@@ -181,7 +250,8 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
       options.runner,
       [job.suite.binaryPath, ...jobArguments(job)],
       job.suite.cwd,
-      testEnv(options, list, job)
+      testEnv(baseEnv, list, job),
+      running
     )
     const seconds = Number(process.hrtime.bigint() - started) / 1e9
     const recordFile = path.join(options.stateDir, `${ran.pid}.status`)
@@ -190,6 +260,8 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
       : undefined
     const exitCode = record?.exitCode
     write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ran.stdout}${ran.stderr}`)
+    // Stopped by a cancellation: its XML is reported as written, nothing is re-run or timed.
+    if (isCancelled()) return
     if (!job.isolated && !batchFinished(exitCode, ran.stdout)) {
       // A crash, an abort or an exit() inside a test: its batch mates' results are unknown. Run
       // each test alone; the batch's own files and record are set aside (not reported twice).
@@ -213,14 +285,15 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
     if (!batchFinished(exitCode, ran.stdout) || batchFailed(ran.stdout)) failed = true
   }
   const worker = async (): Promise<void> => {
-    for (let job = queue.shift(); job !== undefined; job = queue.shift()) await runJob(job)
+    for (let job = queue.shift(); job !== undefined && !isCancelled(); job = queue.shift()) {
+      await runJob(job)
+    }
   }
   // Workers take the next job as they finish one; re-runs join the same queue.
-  let running: Promise<void>[] = []
   do {
-    running = Array.from({ length: Math.min(cores, queue.length) }, worker)
-    await Promise.all(running)
-  } while (queue.length > 0)
+    await Promise.all(Array.from({ length: Math.min(cores, queue.length) }, worker))
+  } while (queue.length > 0 && !isCancelled())
+  if (isCancelled()) return { exitCode: failed ? 100 : 0, signal: null }
   writeTimings(list.targetDirectory, measuredTimings(results))
   return { exitCode: failed ? 100 : 0, signal: null }
 }

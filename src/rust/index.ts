@@ -175,26 +175,29 @@ export async function planRustRun(
     notes.unshift(
       `rust-isolation: ${config.rustIsolation}. cargo nextest lists the selected tests; valgrind runs each test binary with batches of them (${batchRunner}), a batch that crashes is re-run test by test.`
     )
-    return {
+    const plan: RunPlan = {
       mode: command.mode,
       command: config.command[0],
       args: userArgs,
       env,
       cwd: config.workingDirectory,
-      notes,
-      execute: (options) =>
-        runBatches({
-          command: config.command[0],
-          args: userArgs,
-          runAt: command.insertAt - 2,
-          cwd: config.workingDirectory,
-          env,
-          runner: batchRunner,
-          stateDir,
-          isolation: config.rustIsolation,
-          write: options.write
-        })
+      notes
     }
+    // plan.env as the engine leaves it (it adds valgrind's own variables before running).
+    plan.execute = (options) =>
+      runBatches({
+        command: config.command[0],
+        args: userArgs,
+        runAt: command.insertAt - 2,
+        cwd: config.workingDirectory,
+        env: plan.env,
+        runner: batchRunner,
+        stateDir,
+        isolation: config.rustIsolation,
+        write: options.write,
+        cancel: options.cancel
+      })
+    return plan
   }
   const howItRuns =
     command.mode === 'nextest'
