@@ -289,7 +289,7 @@ describe('fail-on and annotations inputs', () => {
     const run = await runAction({ command: './build/leaks', 'fail-on': 'reachable' }, { workspace })
     expect(run.exitCode).toBe(1)
     expect(run.outputs.errors).toBe('1')
-    expect(run.failure).toContain('1 still-reachable block (128 bytes)')
+    expect(run.failure).toContain('1 still-reachable finding (128 bytes in 1 block)')
   })
 
   it('annotations: false keeps the summary but emits no annotation', async () => {
