@@ -214,9 +214,12 @@ export function processSummary(run: ProcessRun): ProcessSummary {
   }
 }
 
-/** A process's XML is usable when it was read to its end, or holds at least one record. */
+/**
+ * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
+ * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
+ */
 export function usableXml(run: ProcessRun): boolean {
-  return run.complete || (run.records ?? run.findings.length) > 0
+  return run.finished || (run.records ?? run.findings.length) > 0
 }
 
 /** The process the command started: the one whose parent is no other process of the run. */
@@ -322,7 +325,8 @@ async function noXmlProblem(
   invocation: ValgrindInvocation,
   plan: RunPlan,
   exit: ProcessExit,
-  testProcesses: number | undefined
+  testProcesses: number | undefined,
+  top: ProcessRun | undefined
 ): Promise<{ setup?: string; problem?: string }> {
   if (plan.mode !== 'program' && testProcesses === 0) {
     if (exit.exitCode !== 0 && exit.signal === null) {
@@ -351,6 +355,11 @@ async function noXmlProblem(
   if (refusal !== undefined) {
     return {
       setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
+    }
+  }
+  if (top !== undefined && !usableXml(top)) {
+    return {
+      problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
     }
   }
   return {
@@ -383,21 +392,16 @@ async function runErrorCheck(
   }
   const problems: string[] = []
   const setupProblems: string[] = []
-  if (!parsed.runs.some(usableXml)) {
-    const why = await noXmlProblem(config, valgrind, plan, exit, testProcesses)
+  const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined
+  const topCut = top !== undefined && !usableXml(top)
+  if (!parsed.runs.some(usableXml) || topCut) {
+    const why = await noXmlProblem(config, valgrind, plan, exit, testProcesses, top)
     if (why.setup !== undefined) {
       setupProblems.push(why.setup)
       // The tests "failed" because valgrind or cargo could not run them: not failures of their own.
       testFailures = []
     }
     if (why.problem !== undefined) problems.push(why.problem)
-  } else if (plan.mode === 'program') {
-    const top = topProcess(parsed.runs)
-    if (top !== undefined && !usableXml(top)) {
-      problems.push(
-        `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it: ${path.basename(top.file)} is kept in ${valgrind.outputDir}.`
-      )
-    }
   }
   return {
     tool,
