@@ -13,6 +13,7 @@ import { parseValgrindXml } from '../src/parse/xml.js'
 import { findingText, stackLines } from '../src/report/format.js'
 import { jsonChunks, writeJsonFile } from '../src/report/json.js'
 import { parseCargoTestCommand, withNoFailFast } from '../src/rust/command.js'
+import { formatCount } from '../src/numbers.js'
 import { cargoErrorLine } from '../src/rust/setup.js'
 import { errorExitCodeOf, exitStatusArgs, leakShowOptions } from '../src/valgrind/args.js'
 import { dwarf5Advice, dwarfVersion } from '../src/valgrind/dwarf.js'
@@ -203,7 +204,7 @@ describe("telling valgrind's status from the program's", () => {
   })
   it('finds the top process and usable XML', () => {
     const parent = { ...run(0, []), pid: 5, ppid: 1 }
-    const child = { ...run(0, []), pid: 6, ppid: 5, complete: false, records: 0 }
+    const child = { ...run(0, []), pid: 6, ppid: 5, finished: false, records: 0 }
     expect(topProcess([child, parent])).toBe(parent)
     expect(usableXml(parent)).toBe(true)
     expect(usableXml(child)).toBe(false)
@@ -318,5 +319,17 @@ describe('stacks read like valgrind', () => {
         '/ws'
       )
     ).toEqual(['at inner (a.c:3)', 'by outer (a.c:9)'])
+  })
+})
+
+describe('formatCount', () => {
+  it('groups thousands like valgrind', () => {
+    expect([0, 999, 1000, 1234567, -4500].map(formatCount)).toEqual([
+      '0',
+      '999',
+      '1,000',
+      '1,234,567',
+      '-4,500'
+    ])
   })
 })

@@ -11,12 +11,30 @@ const RUNTIME_OBJECTS = [
   /\/lib(c|m|dl|rt|pthread|stdc\+\+|gcc_s|c\+\+|c\+\+abi|unwind)([-.][^/]*)?\.so[.\d]*$/
 ]
 
+/**
+ * Answers per distinct string: thousands of findings share a handful of objects and source files,
+ * and every view asks about every frame (the action's time must stay small next to valgrind's).
+ */
+const MAX_MEMO = 100_000
+function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
+  const known = cache.get(key)
+  if (known !== undefined || cache.has(key)) return known as T
+  const value = compute()
+  if (cache.size < MAX_MEMO) cache.set(key, value)
+  return value
+}
+const runtimeFrames = new Map<string, boolean>()
+const relativePaths = new Map<string, string | undefined>()
+
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 export function isRuntimeFrame(frame: Frame): boolean {
-  if (frame.obj !== undefined && RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) {
-    return true
-  }
-  return isRustRuntimeFrame(frame)
+  // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
+  const key = `${frame.obj ?? ''}\u0000${frame.fn ?? ''}\u0000${frame.dir ?? ''}\u0000${frame.file ?? ''}\u0000${frame.line === 1}`
+  return memo(runtimeFrames, key, () => {
+    const obj = frame.obj
+    if (obj !== undefined && RUNTIME_OBJECTS.some((pattern) => pattern.test(obj))) return true
+    return isRustRuntimeFrame(frame)
+  })
 }
 
 /** The absolute path of a frame's source file, when valgrind knew it. */
@@ -31,11 +49,14 @@ export function framePath(frame: Frame): string | undefined {
 
 /** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
 export function workspaceRelativePath(frame: Frame, workspace: string): string | undefined {
-  const absolute = framePath(frame)
-  if (absolute === undefined) return undefined
-  const relative = path.relative(path.resolve(workspace), absolute)
-  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
-  return relative.split(path.sep).join('/')
+  if (frame.file === undefined) return undefined
+  return memo(relativePaths, `${workspace}\u0000${frame.dir ?? ''}\u0000${frame.file}`, () => {
+    const absolute = framePath(frame)
+    if (absolute === undefined) return undefined
+    const relative = path.relative(path.resolve(workspace), absolute)
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+    return relative.split(path.sep).join('/')
+  })
 }
 
 /** Where in the workspace a stack points: its first user frame with a file and line there. */

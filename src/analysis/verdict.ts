@@ -4,6 +4,7 @@
 import type { FailCategory, Finding, ProgramOutcome, Verdict } from '../model.js'
 import type { TestFailure } from '../rust/index.js'
 import { describeFrame } from './location.js'
+import { formatCount } from '../numbers.js'
 
 export interface VerdictInput {
   findings: readonly Finding[]
@@ -34,7 +35,7 @@ const CATEGORY_WORDS: Record<FailCategory, [string, string]> = {
 
 /** "1 byte", "1,024 bytes": the count with thousands separators, and the word for it. */
 export function plural(count: number, one: string, many: string): string {
-  return `${count.toLocaleString('en-US')} ${count === 1 ? one : many}`
+  return `${formatCount(count)} ${count === 1 ? one : many}`
 }
 
 /**

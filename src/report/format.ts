@@ -1,6 +1,7 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
 import type { Finding, Frame, LeakKind } from '../model.js'
 import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+import { formatCount } from '../numbers.js'
 
 const TOOL_LABELS: Record<string, string> = {
   memcheck: 'Memcheck',
@@ -42,7 +43,7 @@ export function kindLabel(kind: string): string {
 }
 
 export function formatNumber(value: number): string {
-  return value.toLocaleString('en-US')
+  return formatCount(value)
 }
 
 export function formatBytes(bytes: number): string {
