@@ -12,29 +12,31 @@ const RUNTIME_OBJECTS = [
 ]
 
 /**
- * Answers per distinct string: thousands of findings share a handful of objects and source files,
- * and every view asks about every frame (the action's time must stay small next to valgrind's).
+ * Answers kept per frame object: every view (location, annotations, summary, terminal) asks about
+ * every frame of every finding, and thousands of findings must stay cheap next to valgrind's time.
  */
-const MAX_MEMO = 100_000
-function memo<T>(cache: Map<string, T>, key: string, compute: () => T): T {
-  const known = cache.get(key)
-  if (known !== undefined || cache.has(key)) return known as T
-  const value = compute()
-  if (cache.size < MAX_MEMO) cache.set(key, value)
-  return value
+const runtimeFrames = new WeakMap<Frame, boolean>()
+const runtimeObjects = new Map<string, boolean>()
+const relativePaths = new WeakMap<Frame, { workspace: string; relative: string | undefined }>()
+const relativeByFile = new Map<string, Map<string, Map<string, string | undefined>>>()
+
+function isRuntimeObject(obj: string): boolean {
+  let known = runtimeObjects.get(obj)
+  if (known === undefined) {
+    known = RUNTIME_OBJECTS.some((pattern) => pattern.test(obj))
+    if (runtimeObjects.size < 10_000) runtimeObjects.set(obj, known)
+  }
+  return known
 }
-const runtimeFrames = new Map<string, boolean>()
-const relativePaths = new Map<string, string | undefined>()
 
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 export function isRuntimeFrame(frame: Frame): boolean {
-  // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
-  const key = `${frame.obj ?? ''}\u0000${frame.fn ?? ''}\u0000${frame.dir ?? ''}\u0000${frame.file ?? ''}\u0000${frame.line === 1}`
-  return memo(runtimeFrames, key, () => {
-    const obj = frame.obj
-    if (obj !== undefined && RUNTIME_OBJECTS.some((pattern) => pattern.test(obj))) return true
-    return isRustRuntimeFrame(frame)
-  })
+  let known = runtimeFrames.get(frame)
+  if (known === undefined) {
+    known = (frame.obj !== undefined && isRuntimeObject(frame.obj)) || isRustRuntimeFrame(frame)
+    runtimeFrames.set(frame, known)
+  }
+  return known
 }
 
 /** The absolute path of a frame's source file, when valgrind knew it. */
@@ -50,13 +52,27 @@ export function framePath(frame: Frame): string | undefined {
 /** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
 export function workspaceRelativePath(frame: Frame, workspace: string): string | undefined {
   if (frame.file === undefined) return undefined
-  return memo(relativePaths, `${workspace}\u0000${frame.dir ?? ''}\u0000${frame.file}`, () => {
-    const absolute = framePath(frame)
-    if (absolute === undefined) return undefined
-    const relative = path.relative(path.resolve(workspace), absolute)
-    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
-    return relative.split(path.sep).join('/')
-  })
+  const known = relativePaths.get(frame)
+  if (known !== undefined && known.workspace === workspace) return known.relative
+  // Frames of thousands of findings share a few source files (their strings are interned).
+  let byDir = relativeByFile.get(workspace)
+  if (byDir === undefined) relativeByFile.set(workspace, (byDir = new Map()))
+  let byFile = byDir.get(frame.dir ?? '')
+  if (byFile === undefined) byDir.set(frame.dir ?? '', (byFile = new Map()))
+  let relative = byFile.get(frame.file)
+  if (relative === undefined && !byFile.has(frame.file)) {
+    relative = relativeTo(workspace, framePath(frame))
+    if (byFile.size < 10_000) byFile.set(frame.file, relative)
+  }
+  relativePaths.set(frame, { workspace, relative })
+  return relative
+}
+
+function relativeTo(workspace: string, absolute: string | undefined): string | undefined {
+  if (absolute === undefined) return undefined
+  const relative = path.relative(path.resolve(workspace), absolute)
+  if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
+  return relative.split(path.sep).join('/')
 }
 
 /** Where in the workspace a stack points: its first user frame with a file and line there. */
