@@ -12,31 +12,45 @@ const RUNTIME_OBJECTS = [
 ]
 
 /**
- * Answers kept per frame object: every view (location, annotations, summary, terminal) asks about
- * every frame of every finding, and thousands of findings must stay cheap next to valgrind's time.
+ * Answers kept per distinct frame content: every view (location, annotations, summary, terminal)
+ * asks about every frame of every finding, and tens of thousands of findings must stay cheap next
+ * to valgrind's own time. Nested maps on the frame's strings (interned by the parser, so hashing is
+ * cheap): no key strings built per call, no WeakMap (slow to collect with ~10^6 frames).
  */
-const runtimeFrames = new WeakMap<Frame, boolean>()
-const runtimeObjects = new Map<string, boolean>()
-const relativePaths = new WeakMap<Frame, { workspace: string; relative: string | undefined }>()
-const relativeByFile = new Map<string, Map<string, Map<string, string | undefined>>>()
+class FrameMemo<T> {
+  private readonly root = new Map<string, unknown>()
+  private size = 0
 
-function isRuntimeObject(obj: string): boolean {
-  let known = runtimeObjects.get(obj)
-  if (known === undefined) {
-    known = RUNTIME_OBJECTS.some((pattern) => pattern.test(obj))
-    if (runtimeObjects.size < 10_000) runtimeObjects.set(obj, known)
+  get(parts: readonly (string | undefined)[], compute: () => T): T {
+    let level = this.root
+    for (let index = 0; index < parts.length - 1; index++) {
+      const part = parts[index] ?? '\u0000'
+      let next = level.get(part) as Map<string, unknown> | undefined
+      if (next === undefined) level.set(part, (next = new Map()))
+      level = next
+    }
+    const last = parts[parts.length - 1] ?? '\u0000'
+    if (level.has(last)) return level.get(last) as T
+    const value = compute()
+    if (this.size++ < 200_000) level.set(last, value)
+    return value
   }
-  return known
 }
+
+const runtimeFrames = new FrameMemo<boolean>()
+const relativePaths = new FrameMemo<string | undefined>()
 
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 export function isRuntimeFrame(frame: Frame): boolean {
-  let known = runtimeFrames.get(frame)
-  if (known === undefined) {
-    known = (frame.obj !== undefined && isRuntimeObject(frame.obj)) || isRustRuntimeFrame(frame)
-    runtimeFrames.set(frame, known)
-  }
-  return known
+  // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
+  const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : '']
+  return runtimeFrames.get(
+    parts,
+    () =>
+      (frame.obj !== undefined &&
+        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
+      isRustRuntimeFrame(frame)
+  )
 }
 
 /** The absolute path of a frame's source file, when valgrind knew it. */
@@ -52,20 +66,9 @@ export function framePath(frame: Frame): string | undefined {
 /** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
 export function workspaceRelativePath(frame: Frame, workspace: string): string | undefined {
   if (frame.file === undefined) return undefined
-  const known = relativePaths.get(frame)
-  if (known !== undefined && known.workspace === workspace) return known.relative
-  // Frames of thousands of findings share a few source files (their strings are interned).
-  let byDir = relativeByFile.get(workspace)
-  if (byDir === undefined) relativeByFile.set(workspace, (byDir = new Map()))
-  let byFile = byDir.get(frame.dir ?? '')
-  if (byFile === undefined) byDir.set(frame.dir ?? '', (byFile = new Map()))
-  let relative = byFile.get(frame.file)
-  if (relative === undefined && !byFile.has(frame.file)) {
-    relative = relativeTo(workspace, framePath(frame))
-    if (byFile.size < 10_000) byFile.set(frame.file, relative)
-  }
-  relativePaths.set(frame, { workspace, relative })
-  return relative
+  return relativePaths.get([workspace, frame.dir, frame.file], () =>
+    relativeTo(workspace, framePath(frame))
+  )
 }
 
 function relativeTo(workspace: string, absolute: string | undefined): string | undefined {
