@@ -113,8 +113,17 @@ function plainValgrind(workspace, count) {
   return { elapsed, cpu, xmlBytes }
 }
 
+/** Loaded into the action's Node: writes its own CPU time (children excluded) at exit. */
+const OWN_CPU_HOOK = `data:text/javascript,${encodeURIComponent(
+  [
+    "import { writeFileSync } from 'node:fs'",
+    "process.on('exit', () => { const { user, system } = process.cpuUsage(); writeFileSync(process.env.OVERHEAD_OWN_CPU, String((user + system) / 1e6)) })"
+  ].join('\n')
+)}`
+const ownCpuFile = path.join(os.tmpdir(), `vg-overhead-own-${process.pid}`)
+
 async function action(workspace, count) {
-  const [node, ...nodeArgs] = timed([process.execPath])
+  const [node, ...nodeArgs] = timed([process.execPath, '--import', OWN_CPU_HOOK])
   const start = process.hrtime.bigint()
   const run = await runAction(
     {
@@ -123,15 +132,16 @@ async function action(workspace, count) {
       upload: 'false',
       'output-directory': path.join(workspace, 'out')
     },
-    { workspace, node, nodeArgs }
+    { workspace, node, nodeArgs, env: { OVERHEAD_OWN_CPU: ownCpuFile } }
   )
   const elapsed = seconds(start)
   const cpu = cpuSeconds()
+  const ownCpu = Number(fs.readFileSync(ownCpuFile, 'utf8'))
   fs.rmSync(path.join(workspace, 'out'), { recursive: true, force: true })
   if (count > 0 && run.outputs.findings !== String(count)) {
     throw new Error(`expected ${count} findings, the action reported ${run.outputs.findings}`)
   }
-  return { elapsed, cpu, logBytes: run.stdout.length + run.stderr.length }
+  return { elapsed, cpu, ownCpu, logBytes: run.stdout.length + run.stderr.length }
 }
 
 async function main() {
@@ -145,30 +155,26 @@ async function main() {
 
   // The fixed start-up: the action on a run without errors, less valgrind on the same run.
   const fixed = []
-  const fixedCpu = []
+  const fixedOwn = []
   for (let pair = 0; pair < PAIRS; pair++) {
     const plain = plainValgrind(workspace, 0)
     const ours = await action(workspace, 0)
     fixed.push(ours.elapsed - plain.elapsed)
-    if (ours.cpu !== undefined) fixedCpu.push(ours.cpu - plain.cpu)
+    fixedOwn.push(ours.ownCpu)
   }
-  const cpuText =
-    fixedCpu.length > 0
-      ? `; CPU ${median(fixedCpu).toFixed(2)} s`
-      : ' (no /usr/bin/time: no CPU figures)'
   console.log(
-    `Fixed start-up (Node, the bundle, finding valgrind, reporting; median of ${PAIRS}): wall ${median(fixed).toFixed(2)} s${cpuText} (target ≤ ${FIXED_TARGET_SECONDS} s)\n`
+    `Fixed start-up (Node, the bundle, finding valgrind, reporting; median of ${PAIRS}): the action's own CPU ${median(fixedOwn).toFixed(2)} s, wall difference ${median(fixed).toFixed(2)} s (target ≤ ${FIXED_TARGET_SECONDS} s)\n`
   )
 
   console.log(
-    '| errors | XML | valgrind wall / CPU | action wall / CPU | added wall / CPU | target (0.25 s + 5%) | added / target (wall, CPU) | log |'
+    "| errors | XML | valgrind wall / CPU | action wall | added wall | action's own CPU | target (0.25 s + 5% of valgrind) | added / target (wall, own CPU) | log |"
   )
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
   for (const count of COUNTS) {
     const plains = []
     const ours = []
     const plainCpu = []
-    const ourCpu = []
+    const ownCpu = []
     let xmlBytes = 0
     let logBytes = 0
     const pairs = count > 10000 ? 1 : PAIRS
@@ -177,10 +183,8 @@ async function main() {
       const run = await action(workspace, count)
       plains.push(plain.elapsed)
       ours.push(run.elapsed)
-      if (plain.cpu !== undefined && run.cpu !== undefined) {
-        plainCpu.push(plain.cpu)
-        ourCpu.push(run.cpu)
-      }
+      ownCpu.push(run.ownCpu)
+      if (plain.cpu !== undefined) plainCpu.push(plain.cpu)
       xmlBytes = plain.xmlBytes
       logBytes = run.logBytes
     }
@@ -189,15 +193,14 @@ async function main() {
     const target = FIXED_TARGET_SECONDS + VARIABLE_TARGET * valgrind
     const cpu = plainCpu.length > 0
     const valgrindCpu = cpu ? median(plainCpu) : NaN
-    const addedCpu = cpu ? median(ourCpu.map((value, index) => value - plainCpu[index])) : NaN
-    const targetCpu = FIXED_TARGET_SECONDS + VARIABLE_TARGET * valgrindCpu
-    const pair = (wall, processor) => `${wall.toFixed(2)} / ${cpu ? processor.toFixed(2) : '-'} s`
+    const own = median(ownCpu)
+    const targetCpu = FIXED_TARGET_SECONDS + VARIABLE_TARGET * (cpu ? valgrindCpu : valgrind)
     console.log(
-      `| ${count.toLocaleString('en-US')} | ${(xmlBytes / 1e6).toFixed(1)} MB | ${pair(valgrind, valgrindCpu)} | ${pair(median(ours), cpu ? median(ourCpu) : NaN)} | ${pair(added, addedCpu)} | ${target.toFixed(2)} s | ${(added / target).toFixed(2)}, ${cpu ? (addedCpu / targetCpu).toFixed(2) : '-'} | ${(logBytes / 1e3).toFixed(0)} kB |`
+      `| ${count.toLocaleString('en-US')} | ${(xmlBytes / 1e6).toFixed(1)} MB | ${valgrind.toFixed(2)} / ${cpu ? valgrindCpu.toFixed(2) : '-'} s | ${median(ours).toFixed(2)} s | ${added.toFixed(2)} s | ${own.toFixed(2)} s | ${target.toFixed(2)} / ${targetCpu.toFixed(2)} s | ${(added / target).toFixed(2)}, ${(own / targetCpu).toFixed(2)} | ${(logBytes / 1e3).toFixed(0)} kB |`
     )
   }
   console.log(
-    `\nadded = action - valgrind (median of ${PAIRS} alternating pairs; 1 pair above 10,000 errors); CPU = user + system of the whole process tree. added / target ≤ 1 meets the target (CPU: against valgrind's CPU time).`
+    `\nadded wall = action - valgrind (median of ${PAIRS} alternating pairs; 1 pair above 10,000 errors). The action's own CPU is its Node process's user + system time (valgrind excluded): on a busy machine it is the steadier figure; its target uses valgrind's CPU time. ≤ 1 meets the target.`
   )
 }
 
