@@ -15,13 +15,13 @@ describe('cargo nextest run, as the user wrote it (no --no-fail-fast)', () => {
 
   it('runs every test: the action added --no-fail-fast', () => {
     expect(run.outputs.findings).toBe('3')
-    // nextest reports on stderr.
-    expect(run.stderr).toMatch(/PASS \[.*\] .*tests::clean_sum/)
+    // nextest reports on its stderr, which the action copies into its log (stdout) inside the fence.
+    expect(run.stdout).toMatch(/PASS \[.*\] .*tests::clean_sum/)
   })
 
   it('nextest marks the tests in which valgrind found errors as failed', () => {
-    expect(run.stderr).toMatch(/FAIL \[.*\] .*tests::leaks_a_buffer/)
-    expect(run.stderr).toMatch(/FAIL \[.*\] .*tests::reads_freed_memory/)
+    expect(run.stdout).toMatch(/FAIL \[.*\] .*tests::leaks_a_buffer/)
+    expect(run.stdout).toMatch(/FAIL \[.*\] .*tests::reads_freed_memory/)
   })
 
   it('blames only the panicking test on itself; the others are valgrind findings', () => {

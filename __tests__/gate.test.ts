@@ -206,6 +206,10 @@ describe("telling valgrind's status from the program's", () => {
     const parent = { ...run(0, []), pid: 5, ppid: 1 }
     const child = { ...run(0, []), pid: 6, ppid: 5, finished: false, records: 0 }
     expect(topProcess([child, parent])).toBe(parent)
+    // After exec: the last image, whose valgrind set the status.
+    const before = { ...parent, file: '/x/5-1.xml' }
+    const after = { ...parent, file: '/x/5.xml' }
+    expect(topProcess([before, child, after])).toBe(after)
     expect(usableXml(parent)).toBe(true)
     expect(usableXml(child)).toBe(false)
     expect(usableXml({ ...child, records: 1 })).toBe(true)

@@ -222,10 +222,17 @@ export function usableXml(run: ProcessRun): boolean {
   return run.finished || (run.records ?? run.findings.length) > 0
 }
 
-/** The process the command started: the one whose parent is no other process of the run. */
+/**
+ * The process the command started: the one whose parent is no other process of the run. When it
+ * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
+ * valgrind set the exit status.
+ */
 export function topProcess(runs: readonly ProcessRun[]): ProcessRun | undefined {
   const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined))
-  return runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0]
+  const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0]
+  if (top?.pid === undefined) return top
+  const images = runs.filter((run) => run.pid === top.pid)
+  return images.find((run) => path.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1)
 }
 
 /**
