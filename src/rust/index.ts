@@ -22,11 +22,14 @@ import {
   hostTripleFromRustcVersion,
   parseCargoTestCommand,
   runnerVariable,
+  withNoFailFast,
   type CargoTestCommand
 } from './command.js'
 import { runBatches, CHOICES_FILE } from './batch-run.js'
 import { nextestOwnRunReason, type SuiteChoice } from './batches.js'
 import { testFromStack } from './frames.js'
+import { errorSummary } from '../analysis/leak-totals.js'
+import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
 
@@ -150,7 +153,7 @@ export async function planRustRun(
     env[variable] = runner
   }
 
-  const args = config.command.slice(1)
+  const args = withNoFailFast(config.command, command).slice(1)
   if (command.mode === 'nextest') {
     const toolConfig = path.join(stateDir, 'nextest.toml')
     fs.writeFileSync(toolConfig, nextestToolConfig())
@@ -462,6 +465,19 @@ function runOfRecord(
   )
 }
 
+/**
+ * The test process ended with valgrind's --error-exitcode because valgrind found errors in it
+ * (counted in its XML), not by itself.
+ */
+function endedByValgrindStatus(record: TestProcessRecord, run: ProcessRun | undefined): boolean {
+  return (
+    run !== undefined &&
+    record.exitCode !== undefined &&
+    record.exitCode === errorExitCodeOf(run.valgrindArgs) &&
+    errorSummary(run).errors > 0
+  )
+}
+
 const KILLED_MESSAGE =
   'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.'
 
@@ -481,7 +497,8 @@ function processFailure(
 function nextestFailures(
   records: readonly TestProcessRecord[],
   runs: readonly ProcessRun[],
-  notes: string[]
+  notes: string[],
+  failedByValgrind: TestIdentity[]
 ): TestFailure[] {
   const lastAttempt = new Map<string, TestProcessRecord>()
   const failedAttempts = new Map<string, number>()
@@ -503,7 +520,9 @@ function nextestFailures(
         notes.push(`${describeTest(test)} failed ${failed} time(s), then passed on a retry.`)
       continue
     }
-    failures.push(processFailure(test, record, runOfRecord(record, runs)))
+    const run = runOfRecord(record, runs)
+    if (endedByValgrindStatus(record, run)) failedByValgrind.push(test)
+    else failures.push(processFailure(test, record, run))
   }
   return failures
 }
@@ -511,7 +530,8 @@ function nextestFailures(
 /** cargo test: one record per test binary; libtest's report names the tests that failed. */
 function cargoTestFailures(
   records: readonly TestProcessRecord[],
-  runs: readonly ProcessRun[]
+  runs: readonly ProcessRun[],
+  failedByValgrind: TestIdentity[]
 ): TestFailure[] {
   const failures: TestFailure[] = []
   for (const record of records) {
@@ -533,6 +553,10 @@ function cargoTestFailures(
     }
     // The binary ended before libtest reported (a crash): the fatal signal's stack names the test.
     const run = runOfRecord(record, runs)
+    if (endedByValgrindStatus(record, run)) {
+      failedByValgrind.push(binary)
+      continue
+    }
     const failure = processFailure(binary, record, run)
     const crashed =
       run?.fatalSignal !== undefined ? testFromStack(run.fatalSignal.stack) : undefined
@@ -554,7 +578,12 @@ export async function finishRustRun(
 ): Promise<{
   runs: ProcessRun[]
   testFailures: TestFailure[]
+  /** Test processes that ended with valgrind's --error-exitcode only (not failures of their own). */
+  failedByValgrind: TestIdentity[]
+  /** Status records found: 0 when cargo failed before any test ran. */
+  testProcesses: number
   notes: string[]
+  /** nextest in batches: how each test binary ran, and why. */
   isolation: string[]
 }> {
   const notes: string[] = []
@@ -580,14 +609,17 @@ export async function finishRustRun(
     run.test?.name === undefined ? withFindingTests(run) : run
   )
 
-  // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from it.
+  // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from
+  // it; nextest's own processes (one test each) from their status.
+  const failedByValgrind: TestIdentity[] = []
   const withReport = records.filter((record) => record.stdout !== undefined)
   const testFailures = [
-    ...cargoTestFailures(withReport, attributed),
+    ...cargoTestFailures(withReport, attributed, failedByValgrind),
     ...nextestFailures(
       records.filter((record) => record.stdout === undefined),
       attributed,
-      notes
+      notes,
+      failedByValgrind
     )
   ]
 
@@ -601,5 +633,17 @@ export async function finishRustRun(
       `cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`
     )
   }
-  return { runs: attributed, testFailures, notes, isolation }
+  if (failedByValgrind.length > 0) {
+    notes.push(
+      `valgrind's --error-exitcode failed ${failedByValgrind.length} test process(es) in which it found errors: ${failedByValgrind.map(describeTest).join(', ')}.`
+    )
+  }
+  return {
+    runs: attributed,
+    testFailures,
+    failedByValgrind,
+    testProcesses: records.length,
+    notes,
+    isolation
+  }
 }
