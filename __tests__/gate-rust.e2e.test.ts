@@ -7,10 +7,13 @@ import { runAction, type ActionRun } from './support/run-action.js'
 
 const env = { CARGO_TARGET_DIR: path.join(rustCrateDir, 'target') }
 
-describe('cargo nextest run, as the user wrote it (no --no-fail-fast)', () => {
+describe('cargo nextest run, as the user wrote it (no --no-fail-fast), nextest running each test', () => {
   let run: ActionRun
   beforeAll(async () => {
-    run = await runAction({ command: 'cargo nextest run' }, { workspace: rustCrateDir, env })
+    run = await runAction(
+      { command: 'cargo nextest run', 'rust-isolation': 'per-test' },
+      { workspace: rustCrateDir, env }
+    )
   })
 
   it('runs every test: the action added --no-fail-fast', () => {
@@ -30,6 +33,25 @@ describe('cargo nextest run, as the user wrote it (no --no-fail-fast)', () => {
     )
     expect(run.failure).not.toMatch(/on (its|their) own[^.]*leaks_a_buffer/)
     expect(run.stdout).toMatch(/valgrind's --error-exitcode failed 3 test process\(es\)/)
+  })
+})
+
+describe('cargo nextest run in batches (rust-isolation: auto)', () => {
+  let run: ActionRun
+  beforeAll(async () => {
+    run = await runAction({ command: 'cargo nextest run' }, { workspace: rustCrateDir, env })
+  })
+
+  it('runs every test', () => {
+    expect(run.stdout).toMatch(/batch of \d+ tests/)
+    expect(run.outputs.findings).toBe('3')
+  })
+
+  it("blames only the panicking test on itself (libtest's report), whatever valgrind's status", () => {
+    expect(run.failure).toContain(
+      '1 test failed on its own (not a valgrind finding): tests::panics_on_purpose.'
+    )
+    expect(run.failure).not.toMatch(/on (its|their) own[^.]*leaks_a_buffer/)
   })
 })
 
