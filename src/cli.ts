@@ -25,6 +25,8 @@ Options (the action's inputs):
   --track-origins             show where uninitialised values come from (slower)
   --no-trace-children         do not follow child processes
   --valgrind-args <args>      extra valgrind arguments, appended last
+  --trace-children-skip <l>   children not to follow (default: compilers and linkers; none)
+  --allocator-wrappers <l>    your allocator wrappers (xmalloc,*_new): leaks placed at their callers
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
@@ -40,6 +42,8 @@ const OPTIONS = {
   'track-origins': { type: 'boolean' },
   'no-trace-children': { type: 'boolean' },
   'valgrind-args': { type: 'string' },
+  'trace-children-skip': { type: 'string' },
+  'allocator-wrappers': { type: 'string' },
   'no-rust-suppressions': { type: 'boolean' },
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
@@ -85,6 +89,8 @@ async function main(): Promise<number> {
     'track-origins': values['track-origins'] ? 'true' : '',
     'trace-children': values['no-trace-children'] ? 'false' : '',
     'valgrind-args': values['valgrind-args'] ?? '',
+    'trace-children-skip': values['trace-children-skip'] ?? '',
+    'allocator-wrappers': values['allocator-wrappers'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
     'working-directory': values['working-directory'] ?? '',
     'output-directory': values['output-directory'] ?? ''

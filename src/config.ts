@@ -6,10 +6,14 @@ import * as path from 'node:path'
 import { FAIL_CATEGORIES, type FailCategory } from './model.js'
 import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
+import { parseTraceChildrenSkip } from './suite/toolchain.js'
 import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
 
 export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
 export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
+
+/** Which findings become annotations: those that fail the step, all of them, or none. */
+export type AnnotationMode = 'failing' | 'all' | 'none'
 
 export type InstallMode = 'auto' | 'always' | 'never'
 export const INSTALL_MODES: readonly InstallMode[] = ['auto', 'always', 'never']
@@ -28,9 +32,13 @@ export interface Config {
   suppressions: string[]
   trackOrigins: boolean
   traceChildren: boolean
+  /** `--trace-children-skip` patterns: children valgrind does not follow (compilers, linkers). */
+  traceChildrenSkip: string[]
+  /** Function name patterns of the project's allocator wrappers: a leak is placed at their caller. */
+  allocatorWrappers: string[]
   /** Extra valgrind arguments, appended last. */
   valgrindArgs: string[]
-  annotations: boolean
+  annotations: AnnotationMode
   /** Apply the action's Rust standard library suppressions to cargo runs. */
   rustSuppressions: boolean
   install: InstallMode
@@ -57,6 +65,16 @@ function parseBoolean(read: InputReader, name: string, fallback: boolean): boole
   if (/^(true|yes|on|1)$/i.test(raw)) return true
   if (/^(false|no|off|0)$/i.test(raw)) return false
   throw new InputError(`Input '${name}' must be true or false, got '${raw}'.`)
+}
+
+function parseAnnotations(raw: string): AnnotationMode {
+  const value = raw.trim().toLowerCase()
+  if (value === '' || value === 'failing' || /^(true|yes|on|1)$/.test(value)) return 'failing'
+  if (value === 'all') return 'all'
+  if (value === 'none' || /^(false|no|off|0)$/.test(value)) return 'none'
+  throw new InputError(
+    `Input 'annotations': unknown value '${raw}'. Accepted: failing (or true: the findings whose kind is in fail-on), all (every finding, warnings for the others), none (or false).`
+  )
 }
 
 function listItems(raw: string): string[] {
@@ -139,6 +157,14 @@ function splitArgs(read: InputReader, name: string): string[] {
     return splitShellWords(read(name))
   } catch (error) {
     throw new InputError(`Input '${name}': ${(error as Error).message}`)
+  }
+}
+
+function traceChildrenSkip(raw: string): string[] {
+  try {
+    return parseTraceChildrenSkip(raw)
+  } catch (error) {
+    throw new InputError(`Input 'trace-children-skip': ${(error as Error).message}`)
   }
 }
 
@@ -226,7 +252,9 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     trackOrigins: parseBoolean(read, 'track-origins', false),
     traceChildren: parseBoolean(read, 'trace-children', true),
     valgrindArgs: splitArgs(read, 'valgrind-args'),
-    annotations: parseBoolean(read, 'annotations', true),
+    traceChildrenSkip: traceChildrenSkip(read('trace-children-skip')),
+    allocatorWrappers: listItems(read('allocator-wrappers')),
+    annotations: parseAnnotations(read('annotations')),
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
     install: parseInstall(read('install')),
     valgrindVersion: parseVersionSpec(read('valgrind-version')),

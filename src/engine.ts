@@ -16,9 +16,18 @@ import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
 import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
-import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
+import {
+  isRustMode,
+  planProgramRun,
+  type RunMode,
+  type RunPlan,
+  type ValgrindInvocation
+} from './plan.js'
 import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
+import { attributeProcesses, planSuiteRun } from './suite/index.js'
+import { globPattern } from './suite/toolchain.js'
+import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
 import { installExecLauncher } from './valgrind/exec-launcher.js'
 import {
@@ -93,6 +102,7 @@ function memcheckInvocation(
         xmlDir: outputDir,
         trackOrigins: config.trackOrigins,
         traceChildren: config.traceChildren,
+        traceChildrenSkip: config.traceChildrenSkip,
         suppressions: config.suppressions,
         extraArgs: config.valgrindArgs
       })
@@ -123,6 +133,8 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
       `Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`
     )
   }
+  const suite = await planSuiteRun(config, valgrind)
+  if (suite !== undefined) return suite
   return planProgramRun(config, valgrind)
 }
 
@@ -176,6 +188,7 @@ export function userErrorExitCode(valgrindArgs: readonly string[]): number | und
 export function processSummary(run: ProcessRun): ProcessSummary {
   return {
     file: run.file,
+    role: run.role,
     pid: run.pid,
     ppid: run.ppid,
     exe: run.exe,
@@ -282,14 +295,33 @@ async function runErrorCheck(
   const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
+  let warnings = parsed.warnings
   let testFailures: TestFailure[] = []
-  if (plan.mode !== 'program') {
+  const problems: string[] = []
+  if (isRustMode(plan.mode)) {
     const finished = await finishRustRun(plan, runs, exit.exitCode)
     runs = finished.runs
     testFailures = finished.testFailures
     for (const note of finished.notes) host.info(note)
+  } else {
+    runs = attributeProcesses(runs, {
+      workspace: config.workspace,
+      workingDirectory: config.workingDirectory,
+      runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
+      tests: plan.suiteTests ?? [],
+      toolchain: globPattern(config.traceChildrenSkip)
+    })
+    // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
+    // not "the XML ends early (killed?)": those are explained once, below and in the summary.
+    const explained = new Set(
+      runs
+        .filter((run) => run.role === 'untraced' || run.role === 'nested-valgrind')
+        .flatMap((run) => run.warnings)
+    )
+    warnings = warnings.filter((warning) => !explained.has(warning))
+    const nested = nestedValgrindProblem(runs)
+    if (nested !== undefined) problems.push(nested)
   }
-  const problems: string[] = []
   if (parsed.runs.length === 0) {
     problems.push(
       `Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`
@@ -301,7 +333,7 @@ async function runErrorCheck(
     runs,
     exit,
     testFailures,
-    warnings: parsed.warnings,
+    warnings,
     problems,
     xmlDirectory: valgrind.outputDir
   }
@@ -335,14 +367,16 @@ async function runProfile(
       ...callgrindArgs({
         outputDir,
         traceChildren: config.traceChildren,
+        traceChildrenSkip: config.traceChildrenSkip,
         extraArgs: config.callgrindArgs
       })
     ]
   }
   const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind')
   const profiles = await readCallgrindDirectory(outputDir)
-  const testFailures =
-    plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
+  const testFailures = isRustMode(plan.mode)
+    ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
+    : []
   const rows: ProfileRow[] = []
   const identify = testIdentifier(plan)
   for (const profile of profiles) {
@@ -410,7 +444,15 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   if (profileProblem !== undefined) problems.push(profileProblem)
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
-  const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
+  // Compilers, build tools and shells a suite runs are not the project: their findings are
+  // reported apart (collapsed in the summary) and never fail the step.
+  const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced')
+  const toolchainRuns = runs.filter((run) => run.role === 'toolchain')
+  const findings = collectFindings(projectRuns, {
+    workspace: config.workspace,
+    failOn: config.failOn,
+    allocatorWrappers: config.allocatorWrappers
+  })
   // The signal that ended a cancelled run is the action's, not the program's failure.
   const outcome =
     cancelled !== undefined
@@ -440,10 +482,15 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     outcome,
     cancelled,
     failOn: [...config.failOn],
-    leakTotals: sumLeakTotals(runs),
+    leakTotals: sumLeakTotals(projectRuns),
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
-    processes: runs.map(processSummary),
+    processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),
+    untracedChildren: runs.filter((run) => run.role === 'untraced').length,
+    toolchain:
+      toolchainRuns.length > 0
+        ? describeToolchain(toolchainRuns, sumLeakTotals(toolchainRuns), config.workspace)
+        : undefined,
     testFailures,
     warnings,
     runDirectory,

@@ -10,12 +10,29 @@ import { runEngine, valgrindFromInstall } from './engine.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
-  annotationsBeyondLimit,
   buildAnnotations,
+  fitAnnotations,
+  omittedText,
   unlocatedDescription
 } from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { uploadRunDirectory } from './upload/artifact.js'
+
+/** Omitted annotations listed one per line in the log (the summary has them all). */
+const OMITTED_LISTED = 20
+
+/**
+ * The run's warnings as warning annotations: all of them when they fit GitHub's 10, else 9 and a
+ * last one that says how many more the job summary lists.
+ */
+export function budgetedWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= ANNOTATIONS_SHOWN_PER_LEVEL) return [...warnings]
+  const shown = warnings.slice(0, ANNOTATIONS_SHOWN_PER_LEVEL - 1)
+  return [
+    ...shown,
+    `… and ${warnings.length - shown.length} more warnings: the job summary lists every one.`
+  ]
+}
 
 export async function run(): Promise<void> {
   // Nothing is written at the signal itself: the program's output may be mid-line in the fence.
@@ -42,22 +59,33 @@ export async function run(): Promise<void> {
       valgrind
     })
 
-    if (config.annotations) {
-      const annotations = buildAnnotations(report.findings, config.workspace)
-      for (const annotation of annotations) {
-        const properties = {
-          title: annotation.title,
-          file: annotation.file,
-          startLine: annotation.line
-        }
-        if (annotation.level === 'error') core.error(annotation.message, properties)
-        else core.warning(annotation.message, properties)
+    // GitHub shows 10 error and 10 warning annotations per step: the failure message takes one
+    // error, the run's own warnings come first; findings fill what is left, most severe first.
+    const warnings = budgetedWarnings(report.warnings)
+    const fitted = fitAnnotations(
+      buildAnnotations(report.findings, config.workspace, config.annotations),
+      {
+        errors: ANNOTATIONS_SHOWN_PER_LEVEL - (report.verdict.failed ? 1 : 0),
+        warnings: ANNOTATIONS_SHOWN_PER_LEVEL - warnings.length
       }
-      const hidden = annotationsBeyondLimit(annotations)
-      if (hidden > 0) {
-        core.info(
-          `GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} error and ${ANNOTATIONS_SHOWN_PER_LEVEL} warning annotations per step: ${hidden} more were emitted, least severe last. The job summary lists every finding.`
-        )
+    )
+    for (const annotation of fitted.shown) {
+      const properties = {
+        title: annotation.title,
+        file: annotation.file,
+        startLine: annotation.line
+      }
+      if (annotation.level === 'error') core.error(annotation.message, properties)
+      else core.warning(annotation.message, properties)
+    }
+    const omitted = omittedText(fitted.omitted)
+    if (omitted !== undefined) {
+      core.info(omitted)
+      for (const annotation of fitted.omitted.slice(0, OMITTED_LISTED)) {
+        core.info(`  not annotated: ${annotation.file}:${annotation.line}: ${annotation.title}`)
+      }
+      if (fitted.omitted.length > OMITTED_LISTED) {
+        core.info(`  … and ${fitted.omitted.length - OMITTED_LISTED} more (see the job summary)`)
       }
     }
     for (const finding of report.findings.filter((f) => f.location === undefined)) {
@@ -65,11 +93,12 @@ export async function run(): Promise<void> {
         `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
       )
     }
-    for (const warning of report.warnings) core.warning(warning)
+    for (const warning of warnings) core.warning(warning)
 
     if (process.env.GITHUB_STEP_SUMMARY) {
       const markdown = renderSummary(report, {
         workspace: config.workspace,
+        annotationNote: omitted,
         blobBaseUrl: blobBaseUrl(process.env)
       })
       await core.summary.addRaw(markdown).write()

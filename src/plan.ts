@@ -2,8 +2,14 @@
 // valgrind is injected per test process. Planning is separate from running so that each mode
 // (program, nextest, cargo test) and each tool pass (memcheck, callgrind) is a small function.
 import type { Config, ValgrindTool } from './config.js'
+import type { SuiteTest } from './suite/attribute.js'
 
-export type RunMode = 'program' | 'nextest' | 'cargo-test'
+export type RunMode = 'program' | 'nextest' | 'cargo-test' | 'ctest' | 'meson'
+
+/** Cargo runs: their processes are tied to tests by the Rust runner's records. */
+export function isRustMode(mode: RunMode): mode is 'nextest' | 'cargo-test' {
+  return mode === 'nextest' || mode === 'cargo-test'
+}
 
 /** One valgrind pass: which tool, and valgrind's argv up to (not including) the program. */
 export interface ValgrindInvocation {
@@ -26,6 +32,8 @@ export interface RunPlan {
   cwd: string
   /** Explanations for the log (e.g. "valgrind runs each test through a nextest wrapper script"). */
   notes: string[]
+  /** ctest / meson: the tests the driver listed before the run, to name each process's test. */
+  suiteTests?: SuiteTest[]
 }
 
 /** A plain program: valgrind's argv, then the user's command. */

@@ -10,6 +10,7 @@ import type {
   TestIdentity
 } from '../model.js'
 import { findingLocation } from './location.js'
+import { globPattern } from '../suite/toolchain.js'
 
 export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
   return raw.leak?.kind ?? 'errors'
@@ -88,13 +89,19 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export function collectFindings(
   runs: readonly ProcessRun[],
-  options: { workspace: string; failOn: ReadonlySet<FailCategory> }
+  options: {
+    workspace: string
+    failOn: ReadonlySet<FailCategory>
+    /** Function name patterns of the project's allocator wrappers (`allocator-wrappers`). */
+    allocatorWrappers?: readonly string[]
+  }
 ): Finding[] {
+  const wrappers = globPattern(options.allocatorWrappers ?? [])
   const byKey = new Map<string, Finding>()
   const filesByKey = new Map<string, Set<string>>()
   for (const run of runs) {
     for (const raw of run.findings) {
-      const location = findingLocation(raw.stack, options.workspace)
+      const location = findingLocation(raw.stack, options.workspace, wrappers)
       const key = findingKey(raw, location)
       let finding = byKey.get(key)
       if (finding === undefined) {

@@ -38,13 +38,35 @@ export function workspaceRelativePath(frame: Frame, workspace: string): string |
   return relative.split(path.sep).join('/')
 }
 
-/** Where in the workspace a stack points: its first user frame with a file and line there. */
+/** True when the frame's function matches the allocator-wrapper pattern (name or name without its parameter list). */
+export function isWrapperFrame(frame: Frame, wrappers: RegExp | undefined): boolean {
+  if (wrappers === undefined || frame.fn === undefined) return false
+  const paren = frame.fn.indexOf('(')
+  return wrappers.test(frame.fn) || (paren > 0 && wrappers.test(frame.fn.slice(0, paren)))
+}
+
+/**
+ * Where in the workspace a stack points: its first user frame with a file and line there. Frames
+ * of the project's allocator wrappers (`allocator-wrappers`) are passed over, so a leak is shown
+ * where the wrapper's caller allocated it; a stack that is all wrappers keeps its first.
+ */
 export function findingLocation(
   stack: readonly Frame[],
-  workspace: string
+  workspace: string,
+  wrappers?: RegExp
+): SourceLocation | undefined {
+  const located = firstWorkspaceFrame(stack, workspace, wrappers)
+  return located ?? (wrappers !== undefined ? firstWorkspaceFrame(stack, workspace) : undefined)
+}
+
+function firstWorkspaceFrame(
+  stack: readonly Frame[],
+  workspace: string,
+  wrappers?: RegExp
 ): SourceLocation | undefined {
   for (const frame of stack) {
-    if (frame.line === undefined || isRuntimeFrame(frame)) continue
+    if (frame.line === undefined || isRuntimeFrame(frame) || isWrapperFrame(frame, wrappers))
+      continue
     const file = workspaceRelativePath(frame, workspace)
     if (file !== undefined) return { file, line: frame.line, fn: frame.fn }
   }

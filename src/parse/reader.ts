@@ -412,6 +412,7 @@ export class ValgrindXmlReader implements TokenConsumer {
         }
         return
       case 'status':
+        this.run.started = true
         if (name === 'state' && text.trim() === 'FINISHED') this.run.finished = true
         return
       case 'fatal_signal':

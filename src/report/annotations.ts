@@ -1,9 +1,12 @@
-// One annotation per located finding: `error` when fail-on names it, `warning` otherwise. GitHub
-// shows at most 10 of each level per step, so the most severe come first (findings arrive sorted
-// by `compareFindings`); the job summary keeps every finding.
-import type { Finding } from '../model.js'
+// Annotations: one per file, line and kind. A faulty line that many tests reach from different
+// call sites is one annotation naming the tests and processes that hit it, not one per stack.
+// GitHub shows at most 10 error and 10 warning annotations per step (the step's own failure
+// message is one of the errors), so only what will be shown is emitted, the most severe first
+// (findings arrive sorted by `compareFindings`); the job summary keeps every finding.
+import type { AnnotationMode } from '../config.js'
+import type { Finding, LeakInfo } from '../model.js'
 import { describeFrame } from '../analysis/location.js'
-import { findingTitle, occurrenceText, stackLines, testLabel } from './format.js'
+import { findingTitle, formatNumber, occurrenceText, stackLines, testLabel } from './format.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -11,12 +14,66 @@ export interface Annotation {
   message: string
   file: string
   line: number
+  /** The findings (distinct stacks) this annotation stands for. */
+  findings: number
 }
 
 /** The per-level limit GitHub applies to annotations of one step. */
 export const ANNOTATIONS_SHOWN_PER_LEVEL = 10
 
-export function annotationMessage(finding: Finding, workspace: string): string {
+/** Test names shown in an annotation before "and N more". */
+const TESTS_NAMED = 5
+
+function plural(count: number, one: string, many: string): string {
+  return `${formatNumber(count)} ${count === 1 ? one : many}`
+}
+
+function namedList(names: readonly string[]): string {
+  if (names.length <= TESTS_NAMED) {
+    return names.length <= 1
+      ? (names[0] ?? '')
+      : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  }
+  return `${names.slice(0, TESTS_NAMED).join(', ')} and ${names.length - TESTS_NAMED} more`
+}
+
+/** "Hit 14 times by 12 tests in 12 processes: a, b, c, d, e and 7 more." */
+export function hitText(findings: readonly Finding[]): string {
+  if (findings.length === 1 && findings[0].tests.length === 0) return occurrenceText(findings[0])
+  const occurrences = findings.reduce((sum, f) => sum + f.occurrences, 0)
+  // Distinct processes: pids when every finding knows them, else the per-finding counts.
+  const pids = new Set(findings.flatMap((f) => f.pids))
+  const knowsPids = findings.every((f) => f.pids.length === f.processCount)
+  const processes = knowsPids ? pids.size : findings.reduce((sum, f) => sum + f.processCount, 0)
+  const tests = [...new Set(findings.flatMap((f) => f.tests.map(testLabel)))].sort((a, b) =>
+    a.localeCompare(b, 'en', { numeric: true })
+  )
+  const times = occurrences === 1 ? 'once' : `${formatNumber(occurrences)} times`
+  const where = plural(processes, 'process', 'processes')
+  if (tests.length === 0) return `Seen ${times} in ${where}.`
+  const programs = findings.every((f) => f.tests.every((t) => t.runner === 'program'))
+  const who = plural(tests.length, programs ? 'program' : 'test', programs ? 'programs' : 'tests')
+  return `Hit ${times} by ${who} in ${where}: ${namedList(tests)}.`
+}
+
+function sumLeaks(findings: readonly Finding[]): LeakInfo | undefined {
+  const leaks = findings.flatMap((f) => (f.leak !== undefined ? [f.leak] : []))
+  if (leaks.length === 0) return undefined
+  return leaks.reduce((sum, leak) => ({
+    kind: sum.kind,
+    bytes: sum.bytes + leak.bytes,
+    directBytes: sum.directBytes + leak.directBytes,
+    indirectBytes: sum.indirectBytes + leak.indirectBytes,
+    blocks: sum.blocks + leak.blocks
+  }))
+}
+
+/** The message of one finding, or of several on one line (the first one's stacks stand for all). */
+export function annotationMessage(
+  finding: Finding,
+  workspace: string,
+  group: readonly Finding[] = [finding]
+): string {
   const lines: string[] = [finding.what.trim()]
   lines.push(...stackLines(finding.stack, workspace).map((line) => `   ${line}`))
   for (const aux of finding.auxStacks) {
@@ -24,25 +81,51 @@ export function annotationMessage(finding: Finding, workspace: string): string {
     lines.push(...stackLines(aux.frames, workspace).map((line) => `   ${line}`))
   }
   lines.push(...finding.notes)
-  lines.push(occurrenceText(finding))
-  if (finding.tests.length > 0) {
+  if (group.length > 1) {
     lines.push(
-      `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${finding.tests.map(testLabel).join(', ')}`
+      `${group.length} call paths reach this line; the stack above is one of them (the job summary shows each).`
     )
   }
+  lines.push(hitText(group))
   return lines.join('\n')
 }
 
-export function buildAnnotations(findings: readonly Finding[], workspace: string): Annotation[] {
-  const annotations: Annotation[] = []
+/**
+ * One annotation per file, line, level and kind, in the findings' severity order. `failing`
+ * (the default) annotates only the kinds in fail-on; `all` adds the others as warnings.
+ */
+export function buildAnnotations(
+  findings: readonly Finding[],
+  workspace: string,
+  mode: AnnotationMode = 'all'
+): Annotation[] {
+  if (mode === 'none') return []
+  const groups = new Map<string, Finding[]>()
   for (const finding of findings) {
     if (finding.location === undefined) continue
+    if (mode === 'failing' && !finding.failing) continue
+    const key = [
+      finding.failing ? 'error' : 'warning',
+      finding.location.file,
+      finding.location.line,
+      finding.tool,
+      finding.kind
+    ].join('\u0000')
+    const group = groups.get(key) ?? []
+    group.push(finding)
+    groups.set(key, group)
+  }
+  const annotations: Annotation[] = []
+  for (const group of groups.values()) {
+    const first = group[0]
+    const location = first.location as NonNullable<Finding['location']>
     annotations.push({
-      level: finding.failing ? 'error' : 'warning',
-      title: findingTitle(finding),
-      message: annotationMessage(finding, workspace),
-      file: finding.location.file,
-      line: finding.location.line
+      level: first.failing ? 'error' : 'warning',
+      title: findingTitle({ ...first, leak: sumLeaks(group) }),
+      message: annotationMessage(first, workspace, group),
+      file: location.file,
+      line: location.line,
+      findings: group.length
     })
   }
   // Stable: errors before warnings, each in the findings' severity order.
@@ -52,18 +135,51 @@ export function buildAnnotations(findings: readonly Finding[], workspace: string
   ]
 }
 
+export interface AnnotationBudget {
+  /** Error annotations GitHub will still show (10, less the step's own failure message). */
+  errors: number
+  /** Warning annotations GitHub will still show (10, less the run's own warnings). */
+  warnings: number
+}
+
+export interface FittedAnnotations {
+  shown: Annotation[]
+  omitted: Annotation[]
+}
+
+/** The annotations GitHub will show, most severe first; the rest are left out, not emitted. */
+export function fitAnnotations(
+  annotations: readonly Annotation[],
+  budget: AnnotationBudget
+): FittedAnnotations {
+  const shown: Annotation[] = []
+  const omitted: Annotation[] = []
+  const left = { error: Math.max(0, budget.errors), warning: Math.max(0, budget.warnings) }
+  for (const annotation of annotations) {
+    if (left[annotation.level] > 0) {
+      left[annotation.level] -= 1
+      shown.push(annotation)
+    } else {
+      omitted.push(annotation)
+    }
+  }
+  return { shown, omitted }
+}
+
+/** One sentence on what was left out, for the log and the summary; undefined when nothing was. */
+export function omittedText(omitted: readonly Annotation[]): string | undefined {
+  if (omitted.length === 0) return undefined
+  const errors = omitted.filter((a) => a.level === 'error').length
+  const warnings = omitted.length - errors
+  const parts = [
+    ...(errors > 0 ? [plural(errors, 'error', 'errors')] : []),
+    ...(warnings > 0 ? [plural(warnings, 'warning', 'warnings')] : [])
+  ]
+  return `${parts.join(' and ')} on ${plural(omitted.length, 'more line', 'more lines')} not annotated: GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} error and ${ANNOTATIONS_SHOWN_PER_LEVEL} warning annotations per step (the step's own failure message and warnings included). The job summary lists every finding.`
+}
+
 /** For the log: where a finding without a workspace frame happened. */
 export function unlocatedDescription(finding: Finding, workspace: string): string {
   const top = finding.stack[0]
   return `${findingTitle(finding)}${top !== undefined ? ` at ${describeFrame(top, workspace)}` : ''}`
-}
-
-/** How many annotations GitHub will not show on the pull request (beyond 10 per level). */
-export function annotationsBeyondLimit(annotations: readonly Annotation[]): number {
-  const errors = annotations.filter((a) => a.level === 'error').length
-  const warnings = annotations.length - errors
-  return (
-    Math.max(0, errors - ANNOTATIONS_SHOWN_PER_LEVEL) +
-    Math.max(0, warnings - ANNOTATIONS_SHOWN_PER_LEVEL)
-  )
 }

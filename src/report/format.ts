@@ -1,5 +1,5 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
-import type { Finding, Frame, LeakKind } from '../model.js'
+import type { Finding, Frame, LeakKind, TestIdentity } from '../model.js'
 import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
 
 const TOOL_LABELS: Record<string, string> = {
@@ -85,7 +85,9 @@ export function stackLines(frames: readonly Frame[], workspace: string): string[
   return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`)
 }
 
-export function testLabel(test: { binary: string; name?: string }): string {
+export function testLabel(test: TestIdentity): string {
+  // ctest and meson test names are unique in their suite: the executable would only repeat.
+  if (test.runner === 'ctest' || test.runner === 'meson') return test.name ?? test.binary
   return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
 }
 

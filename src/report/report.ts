@@ -3,6 +3,7 @@ import type {
   FailCategory,
   Finding,
   LeakKind,
+  ProcessRole,
   ProgramOutcome,
   SizeAndBlocks,
   TestIdentity,
@@ -14,6 +15,8 @@ import type { TestFailure } from '../rust/index.js'
 
 export interface ProcessSummary {
   file: string
+  /** project, toolchain (compilers, build tools: never fails the step) or nested-valgrind. */
+  role?: ProcessRole
   pid?: number
   ppid?: number
   exe?: string
@@ -48,6 +51,10 @@ export interface RunReport {
   failingFindings: number
   findings: Finding[]
   processes: ProcessSummary[]
+  /** Children that left valgrind (`trace-children-skip`): only their XML header was written. */
+  untracedChildren?: number
+  /** Processes of the build toolchain (outside the workspace, not a test), reported apart. */
+  toolchain?: ToolchainReport
   testFailures: TestFailure[]
   warnings: string[]
   runDirectory: string
@@ -62,4 +69,14 @@ export interface ProfileReport {
   /** Total instructions (Ir) of every process. */
   instructions: number
   rows: ProfileRow[]
+}
+
+/** The toolchain's processes (compilers, make, shells, cmake): counted, never failing the step. */
+export interface ToolchainReport {
+  processes: number
+  /** Executables with how many processes ran each, most first. */
+  executables: { exe: string; processes: number; findings: number }[]
+  /** Their records (errors and leak records), summed over processes. */
+  findings: number
+  leakTotals: Record<LeakKind, SizeAndBlocks>
 }

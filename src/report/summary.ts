@@ -27,6 +27,8 @@ export interface SummaryContext {
   maxDetailedFindings?: number
   /** Characters of finding details at most (default 768 KiB). */
   maxDetailedBytes?: number
+  /** What the annotations left out (GitHub's per-step limit), when something was. */
+  annotationNote?: string
 }
 
 export function blobBaseUrl(env: Record<string, string | undefined>): string | undefined {
@@ -140,6 +142,38 @@ function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups
 }
 
+/** The build toolchain's processes, collapsed: counted, never failing the step. */
+function toolchainSection(report: RunReport): string[] {
+  const out: string[] = []
+  const toolchain = report.toolchain
+  if (toolchain !== undefined) {
+    const bytes = LEAK_KINDS.map((kind) => toolchain.leakTotals[kind].bytes).reduce((a, b) => a + b)
+    const names = toolchain.executables.slice(0, 4).map((e) => e.exe.split('/').pop() ?? e.exe)
+    out.push(
+      `<details><summary>Build toolchain: ${plural(toolchain.processes, 'process', 'processes')} (${escapeHtml(names.join(', '))}${toolchain.executables.length > 4 ? ', …' : ''}) with ${plural(toolchain.findings, 'record', 'records')}, not counted: compilers, build tools and shells outside the workspace, not the project's code</summary>`,
+      '',
+      '| Executable | Processes | Records |',
+      '| :--- | ---: | ---: |',
+      ...toolchain.executables.map(
+        (e) => `| ${code(e.exe)} | ${formatNumber(e.processes)} | ${formatNumber(e.findings)} |`
+      ),
+      '',
+      `Leaks in these processes: ${LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]} ${formatNumber(toolchain.leakTotals[kind].bytes)} bytes`).join(', ')} (${formatNumber(bytes)} bytes in all). The full records are in the JSON report's XML directory.`,
+      '',
+      '</details>',
+      ''
+    )
+  }
+  const untraced = report.untracedChildren ?? 0
+  if (untraced > 0) {
+    out.push(
+      `${plural(untraced, 'child process', 'child processes')} ran outside valgrind (${code('trace-children-skip')}: compilers and linkers by default).`,
+      ''
+    )
+  }
+  return out
+}
+
 export function renderSummary(report: RunReport, context: SummaryContext): string {
   const icon = report.verdict.failed ? '❌' : '✅'
   const tools = report.tool.split(',').map(toolLabel).join(' + ')
@@ -208,6 +242,9 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
       )
     }
   }
+
+  if (context.annotationNote !== undefined) out.push(escapeHtml(context.annotationNote), '')
+  out.push(...toolchainSection(report))
 
   if (report.profiles !== undefined) {
     out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')

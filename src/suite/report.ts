@@ -1,0 +1,57 @@
+// What the run says about processes that are not the project's: the toolchain's (counted apart)
+// and valgrind started by the tests themselves. Pure.
+import * as path from 'node:path'
+import type { LeakKind, ProcessRun, SizeAndBlocks } from '../model.js'
+import type { ToolchainReport } from '../report/report.js'
+import { workspaceExecutable } from './attribute.js'
+
+export function describeToolchain(
+  runs: readonly ProcessRun[],
+  leakTotals: Record<LeakKind, SizeAndBlocks>,
+  workspace: string
+): ToolchainReport {
+  const byExe = new Map<string, { processes: number; findings: number }>()
+  for (const run of runs) {
+    const exe =
+      run.exe === undefined
+        ? '(unknown)'
+        : path.isAbsolute(run.exe)
+          ? (workspaceExecutable(run.exe, workspace) ?? run.exe)
+          : run.exe
+    const entry = byExe.get(exe) ?? { processes: 0, findings: 0 }
+    entry.processes += 1
+    entry.findings += run.findings.length
+    byExe.set(exe, entry)
+  }
+  return {
+    processes: runs.length,
+    executables: [...byExe.entries()]
+      .map(([exe, counts]) => ({ exe, ...counts }))
+      .sort((a, b) => b.processes - a.processes || a.exe.localeCompare(b.exe)),
+    findings: runs.reduce((sum, run) => sum + run.findings.length, 0),
+    leakTotals
+  }
+}
+
+/** Names, first few then "and N more". */
+export function namesList(names: readonly string[], shown = 5): string {
+  const unique = [...new Set(names)]
+  if (unique.length <= shown) {
+    return unique.length <= 1
+      ? (unique[0] ?? '')
+      : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`
+  }
+  return `${unique.slice(0, shown).join(', ')} and ${unique.length - shown} more`
+}
+
+/**
+ * A test that starts valgrind itself (cJSON's -DENABLE_VALGRIND=ON, a MEMORYCHECK_COMMAND baked
+ * into the test command) puts valgrind under valgrind, where the inner one cannot start.
+ */
+export function nestedValgrindProblem(runs: readonly ProcessRun[]): string | undefined {
+  const nested = runs.filter((run) => run.role === 'nested-valgrind')
+  if (nested.length === 0) return undefined
+  const tests = nested.flatMap((run) => (run.test?.name !== undefined ? [run.test.name] : []))
+  const which = tests.length > 0 ? ` (tests: ${namesList(tests)})` : ''
+  return `Your tests already run valgrind: ${nested.length === 1 ? '1 process' : `${nested.length} processes`} started valgrind under this action's valgrind${which}, where it cannot run. Build without that option (e.g. cJSON's -DENABLE_VALGRIND=ON, or a valgrind command in the test's COMMAND) and let the action run the tests under valgrind.`
+}
