@@ -32,14 +32,19 @@ function sameArgs(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((arg, index) => arg === b[index])
 }
 
-/** The process's executable as an absolute path (best effort: relative ones from the working directory). */
+/**
+ * The process's executable as an absolute path (relative ones from the working directory, best
+ * effort). A bare name (`make` as the user typed it) was found on PATH: it stays a bare name.
+ */
 function absoluteExe(run: ProcessRun, context: AttributionContext): string | undefined {
   if (run.exe === undefined || run.exe === '') return undefined
+  if (!run.exe.includes('/')) return run.exe
   return path.resolve(context.workingDirectory, run.exe)
 }
 
 /** The executable relative to the workspace, or undefined when it lies outside. */
 export function workspaceExecutable(exe: string, workspace: string): string | undefined {
+  if (!path.isAbsolute(exe)) return undefined
   const relative = path.relative(path.resolve(workspace), exe)
   if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) return undefined
   return relative.split(path.sep).join('/')
