@@ -10,6 +10,7 @@ import { runEngine, valgrindFromInstall } from './engine.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
+  budgetedWarnings,
   buildAnnotations,
   fitAnnotations,
   omittedText,
@@ -20,19 +21,6 @@ import { uploadRunDirectory } from './upload/artifact.js'
 
 /** Omitted annotations listed one per line in the log (the summary has them all). */
 const OMITTED_LISTED = 20
-
-/**
- * The run's warnings as warning annotations: all of them when they fit GitHub's 10, else 9 and a
- * last one that says how many more the job summary lists.
- */
-export function budgetedWarnings(warnings: readonly string[]): string[] {
-  if (warnings.length <= ANNOTATIONS_SHOWN_PER_LEVEL) return [...warnings]
-  const shown = warnings.slice(0, ANNOTATIONS_SHOWN_PER_LEVEL - 1)
-  return [
-    ...shown,
-    `… and ${warnings.length - shown.length} more warnings: the job summary lists every one.`
-  ]
-}
 
 export async function run(): Promise<void> {
   // Nothing is written at the signal itself: the program's output may be mid-line in the fence.

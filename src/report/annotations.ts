@@ -166,6 +166,19 @@ export function fitAnnotations(
   return { shown, omitted }
 }
 
+/**
+ * The run's warnings as warning annotations: all of them when they fit GitHub's 10, else 9 and a
+ * last one that says how many more the job summary lists.
+ */
+export function budgetedWarnings(warnings: readonly string[]): string[] {
+  if (warnings.length <= ANNOTATIONS_SHOWN_PER_LEVEL) return [...warnings]
+  const shown = warnings.slice(0, ANNOTATIONS_SHOWN_PER_LEVEL - 1)
+  return [
+    ...shown,
+    `… and ${warnings.length - shown.length} more warnings: the job summary lists every one.`
+  ]
+}
+
 /** One sentence on what was left out, for the log and the summary; undefined when nothing was. */
 export function omittedText(omitted: readonly Annotation[]): string | undefined {
   if (omitted.length === 0) return undefined
