@@ -25,7 +25,7 @@ import {
 } from './plan.js'
 import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
-import { attributeProcesses, planSuiteRun } from './suite/index.js'
+import { attributeProcesses, planSuiteRun, suiteTestIdentifier } from './suite/index.js'
 import { globPattern } from './suite/toolchain.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
@@ -378,7 +378,7 @@ async function runProfile(
     ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
     : []
   const rows: ProfileRow[] = []
-  const identify = testIdentifier(plan)
+  const identify = plan.suiteTests !== undefined ? suiteTestIdentifier(plan) : testIdentifier(plan)
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner

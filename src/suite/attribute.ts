@@ -28,7 +28,7 @@ export interface AttributionContext {
   toolchain?: RegExp
 }
 
-function sameArgs(a: readonly string[], b: readonly string[]): boolean {
+export function sameArgs(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((arg, index) => arg === b[index])
 }
 

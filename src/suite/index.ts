@@ -14,10 +14,29 @@ import { promisify } from 'node:util'
 import type { Config } from '../config.js'
 import type { RunPlan, ValgrindInvocation } from '../plan.js'
 import { joinShellWords } from '../shell-words.js'
-import type { SuiteTest } from './attribute.js'
+import { sameArgs, type SuiteTest } from './attribute.js'
+import type { TestIdentity } from '../model.js'
 import { parseSuiteCommand } from './command.js'
 
 export { attributeProcesses, type SuiteTest } from './attribute.js'
+
+/** For a pass whose output names processes by command line (callgrind): the ctest / meson test it ran. */
+export function suiteTestIdentifier(
+  plan: RunPlan
+): (exe: string, args: readonly string[]) => TestIdentity | undefined {
+  const tests = plan.suiteTests ?? []
+  const runner = plan.mode === 'meson' ? 'meson' : 'ctest'
+  return (exe, args) => {
+    const test =
+      tests.find((t) => t.command[0] === exe && sameArgs(t.command.slice(1), args)) ??
+      tests.find(
+        (t) =>
+          path.basename(t.command[0] ?? '') === path.basename(exe) &&
+          sameArgs(t.command.slice(1), args)
+      )
+    return test !== undefined ? { binary: path.basename(exe), name: test.name, runner } : undefined
+  }
+}
 export { parseSuiteCommand } from './command.js'
 
 /** Tests run 10-50x slower under valgrind: meson's 30 s default timeout would kill many. */
