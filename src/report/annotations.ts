@@ -6,7 +6,14 @@
 import type { AnnotationMode } from '../config.js'
 import type { Finding, LeakInfo } from '../model.js'
 import { describeFrame } from '../analysis/location.js'
-import { findingTitle, formatNumber, occurrenceText, stackLines, testLabel } from './format.js'
+import {
+  findingTitle,
+  formatNumber,
+  listNames,
+  occurrenceText,
+  stackLines,
+  testLabel
+} from './format.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -21,20 +28,8 @@ export interface Annotation {
 /** The per-level limit GitHub applies to annotations of one step. */
 export const ANNOTATIONS_SHOWN_PER_LEVEL = 10
 
-/** Test names shown in an annotation before "and N more". */
-const TESTS_NAMED = 5
-
 function plural(count: number, one: string, many: string): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
-}
-
-function namedList(names: readonly string[]): string {
-  if (names.length <= TESTS_NAMED) {
-    return names.length <= 1
-      ? (names[0] ?? '')
-      : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
-  }
-  return `${names.slice(0, TESTS_NAMED).join(', ')} and ${names.length - TESTS_NAMED} more`
 }
 
 /** "Hit 14 times by 12 tests in 12 processes: a, b, c, d, e and 7 more." */
@@ -53,7 +48,7 @@ export function hitText(findings: readonly Finding[]): string {
   if (tests.length === 0) return `Seen ${times} in ${where}.`
   const programs = findings.every((f) => f.tests.every((t) => t.runner === 'program'))
   const who = plural(tests.length, programs ? 'program' : 'test', programs ? 'programs' : 'tests')
-  return `Hit ${times} by ${who} in ${where}: ${namedList(tests)}.`
+  return `Hit ${times} by ${who} in ${where}: ${listNames(tests)}.`
 }
 
 function sumLeaks(findings: readonly Finding[]): LeakInfo | undefined {

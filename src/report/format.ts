@@ -91,6 +91,16 @@ export function testLabel(test: TestIdentity): string {
   return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
 }
 
+/** Names, the first `shown` of them, then "and N more": `a, b and c`, `a, b, c, d, e and 7 more`. */
+export function listNames(names: readonly string[], shown = 5): string {
+  if (names.length <= shown) {
+    return names.length <= 1
+      ? (names[0] ?? '')
+      : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  }
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`
+}
+
 export function occurrenceText(finding: Finding): string {
   const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`
   const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`

@@ -51,6 +51,16 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
       `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`
   )
   out.push(`Leak summary: ${leaks.join('; ')}`)
+  if (report.toolchain !== undefined) {
+    const names = report.toolchain.executables.map((e) => e.exe.split('/').pop() ?? e.exe)
+    out.push(
+      paint(
+        style,
+        '2',
+        `Build toolchain (not counted): ${report.toolchain.processes} process(es) of ${[...new Set(names)].join(', ')} with ${report.toolchain.findings} record(s)`
+      )
+    )
+  }
   if (report.profiles !== undefined) {
     out.push(
       `Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`

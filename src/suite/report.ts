@@ -4,6 +4,7 @@ import * as path from 'node:path'
 import type { LeakKind, ProcessRun, SizeAndBlocks } from '../model.js'
 import type { ToolchainReport } from '../report/report.js'
 import { workspaceExecutable } from './attribute.js'
+import { listNames } from '../report/format.js'
 
 export function describeToolchain(
   runs: readonly ProcessRun[],
@@ -33,17 +34,6 @@ export function describeToolchain(
   }
 }
 
-/** Names, first few then "and N more". */
-export function namesList(names: readonly string[], shown = 5): string {
-  const unique = [...new Set(names)]
-  if (unique.length <= shown) {
-    return unique.length <= 1
-      ? (unique[0] ?? '')
-      : `${unique.slice(0, -1).join(', ')} and ${unique[unique.length - 1]}`
-  }
-  return `${unique.slice(0, shown).join(', ')} and ${unique.length - shown} more`
-}
-
 /**
  * A test that starts valgrind itself (cJSON's -DENABLE_VALGRIND=ON, a MEMORYCHECK_COMMAND baked
  * into the test command) puts valgrind under valgrind, where the inner one cannot start.
@@ -52,6 +42,6 @@ export function nestedValgrindProblem(runs: readonly ProcessRun[]): string | und
   const nested = runs.filter((run) => run.role === 'nested-valgrind')
   if (nested.length === 0) return undefined
   const tests = nested.flatMap((run) => (run.test?.name !== undefined ? [run.test.name] : []))
-  const which = tests.length > 0 ? ` (tests: ${namesList(tests)})` : ''
+  const which = tests.length > 0 ? ` (tests: ${listNames([...new Set(tests)])})` : ''
   return `Your tests already run valgrind: ${nested.length === 1 ? '1 process' : `${nested.length} processes`} started valgrind under this action's valgrind${which}, where it cannot run. Build without that option (e.g. cJSON's -DENABLE_VALGRIND=ON, or a valgrind command in the test's COMMAND) and let the action run the tests under valgrind.`
 }
