@@ -19,7 +19,7 @@ import {
 import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { uploadRunDirectory } from './upload/artifact.js'
 
-/** Omitted annotations listed one per line in the log (the summary has them all). */
+/** Findings left without an annotation listed one per line in the log (the summary has them all). */
 const OMITTED_LISTED = 20
 
 export async function run(): Promise<void> {
@@ -76,9 +76,15 @@ export async function run(): Promise<void> {
         core.info(`  … and ${fitted.omitted.length - OMITTED_LISTED} more (see the job summary)`)
       }
     }
-    for (const finding of report.findings.filter((f) => f.location === undefined)) {
+    const unlocated = report.findings.filter((f) => f.location === undefined)
+    for (const finding of unlocated.slice(0, OMITTED_LISTED)) {
       core.info(
         `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
+      )
+    }
+    if (unlocated.length > OMITTED_LISTED) {
+      core.info(
+        `… and ${unlocated.length - OMITTED_LISTED} more findings with no frame in the workspace (see the job summary).`
       )
     }
     for (const warning of warnings) core.warning(warning)
