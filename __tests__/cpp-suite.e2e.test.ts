@@ -35,7 +35,7 @@ describe('ctest suite', () => {
     expect(onLine[0].level).toBe('error')
     expect(onLine[0].title).toBe('Memcheck: Invalid read of size 4')
     expect(onLine[0].message).toContain(
-      'Hit 4 times by 4 tests in 4 processes: hit_1, hit_2, hit_3 and hit_4.'
+      'Seen 4 times in 4 processes, by 4 tests.\nTests: hit_1, hit_2, hit_3 and hit_4'
     )
     expect(onLine[0].message).toContain('4 call paths reach this line')
   })
@@ -45,7 +45,7 @@ describe('ctest suite', () => {
     expect(leak).toEqual([
       expect.objectContaining({ level: 'error', title: 'Memcheck: 48 bytes definitely lost' })
     ])
-    expect(leak[0].message).toContain('Hit once by 1 test in 1 process: leak_wrapper.')
+    expect(leak[0].message).toMatch(/^Seen once in 1 process, by 1 test\.\nTest: leak_wrapper$/m)
     // Only what GitHub shows: the failure message is one of the 10 error annotations.
     expect(run.annotations.map((a) => `${a.file}:${a.line}`)).toEqual([
       `src/suite.c:${faultyLine}`,

@@ -43,7 +43,7 @@ describeSystem('a C suite of 15 tests', () => {
     )
     expectSuiteResult(
       run,
-      /Hit 12 times by 12 tests in 12 processes: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more\./
+      /Seen 12 times in 12 processes, by 12 tests\.\nTests: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more$/m
     )
     const report = reportOf(run)
     expect(report.findings).toHaveLength(13)
@@ -61,7 +61,7 @@ describeSystem('a C suite of 15 tests', () => {
     )
     expectSuiteResult(
       run,
-      /Hit 12 times by 12 tests in 12 processes: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more\./
+      /Seen 12 times in 12 processes, by 12 tests\.\nTests: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more$/m
     )
     expect(reportOf(run).toolchain?.processes).toBe(1)
   })
@@ -72,7 +72,7 @@ describeSystem('a C suite of 15 tests', () => {
       { command: 'make -C build test', 'allocator-wrappers': 'suite_xmalloc', upload: 'false' },
       { workspace }
     )
-    expectSuiteResult(run, /Hit 12 times by 1 program in 12 processes: build\/hits\./)
+    expectSuiteResult(run, /Seen 12 times in 12 processes, by 1 program\.\nProgram: build\/hits$/m)
     const report = reportOf(run)
     const toolchain = report.toolchain?.executables.map((e) => e.exe.split('/').pop())
     expect(toolchain).toEqual(expect.arrayContaining(['ctest', 'make']))

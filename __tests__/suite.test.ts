@@ -275,7 +275,7 @@ describe('annotations per line, within the budget', () => {
       findings: 12
     })
     expect(annotations[0].message).toContain(
-      'Hit 12 times by 12 tests in 12 processes: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more.'
+      'Seen 12 times in 12 processes, by 12 tests.\nTests: hit_1, hit_2, hit_3, hit_4, hit_5 and 7 more'
     )
   })
 

@@ -32,7 +32,10 @@ function plural(count: number, one: string, many: string): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
 }
 
-/** "Hit 14 times by 12 tests in 12 processes: a, b, c, d, e and 7 more." */
+/**
+ * How often and by whom a line was hit, in two lines: "Seen 14 times in 12 processes, by 12
+ * tests." and "Tests: a, b, c, d, e and 7 more" (one line, without the names, when no test is known).
+ */
 export function hitText(findings: readonly Finding[]): string {
   if (findings.length === 1 && findings[0].tests.length === 0) return occurrenceText(findings[0])
   const occurrences = findings.reduce((sum, f) => sum + f.occurrences, 0)
@@ -44,11 +47,12 @@ export function hitText(findings: readonly Finding[]): string {
     a.localeCompare(b, 'en', { numeric: true })
   )
   const times = occurrences === 1 ? 'once' : `${formatNumber(occurrences)} times`
-  const where = plural(processes, 'process', 'processes')
-  if (tests.length === 0) return `Seen ${times} in ${where}.`
+  const seen = `Seen ${times} in ${plural(processes, 'process', 'processes')}`
+  if (tests.length === 0) return `${seen}.`
   const programs = findings.every((f) => f.tests.every((t) => t.runner === 'program'))
-  const who = plural(tests.length, programs ? 'program' : 'test', programs ? 'programs' : 'tests')
-  return `Hit ${times} by ${who} in ${where}: ${listNames(tests)}.`
+  const [one, many] = programs ? ['program', 'programs'] : ['test', 'tests']
+  const label = tests.length === 1 ? one : many
+  return `${seen}, by ${plural(tests.length, one, many)}.\n${label.charAt(0).toUpperCase()}${label.slice(1)}: ${listNames(tests)}`
 }
 
 function sumLeaks(findings: readonly Finding[]): LeakInfo | undefined {

@@ -184,7 +184,10 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   const facts = [
     `valgrind ${report.valgrind.version ?? '(unknown version)'}${report.valgrind.source ? ` (${report.valgrind.source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
-    plural(report.processes.length, 'process', 'processes'),
+    plural(report.processes.length, 'process', 'processes') +
+      (report.toolchain !== undefined
+        ? ` (${report.toolchain.processes} of the build toolchain)`
+        : ''),
     report.cancelled !== undefined
       ? `cancelled (${report.cancelled})`
       : report.outcome.signal
