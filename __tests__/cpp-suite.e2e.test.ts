@@ -96,6 +96,11 @@ describe('ctest suite', () => {
       "Your tests already run valgrind: 1 process started valgrind under this action's valgrind (tests: clean_under_valgrind)"
     )
     expect(nested.failure).toContain('Build without that option')
+    // ctest's memory-check step exits 16 for a failed test: the verdict names the test instead.
+    expect(nested.failure).toContain(
+      '1 test failed on its own (not a valgrind finding): clean_under_valgrind.'
+    )
+    expect(nested.failure).not.toContain('status 16')
     expect(nested.stdout).not.toContain('ends early')
   })
 })

@@ -17,6 +17,7 @@ import {
   parseMesonTests,
   parseSuiteCommand
 } from '../src/suite/index.js'
+import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
 import {
   DEFAULT_TRACE_CHILDREN_SKIP,
   globPattern,
@@ -119,6 +120,33 @@ describe('recognising the test driver', () => {
       '--xml=yes "--suppressions=/a b/x.supp"'
     )
     expect(() => ctestOptionsString(['--x="y"'])).toThrow(/double quote/)
+  })
+})
+
+describe('tests that failed on their own', () => {
+  it("reads ctest's LastTestsFailed log and meson's testlog.json", () => {
+    expect(parseCtestFailedLog('6:clean_under_valgrind\n12:hit 3\n')).toEqual([
+      'clean_under_valgrind',
+      'hit 3'
+    ])
+    const log = [
+      JSON.stringify({ name: 'hit_1', result: 'OK', returncode: 0 }),
+      JSON.stringify({ name: 'hit_2', result: 'FAIL', returncode: 1 }),
+      JSON.stringify({ name: 'slow', result: 'TIMEOUT', returncode: -15 }),
+      'not json'
+    ].join('\n')
+    expect(parseMesonTestLog(log)).toEqual([
+      {
+        test: { binary: 'hit_2', name: 'hit_2', runner: 'meson' },
+        exitCode: 1,
+        message: 'meson test result FAIL'
+      },
+      {
+        test: { binary: 'slow', name: 'slow', runner: 'meson' },
+        exitCode: -15,
+        message: 'meson test result TIMEOUT'
+      }
+    ])
   })
 })
 

@@ -25,7 +25,12 @@ import {
 } from './plan.js'
 import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
-import { attributeProcesses, planSuiteRun, suiteTestIdentifier } from './suite/index.js'
+import {
+  attributeProcesses,
+  planSuiteRun,
+  suiteFailures,
+  suiteTestIdentifier
+} from './suite/index.js'
 import { globPattern } from './suite/toolchain.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import { errorCheckArgs, errorTool } from './valgrind/args.js'
@@ -292,6 +297,7 @@ async function runErrorCheck(
   runDirectory: string
 ): Promise<CheckResult> {
   const valgrind = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
+  const started = Date.now()
   const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
@@ -319,6 +325,7 @@ async function runErrorCheck(
         .flatMap((run) => run.warnings)
     )
     warnings = warnings.filter((warning) => !explained.has(warning))
+    testFailures = suiteFailures(plan, started)
     const nested = nestedValgrindProblem(runs)
     if (nested !== undefined) problems.push(nested)
   }

@@ -34,6 +34,8 @@ export interface RunPlan {
   notes: string[]
   /** ctest / meson: the tests the driver listed before the run, to name each process's test. */
   suiteTests?: SuiteTest[]
+  /** ctest's test directory or meson's build directory, where the driver logs failed tests. */
+  suiteDirectory?: string
 }
 
 /** A plain program: valgrind's argv, then the user's command. */

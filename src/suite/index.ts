@@ -17,6 +17,8 @@ import { joinShellWords } from '../shell-words.js'
 import { sameArgs, type SuiteTest } from './attribute.js'
 import type { TestIdentity } from '../model.js'
 import { parseSuiteCommand } from './command.js'
+import { ctestDirectory, ctestFailures, mesonFailures } from './failures.js'
+import type { TestFailure } from '../rust/index.js'
 
 export { attributeProcesses, type SuiteTest } from './attribute.js'
 
@@ -203,7 +205,8 @@ export async function planSuiteRun(
         `ctest runs each test (${listed.tests.length} listed) under valgrind through its memory-check step (-T memcheck, checker overridden to this action's valgrind); ctest itself runs natively.`,
         ...(listed.note !== undefined ? [listed.note] : [])
       ],
-      suiteTests: listed.tests
+      suiteTests: listed.tests,
+      suiteDirectory: ctestDirectory(suite.args, cwd)
     }
   }
   const listed = await listTests(
@@ -231,6 +234,16 @@ export async function planSuiteRun(
       `meson test runs each test under valgrind through --wrapper${hasMultiplier ? '' : ` with --timeout-multiplier ${MESON_TIMEOUT_MULTIPLIER} (tests are much slower under valgrind; give -t to choose)`}.`,
       ...(listed.note !== undefined ? [listed.note] : [])
     ],
-    suiteTests: listed.tests
+    suiteTests: listed.tests,
+    suiteDirectory: mesonBuildDirectory(suite.args, cwd)
   }
+}
+
+/** The tests of a ctest or meson run that failed on their own (from the logs the driver wrote). */
+export function suiteFailures(plan: RunPlan, since: number): TestFailure[] {
+  if (plan.suiteDirectory === undefined) return []
+  // A second of slack: file systems keep coarse modification times.
+  if (plan.mode === 'ctest') return ctestFailures(plan.suiteDirectory, since - 1000)
+  if (plan.mode === 'meson') return mesonFailures(plan.suiteDirectory, since - 1000)
+  return []
 }
