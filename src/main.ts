@@ -54,7 +54,8 @@ export async function run(): Promise<void> {
       buildAnnotations(report.findings, config.workspace, config.annotations),
       {
         errors: ANNOTATIONS_SHOWN_PER_LEVEL - (report.verdict.failed ? 1 : 0),
-        warnings: ANNOTATIONS_SHOWN_PER_LEVEL - warnings.length
+        // One left for the upload's own warning, should it fail.
+        warnings: ANNOTATIONS_SHOWN_PER_LEVEL - warnings.length - (config.upload ? 1 : 0)
       }
     )
     for (const annotation of fitted.shown) {
