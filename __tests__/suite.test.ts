@@ -18,6 +18,7 @@ import {
   parseSuiteCommand
 } from '../src/suite/index.js'
 import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
+import { nestedValgrindProblem } from '../src/suite/report.js'
 import {
   DEFAULT_TRACE_CHILDREN_SKIP,
   globPattern,
@@ -252,6 +253,25 @@ describe('tying processes to tests', () => {
       [22, 'nested-valgrind']
     ])
     expect(runs[2].test?.name).toBe('self')
+  })
+
+  it('says which tests run valgrind themselves, from the test list or the processes', () => {
+    const selfTest = { name: 'self', command: ['/usr/bin/valgrind', `${build}/hits`] }
+    const plain = { name: 'plain', command: [`${build}/hits`] }
+    expect(nestedValgrindProblem([], [plain])).toBeUndefined()
+    expect(nestedValgrindProblem([], [selfTest, plain])).toMatch(
+      /^Your tests already run valgrind: 1 test starts valgrind in its command \(self\), .* Build without that option/
+    )
+    const [, nested] = attributeProcesses(
+      [
+        processRun(50, 1, `${build}/runner`, []),
+        processRun(51, 50, '/usr/bin/valgrind.bin', ['./hits'])
+      ],
+      { workspace, workingDirectory: workspace, tests: [] }
+    )
+    expect(nestedValgrindProblem([nested])).toMatch(
+      /^Your tests already run valgrind: 1 process started valgrind, /
+    )
   })
 
   it('under make, names programs by their path in the workspace and keeps make and sh out', () => {

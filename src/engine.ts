@@ -326,7 +326,7 @@ async function runErrorCheck(
     )
     warnings = warnings.filter((warning) => !explained.has(warning))
     testFailures = suiteFailures(plan, started)
-    const nested = nestedValgrindProblem(runs)
+    const nested = nestedValgrindProblem(runs, plan.suiteTests)
     if (nested !== undefined) problems.push(nested)
   }
   if (parsed.runs.length === 0) {
