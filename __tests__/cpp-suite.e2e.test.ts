@@ -5,14 +5,22 @@
 // sites, meson test, make test) is in cpp-suite.system.test.ts.
 import * as fs from 'node:fs'
 import { runAction, type ActionRun } from './support/run-action.js'
-import { cmakeSuiteWorkspace, suiteLine } from './support/cmake-suite.js'
+import { cmakeSuiteWorkspace, hasTool, suiteLine } from './support/cmake-suite.js'
 import type { RunReport } from '../src/report/report.js'
 import { execFileSync } from 'node:child_process'
 
 const faultyLine = suiteLine('src/suite.c', 'FAULTY-LINE')
 const leakCaller = suiteLine('src/suite.c', 'LEAK-CALLER')
 
-describe('ctest suite', () => {
+// CI installs cmake (.ci/run), and there a missing cmake fails these tests. Elsewhere they are
+// skipped, saying so, when cmake is not installed.
+const skipped = !process.env.CI && !hasTool('cmake')
+if (skipped) {
+  console.warn('cpp-suite.e2e.test.ts: cmake is not installed; skipping the ctest suite tests.')
+}
+const describeCmake = skipped ? describe.skip : describe
+
+describeCmake('ctest suite', () => {
   let workspace: string
   let run: ActionRun
   let report: RunReport
@@ -93,7 +101,7 @@ describe('ctest suite', () => {
     )
     expect(nested.exitCode).toBe(1)
     expect(nested.failure).toContain(
-      "Your tests already run valgrind: 1 process started valgrind under this action's valgrind (tests: clean_under_valgrind)"
+      'Your tests already run valgrind: 1 test starts valgrind in its command (clean_under_valgrind)'
     )
     expect(nested.failure).toContain('Build without that option')
     // ctest's memory-check step exits 16 for a failed test: the verdict names the test instead.

@@ -8,6 +8,16 @@ import { fixturesDir, lineOfMarker } from './paths.js'
 
 export const suiteFixture = path.join(fixturesDir, 'cmake-suite')
 
+/** Whether a tool answers `--version` here. */
+export function hasTool(tool: string): boolean {
+  try {
+    execFileSync(tool, ['--version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+}
+
 function copyFixture(): string {
   const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-suite-'))
   fs.cpSync(suiteFixture, workspace, { recursive: true })
