@@ -73,7 +73,7 @@ describeCmake('ctest suite', () => {
     ])
     expect(run.summary).toMatch(/<summary>Build toolchain: 1 process \((cc|gcc[-\d.]*)\)/)
     expect(run.failure).toBe(
-      'Valgrind found 4 memory errors, 1 definite leak (48 bytes) (fail-on: definite, errors).'
+      'Valgrind found 4 memory errors, 1 definite leak (48 bytes in 1 block) (fail-on: definite, errors).'
     )
   })
 

@@ -49,7 +49,7 @@ describeSystem('a C suite of 15 tests', () => {
     expect(report.findings).toHaveLength(13)
     expect(report.findings.flatMap((f) => f.tests.map((t) => t.name))).not.toContain('compiles')
     expect(run.failure).toBe(
-      'Valgrind found 12 memory errors, 1 definite leak (48 bytes) (fail-on: definite, errors).'
+      'Valgrind found 12 memory errors, 1 definite leak (48 bytes in 1 block) (fail-on: definite, errors).'
     )
   })
 

@@ -19,6 +19,7 @@ import {
 } from '../src/suite/index.js'
 import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
+import { splitSuiteFailures } from '../src/engine.js'
 import {
   DEFAULT_TRACE_CHILDREN_SKIP,
   globPattern,
@@ -253,6 +254,37 @@ describe('tying processes to tests', () => {
       [22, 'nested-valgrind']
     ])
     expect(runs[2].test?.name).toBe('self')
+  })
+
+  it("tells tests failed by valgrind's --error-exitcode from tests that failed on their own", () => {
+    const counted = {
+      valgrindArgs: ['--error-exitcode=1'],
+      errorSummary: { errors: 2, contexts: 2, suppressed: 0, suppressedContexts: 0 }
+    }
+    const runs = [
+      processRun(60, 1, `${build}/hits`, [], {
+        ...counted,
+        test: { binary: 'build/hits', name: 'leaky', runner: 'ctest' }
+      }),
+      processRun(61, 1, `${build}/hits`, [], {
+        test: { binary: 'build/hits', name: 'broken', runner: 'ctest' }
+      }),
+      processRun(62, 1, `${build}/hits`, [], {
+        ...counted,
+        test: { binary: 'build/hits', name: 'meson_own', runner: 'meson' }
+      })
+    ]
+    const failure = (name: string, exitCode: number | null) => ({
+      test: { binary: name, name, runner: 'ctest' as const },
+      exitCode
+    })
+    const split = splitSuiteFailures(
+      [failure('leaky', null), failure('broken', null), failure('meson_own', 3)],
+      runs
+    )
+    expect(split.byValgrind.map((t) => t.name)).toEqual(['leaky'])
+    // meson gives the status: 3 is not valgrind's 1, so that test failed on its own.
+    expect(split.own.map((f) => f.test.name)).toEqual(['broken', 'meson_own'])
   })
 
   it('says which tests run valgrind themselves, from the test list or the processes', () => {

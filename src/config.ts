@@ -36,6 +36,8 @@ export interface Config {
   traceChildrenSkip: string[]
   /** Function name patterns of the project's allocator wrappers: a leak is placed at their caller. */
   allocatorWrappers: string[]
+  /** valgrind's `--error-exitcode` (0: not passed). */
+  errorExitCode: number
   /** Extra valgrind arguments, appended last. */
   valgrindArgs: string[]
   annotations: AnnotationMode
@@ -152,6 +154,18 @@ function parseRetentionDays(raw: string): number | undefined {
   return days
 }
 
+function parseErrorExitCode(raw: string): number {
+  const value = raw.trim()
+  if (value === '') return 1
+  const code = Number(value)
+  if (!/^\d+$/.test(value) || code > 255) {
+    throw new InputError(
+      `Input 'error-exitcode': '${raw}' is not an exit status. Accepted: a whole number from 1 to 255 (valgrind's status for a process in which it found errors), or 0 to pass none.`
+    )
+  }
+  return code
+}
+
 function splitArgs(read: InputReader, name: string): string[] {
   try {
     return splitShellWords(read(name))
@@ -251,6 +265,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     suppressions,
     trackOrigins: parseBoolean(read, 'track-origins', false),
     traceChildren: parseBoolean(read, 'trace-children', true),
+    errorExitCode: parseErrorExitCode(read('error-exitcode')),
     valgrindArgs: splitArgs(read, 'valgrind-args'),
     traceChildrenSkip: traceChildrenSkip(read('trace-children-skip')),
     allocatorWrappers: listItems(read('allocator-wrappers')),

@@ -7,12 +7,14 @@ import type { AnnotationMode } from '../config.js'
 import type { Finding, LeakInfo } from '../model.js'
 import { describeFrame } from '../analysis/location.js'
 import {
+  findingText,
   findingTitle,
   formatNumber,
   listNames,
   occurrenceText,
   stackLines,
-  testLabel
+  testLabel,
+  threadText
 } from './format.js'
 
 export interface Annotation {
@@ -63,7 +65,8 @@ function sumLeaks(findings: readonly Finding[]): LeakInfo | undefined {
     bytes: sum.bytes + leak.bytes,
     directBytes: sum.directBytes + leak.directBytes,
     indirectBytes: sum.indirectBytes + leak.indirectBytes,
-    blocks: sum.blocks + leak.blocks
+    blocks: sum.blocks + leak.blocks,
+    records: (sum.records ?? 1) + (leak.records ?? 1)
   }))
 }
 
@@ -73,7 +76,9 @@ export function annotationMessage(
   workspace: string,
   group: readonly Finding[] = [finding]
 ): string {
-  const lines: string[] = [finding.what.trim()]
+  const lines: string[] = [findingText(finding)]
+  const thread = threadText(finding)
+  if (thread !== undefined) lines.push(thread)
   lines.push(...stackLines(finding.stack, workspace).map((line) => `   ${line}`))
   for (const aux of finding.auxStacks) {
     lines.push(aux.label)
