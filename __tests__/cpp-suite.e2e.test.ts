@@ -53,7 +53,9 @@ describeCmake('ctest suite', () => {
     expect(leak).toEqual([
       expect.objectContaining({ level: 'error', title: 'Memcheck: 48 bytes definitely lost' })
     ])
-    expect(leak[0].message).toMatch(/^Seen once in 1 process, by 1 test\.\nTest: leak_wrapper$/m)
+    expect(leak[0].message).toMatch(
+      /^1 loss record in 1 process, by 1 test\.\nTest: leak_wrapper$/m
+    )
     // Only what GitHub shows: the failure message is one of the 10 error annotations.
     expect(run.annotations.map((a) => `${a.file}:${a.line}`)).toEqual([
       `src/suite.c:${faultyLine}`,

@@ -36,7 +36,7 @@ function plural(count: number, one: string, many: string): string {
 
 /**
  * How often and by whom a line was hit, in two lines: "Seen 14 times in 12 processes, by 12
- * tests." and "Tests: a, b, c, d, e and 7 more" (one line, without the names, when no test is known).
+ * tests." ("3 loss records in ..." for leaks) and "Tests: a, b, c, d, e and 7 more" (one line, without the names, when no test is known).
  */
 export function hitText(findings: readonly Finding[]): string {
   if (findings.length === 1 && findings[0].tests.length === 0) return occurrenceText(findings[0])
@@ -49,7 +49,15 @@ export function hitText(findings: readonly Finding[]): string {
     a.localeCompare(b, 'en', { numeric: true })
   )
   const times = occurrences === 1 ? 'once' : `${formatNumber(occurrences)} times`
-  const seen = `Seen ${times} in ${plural(processes, 'process', 'processes')}`
+  const where = plural(processes, 'process', 'processes')
+  // Leaks count valgrind's loss records, as occurrenceText does.
+  const seen = findings.every((f) => f.leak !== undefined)
+    ? `${plural(
+        findings.reduce((sum, f) => sum + (f.leak?.records ?? 1), 0),
+        'loss record',
+        'loss records'
+      )} in ${where}`
+    : `Seen ${times} in ${where}`
   if (tests.length === 0) return `${seen}.`
   const programs = findings.every((f) => f.tests.every((t) => t.runner === 'program'))
   const [one, many] = programs ? ['program', 'programs'] : ['test', 'tests']
