@@ -8,6 +8,7 @@ import { cancelOnSignals } from './cancel.js'
 import { InputError, readConfig } from './config.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
+import { commandSafeText, logLine } from './report/escape.js'
 import { joinShellWords } from './shell-words.js'
 import { ensureValgrind } from './install/index.js'
 
@@ -114,14 +115,17 @@ async function runCli(
   )
   try {
     const report = await runEngine(config, {
-      info: (message) => process.stderr.write(`${message}\n`),
-      warning: (message) => process.stderr.write(`warning: ${message}\n`),
+      // Run inside a workflow step, the CLI's output is read by the runner too.
+      info: (message) => process.stderr.write(`${logLine(message)}\n`),
+      warning: (message) => process.stderr.write(`warning: ${logLine(message)}\n`),
       write: (text) => process.stdout.write(text),
       fenceCommands: false,
       cancel: cancellation.signal,
       valgrind
     })
-    process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
+    process.stdout.write(
+      '\n' + commandSafeText(renderTerminal(report, config.workspace, { color }))
+    )
     // 130: what a shell reports for a command ended by Ctrl-C.
     if (report.cancelled !== undefined) return 130
     return report.verdict.failed ? 1 : 0

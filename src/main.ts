@@ -15,7 +15,16 @@ import {
   unlocatedDescription
 } from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
+import { logLine } from './report/escape.js'
 import { uploadRunDirectory } from './upload/artifact.js'
+
+/**
+ * Every log line of the action goes through `logLine`: many carry data from the program, its
+ * debug information or the inputs, and none may be read by the runner as a workflow command.
+ */
+function info(message: string): void {
+  core.info(logLine(message))
+}
 
 export async function run(): Promise<void> {
   // Nothing is written at the signal itself: the program's output may be mid-line in the fence.
@@ -34,7 +43,7 @@ export async function run(): Promise<void> {
     })
     const valgrind = valgrindFromInstall(installed)
     const report = await runEngine(config, {
-      info: (message) => core.info(message),
+      info,
       warning: (message) => core.warning(message),
       write: (text) => process.stdout.write(text),
       fenceCommands: true,
@@ -55,13 +64,13 @@ export async function run(): Promise<void> {
       }
       const hidden = annotationsBeyondLimit(annotations)
       if (hidden > 0) {
-        core.info(
+        info(
           `GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} error and ${ANNOTATIONS_SHOWN_PER_LEVEL} warning annotations per step: ${hidden} more were emitted, least severe last. The job summary lists every finding.`
         )
       }
     }
     for (const finding of report.findings.filter((f) => f.location === undefined)) {
-      core.info(
+      info(
         `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
       )
     }
@@ -93,10 +102,10 @@ export async function run(): Promise<void> {
         core.setOutput('artifact-url', upload.url ?? '')
       }
     } else {
-      core.info(`Upload is off: the run's files are in ${report.runDirectory}`)
+      info(`Upload is off: the run's files are in ${report.runDirectory}`)
     }
 
-    core.info(report.verdict.headline)
+    info(report.verdict.headline)
     if (report.verdict.failed) core.setFailed(report.verdict.reasons.join('\n'))
   } catch (error) {
     const err = error as Error

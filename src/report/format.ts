@@ -1,6 +1,7 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
 import type { Finding, Frame, LeakKind } from '../model.js'
 import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+import { clip, summaryText } from './escape.js'
 
 const TOOL_LABELS: Record<string, string> = {
   memcheck: 'Memcheck',
@@ -95,20 +96,18 @@ export function occurrenceText(finding: Finding): string {
   return `Seen ${times} in ${processes}.`
 }
 
+/** Characters of one value the job summary shows at most (a C++ template name can be 1 MB). */
+export const SUMMARY_VALUE_LIMIT = 2000
+
 /**
- * Escapes text for HTML in the job summary (Rust generics carry `<` and `>`). `|` too, so that the
- * text can stand in a Markdown table cell. Markdown backslash escapes would show literally inside
- * HTML elements, so everything the summary shows goes through HTML.
+ * A value from the program, its debug information or the inputs, as job-summary text: clipped to
+ * `limit` characters, then escaped for HTML, Markdown text and table cells alike (see escape.ts).
  */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
+export function escapeHtml(text: string, limit = SUMMARY_VALUE_LIMIT): string {
+  return summaryText(clip(text, limit))
 }
 
-/** `<code>text</code>`, escaped. */
-export function codeHtml(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`
+/** `<code>text</code>`, clipped and escaped. */
+export function codeHtml(text: string, limit = SUMMARY_VALUE_LIMIT): string {
+  return `<code>${escapeHtml(text, limit)}</code>`
 }

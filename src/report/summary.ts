@@ -18,6 +18,7 @@ import {
   toolLabel,
   visibleFrames
 } from './format.js'
+import { codeFence, summaryUrl } from './escape.js'
 
 export interface SummaryContext {
   workspace: string
@@ -25,9 +26,20 @@ export interface SummaryContext {
   blobBaseUrl?: string
   /** Findings rendered in detail; the rest are counted (GitHub caps a summary at 1 MiB). */
   maxDetailedFindings?: number
-  /** Characters of finding details at most (default 768 KiB). */
-  maxDetailedBytes?: number
+  /** Bytes of the whole summary at most (default: GitHub's 1 MiB limit less a margin). */
+  maxBytes?: number
 }
+
+/**
+ * GitHub drops a step summary over 1 MiB entirely, so the summary stays below it with room to
+ * spare for the newline `core.summary` adds. Every value is clipped (`SUMMARY_VALUE_LIMIT`), lists
+ * of test failures and warnings are capped, and findings are detailed only while they fit.
+ */
+export const SUMMARY_MAX_BYTES = 1024 * 1024 - 8 * 1024
+/** Test failures and warnings listed at most; the JSON report has them all. */
+const LISTED_AT_MOST = 50
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8') + 1
 
 export function blobBaseUrl(env: Record<string, string | undefined>): string | undefined {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = env
@@ -37,9 +49,10 @@ export function blobBaseUrl(env: Record<string, string | undefined>): string | u
 
 function sourceLink(file: string, line: number | undefined, context: SummaryContext): string {
   const label = line !== undefined ? `${file}:${line}` : file
-  if (context.blobBaseUrl === undefined) return code(label)
+  const base = context.blobBaseUrl !== undefined ? summaryUrl(context.blobBaseUrl) : undefined
+  if (base === undefined) return code(label)
   const anchor = line !== undefined ? `#L${line}` : ''
-  return `<a href="${context.blobBaseUrl}/${file.split('/').map(encodeURIComponent).join('/')}${anchor}">${code(label)}</a>`
+  return `<a href="${base}/${file.split('/').map(encodeURIComponent).join('/')}${anchor}">${code(label)}</a>`
 }
 
 function frameHtml(frame: Frame, context: SummaryContext): string {
@@ -82,7 +95,7 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
       : ''
   lines.push(`<p>${escapeHtml(occurrenceText(finding))}${tests}</p>`)
   if (finding.suppression !== undefined) {
-    lines.push('<p>Suppression:</p>', '', '```', finding.suppression.trim(), '```', '')
+    lines.push('<p>Suppression:</p>', '', codeFence(finding.suppression.trim()), '')
   }
   lines.push('</details>')
   return lines.join('\n')
@@ -92,7 +105,7 @@ function kindTable(report: RunReport): string[] {
   const errorKinds = new Map<string, { findings: number; occurrences: number }>()
   for (const finding of report.findings) {
     if (finding.leak !== undefined) continue
-    const key = `${toolLabel(finding.tool)}|${kindLabel(finding.kind)}`
+    const key = `${toolLabel(finding.tool)}\0${kindLabel(finding.kind)}`
     const row = errorKinds.get(key) ?? { findings: 0, occurrences: 0 }
     row.findings += 1
     row.occurrences += finding.occurrences
@@ -109,9 +122,9 @@ function kindTable(report: RunReport): string[] {
     '| :--- | ---: | ---: | ---: | ---: |'
   ]
   for (const [key, row] of errorKinds) {
-    const [tool, kind] = key.split('|')
+    const [tool, kind] = key.split('\0')
     rows.push(
-      `| ${tool}: ${escapeHtml(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
+      `| ${escapeHtml(tool)}: ${escapeHtml(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
     )
   }
   if (hasLeakData) {
@@ -140,21 +153,35 @@ function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups
 }
 
+/** A list of at most `LISTED_AT_MOST` items, then how many more there are and where they are. */
+function cappedList(items: readonly string[], what: string, where: string): string[] {
+  const shown = items.slice(0, LISTED_AT_MOST)
+  const rest = items.length - shown.length
+  return rest > 0 ? [...shown, `- … and ${rest} more ${what}: see ${where}.`] : shown
+}
+
 export function renderSummary(report: RunReport, context: SummaryContext): string {
+  const maxBytes = context.maxBytes ?? SUMMARY_MAX_BYTES
+  const reportFile = code(`${report.runDirectory}/report.json`)
   const icon = report.verdict.failed ? '❌' : '✅'
-  const tools = report.tool.split(',').map(toolLabel).join(' + ')
+  const tools = report.tool
+    .split(',')
+    .map(toolLabel)
+    .map((tool) => escapeHtml(tool))
+    .join(' + ')
   const out: string[] = [`## ${icon} Valgrind ${tools}: ${escapeHtml(report.verdict.headline)}`, '']
   if (report.verdict.reasons.length > 1) {
     out.push(...report.verdict.reasons.map((reason) => `- ${escapeHtml(reason)}`), '')
   }
+  const source = report.valgrind.source ? escapeHtml(report.valgrind.source) : undefined
   const facts = [
-    `valgrind ${report.valgrind.version ?? '(unknown version)'}${report.valgrind.source ? ` (${report.valgrind.source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
+    `valgrind ${report.valgrind.version !== undefined ? escapeHtml(report.valgrind.version) : '(unknown version)'}${source ? ` (${source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
     plural(report.processes.length, 'process', 'processes'),
     report.cancelled !== undefined
-      ? `cancelled (${report.cancelled})`
+      ? `cancelled (${escapeHtml(report.cancelled)})`
       : report.outcome.signal
-        ? `killed by ${report.outcome.signal.name}`
+        ? `killed by ${escapeHtml(report.outcome.signal.name)}`
         : `exit status ${report.outcome.exitCode ?? 'unknown'}`
   ]
   out.push(facts.join(' · '), '')
@@ -164,37 +191,59 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
 
   if (report.testFailures.length > 0) {
     out.push('### Tests that failed on their own', '')
-    for (const failure of report.testFailures) {
+    const items = report.testFailures.map((failure) => {
       const how = failure.signal
-        ? `killed by ${failure.signal}`
+        ? `killed by ${escapeHtml(failure.signal)}`
         : `exit status ${failure.exitCode ?? 'unknown'}`
-      out.push(
-        `- ${code(testLabel(failure.test))}: ${how}${failure.message ? ` — ${escapeHtml(failure.message)}` : ''}`
-      )
-    }
-    out.push('')
+      return `- ${code(testLabel(failure.test))}: ${how}${failure.message ? ` — ${escapeHtml(failure.message)}` : ''}`
+    })
+    out.push(...cappedList(items, 'test failures', reportFile), '')
+  }
+
+  // Sections after the findings, rendered first so that the findings get the bytes left over.
+  const tail: string[] = []
+  if (report.profiles !== undefined) {
+    tail.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
+  }
+  if (report.warnings.length > 0) {
+    const items = report.warnings.map((w) => `- ${escapeHtml(w)}`)
+    tail.push('### Warnings', '', ...cappedList(items, 'warnings', reportFile), '')
+  }
+  const incomplete = report.processes.filter((p) => !p.complete).length
+  if (incomplete > 0) {
+    tail.push(
+      `${plural(incomplete, 'XML file was', 'XML files were')} cut short; everything read before the cut is reported above, and the raw files are kept.`,
+      ''
+    )
   }
 
   if (report.findings.length > 0) {
     const limit = context.maxDetailedFindings ?? 200
-    // GitHub refuses a step summary over 1 MiB: leave room for the profile section and warnings.
-    const budget = context.maxDetailedBytes ?? 768 * 1024
     out.push(`### Findings (${report.findings.length})`, '')
-    let size = out.reduce((sum, line) => sum + line.length + 1, 0)
+    // Room for the closing "… and N more findings" line.
+    const closing = 1024
+    let size = [...out, ...tail].reduce((sum, line) => sum + bytes(line), closing)
     const shown = new Set<Finding>()
+    let full = false
+    const fits = (text: string): boolean => {
+      if (full || shown.size >= limit || size + bytes(text) + 1 > maxBytes) full = true
+      return !full
+    }
     const render = (findings: readonly Finding[]): void => {
       for (const finding of findings) {
-        if (shown.size >= limit || size >= budget) return
         const block = findingDetails(finding, context)
-        size += block.length + 2
+        if (!fits(block)) return
+        size += bytes(block) + 1
         out.push(block, '')
         shown.add(finding)
       }
     }
     if (report.findings.some((f) => f.tests.length > 0)) {
       for (const [test, findings] of groupByTest(report.findings)) {
-        if (shown.size >= limit || size >= budget) break
-        out.push(`#### ${code(test)}`, '')
+        const heading = `#### ${code(test)}`
+        if (!fits(heading)) break
+        size += bytes(heading) + 1
+        out.push(heading, '')
         render(findings)
       }
     } else {
@@ -203,25 +252,11 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     const rest = report.findings.length - shown.size
     if (rest > 0) {
       out.push(
-        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${code(report.runDirectory)}).`,
+        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${reportFile}).`,
         ''
       )
     }
   }
-
-  if (report.profiles !== undefined) {
-    out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
-  }
-
-  if (report.warnings.length > 0) {
-    out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeHtml(w)}`), '')
-  }
-  const incomplete = report.processes.filter((p) => !p.complete).length
-  if (incomplete > 0) {
-    out.push(
-      `${plural(incomplete, 'XML file was', 'XML files were')} cut short; everything read before the cut is reported above, and the raw files are kept.`,
-      ''
-    )
-  }
+  out.push(...tail)
   return out.join('\n') + '\n'
 }
