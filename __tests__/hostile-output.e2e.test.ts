@@ -142,3 +142,34 @@ describe('a program in the workspace whose function name carries a workflow comm
     expect(leak?.message).toContain(`at ${FORGED_LEAKER} (src/hostile.c:`)
   })
 })
+
+describe('callgrind: a function name and an argument that carry a `totals:` line', () => {
+  it('reports the instructions callgrind collected, not the forged count', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-hostile-ws-'))
+    const dir = path.join(workspace, 'src')
+    fs.mkdirSync(dir)
+    fs.writeFileSync(
+      path.join(dir, 'hot.c'),
+      'int hot(int n) { int s = 0; for (int i = 0; i < n; i++) s += i; return s; }\nint main(void) { return hot(1000) == 42; }\n'
+    )
+    execFileSync('gcc', ['-g', '-O0', '-c', 'hot.c', '-o', 'hot.o'], { cwd: dir })
+    execFileSync(
+      'objcopy',
+      ['--redefine-sym=hot=hot\ntotals: 999999999999\nsummary: 999999999999', 'hot.o', 'renamed.o'],
+      { cwd: dir }
+    )
+    execFileSync('gcc', ['renamed.o', '-o', 'hot'], { cwd: dir })
+    const run = await runAction(
+      {
+        command: `./src/hot ${quote('x\nsummary: 888888888888\nevents: Dr Ir')}`,
+        tool: 'callgrind',
+        upload: 'false'
+      },
+      { workspace }
+    )
+    const collected = /==\d+== Collected : (\d+)/.exec(run.stderr)
+    expect(collected).not.toBeNull()
+    expect(run.outputs.instructions).toBe(collected![1])
+    expect(run.summary).not.toMatch(/999,999,999,999|888,888,888,888/)
+  })
+})

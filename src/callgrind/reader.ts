@@ -260,7 +260,16 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   let callee: string | undefined
   let callCostNext = false
   let sawHeader = false
-  let partsInFile = 0
+  // A name in the file can hold a line break (an ELF symbol, a program argument in `cmd:`), so the
+  // lines after it are the program's text. Header lines count only in the header, before the
+  // first cost or `name=` line (last one wins, callgrind writes its own after any `cmd:`), and
+  // `totals:` only as the last line of the file: an injected `totals:` is always followed by
+  // more of the profile. Callgrind writes each dump to its own file, so a file is one part.
+  let inBody = false
+  let events: string[] | undefined
+  let summary: string | undefined
+  let totals: string | undefined
+  let ignoredHeaderLines = 0
   let malformed = 0
   let firstMalformed = 0
   let lineNumber = 0
@@ -296,6 +305,20 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     return fn
   }
 
+  const enterBody = (): void => {
+    if (inBody) return
+    inBody = true
+    if (events !== undefined) columns = events.map((event) => acc.eventIndex(event))
+  }
+  /** A body line after a `totals:`: that `totals:` was not the last line, so not callgrind's. */
+  const bodyLine = (): void => {
+    enterBody()
+    if (totals !== undefined) {
+      totals = undefined
+      ignoredHeaderLines++
+    }
+  }
+
   const input = fs.createReadStream(file, { encoding: 'utf8' })
   const lines = readline.createInterface({ input, crlfDelay: Infinity })
   for await (const line of lines) {
@@ -304,6 +327,7 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     const first = line.charCodeAt(0)
     // Cost lines start with a position: a number, 0x…, +n, -n or *.
     if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+      bodyLine()
       const costs = costsOf(line)
       if (callCostNext) {
         callCostNext = false
@@ -325,6 +349,7 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     const eq = line.indexOf('=')
     const colon = line.indexOf(':')
     if (eq > 0 && (colon < 0 || eq < colon)) {
+      bodyLine()
       const key = line.slice(0, eq)
       const value = line.slice(eq + 1)
       switch (key) {
@@ -370,6 +395,14 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
       const key = line.slice(0, colon)
       const value = line.slice(colon + 1)
       sawHeader = true
+      if (key === 'totals') {
+        totals = value
+        continue
+      }
+      if (inBody) {
+        ignoredHeaderLines++
+        continue
+      }
       switch (key) {
         case 'pid':
           acc.pid ??= Number(value.trim())
@@ -377,28 +410,17 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
         case 'cmd':
           acc.cmd ??= value
           break
-        case 'part':
-          partsInFile++
-          break
         case 'positions':
           positions = Math.max(1, value.trim().split(/\s+/).length)
           break
         case 'events':
-          columns = value
-            .trim()
-            .split(/\s+/)
-            .map((event) => acc.eventIndex(event))
+          events = value.trim().split(/\s+/)
           break
         case 'summary':
-          addInto(acc.summary, headerCosts(value))
-          acc.partsWithSummary++
-          break
-        case 'totals':
-          addInto(acc.totals, headerCosts(value))
-          acc.partsWithTotals++
+          summary = value
           break
         default:
-          // version, creator, desc, thread, event, cmd …: nothing we need.
+          // version, creator, part, desc, thread, event …: nothing we need.
           break
       }
       continue
@@ -411,9 +433,23 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   if (lineNumber > 0 && !sawHeader) {
     acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`)
   }
+  enterBody()
+  if (summary !== undefined) {
+    addInto(acc.summary, headerCosts(summary))
+    acc.partsWithSummary++
+  }
+  if (totals !== undefined) {
+    addInto(acc.totals, headerCosts(totals))
+    acc.partsWithTotals++
+  }
   if (sawHeader) {
     acc.sawHeader = true
-    acc.parts += Math.max(1, partsInFile)
+    acc.parts += 1
+  }
+  if (ignoredHeaderLines > 0) {
+    acc.warnings.push(
+      `${file}: ${ignoredHeaderLines} header line(s) inside the profile ignored (a function name or an argument with a line break?); totals are callgrind's own.`
+    )
   }
   if (malformed > 0) {
     acc.warnings.push(
