@@ -89,7 +89,11 @@ function failOnHelp(problem: string): string {
 export function parseTools(raw: string): ValgrindTool[] {
   const items = listItems(raw.toLowerCase())
   const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
-  if (items.length === 0) return ['memcheck']
+  if (items.length === 0) {
+    // Empty means the default; separators with nothing between them are a typo, not a choice.
+    if (raw.trim() === '') return ['memcheck']
+    throw new InputError(`Input 'tool': '${raw}' names no tool. ${help}`)
+  }
   const tools: ValgrindTool[] = []
   for (const item of items) {
     if (!(VALGRIND_TOOLS as readonly string[]).includes(item)) {
@@ -125,7 +129,8 @@ function parseVersionSpec(raw: string): string {
 function parseRetentionDays(raw: string): number | undefined {
   const value = raw.trim()
   if (value === '') return undefined
-  const days = Number(value)
+  // Digits only: `1e1`, `0x10`, `7.0` and `+5` are numbers to JavaScript but not whole days.
+  const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN
   if (!Number.isInteger(days) || days < 1 || days > 90) {
     throw new InputError(
       `Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`

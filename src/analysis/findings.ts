@@ -9,7 +9,7 @@ import type {
   SourceLocation,
   TestIdentity
 } from '../model.js'
-import { findingLocation } from './location.js'
+import { findingLocation, workspaceLineCounter, type LineCounter } from './location.js'
 
 export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
   return raw.leak?.kind ?? 'errors'
@@ -88,13 +88,14 @@ export function compareFindings(a: Finding, b: Finding): number {
 
 export function collectFindings(
   runs: readonly ProcessRun[],
-  options: { workspace: string; failOn: ReadonlySet<FailCategory> }
+  options: { workspace: string; failOn: ReadonlySet<FailCategory>; lineCount?: LineCounter }
 ): Finding[] {
+  const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace)
   const byKey = new Map<string, Finding>()
   const filesByKey = new Map<string, Set<string>>()
   for (const run of runs) {
     for (const raw of run.findings) {
-      const location = findingLocation(raw.stack, options.workspace)
+      const location = findingLocation(raw.stack, options.workspace, lineCount)
       const key = findingKey(raw, location)
       let finding = byKey.get(key)
       if (finding === undefined) {
