@@ -3,6 +3,7 @@
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
 // same verdict as the action (2 for bad usage or a setup problem, 130 when interrupted).
 import * as os from 'node:os'
+import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
 import { InputError, readConfig } from './config.js'
@@ -11,6 +12,7 @@ import { renderTerminal } from './report/terminal.js'
 import { commandSafeText, logLine } from './report/escape.js'
 import { joinShellWords } from './shell-words.js'
 import { ensureValgrind } from './install/index.js'
+import { ensurePrivateDirectory } from './run-directory.js'
 
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
@@ -29,7 +31,7 @@ Options (the action's inputs):
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
-  --output-directory <dir>    where the run directory goes (default: a temp directory)
+  --output-directory <dir>    where the run directory goes (default: $TMPDIR/valgrind-action-<uid>)
   --no-color                  plain output
   -h, --help                  this text`
 
@@ -88,7 +90,10 @@ async function main(): Promise<number> {
     'valgrind-args': values['valgrind-args'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
     'working-directory': values['working-directory'] ?? '',
-    'output-directory': values['output-directory'] ?? ''
+    // Per user: /tmp is shared, and the run directory must be ours alone (run-directory.ts).
+    'output-directory':
+      values['output-directory'] ??
+      path.join(os.tmpdir(), `valgrind-action-${process.getuid?.() ?? 'user'}`)
   }
   return runCli(
     inputs,
@@ -103,6 +108,7 @@ async function runCli(
   color: boolean
 ): Promise<number> {
   const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
+  ensurePrivateDirectory(config.outputDirectory)
   // On a laptop the action never installs anything: it uses the valgrind on PATH.
   const installed = await ensureValgrind({
     install: 'never',

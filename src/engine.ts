@@ -28,6 +28,7 @@ import {
   STOP_GRACE_MS,
   type ProcessExit
 } from './valgrind/run.js'
+import { createRunDirectory } from './run-directory.js'
 
 export interface EngineHost {
   info(message: string): void
@@ -49,13 +50,6 @@ export function valgrindFromInstall(result: InstallResult): EngineHost['valgrind
     source: SOURCE_WORDS[result.source],
     seconds: result.seconds
   }
-}
-
-/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
-export function createRunDirectory(outputDirectory: string): string {
-  fs.mkdirSync(outputDirectory, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))
 }
 
 function memcheckInvocation(
