@@ -260,11 +260,12 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   let callee: string | undefined
   let callCostNext = false
   let sawHeader = false
-  // A name in the file can hold a line break (an ELF symbol, a program argument in `cmd:`), so the
-  // lines after it are the program's text. Header lines count only in the header, before the
-  // first cost or `name=` line (last one wins, callgrind writes its own after any `cmd:`), and
-  // `totals:` only as the last line of the file: an injected `totals:` is always followed by
-  // more of the profile. Callgrind writes each dump to its own file, so a file is one part.
+  // Callgrind writes function, file and object names as they are: an ELF symbol or a source path
+  // with a line break adds lines of the program's choosing to the profile. (It escapes the command
+  // line of `cmd:`.) Names come only after the header, so header lines count only in the header,
+  // before the first cost or `name=` line, and `totals:` only as the last line of the file: an
+  // injected `totals:` is always followed by more of the profile. Callgrind writes each dump to
+  // its own file, so a file is one part.
   let inBody = false
   let events: string[] | undefined
   let summary: string | undefined
