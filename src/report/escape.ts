@@ -59,10 +59,10 @@ export function commandSafeText(text: string): string {
 
 /**
  * Characters that HTML or Markdown read as syntax in the middle of a line, written as references:
- * tags and references, attribute quotes, table cells, links and images, code spans, backslash
- * escapes. (Emphasis marks are left: `__init__` shown bold is not an injection.)
+ * tags and references, the quote of our attributes, table cells, links and images, code spans,
+ * backslash escapes. (Emphasis marks are left: `__init__` shown bold is not an injection.)
  */
-const SUMMARY_SYNTAX = /[&<>"'|[\]!`\\]/g
+const SUMMARY_SYNTAX = /[&<>"|[\]!`\\]/g
 const NAMED_REFERENCES: Record<string, string> = {
   '&': '&amp;',
   '<': '&lt;',
