@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction, type ActionRun } from './support/run-action.js'
-import { runnerAnnotations, runnerCommands } from './support/runner-commands.js'
+import { parseRunnerLog, runnerAnnotations } from './support/runner-log.js'
 import { summaryStructure } from './support/summary-structure.js'
 
 const FORGED_DIR = 'build\n::error file=src/evil.c,line=1::forged-dir\n'
@@ -45,10 +45,13 @@ const asLogged = (text: string): string => text.replace(/\n/g, '\\n').replace(/#
 const quote = (word: string): string => `'${word.replace(/'/g, `'\\''`)}'`
 
 /** Commands the action itself issues; anything else in the log was forged. */
-const OWN_COMMANDS = ['error', 'warning', 'debug', 'group', 'endgroup']
+const OWN_COMMANDS = ['error', 'warning', 'debug', 'group', 'endgroup', 'stop-commands']
 
 function forgedCommands(run: ActionRun) {
-  return runnerCommands(run.stdout).filter((c) => !OWN_COMMANDS.includes(c.command))
+  const { commands } = parseRunnerLog(run.stdout)
+  // The fence around the program's output resumes with a command named by its token.
+  const tokens = commands.filter((c) => c.command === 'stop-commands').map((c) => c.data)
+  return commands.filter((c) => !OWN_COMMANDS.includes(c.command) && !tokens.includes(c.command))
 }
 
 describe('a program outside the workspace whose names carry workflow commands', () => {
@@ -167,9 +170,26 @@ describe('callgrind: a function name and an argument that carry a `totals:` line
       },
       { workspace }
     )
-    const collected = /==\d+== Collected : (\d+)/.exec(run.stderr)
+    // Valgrind's own stderr, which the action writes into the log.
+    const collected = /==\d+== Collected : (\d+)/.exec(run.stdout + run.stderr)
     expect(collected).not.toBeNull()
     expect(run.outputs.instructions).toBe(collected![1])
     expect(run.summary).not.toMatch(/999,999,999,999|888,888,888,888/)
+  })
+})
+
+describe('error messages that carry the command input', () => {
+  it.each([
+    ['a program that is not there', quote('./missing\n::error file=src/evil.c,line=1::forged')],
+    ['shell syntax over two lines', 'true\n::error file=src/evil.c,line=1::forged | cat']
+  ])('%s: one error, the input whole in its message, nothing forged', async (_, command) => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-hostile-ws-'))
+    const run = await runAction({ command, upload: 'false' }, { workspace })
+    expect(run.exitCode).toBe(1)
+    expect(forgedCommands(run)).toEqual([])
+    const annotations = runnerAnnotations(run.stdout)
+    expect(annotations.map((a) => [a.level, a.file])).toEqual([['error', undefined]])
+    expect(annotations[0].message).toMatch(/^Input 'command'/)
+    expect(annotations[0].message).toContain('::error file=src/evil.c,line=1::forged')
   })
 })

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction } from './support/run-action.js'
-import { runnerAnnotations } from './support/runner-commands.js'
+import { runnerAnnotations } from './support/runner-log.js'
 
 // `#line` makes the debug information give a line far beyond the end of the file.
 const PROGRAM = `#include <stdlib.h>

@@ -7,7 +7,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { runAction } from './support/run-action.js'
-import { runnerCommands } from './support/runner-commands.js'
+import { parseRunnerLog } from './support/runner-log.js'
 import { serveDirectory, TEST_RELEASE } from './support/valgrind-tarball.js'
 
 const describeSystem = process.env.SYSTEM_TESTS ? describe : describe.skip
@@ -55,7 +55,7 @@ describeSystem('a valgrind planted in the tool cache', () => {
         }
       )
       expect(fs.existsSync(ran)).toBe(false)
-      const addPaths = runnerCommands(run.stdout).filter((c) => c.command === 'add-path')
+      const addPaths = parseRunnerLog(run.stdout).commands.filter((c) => c.command === 'add-path')
       expect(addPaths).toEqual([])
       expect(run.exitCode).toBe(1)
       expect(run.failure).toContain(

@@ -143,7 +143,7 @@ async function runCli(
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`valgrind-action: ${error.message}\n`)
+    process.stderr.write(commandSafeText(`valgrind-action: ${error.message}\n`))
     if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
     process.exit(2)
   }

@@ -176,7 +176,6 @@ export function parseCommand(commandLine: string): string[] {
       : undefined)
   if (syntax !== undefined) {
     const multiLine = /[\r\n]/.test(commandLine)
-    // escape: program data
     throw new InputError(
       `Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
         `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +

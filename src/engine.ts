@@ -30,6 +30,13 @@ import {
 } from './valgrind/run.js'
 import { createRunDirectory } from './run-directory.js'
 
+/**
+ * Messages (`info`, `warning`, and the messages of errors the engine throws) may carry data from
+ * the program, its debug information or the inputs, line breaks included. The host escapes them
+ * where they are written: the action's `info` and the CLI through `logLine`/`commandSafeText`
+ * (report/escape.ts), the action's warnings and failures as workflow-command data, which
+ * @actions/core percent-encodes so the text stays inside its one command line.
+ */
 export interface EngineHost {
   info(message: string): void
   warning(message: string): void
@@ -70,7 +77,6 @@ function memcheckInvocation(
       xmlDirectory: outputDir
     })
     if (env === undefined) {
-      // escape: program data
       host.warning(
         `Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`
       )
@@ -100,19 +106,16 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
   const program = config.command[0]
   const lookup = resolveExecutable(program, config.workingDirectory)
   if (lookup.problem === 'not found') {
-    // escape: program data
     throw new InputError(
       `Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
     )
   }
   if (lookup.problem === 'is not executable') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`
     )
   }
   if (lookup.problem === 'is a directory') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`
     )

@@ -87,8 +87,7 @@ export async function run(): Promise<void> {
 
     // After the summary and outputs: an upload is a convenience and must never cost a report.
     if (report.cancelled !== undefined) {
-      // escape: program data
-      core.info(
+      info(
         `Upload skipped: the run was cancelled and the runner kills the step shortly. The run's files are in ${report.runDirectory}`
       )
     } else if (config.upload) {

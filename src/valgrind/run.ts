@@ -60,7 +60,6 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
 export async function executePlan(plan: RunPlan, options: RunOptions): Promise<ProcessExit> {
   const executable = resolveExecutable(plan.command, plan.cwd)
   if (executable.path === undefined) {
-    // escape: program data
     throw new RunError(
       executable.problem === 'not found'
         ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`
