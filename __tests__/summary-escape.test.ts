@@ -57,7 +57,9 @@ function report(overrides: Partial<RunReport> = {}): RunReport {
     processes: [],
     testFailures: [],
     warnings: [],
+    clientMessages: [],
     runDirectory: '/tmp/run',
+    reportFile: '/tmp/run/report.json',
     ...overrides
   }
 }
@@ -107,7 +109,10 @@ describe('job summary with hostile values', () => {
             auxStacks: [{ label: INJECTION, frames: [frame(INJECTION)] }]
           })
         ],
-        warnings: [INJECTION]
+        warnings: [INJECTION],
+        clientMessages: [
+          { pid: 1, tid: 1, threadName: INJECTION, text: INJECTION, stack: [frame(INJECTION)] }
+        ]
       }),
       { workspace, blobBaseUrl }
     )
@@ -154,7 +159,12 @@ describe('job summary with hostile values', () => {
           exitCode: 101,
           message: huge
         })),
-        warnings: Array.from({ length: 300 }, () => huge)
+        warnings: Array.from({ length: 300 }, () => huge),
+        clientMessages: Array.from({ length: 300 }, () => ({
+          threadName: huge,
+          text: huge,
+          stack: Array.from({ length: 20 }, () => frame(huge))
+        }))
       }),
       { workspace, blobBaseUrl }
     )
@@ -163,6 +173,7 @@ describe('job summary with hostile values', () => {
     // The reader is told where the rest is.
     expect(markdown).toMatch(/more findings: see the JSON report/)
     expect(markdown).toMatch(/more test failures: see/)
+    expect(markdown).toMatch(/more client messages: see/)
     expect(markdown).toContain('more characters)')
   })
 })

@@ -96,6 +96,12 @@ export function errorSummary(
       contexts += merged
     }
   }
+  // Loss records of mid-run leak checks are no findings, but valgrind counted them as errors.
+  for (const [kind, records] of Object.entries(run.midRunLeakRecords ?? {})) {
+    if (!counted.has(kind as LeakKind)) continue
+    errors += records
+    contexts += records
+  }
   const suppressed = run.suppressionCounts.reduce((sum, pair) => sum + pair.count, 0)
   return { errors, contexts, suppressed }
 }

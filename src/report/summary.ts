@@ -9,12 +9,14 @@ import type { RunReport } from './report.js'
 import {
   codeHtml as code,
   escapeHtml,
+  findingText,
   findingTitle,
   formatNumber,
   kindLabel,
   LEAK_KIND_WORDS,
   occurrenceText,
   testLabel,
+  threadText,
   toolLabel,
   visibleFrames
 } from './format.js'
@@ -38,6 +40,8 @@ export interface SummaryContext {
 export const SUMMARY_MAX_BYTES = 1024 * 1024 - 8 * 1024
 /** Test failures and warnings listed at most; the JSON report has them all. */
 const LISTED_AT_MOST = 50
+/** Bytes of one such list at most, so that the lists together leave room for the findings. */
+const LIST_MAX_BYTES = 256 * 1024
 
 const bytes = (text: string): number => Buffer.byteLength(text, 'utf8') + 1
 
@@ -82,9 +86,11 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
   const lines = [
     `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}</summary>`,
     '',
-    `<p>${escapeHtml(finding.what.trim())}</p>`,
+    `<p>${escapeHtml(findingText(finding))}</p>`,
     stackHtml(finding.stack, context)
   ]
+  const thread = threadText(finding)
+  if (thread !== undefined) lines.splice(3, 0, `<p>${escapeHtml(thread)}</p>`)
   for (const aux of finding.auxStacks) {
     lines.push(`<p>${escapeHtml(aux.label)}</p>`, stackHtml(aux.frames, context))
   }
@@ -113,9 +119,10 @@ function kindTable(report: RunReport): string[] {
   }
   const leakFindings = (kind: LeakKind): number =>
     report.findings.filter((f) => f.leak?.kind === kind).length
-  const hasLeakData = LEAK_KINDS.some(
-    (kind) => report.leakTotals[kind].bytes > 0 || leakFindings(kind) > 0
-  )
+  const leakTotals = report.leakTotals
+  const hasLeakData =
+    leakTotals !== undefined &&
+    LEAK_KINDS.some((kind) => leakTotals[kind].bytes > 0 || leakFindings(kind) > 0)
   if (errorKinds.size === 0 && !hasLeakData) return []
   const rows = [
     '| Kind | Findings | Occurrences | Bytes | Blocks |',
@@ -124,20 +131,53 @@ function kindTable(report: RunReport): string[] {
   for (const [key, row] of errorKinds) {
     const [tool, kind] = key.split('\0')
     rows.push(
-      `| ${escapeHtml(tool)}: ${escapeHtml(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
+      `| ${escapeHtml(tool)}: ${escapeHtml(kind)} | ${formatNumber(row.findings)} | ${formatNumber(row.occurrences)} | | |`
     )
   }
   if (hasLeakData) {
     for (const kind of LEAK_KINDS) {
-      const totals = report.leakTotals[kind]
+      const totals = leakTotals[kind]
       const failing = report.failOn.includes(kind) && totals.bytes > 0 ? ' ❌' : ''
       const label = LEAK_KIND_WORDS[kind].charAt(0).toUpperCase() + LEAK_KIND_WORDS[kind].slice(1)
       rows.push(
-        `| Leak: ${label}${failing} | ${leakFindings(kind)} | | ${formatNumber(totals.bytes)} | ${formatNumber(totals.blocks)} |`
+        `| Leak: ${label}${failing} | ${formatNumber(leakFindings(kind))} | | ${formatNumber(totals.bytes)} | ${formatNumber(totals.blocks)} |`
       )
     }
   }
   return rows
+}
+
+function valgrindStatusWords(report: RunReport): string {
+  return report.mode === 'program'
+    ? " (valgrind's --error-exitcode: it found errors and replaced the program's own status)"
+    : " (from valgrind's --error-exitcode in the test processes where it found errors)"
+}
+
+/** VALGRIND_PRINTF(_BACKTRACE) messages, with their stacks: the program's own notes on the run. */
+function clientMessageSection(
+  report: RunReport,
+  context: SummaryContext,
+  reportFile: string
+): string[] {
+  if (report.clientMessages.length === 0) return []
+  const items: string[] = []
+  for (const message of report.clientMessages) {
+    const who = [
+      message.pid !== undefined ? `pid ${message.pid}` : undefined,
+      message.tid !== undefined ? `thread ${message.tid}` : undefined,
+      message.threadName
+    ].filter((part) => part !== undefined)
+    const stack = message.stack.length > 0 ? stackHtml(message.stack, context) : ''
+    items.push(
+      `- ${code(message.text)}${who.length > 0 ? ` (${escapeHtml(who.join(', '))})` : ''}${stack}`
+    )
+  }
+  return [
+    `### Client messages (${report.clientMessages.length})`,
+    '',
+    ...cappedList(items, 'client messages', reportFile),
+    ''
+  ]
 }
 
 function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -153,16 +193,27 @@ function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups
 }
 
-/** A list of at most `LISTED_AT_MOST` items, then how many more there are and where they are. */
+/**
+ * A list of at most `LISTED_AT_MOST` items and `LIST_MAX_BYTES`, then how many more there are and
+ * where they are.
+ */
 function cappedList(items: readonly string[], what: string, where: string): string[] {
-  const shown = items.slice(0, LISTED_AT_MOST)
+  const shown: string[] = []
+  let size = 0
+  for (const item of items.slice(0, LISTED_AT_MOST)) {
+    // Each list keeps to its share of the summary's bytes (stacks of 2,000-character names).
+    if (shown.length > 0 && size + bytes(item) > LIST_MAX_BYTES) break
+    shown.push(item)
+    size += bytes(item)
+  }
   const rest = items.length - shown.length
   return rest > 0 ? [...shown, `- … and ${rest} more ${what}: see ${where}.`] : shown
 }
 
 export function renderSummary(report: RunReport, context: SummaryContext): string {
   const maxBytes = context.maxBytes ?? SUMMARY_MAX_BYTES
-  const reportFile = code(`${report.runDirectory}/report.json`)
+  // The JSON report, or the run directory when the report could not be written.
+  const reportFile = code(report.reportFile ?? report.runDirectory)
   const icon = report.verdict.failed ? '❌' : '✅'
   const tools = report.tool
     .split(',')
@@ -177,12 +228,14 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   const facts = [
     `valgrind ${report.valgrind.version !== undefined ? escapeHtml(report.valgrind.version) : '(unknown version)'}${source ? ` (${source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
-    plural(report.processes.length, 'process', 'processes'),
+    report.leakTotals === undefined && report.profiles !== undefined
+      ? plural(report.profiles.rows.length, 'process profiled', 'processes profiled')
+      : plural(report.processes.length, 'process', 'processes'),
     report.cancelled !== undefined
       ? `cancelled (${escapeHtml(report.cancelled)})`
       : report.outcome.signal
         ? `killed by ${escapeHtml(report.outcome.signal.name)}`
-        : `exit status ${report.outcome.exitCode ?? 'unknown'}`
+        : `exit status ${report.outcome.exitCode ?? 'unknown'}${report.outcome.valgrindErrorExit ? valgrindStatusWords(report) : ''}`
   ]
   out.push(facts.join(' · '), '')
 
@@ -201,7 +254,7 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   }
 
   // Sections after the findings, rendered first so that the findings get the bytes left over.
-  const tail: string[] = []
+  const tail: string[] = [...clientMessageSection(report, context, reportFile)]
   if (report.profiles !== undefined) {
     tail.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
   }
