@@ -142,7 +142,7 @@ describe('a program in the workspace whose function name carries a workflow comm
     const crash = onFiles.find((a) => a.line === String(lineOf('CRASH')))
     expect(crash?.message).toContain(`at ${FORGED_CRASH} (src/hostile.c:`)
     const leak = onFiles.find((a) => a.line === String(lineOf('LEAK')))
-    expect(leak?.message).toContain(`at ${FORGED_LEAKER} (src/hostile.c:`)
+    expect(leak?.message).toContain(`by ${FORGED_LEAKER} (src/hostile.c:`)
   })
 })
 

@@ -65,7 +65,7 @@ function report(overrides: Partial<RunReport> = {}): RunReport {
 }
 
 const OWN_HEADINGS =
-  /^(❌|✅) Valgrind|^Findings \(|^Tests that failed|^Warnings$|^Callgrind$|^<code>/
+  /^(❌|✅) Valgrind|^Findings \(|^Tests that failed|^Warnings$|^Client messages \(|^Callgrind$|^<code>/
 
 function expectNoInjection(markdown: string): void {
   const structure = summaryStructure(markdown)
