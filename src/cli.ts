@@ -29,6 +29,9 @@ Options (the action's inputs):
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
   --output-directory <dir>    where the run directory goes (default: a temp directory)
+  --baseline <report.json>    compare with an earlier run's JSON report: only new findings fail
+  --regression-threshold <p>  with callgrind and a baseline: fail on growth above p percent (default 5)
+  --write-suppressions <file> write a suppressions file covering the findings
   --no-color                  plain output
   -h, --help                  this text`
 
@@ -44,6 +47,9 @@ const OPTIONS = {
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
   'output-directory': { type: 'string' },
+  baseline: { type: 'string' },
+  'regression-threshold': { type: 'string' },
+  'write-suppressions': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -87,7 +93,15 @@ async function main(): Promise<number> {
     'valgrind-args': values['valgrind-args'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
     'working-directory': values['working-directory'] ?? '',
-    'output-directory': values['output-directory'] ?? ''
+    'output-directory': values['output-directory'] ?? '',
+    baseline: values.baseline ?? '',
+    'regression-threshold': values['regression-threshold'] ?? '',
+    'write-suppressions': values['write-suppressions'] ?? ''
+  }
+  if (inputs.baseline.trim().toLowerCase() === 'cache') {
+    throw new InputError(
+      `--baseline cache works in GitHub Actions only; give the path of a JSON report instead.`
+    )
   }
   return runCli(
     inputs,

@@ -9,7 +9,7 @@ import { collectFindings } from './analysis/findings.js'
 import { leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
+import type { Finding, LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
 import { callgrindArgs } from './callgrind/args.js'
@@ -28,6 +28,14 @@ import {
   STOP_GRACE_MS,
   type ProcessExit
 } from './valgrind/run.js'
+import { assignFingerprints } from './analysis/identity.js'
+import { compareWithBaseline } from './baseline/findings.js'
+import { compareProfiles } from './baseline/profiles.js'
+import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
+import { suppressionsFile } from './baseline/suppressions.js'
+import { formatNumber } from './report/format.js'
+import type { BaselineResult } from './report/report.js'
+import { buildSarif, writeSarif } from './report/sarif.js'
 
 export interface EngineHost {
   info(message: string): void
@@ -94,7 +102,10 @@ function memcheckInvocation(
         trackOrigins: config.trackOrigins,
         traceChildren: config.traceChildren,
         suppressions: config.suppressions,
-        extraArgs: config.valgrindArgs
+        // valgrind writes a suppression into the XML for every error it reports.
+        extraArgs: config.writeSuppressions
+          ? ['--gen-suppressions=all', ...config.valgrindArgs]
+          : config.valgrindArgs
       })
     ]
   }
@@ -344,7 +355,8 @@ async function runProfile(
   const testFailures =
     plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
   const rows: ProfileRow[] = []
-  const identify = testIdentifier(plan)
+  // A plain program's processes are no tests, whatever their arguments look like.
+  const identify = plan.mode !== 'program' ? testIdentifier(plan) : () => undefined
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner
@@ -382,7 +394,59 @@ function profileFailure(
   return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`
 }
 
-export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+/** What the engine compares with, resolved by the entry point (a file, or the Actions cache). */
+export interface EngineOptions {
+  baseline?: BaselineReport
+  /** Said in the summary when a baseline was asked for but none is at hand (a cache miss). */
+  baselineMissing?: string
+}
+
+/** Findings and instruction counts against the baseline; unchanged findings stop failing. */
+function applyBaseline(
+  config: Config,
+  baseline: BaselineReport,
+  findings: Finding[],
+  profile: ProfileResult | undefined
+): { findings: Finding[]; result: BaselineResult; regressions: string[] } {
+  const compared = compareWithBaseline(findings, baseline.findings)
+  const result: BaselineResult = {
+    source: baseline.source,
+    newFindings: compared.newCount,
+    unchangedFindings: compared.unchangedCount,
+    fixed: compared.fixed,
+    notes: []
+  }
+  const regressions: string[] = []
+  if (profile !== undefined) {
+    if (baseline.profileRows === undefined || baseline.profileRows.length === 0) {
+      result.notes.push(
+        'The baseline has no callgrind profiles (its run did not include callgrind): instruction counts are not compared.'
+      )
+    } else {
+      result.profiles = compareProfiles(
+        baseline.profileRows,
+        profile.rows,
+        config.regressionThreshold
+      )
+      for (const row of result.profiles.rows.filter((r) => r.regression)) {
+        regressions.push(
+          `${row.label}: ${formatNumber(row.head ?? 0)} instructions, ${row.percent !== undefined ? `+${row.percent.toFixed(2)}%` : 'up from 0'} over the baseline's ${formatNumber(row.base ?? 0)} (regression-threshold: ${config.regressionThreshold}%).`
+        )
+      }
+    }
+  }
+  return { findings: compared.findings, result, regressions }
+}
+
+export async function runEngine(
+  config: Config,
+  host: EngineHost,
+  options: EngineOptions = {}
+): Promise<RunReport> {
+  // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+  const baseline =
+    options.baseline ??
+    (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined)
   const runDirectory = createRunDirectory(config.outputDirectory)
   const checker = errorTool(config)
   const check =
@@ -410,7 +474,17 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   if (profileProblem !== undefined) problems.push(profileProblem)
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
-  const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
+  let findings = assignFingerprints(
+    collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
+  )
+  let baselineResult: BaselineResult | undefined
+  let regressions: string[] = []
+  if (baseline !== undefined) {
+    const applied = applyBaseline(config, baseline, findings, profile)
+    findings = applied.findings
+    baselineResult = applied.result
+    regressions = applied.regressions
+  }
   // The signal that ended a cancelled run is the action's, not the program's failure.
   const outcome =
     cancelled !== undefined
@@ -423,7 +497,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     subject: first.mode === 'program' ? 'program' : 'tests',
     testFailures,
     problems,
-    workspace: config.workspace
+    workspace: config.workspace,
+    regressions
   })
 
   const report: RunReport = {
@@ -455,7 +530,35 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
             instructions: totalInstructions(profile.rows),
             rows: profile.rows
           }
-        : undefined
+        : undefined,
+    baseline: baselineResult
+  }
+  if (baseline === undefined && options.baselineMissing !== undefined) {
+    warnings.push(options.baselineMissing)
+  }
+  if (config.sarif && checker !== undefined) {
+    report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
+    writeSarif(
+      report.sarifFile,
+      buildSarif({
+        findings,
+        tools: [checker],
+        failOn: config.failOn,
+        workspace: config.workspace,
+        valgrindVersion: host.valgrind.version,
+        commandLine: config.commandLine,
+        withBaseline: baseline !== undefined
+      })
+    )
+  }
+  if (config.writeSuppressions !== undefined) {
+    const written = suppressionsFile(findings)
+    fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+    fs.writeFileSync(config.writeSuppressions, written.text)
+    report.suppressionsFile = config.writeSuppressions
+    host.info(
+      `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
+    )
   }
   fs.writeFileSync(path.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n')
   return report

@@ -6,7 +6,14 @@ import * as os from 'node:os'
 import { cancelOnSignals } from './cancel.js'
 import { readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
-import { runEngine, valgrindFromInstall } from './engine.js'
+import * as path from 'node:path'
+import { runEngine, valgrindFromInstall, type EngineOptions } from './engine.js'
+import {
+  onDefaultBranch,
+  restoreBaseline,
+  saveBaseline,
+  type CacheContext
+} from './baseline/cache.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
@@ -23,9 +30,10 @@ export async function run(): Promise<void> {
   try {
     // Before anything else: valgrind runs on Linux only.
     assertSupportedPlatform(process.platform, process.arch)
+    const tempDirectory = process.env.RUNNER_TEMP || os.tmpdir()
     const config = readConfig((name) => core.getInput(name), {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      tempDirectory: process.env.RUNNER_TEMP || os.tmpdir()
+      tempDirectory
     })
     const installed = await ensureValgrind({
       install: config.install,
@@ -33,14 +41,39 @@ export async function run(): Promise<void> {
       cache: config.cache
     })
     const valgrind = valgrindFromInstall(installed)
-    const report = await runEngine(config, {
-      info: (message) => core.info(message),
-      warning: (message) => core.warning(message),
-      write: (text) => process.stdout.write(text),
-      fenceCommands: true,
-      cancel: cancellation.signal,
-      valgrind
-    })
+    // baseline: cache — the default branch saves after the run, other runs restore before it.
+    const cacheContext: CacheContext | undefined =
+      config.baseline.kind === 'cache'
+        ? {
+            directory: path.join(tempDirectory, 'valgrind-action-baseline'),
+            jobName: config.artifactName,
+            env: process.env
+          }
+        : undefined
+    const savesBaseline = cacheContext !== undefined && onDefaultBranch(process.env)
+    const engineOptions: EngineOptions = {}
+    if (cacheContext !== undefined && !savesBaseline) {
+      const restored = await restoreBaseline(cacheContext)
+      if (restored.status === 'restored') {
+        engineOptions.baseline = restored.baseline
+        core.info(`Baseline: ${restored.baseline.source}`)
+      } else engineOptions.baselineMissing = restored.message
+    }
+    const report = await runEngine(
+      config,
+      {
+        info: (message) => core.info(message),
+        warning: (message) => core.warning(message),
+        write: (text) => process.stdout.write(text),
+        fenceCommands: true,
+        cancel: cancellation.signal,
+        valgrind
+      },
+      engineOptions
+    )
+    if (savesBaseline && cacheContext !== undefined) {
+      core.info(await saveBaseline(cacheContext, path.join(report.runDirectory, 'report.json')))
+    }
 
     if (config.annotations) {
       const annotations = buildAnnotations(report.findings, config.workspace)

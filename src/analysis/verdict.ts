@@ -15,6 +15,8 @@ export interface VerdictInput {
   /** Problems that make the run untrustworthy (e.g. valgrind wrote no XML). */
   problems: readonly string[]
   workspace: string
+  /** Instruction-count regressions over the threshold, one sentence each (callgrind baselines). */
+  regressions?: readonly string[]
 }
 
 const CATEGORY_WORDS: Record<FailCategory, [string, string]> = {
@@ -72,8 +74,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failing = input.findings.filter((f) => f.failing)
   if (failing.length > 0) {
     const failOn = [...input.failOn].join(', ')
-    reasons.push(`Valgrind found ${describeFindingCounts(failing)} (fail-on: ${failOn}).`)
+    // With a baseline only new findings fail: say so, or "2 definite leaks" reads as all of them.
+    const fresh = failing.some((f) => f.baseline === 'new') ? ' not in the baseline' : ''
+    reasons.push(`Valgrind found ${describeFindingCounts(failing)}${fresh} (fail-on: ${failOn}).`)
   }
+  reasons.push(...(input.regressions ?? []))
   const signal = signalReason(input.outcome, input.subject, input.workspace)
   if (signal !== undefined) reasons.push(signal)
   if (input.testFailures.length > 0) {
@@ -102,6 +107,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
         : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`
   } else if (input.findings.length === 0) {
     headline = 'Passed: valgrind found no errors and no leaks.'
+  } else if (input.findings.some((f) => f.baseline !== undefined)) {
+    const known = input.findings.filter((f) => f.baseline === 'unchanged').length
+    headline = `Passed: nothing new in fail-on (${[...input.failOn].join(', ') || 'none'}); ${describeFindingCounts(input.findings)} in all, ${known} of them already in the baseline.`
   } else {
     headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`
   }

@@ -6,6 +6,7 @@ import { framePath, workspaceRelativePath } from '../analysis/location.js'
 import { plural } from '../analysis/verdict.js'
 import { renderProfileSection } from '../callgrind/summary.js'
 import type { RunReport } from './report.js'
+import { renderBaselineFindings, renderProfileComparison } from './baseline-summary.js'
 import {
   codeHtml as code,
   escapeHtml,
@@ -63,11 +64,17 @@ function stackHtml(frames: readonly Frame[], context: SummaryContext): string {
 
 function findingDetails(finding: Finding, context: SummaryContext): string {
   const icon = finding.failing ? '❌' : '⚠️'
+  const state =
+    finding.baseline === 'new'
+      ? ' (new)'
+      : finding.baseline === 'unchanged'
+        ? ' (in the baseline)'
+        : ''
   const where = finding.location
     ? ` at ${sourceLink(finding.location.file, finding.location.line, context)}`
     : ' (no frame in the workspace)'
   const lines = [
-    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}</summary>`,
+    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}${state}</summary>`,
     '',
     `<p>${escapeHtml(finding.what.trim())}</p>`,
     stackHtml(finding.stack, context)
@@ -161,6 +168,7 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
 
   const table = kindTable(report)
   if (table.length > 0) out.push(...table, '')
+  out.push(...renderBaselineFindings(report))
 
   if (report.testFailures.length > 0) {
     out.push('### Tests that failed on their own', '')
@@ -209,6 +217,7 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     }
   }
 
+  out.push(...renderProfileComparison(report.baseline?.profiles))
   if (report.profiles !== undefined) {
     out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
   }

@@ -1,0 +1,151 @@
+// End to end: two builds of one C program (base and head of a pull request) under real valgrind
+// through dist/index.js. The head keeps a leak, fixes one, adds one, makes one loop 30% longer and
+// another 0.5% longer, and has lines inserted above every finding. With the base's JSON report as
+// `baseline`, only the new leak and the 30% loop may fail the step; the SARIF file validates
+// against the schema and keeps the fingerprints of the findings that did not change.
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type * as Sarif from 'sarif'
+import { runAction, type ActionRun } from './support/run-action.js'
+import {
+  baseBuild,
+  headBuild,
+  INSERTED_LINES,
+  lineIn,
+  type Build
+} from './support/baseline-builds.js'
+import { sarifSchemaErrors } from './support/sarif-schema.js'
+
+const inputs = { command: './build/baseline spawn', tool: 'memcheck,callgrind', upload: 'false' }
+
+function readSarif(run: ActionRun): Sarif.Log {
+  return JSON.parse(fs.readFileSync(run.outputs['sarif-file'], 'utf8'))
+}
+
+/** The SARIF result whose primary location is the marked line of a build. */
+function resultAt(log: Sarif.Log, build: Build, marker: string): Sarif.Result | undefined {
+  const line = lineIn(build, marker)
+  return log.runs[0].results?.find(
+    (r) => r.locations?.[0]?.physicalLocation?.region?.startLine === line
+  )
+}
+
+let base: Build
+let head: Build
+let baseRun: ActionRun
+let headRun: ActionRun
+
+beforeAll(async () => {
+  base = baseBuild()
+  head = headBuild()
+  baseRun = await runAction(inputs, { workspace: base.workspace })
+  headRun = await runAction(
+    { ...inputs, baseline: baseRun.outputs.report, 'write-suppressions': 'valgrind.supp' },
+    { workspace: head.workspace }
+  )
+})
+
+describe('findings against the base build', () => {
+  it('fails on the new leak and on the loop over the threshold, nothing else', () => {
+    expect(headRun.exitCode).toBe(1)
+    expect(headRun.failure).toMatch(/1 definite leak \(56 bytes\) not in the baseline/)
+    expect(headRun.failure).toMatch(/baseline grows: [\d,]+ instructions, \+29\.\d\d% over/)
+    expect(headRun.failure).not.toMatch(/steady/)
+    expect(headRun.failure).not.toMatch(/40 bytes/)
+    expect(headRun.outputs['new-findings']).toBe('1')
+    expect(headRun.outputs['fixed-findings']).toBe('1')
+    expect(headRun.outputs.regressions).toBe('1')
+    // The base has no baseline: every definite leak fails it.
+    expect(baseRun.failure).toMatch(/2 definite leaks \(64 bytes\)/)
+    expect(baseRun.outputs['new-findings']).toBe('')
+  })
+
+  it('annotates only the new leak as an error; the known one stays a warning', () => {
+    const at = (marker: string) =>
+      headRun.annotations.filter(
+        (a) => a.file === 'src/baseline.c' && a.line === lineIn(head, marker)
+      )
+    expect(at('NEW-LEAK').map((a) => a.level)).toEqual(['error'])
+    expect(at('KNOWN-LEAK').map((a) => a.level)).toEqual(['warning'])
+    expect(headRun.annotations.filter((a) => a.level === 'error')).toHaveLength(1)
+  })
+
+  it('shows new, still present and fixed with counts, and the instruction counts largest regression first', () => {
+    const summary = headRun.summary
+    expect(summary).toContain('| New | 1 |')
+    expect(summary).toContain('| Still present | 1 |')
+    expect(summary).toContain('| Fixed | 1 |')
+    expect(summary).toMatch(/Fixed \(1\)<\/summary>\n\n- Memcheck: 24 bytes definitely lost/)
+    const rows = summary.split('\n').filter((line) => line.startsWith('| <code>baseline '))
+    expect(rows[0]).toMatch(
+      /^\| <code>baseline grows<\/code> ❌ \| 8,1\d\d,\d{3} \| 10,5\d\d,\d{3} \| \+2,\d{3},\d{3} \| \+29\.\d\d% \|$/
+    )
+    const steady = rows.find((row) => row.includes('baseline steady'))
+    expect(steady).toMatch(/\| \+0\.49% \|$/)
+    expect(steady).not.toContain('❌')
+  })
+})
+
+describe('SARIF', () => {
+  it('validates against the SARIF 2.1.0 schema', () => {
+    expect(sarifSchemaErrors(readSarif(baseRun))).toEqual([])
+    expect(sarifSchemaErrors(readSarif(headRun))).toEqual([])
+  })
+
+  it('places results on workspace-relative lines with a rule per kind that explains it', () => {
+    const log = readSarif(headRun)
+    expect(log.runs).toHaveLength(1)
+    expect(log.runs[0].tool.driver.name).toBe('Valgrind Memcheck')
+    const known = resultAt(log, head, 'KNOWN-LEAK')
+    expect(known?.locations?.[0]?.physicalLocation?.artifactLocation).toEqual({
+      uri: 'src/baseline.c',
+      uriBaseId: '%SRCROOT%'
+    })
+    expect(known?.ruleId).toBe('Leak_DefinitelyLost')
+    expect(known?.level).toBe('error')
+    expect(known?.baselineState).toBe('unchanged')
+    expect(resultAt(log, head, 'NEW-LEAK')?.baselineState).toBe('new')
+    const rule = log.runs[0].tool.driver.rules?.find((r) => r.id === 'Leak_DefinitelyLost')
+    expect(rule?.help?.text).toMatch(/Usual fix: Free the block/)
+    // The stack as a code flow, outermost first, ending at the allocating function.
+    const flow = known?.codeFlows?.[0].threadFlows[0].locations.map(
+      (l) => l.location?.message?.text
+    )
+    expect(flow?.slice(-2)).toEqual(['keep_a_known_leak', 'malloc'])
+    expect(flow).toContain('main')
+  })
+
+  it('keeps the fingerprint of an unchanged leak when lines are added above it', () => {
+    const before = resultAt(readSarif(baseRun), base, 'KNOWN-LEAK')
+    const after = resultAt(readSarif(headRun), head, 'KNOWN-LEAK')
+    expect(lineIn(head, 'KNOWN-LEAK')).toBe(lineIn(base, 'KNOWN-LEAK') + INSERTED_LINES)
+    expect(before?.partialFingerprints).toBeDefined()
+    expect(after?.partialFingerprints).toEqual(before?.partialFingerprints)
+    const fixed = resultAt(readSarif(baseRun), base, 'FIXED-LEAK')
+    const added = resultAt(readSarif(headRun), head, 'NEW-LEAK')
+    const fingerprintsOf = (r?: Sarif.Result) => Object.values(r?.partialFingerprints ?? {})
+    expect(fingerprintsOf(added)).not.toEqual(fingerprintsOf(fixed))
+    expect(
+      new Set([...fingerprintsOf(before), ...fingerprintsOf(fixed), ...fingerprintsOf(added)]).size
+    ).toBe(3)
+  })
+})
+
+describe('write-suppressions', () => {
+  it('writes a file that silences every current finding', async () => {
+    const file = path.join(head.workspace, 'valgrind.supp')
+    const text = fs.readFileSync(file, 'utf8')
+    expect(text).toMatch(
+      /^\{\n {3}valgrind-action: Memcheck Definitely lost at leak_added_in_head \(src\/baseline\.c\)\n {3}Memcheck:Leak\n {3}match-leak-kinds: definite\n/m
+    )
+    expect(Number(headRun.outputs.findings)).toBeGreaterThanOrEqual(2)
+
+    const again = await runAction(
+      { command: './build/baseline spawn', upload: 'false', suppressions: 'valgrind.supp' },
+      { workspace: head.workspace }
+    )
+    expect(again.outputs.findings).toBe('0')
+    expect(again.exitCode).toBe(0)
+    expect(again.annotations).toEqual([])
+  })
+})
