@@ -89,6 +89,12 @@ export function testLabel(test: { binary: string; name?: string }): string {
   return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
 }
 
+/** `Tests: a (bin), b (bin)`, or undefined when no test is known. */
+export function testsText(finding: Finding): string | undefined {
+  if (finding.tests.length === 0) return undefined
+  return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${finding.tests.map(testLabel).join(', ')}`
+}
+
 export function occurrenceText(finding: Finding): string {
   const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`
   const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`

@@ -13,6 +13,7 @@ import {
   kindLabel,
   occurrenceText,
   testLabel,
+  testsText,
   toolLabel,
   visibleFrames
 } from './format.js'
@@ -112,16 +113,12 @@ function codeFlow(label: string, frames: readonly Frame[], workspace: string): S
 
 function resultMessage(finding: Finding): string {
   const lines = [findingTitle(finding)]
+  // The title carries an error's first line already; a leak's text adds its loss record.
   const what = finding.what.trim()
-  if (finding.leak === undefined && what.includes('\n')) lines.push(what)
-  else if (finding.leak !== undefined) lines.push(what)
-  lines.push(...finding.notes)
-  lines.push(occurrenceText(finding))
-  if (finding.tests.length > 0) {
-    lines.push(
-      `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${finding.tests.map(testLabel).join(', ')}`
-    )
-  }
+  if (finding.leak !== undefined || what.includes('\n')) lines.push(what)
+  lines.push(...finding.notes, occurrenceText(finding))
+  const tests = testsText(finding)
+  if (tests !== undefined) lines.push(tests)
   return lines.join('\n')
 }
 
