@@ -39,10 +39,13 @@ beforeAll(async () => {
     workspace: base.workspace,
     env: { ...standIn.env, ...eventEnv('push') }
   })
-  pullRun = await runAction(inputs, {
-    workspace: head.workspace,
-    env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_SHA: 'f'.repeat(40) }
-  })
+  pullRun = await runAction(
+    { ...inputs, 'write-suppressions': 'valgrind.supp' },
+    {
+      workspace: head.workspace,
+      env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_SHA: 'f'.repeat(40) }
+    }
+  )
 })
 
 afterAll(async () => {
@@ -84,4 +87,23 @@ it('says so when no baseline was saved for the job, and counts every finding as 
   expect(other.stdout).toMatch(/::warning::No baseline report for 'baseline: cache'/)
   expect(other.failure).toMatch(/^Valgrind found 2 definite leaks \(96 bytes\) \(fail-on/)
   expect(other.outputs['new-findings']).toBe('')
+})
+
+describe('write-suppressions', () => {
+  it('writes a file that silences every current finding', async () => {
+    const file = path.join(head.workspace, 'valgrind.supp')
+    const text = fs.readFileSync(file, 'utf8')
+    expect(text).toMatch(
+      /^\{\n {3}valgrind-action: Memcheck Definitely lost at leak_added_in_head \(src\/baseline\.c\)\n {3}Memcheck:Leak\n {3}match-leak-kinds: definite\n/m
+    )
+    expect(Number(pullRun.outputs.findings)).toBeGreaterThanOrEqual(2)
+
+    const again = await runAction(
+      { command: './build/baseline leaks', upload: 'false', suppressions: 'valgrind.supp' },
+      { workspace: head.workspace }
+    )
+    expect(again.outputs.findings).toBe('0')
+    expect(again.exitCode).toBe(0)
+    expect(again.annotations).toEqual([])
+  })
 })

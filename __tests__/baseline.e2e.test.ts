@@ -3,10 +3,11 @@
 // another 0.5% longer, and has lines inserted above every finding. With the base's JSON report as
 // `baseline`, only the new leak and the 30% loop may fail the step; the SARIF file validates
 // against the schema and keeps the fingerprints of the findings that did not change.
+import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type * as Sarif from 'sarif'
-import { runAction, type ActionRun } from './support/run-action.js'
+import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
 import {
   baseBuild,
   headBuild,
@@ -40,7 +41,7 @@ beforeAll(async () => {
   head = headBuild()
   baseRun = await runAction(inputs, { workspace: base.workspace })
   headRun = await runAction(
-    { ...inputs, baseline: baseRun.outputs.report, 'write-suppressions': 'valgrind.supp' },
+    { ...inputs, baseline: baseRun.outputs.report },
     { workspace: head.workspace }
   )
 })
@@ -131,21 +132,25 @@ describe('SARIF', () => {
   })
 })
 
-describe('write-suppressions', () => {
-  it('writes a file that silences every current finding', async () => {
-    const file = path.join(head.workspace, 'valgrind.supp')
-    const text = fs.readFileSync(file, 'utf8')
-    expect(text).toMatch(
-      /^\{\n {3}valgrind-action: Memcheck Definitely lost at leak_added_in_head \(src\/baseline\.c\)\n {3}Memcheck:Leak\n {3}match-leak-kinds: definite\n/m
+describe('the command line', () => {
+  it('compares with a baseline report too, and refuses cache there', () => {
+    const cli = (args: string[]) =>
+      spawnSync(
+        process.env.E2E_NODE ?? process.execPath,
+        [path.join(repoRoot, 'dist', 'cli.js'), ...args],
+        {
+          cwd: head.workspace,
+          encoding: 'utf8'
+        }
+      )
+    const result = cli(['--baseline', baseRun.outputs.report, './build/baseline', 'leaks'])
+    expect(result.status).toBe(1)
+    expect(result.stdout).toContain(`: 1 new, 1 still present, 1 fixed`)
+    expect(result.stdout).toContain(
+      'Failed: Valgrind found 1 definite leak (56 bytes) not in the baseline'
     )
-    expect(Number(headRun.outputs.findings)).toBeGreaterThanOrEqual(2)
-
-    const again = await runAction(
-      { command: './build/baseline spawn', upload: 'false', suppressions: 'valgrind.supp' },
-      { workspace: head.workspace }
-    )
-    expect(again.outputs.findings).toBe('0')
-    expect(again.exitCode).toBe(0)
-    expect(again.annotations).toEqual([])
+    const cache = cli(['--baseline', 'cache', './build/baseline'])
+    expect(cache.status).toBe(2)
+    expect(cache.stderr).toMatch(/--baseline cache works in GitHub Actions only/)
   })
 })
