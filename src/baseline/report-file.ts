@@ -11,6 +11,8 @@ export interface BaselineReport {
   /** How the summary names it: the file, or the cache entry it came from. */
   source: string
   findings: Finding[]
+  /** The tools that run used (`memcheck,callgrind`), when the report says. */
+  tools?: string[]
   /** The callgrind rows, when that run included callgrind. */
   profileRows?: ProfileRow[]
 }
@@ -39,7 +41,12 @@ export function parseBaselineReport(text: string, file: string): BaselineReport 
     throw notAReport(`invalid JSON: ${(error as Error).message}`)
   }
   if (typeof data !== 'object' || data === null) throw notAReport('not a JSON object')
-  const report = data as { schemaVersion?: unknown; findings?: unknown; profiles?: unknown }
+  const report = data as {
+    schemaVersion?: unknown
+    findings?: unknown
+    profiles?: unknown
+    tool?: unknown
+  }
   if (report.schemaVersion !== 1)
     throw notAReport(`schemaVersion is ${String(report.schemaVersion)}, expected 1`)
   if (!Array.isArray(report.findings)) throw notAReport('no findings list')
@@ -55,5 +62,6 @@ export function parseBaselineReport(text: string, file: string): BaselineReport 
         (row) => typeof row?.profile?.totals === 'object' && row.profile.totals !== null
       )
     : undefined
-  return { file, source: file, findings, profileRows }
+  const tools = typeof report.tool === 'string' ? report.tool.split(',') : undefined
+  return { file, source: file, findings, tools, profileRows }
 }
