@@ -7,17 +7,18 @@ import type { RunReport } from './report.js'
 
 const LISTED = 50
 
-function findingLine(finding: Finding): string {
+function findingLine(finding: Finding, whose: string): string {
   const where = finding.location
-    ? ` at ${code(`${finding.location.file}:${finding.location.line}`)}`
+    ? ` at ${code(`${finding.location.file}:${finding.location.line}`)}${whose}`
     : ''
   return `- ${escapeHtml(findingTitle(finding))}${where}`
 }
 
-function listed(title: string, findings: readonly Finding[]): string[] {
+/** `whose`: after a location of the baseline's commit, where the line may be another now. */
+function listed(title: string, findings: readonly Finding[], whose = ''): string[] {
   if (findings.length === 0) return []
   const lines = [`<details><summary>${title} (${findings.length})</summary>`, '']
-  lines.push(...findings.slice(0, LISTED).map(findingLine))
+  lines.push(...findings.slice(0, LISTED).map((finding) => findingLine(finding, whose)))
   if (findings.length > LISTED) lines.push(`- … and ${findings.length - LISTED} more`)
   lines.push('', '</details>', '')
   return lines
@@ -41,7 +42,7 @@ export function renderBaselineFindings(report: RunReport): string[] {
     ''
   ]
   out.push(...listed('New', fresh), ...listed('Still present', still))
-  out.push(...listed('Fixed', baseline.fixed))
+  out.push(...listed('Fixed', baseline.fixed, " (the baseline's line)"))
   for (const note of baseline.notes) out.push(`${escapeHtml(note)}`, '')
   return out
 }
