@@ -4,6 +4,7 @@
 import * as path from 'node:path'
 import { collectFindings } from '../src/analysis/findings.js'
 import { assignFingerprints, identityText } from '../src/analysis/identity.js'
+import { applyBaseline } from '../src/baseline/apply.js'
 import { compareWithBaseline } from '../src/baseline/findings.js'
 import { compareProfiles } from '../src/baseline/profiles.js'
 import { parseBaselineReport } from '../src/baseline/report-file.js'
@@ -183,6 +184,55 @@ describe('instruction counts against a baseline', () => {
       /Input 'regression-threshold': '-1' is not a percentage/
     )
     expect(() => parseRegressionThreshold('lots')).toThrow(/Accepted: a number of percent/)
+  })
+})
+
+describe('a run against its baseline', () => {
+  const baseline = (over: object = {}) => ({
+    file: 'base.json',
+    source: 'base.json',
+    findings: findingsOf(run),
+    tools: ['memcheck', 'callgrind'],
+    profileRows: [row('p grows', 1000)],
+    ...over
+  })
+
+  it('words each regression for the verdict', () => {
+    const applied = applyBaseline({
+      baseline: baseline(),
+      findings: findingsOf(run),
+      checker: 'memcheck',
+      profileRows: [row('p grows', 1300)],
+      thresholdPercent: 5
+    })
+    expect(applied.regressions).toEqual([
+      "p grows: 1,300 instructions, +30.00% over the baseline's 1,000 (regression-threshold: 5%)."
+    ])
+    expect(applied.result.newFindings).toBe(0)
+    expect(applied.findings.some((f) => f.failing)).toBe(false)
+  })
+
+  it('reports nothing fixed when no error check ran, and says why counts were not compared', () => {
+    const applied = applyBaseline({
+      baseline: baseline({ profileRows: undefined }),
+      findings: [],
+      profileRows: [row('p grows', 1300)],
+      thresholdPercent: 5
+    })
+    expect(applied.result.fixed).toEqual([])
+    expect(applied.result.notes).toEqual([expect.stringMatching(/no callgrind profiles/)])
+  })
+
+  it('says so when the baseline used another checker', () => {
+    const applied = applyBaseline({
+      baseline: baseline({ tools: ['helgrind'] }),
+      findings: findingsOf(run),
+      checker: 'memcheck',
+      thresholdPercent: 5
+    })
+    expect(applied.result.notes).toEqual([
+      "The baseline's run did not use memcheck (it ran helgrind): every finding counts as new."
+    ])
   })
 })
 

@@ -9,7 +9,7 @@ import { collectFindings } from './analysis/findings.js'
 import { leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { Finding, LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
+import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
 import { callgrindArgs } from './callgrind/args.js'
@@ -29,11 +29,9 @@ import {
   type ProcessExit
 } from './valgrind/run.js'
 import { assignFingerprints } from './analysis/identity.js'
-import { compareWithBaseline } from './baseline/findings.js'
-import { compareProfiles } from './baseline/profiles.js'
+import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
-import { formatNumber } from './report/format.js'
 import type { BaselineResult } from './report/report.js'
 import { buildSarif, writeSarif } from './report/sarif.js'
 
@@ -401,50 +399,6 @@ export interface EngineOptions {
   baselineMissing?: string
 }
 
-/** Findings and instruction counts against the baseline; unchanged findings stop failing. */
-function applyBaseline(
-  config: Config,
-  baseline: BaselineReport,
-  findings: Finding[],
-  checker: string | undefined,
-  profile: ProfileResult | undefined
-): { findings: Finding[]; result: BaselineResult; regressions: string[] } {
-  // Without an error check now, the baseline's findings are not "fixed": nobody looked.
-  const compared = compareWithBaseline(findings, checker !== undefined ? baseline.findings : [])
-  const result: BaselineResult = {
-    source: baseline.source,
-    newFindings: compared.newCount,
-    unchangedFindings: compared.unchangedCount,
-    fixed: compared.fixed,
-    notes: []
-  }
-  if (checker !== undefined && baseline.tools !== undefined && !baseline.tools.includes(checker)) {
-    result.notes.push(
-      `The baseline's run did not use ${checker} (it ran ${baseline.tools.join(', ')}): every finding counts as new.`
-    )
-  }
-  const regressions: string[] = []
-  if (profile !== undefined) {
-    if (baseline.profileRows === undefined || baseline.profileRows.length === 0) {
-      result.notes.push(
-        'The baseline has no callgrind profiles (its run did not include callgrind): instruction counts are not compared.'
-      )
-    } else {
-      result.profiles = compareProfiles(
-        baseline.profileRows,
-        profile.rows,
-        config.regressionThreshold
-      )
-      for (const row of result.profiles.rows.filter((r) => r.regression)) {
-        regressions.push(
-          `${row.label}: ${formatNumber(row.head ?? 0)} instructions, ${row.percent !== undefined ? `+${row.percent.toFixed(2)}%` : 'up from 0'} over the baseline's ${formatNumber(row.base ?? 0)} (regression-threshold: ${config.regressionThreshold}%).`
-        )
-      }
-    }
-  }
-  return { findings: compared.findings, result, regressions }
-}
-
 export async function runEngine(
   config: Config,
   host: EngineHost,
@@ -487,7 +441,13 @@ export async function runEngine(
   let baselineResult: BaselineResult | undefined
   let regressions: string[] = []
   if (baseline !== undefined) {
-    const applied = applyBaseline(config, baseline, findings, checker, profile)
+    const applied = applyBaseline({
+      baseline,
+      findings,
+      checker,
+      profileRows: profile?.rows,
+      thresholdPercent: config.regressionThreshold
+    })
     findings = applied.findings
     baselineResult = applied.result
     regressions = applied.regressions
