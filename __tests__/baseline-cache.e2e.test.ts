@@ -17,6 +17,7 @@ function eventEnv(kind: 'push' | 'pull_request'): Record<string, string> {
     JSON.stringify({ repository: { full_name: 'acme/demo', default_branch: 'main' } })
   )
   return {
+    GITHUB_JOB: 'memcheck-linux',
     GITHUB_EVENT_NAME: kind,
     GITHUB_EVENT_PATH: file,
     GITHUB_REF: kind === 'push' ? 'refs/heads/main' : 'refs/pull/7/merge'
@@ -43,7 +44,13 @@ beforeAll(async () => {
     { ...inputs, 'write-suppressions': 'valgrind.supp' },
     {
       workspace: head.workspace,
-      env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_SHA: 'f'.repeat(40) }
+      // A re-run (attempt 2) of the pull request's job: the key must not depend on the attempt.
+      env: {
+        ...standIn.env,
+        ...eventEnv('pull_request'),
+        GITHUB_SHA: 'f'.repeat(40),
+        GITHUB_RUN_ATTEMPT: '2'
+      }
     }
   )
 })
@@ -55,9 +62,9 @@ afterAll(async () => {
 it('saves the report from the default branch under a key of its own', async () => {
   const entries = await standIn.cacheEntries()
   expect(entries).toHaveLength(1)
-  // The job's artifact name (job and matrix values), the commit, the run and its attempt.
+  // The job (with matrix values), then the commit, the run and its attempt.
   expect(entries[0].key).toMatch(
-    /^valgrind-action-baseline-valgrind-[\w.-]+-0123456789abcdef0123456789abcdef01234567-4242-1$/
+    /^valgrind-action-baseline\/valgrind-memcheck-linux\/0123456789abcdef0123456789abcdef01234567-4242-1$/
   )
   expect(pushRun.stdout).toContain("Saved this run's report as the baseline for pull requests")
   // The push itself compares with nothing: its leaks fail it as usual.
@@ -66,7 +73,7 @@ it('saves the report from the default branch under a key of its own', async () =
 })
 
 it('restores it on a pull request: only the new leak fails', () => {
-  expect(pullRun.stdout).toMatch(/Baseline: the Actions cache \(valgrind-action-baseline-/)
+  expect(pullRun.stdout).toMatch(/Baseline: the Actions cache \(valgrind-action-baseline\//)
   expect(pullRun.outputs['new-findings']).toBe('1')
   expect(pullRun.outputs['fixed-findings']).toBe('1')
   expect(pullRun.failure).toMatch(
@@ -80,9 +87,10 @@ it('restores it on a pull request: only the new leak fails', () => {
 })
 
 it('says so when no baseline was saved for the job, and counts every finding as new', async () => {
+  // The saving job's name less its suffix: its keys start with this job's name, and must not match.
   const other = await runAction(inputs, {
     workspace: head.workspace,
-    env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_JOB: 'another-job' }
+    env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_JOB: 'memcheck' }
   })
   expect(other.stdout).toMatch(/::warning::No baseline report for 'baseline: cache'/)
   expect(other.failure).toMatch(/^Valgrind found 2 definite leaks \(96 bytes\) \(fail-on/)

@@ -48,6 +48,11 @@ export interface Config {
   sarif: boolean
   /** What findings and instruction counts are compared with. */
   baseline: BaselineSource
+  /**
+   * Names this job (and matrix values, and step) in `baseline: cache` keys: like the default
+   * artifact name, without the run attempt, so that a re-run finds what the default branch saved.
+   */
+  baselineCacheName: string
   /** Growth of a process's instruction count, in percent, above which the step fails. */
   regressionThreshold: number
   /** Where to write a suppressions file covering the current findings. */
@@ -280,6 +285,10 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     ),
     sarif: parseBoolean(read, 'sarif', true),
     baseline: parseBaseline(read('baseline'), workingDirectory),
+    baselineCacheName: defaultArtifactName(
+      { ...process.env, GITHUB_RUN_ATTEMPT: '1' },
+      read('matrix')
+    ),
     regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
     writeSuppressions:
       read('write-suppressions').trim() !== ''

@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       config.baseline.kind === 'cache'
         ? {
             directory: path.join(tempDirectory, 'valgrind-action-baseline'),
-            jobName: config.artifactName,
+            jobName: config.baselineCacheName,
             env: process.env
           }
         : undefined

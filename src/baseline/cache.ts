@@ -15,10 +15,12 @@ export interface CacheContext {
   env: Record<string, string | undefined>
 }
 
-const PREFIX = 'valgrind-action-baseline-'
-
+/**
+ * `valgrind-action-baseline/<job>/`: the slashes end the job's name, so that restoring job
+ * `test`'s prefix never matches a report saved by job `test-linux`.
+ */
 export function cacheKeyPrefix(jobName: string): string {
-  return `${PREFIX}${jobName.replace(/[^A-Za-z0-9._-]+/g, '_')}-`
+  return `valgrind-action-baseline/${jobName.replace(/[^A-Za-z0-9._-]+/g, '_')}/`
 }
 
 /** The repository's default branch, from the event payload the runner hands every step. */
