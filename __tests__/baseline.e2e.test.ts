@@ -7,7 +7,13 @@ import { spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type * as Sarif from 'sarif'
-import { repoRoot, runAction, type ActionRun } from './support/run-action.js'
+import {
+  makeWorkspace,
+  markerLine,
+  repoRoot,
+  runAction,
+  type ActionRun
+} from './support/run-action.js'
 import {
   baseBuild,
   headBuild,
@@ -129,6 +135,27 @@ describe('SARIF', () => {
     expect(
       new Set([...fingerprintsOf(before), ...fingerprintsOf(fixed), ...fingerprintsOf(added)]).size
     ).toBe(3)
+  })
+})
+
+describe('SARIF of a thread checker', () => {
+  it('has a Helgrind run with a Race rule, the race on its line, and validates', async () => {
+    const workspace = makeWorkspace(['race'])
+    const run = await runAction(
+      { command: './build/race', tool: 'helgrind', upload: 'false' },
+      { workspace }
+    )
+    const log = readSarif(run)
+    expect(sarifSchemaErrors(log)).toEqual([])
+    expect(log.runs.map((r) => r.tool.driver.name)).toEqual(['Valgrind Helgrind'])
+    const rule = log.runs[0].tool.driver.rules?.find((r) => r.id === 'Race')
+    expect(rule?.help?.text).toMatch(/data race/)
+    const lines = (log.runs[0].results ?? []).map(
+      (r) => r.locations?.[0].physicalLocation?.region?.startLine
+    )
+    expect(lines).toContain(markerLine('race', 'RACE'))
+    // The other thread's access, as a related location.
+    expect(log.runs[0].results?.[0].relatedLocations?.length).toBeGreaterThan(0)
   })
 })
 
