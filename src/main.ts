@@ -71,7 +71,8 @@ export async function run(): Promise<void> {
       },
       engineOptions
     )
-    if (savesBaseline && cacheContext !== undefined) {
+    // A cancelled run's findings are partial: as a baseline they would make old findings "new".
+    if (savesBaseline && cacheContext !== undefined && report.cancelled === undefined) {
       core.info(await saveBaseline(cacheContext, path.join(report.runDirectory, 'report.json')))
     }
 
