@@ -61,6 +61,7 @@ describe('findings against the base build', () => {
     expect(headRun.failure).not.toMatch(/40 bytes/)
     expect(headRun.outputs['new-findings']).toBe('1')
     expect(headRun.outputs['fixed-findings']).toBe('1')
+    expect(headRun.outputs.errors).toBe('1')
     expect(headRun.outputs.regressions).toBe('1')
     // The base has no baseline: every definite leak fails it.
     expect(baseRun.failure).toMatch(/2 definite leaks \(64 bytes\)/)
