@@ -333,6 +333,25 @@ describe('SARIF', () => {
     ])
     expect(sarifSchemaErrors(log)).toEqual([])
   })
+
+  it('says when the run had problems', () => {
+    const failed = buildSarif({
+      findings: [],
+      tools: ['memcheck'],
+      failOn,
+      workspace,
+      commandLine: 'x',
+      withBaseline: false,
+      problems: ['Valgrind wrote no XML file.']
+    })
+    expect(failed.runs[0].invocations?.[0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [
+        { level: 'error', message: { text: 'Valgrind wrote no XML file.' } }
+      ]
+    })
+    expect(sarifSchemaErrors(failed)).toEqual([])
+  })
 })
 
 describe('suppressions file', () => {

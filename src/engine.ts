@@ -503,7 +503,14 @@ export async function runEngine(
   if (baseline === undefined && options.baselineMissing !== undefined) {
     warnings.push(options.baselineMissing)
   }
-  if (config.sarif && checker !== undefined) {
+  // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+  const checkedAll = runs.length > 0 && cancelled === undefined
+  if (config.sarif && checker !== undefined && !checkedAll) {
+    host.info(
+      'SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.'
+    )
+  }
+  if (config.sarif && checker !== undefined && checkedAll) {
     report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
     writeSarif(
       report.sarifFile,
@@ -514,7 +521,8 @@ export async function runEngine(
         workspace: config.workspace,
         valgrindVersion: host.valgrind.version,
         commandLine: config.commandLine,
-        withBaseline: baseline !== undefined
+        withBaseline: baseline !== undefined,
+        problems
       })
     )
   }

@@ -35,6 +35,8 @@ export interface SarifInput {
   commandLine: string
   /** A baseline was applied: results carry `baselineState`. */
   withBaseline: boolean
+  /** Problems that make the run untrustworthy (no XML written...): the invocation did not succeed. */
+  problems?: readonly string[]
 }
 
 function level(category: FailCategory, failOn: ReadonlySet<FailCategory>): Sarif.Result.level {
@@ -228,7 +230,16 @@ function run(tool: string, input: SarifInput): Sarif.Run {
       }
     },
     originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) } },
-    invocations: [{ executionSuccessful: true, commandLine: input.commandLine }],
+    invocations: [
+      {
+        executionSuccessful: (input.problems ?? []).length === 0,
+        commandLine: input.commandLine,
+        toolExecutionNotifications: (input.problems ?? []).map((text) => ({
+          level: 'error' as const,
+          message: { text }
+        }))
+      }
+    ],
     results,
     columnKind: 'utf16CodeUnits'
   }
