@@ -139,6 +139,24 @@ describe('SARIF', () => {
   })
 })
 
+describe('no SARIF from a run that checked nothing', () => {
+  it('leaves sarif-file empty when valgrind wrote no XML: an empty run would close open alerts', async () => {
+    const workspace = makeWorkspace(['clean'])
+    // An unset %q{} variable makes valgrind refuse to start.
+    const run = await runAction(
+      {
+        command: './build/clean',
+        upload: 'false',
+        'valgrind-args': '--log-file=/nonexistent-dir/x/%q{UNSET_VARIABLE_FOR_TEST}'
+      },
+      { workspace }
+    )
+    expect(run.failure).toContain('Valgrind wrote no XML file')
+    expect(run.outputs['sarif-file']).toBe('')
+    expect(run.stdout).toContain('SARIF not written')
+  })
+})
+
 describe('SARIF of a thread checker', () => {
   it('has a Helgrind run with a Race rule, the race on its line, and validates', async () => {
     const workspace = makeWorkspace(['race'])
