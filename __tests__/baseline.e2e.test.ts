@@ -129,6 +129,10 @@ describe('SARIF', () => {
     expect(lineIn(head, 'KNOWN-LEAK')).toBe(lineIn(base, 'KNOWN-LEAK') + INSERTED_LINES)
     expect(before?.partialFingerprints).toBeDefined()
     expect(after?.partialFingerprints).toEqual(before?.partialFingerprints)
+    // The text of the source line, read from the workspace, is part of it (not '-').
+    expect(Object.values(after?.partialFingerprints ?? {})[0]).toMatch(
+      /^v1:[0-9a-f]{32}:[0-9a-f]{12}:1$/
+    )
     const fixed = resultAt(readSarif(baseRun), base, 'FIXED-LEAK')
     const added = resultAt(readSarif(headRun), head, 'NEW-LEAK')
     const fingerprintsOf = (r?: Sarif.Result) => Object.values(r?.partialFingerprints ?? {})

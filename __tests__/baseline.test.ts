@@ -79,9 +79,46 @@ describe('finding identity', () => {
       location: { ...one.location!, line: one.location!.line + 5 }
     }
     const [a, b] = assignFingerprints([twin, one])
-    expect(b.fingerprint).toMatch(/:1$/)
-    expect(a.fingerprint).toMatch(/:2$/)
+    expect(b.fingerprint).toMatch(/:-:1$/)
+    expect(a.fingerprint).toMatch(/:-:2$/)
     expect(a.fingerprint?.replace(/:\d+$/, '')).toBe(b.fingerprint?.replace(/:\d+$/, ''))
+  })
+})
+
+describe('findings of one recipe (two allocations in one function)', () => {
+  const at = (finding: Finding, line: number, name: string): Finding => ({
+    ...finding,
+    key: name,
+    location: { ...finding.location!, line }
+  })
+  const texts = (byLine: Record<number, string>) => (location: { line: number }) =>
+    byLine[location.line]
+
+  it('keeps the old ones unchanged when a new one is added above them', () => {
+    const one = findingsOf(run).find((f) => f.leak?.kind === 'definite')!
+    const base = assignFingerprints(
+      [at(one, 10, 'a'), at(one, 20, 'b')],
+      texts({ 10: '  char *a = malloc(1);', 20: 'char *b = malloc(2);' })
+    )
+    const head = assignFingerprints(
+      [at(one, 10, 'n'), at(one, 15, 'a'), at(one, 25, 'b')],
+      texts({ 10: 'char *n = malloc(3);', 15: 'char *a =  malloc(1);', 25: 'char *b = malloc(2);' })
+    )
+    const compared = compareWithBaseline(head, base)
+    expect(compared.findings.filter((f) => f.baseline === 'new').map((f) => f.key)).toEqual(['n'])
+    expect(compared.fixed).toEqual([])
+    // Whitespace does not count: the reindented line keeps its fingerprint.
+    expect(head.find((f) => f.key === 'a')?.fingerprint).toBe(base[0].fingerprint)
+  })
+
+  it('still matches a finding whose line was edited, by its recipe', () => {
+    const one = findingsOf(run).find((f) => f.leak?.kind === 'definite')!
+    const base = assignFingerprints([at(one, 10, 'a')], texts({ 10: 'p = malloc(1);' }))
+    const head = assignFingerprints([at(one, 12, 'a')], texts({ 12: 'p = malloc(100);' }))
+    expect(head[0].fingerprint).not.toBe(base[0].fingerprint)
+    const compared = compareWithBaseline(head, base)
+    expect(compared.findings.map((f) => f.baseline)).toEqual(['unchanged'])
+    expect(compared.fixed).toEqual([])
   })
 })
 

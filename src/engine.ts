@@ -29,6 +29,7 @@ import {
   type ProcessExit
 } from './valgrind/run.js'
 import { assignFingerprints } from './analysis/identity.js'
+import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
@@ -436,7 +437,8 @@ export async function runEngine(
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
   let findings = assignFingerprints(
-    collectFindings(runs, { workspace: config.workspace, failOn: config.failOn })
+    collectFindings(runs, { workspace: config.workspace, failOn: config.failOn }),
+    workspaceLineReader(config.workspace)
   )
   let baselineResult: BaselineResult | undefined
   let regressions: string[] = []

@@ -6,7 +6,7 @@
 // profile it in the same job) must match the head's findings.
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
-import type { Finding, Frame } from '../model.js'
+import type { Finding, Frame, SourceLocation } from '../model.js'
 import { visibleFrames } from '../report/format.js'
 import { isRuntimeFrame } from './location.js'
 
@@ -53,31 +53,51 @@ export function identityText(
   )
 }
 
-function hash(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 32)
+function hash(text: string, length = 32): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length)
 }
 
+/** The source text of a finding's line (from the workspace), when it can be read. */
+export type LineText = (location: SourceLocation) => string | undefined
+
 /**
- * Gives every finding its `fingerprint`. Findings whose recipes are equal (two allocations in one
- * function called the same way) are told apart by their order in the file, which lines added
- * above them do not change: `<hash>:1`, `<hash>:2`.
+ * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
+ * user frames) is what identifies a finding; two allocations in one function called the same way
+ * share it, and are told apart by the text of their line (whitespace-insensitive, as code
+ * scanning's own line hash) and then by their order in the file. Lines added above change none of
+ * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
-export function assignFingerprints(findings: readonly Finding[]): Finding[] {
-  const byHash = new Map<string, Finding[]>()
+export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
+  const groups = new Map<string, Finding[]>()
   for (const finding of findings) {
-    const digest = `${IDENTITY_VERSION}:${hash(identityText(finding))}`
-    const group = byHash.get(digest) ?? []
+    const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
+    const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-'
+    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`
+    const group = groups.get(prefix) ?? []
     group.push(finding)
-    byHash.set(digest, group)
+    groups.set(prefix, group)
   }
   const fingerprints = new Map<Finding, string>()
-  for (const [digest, group] of byHash) {
-    const ordered = [...group].sort(
-      (a, b) =>
-        (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
-        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  for (const [prefix, group] of groups) {
+    inFileOrder(group).forEach((finding, index) =>
+      fingerprints.set(finding, `${prefix}:${index + 1}`)
     )
-    ordered.forEach((finding, index) => fingerprints.set(finding, `${digest}:${index + 1}`))
   }
   return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }))
+}
+
+/** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
+export function recipeOf(fingerprint: string | undefined): string | undefined {
+  return fingerprint?.split(':').slice(0, 2).join(':')
+}
+
+export function inFileOrder<T extends Pick<Finding, 'location' | 'key'>>(
+  findings: readonly T[]
+): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  )
 }
