@@ -1,11 +1,20 @@
 // ESM jest, as actions/typescript-action runs it: the toolkit packages are ESM-only.
+// `*.system.test.ts` files are slow or change the machine (apt-get as root, downloads, a valgrind
+// source build): they run only with SYSTEM_TESTS=1 (`npm run test:system`), in .ci/run and in CI.
+const systemTests = process.env.SYSTEM_TESTS === '1'
+
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: { '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }] },
   testMatch: ['**/__tests__/**/*.test.ts'],
-  testPathIgnorePatterns: ['/node_modules/', '/dist/', '/__tests__/fixtures/'],
+  testPathIgnorePatterns: [
+    '/node_modules/',
+    '/dist/',
+    '/__tests__/fixtures/',
+    ...(systemTests ? [] : ['\\.system\\.test\\.ts$'])
+  ],
   globalSetup: './__tests__/support/global-setup.js',
   testTimeout: 300000,
   verbose: true

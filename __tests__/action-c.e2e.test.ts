@@ -19,7 +19,7 @@ describe('leaks of every kind', () => {
 
   it('fails the step on the definite leaks only', () => {
     expect(run.exitCode).toBe(1)
-    expect(run.failure).toMatch(/definite leaks? \(116 bytes\)/)
+    expect(run.failure).toMatch(/definite leaks? \(116 bytes in 2 blocks\)/)
     expect(run.failure).not.toMatch(/program exited/i)
   })
 
@@ -37,7 +37,8 @@ describe('leaks of every kind', () => {
     expect(definite).toHaveLength(1)
     expect(definite[0].level).toBe('error')
     expect(definite[0].title).toBe('Memcheck: 100 bytes definitely lost')
-    expect(definite[0].message).toContain('at lose_a_buffer (src/leaks.c:')
+    expect(definite[0].message).toContain('\n   at malloc (')
+    expect(definite[0].message).toContain('\n   by lose_a_buffer (src/leaks.c:')
 
     const list = annotationAt(
       run,
@@ -70,7 +71,7 @@ describe('leaks of every kind', () => {
   it('writes a job summary with the verdict, the per-kind table and linked stacks', () => {
     const firstLine = run.summary.split('\n')[0]
     expect(firstLine).toMatch(
-      /^## ❌ Valgrind Memcheck: Failed: Valgrind found 2 definite leaks \(116 bytes\)/
+      /^## ❌ Valgrind Memcheck: Failed: Valgrind found 2 definite leaks \(116 bytes in 2 blocks\)/
     )
     expect(run.summary).toMatch(/\| Leak: Definitely lost ❌ \| 2 \| \| 116 \| 2 \|/)
     expect(run.summary).toMatch(/\| Leak: Still reachable \| 1 \| \| 128 \| 1 \|/)
@@ -127,7 +128,7 @@ describe('memory errors', () => {
     )[0]
     expect(uninit.message).toContain('Uninitialised value was created by a heap allocation')
     expect(uninit.message).toContain(
-      `at main (src/memory_errors.c:${markerLine('memory_errors', 'UNINIT-ORIGIN')})`
+      `by main (src/memory_errors.c:${markerLine('memory_errors', 'UNINIT-ORIGIN')})`
     )
   })
 
@@ -289,7 +290,7 @@ describe('fail-on and annotations inputs', () => {
     const run = await runAction({ command: './build/leaks', 'fail-on': 'reachable' }, { workspace })
     expect(run.exitCode).toBe(1)
     expect(run.outputs.errors).toBe('1')
-    expect(run.failure).toContain('1 still-reachable block (128 bytes)')
+    expect(run.failure).toContain('1 still-reachable finding (128 bytes in 1 block)')
   })
 
   it('annotations: false keeps the summary but emits no annotation', async () => {
@@ -385,7 +386,7 @@ describe('bad input', () => {
     expect(run.stdout).not.toContain('Running ./build/clean')
   })
 
-  it('a valgrind that writes no XML is an error, never a pass', async () => {
+  it("a valgrind that refuses to start is named as valgrind's failure, never a pass", async () => {
     // An unset %q{} variable makes valgrind refuse to start, the way a broken option does.
     const run = await runAction(
       {
@@ -395,6 +396,8 @@ describe('bad input', () => {
       { workspace }
     )
     expect(run.exitCode).toBe(1)
-    expect(run.failure).toContain('Valgrind wrote no XML file')
+    expect(run.failure).toContain(
+      "Valgrind failed to start, so nothing was checked. Valgrind says: Bad option: --log-file=/nonexistent-dir/x/%q{UNSET_VARIABLE_FOR_TEST} Environment variable 'UNSET_VARIABLE_FOR_TEST' is not set"
+    )
   })
 })

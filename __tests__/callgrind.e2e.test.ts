@@ -67,7 +67,7 @@ describe('callgrind alone', () => {
     const run = await runAction({ command: './build/hot', tool: 'callgrind' }, { workspace })
     expect(run.exitCode).toBe(0)
     expect(run.outputs['xml-dir']).toBe('')
-    expect(run.outputs.findings).toBe('0')
+    expect(run.outputs.findings).toBe('') // nothing was checked for errors
     const [file] = fs.readdirSync(run.outputs.profiles)
     expect(Number(run.outputs.instructions)).toBe(totalsOf(path.join(run.outputs.profiles, file)))
     expect(run.outputs['artifact-id']).toBeUndefined()

@@ -29,6 +29,19 @@ describe('exec', () => {
     // The replaced image's file is closed by the action: no "ends early" warning.
     expect(run.stdout).not.toContain('ends early')
   })
+
+  it("tells the status from the last image: valgrind's errors in an earlier one did not set it", async () => {
+    const workspace = makeWorkspace(['exec_true'])
+    const run = await runAction(
+      { command: './build/exec_true /bin/false', upload: 'false' },
+      { workspace }
+    )
+    expect(run.exitCode).toBe(1)
+    // /bin/false's own status 1 equals --error-exitcode=1, but its image counted no error.
+    expect(run.failure).toMatch(/Valgrind found 1 memory error/)
+    expect(run.failure).toContain('The program exited with status 1.')
+    expect(run.summary).not.toContain("valgrind's --error-exitcode")
+  })
 })
 
 describe('the command input', () => {

@@ -1,5 +1,5 @@
 // The pure views of findings (deduplication, annotations, summary, verdict) over real valgrind XML
-// from ../shared/valgrind-samples, whose paths sit under a runner-style workspace.
+// from fixtures/valgrind-samples, whose paths sit under a runner-style workspace.
 import * as path from 'node:path'
 import { collectFindings } from '../src/analysis/findings.js'
 import { findingLocation } from '../src/analysis/location.js'
@@ -46,6 +46,7 @@ function reportOf(runs: ProcessRun[], failOn = defaultFailOn): RunReport {
     findings,
     processes: runs.map(processSummary),
     testFailures: [],
+    clientMessages: [],
     warnings: runs.flatMap((r) => r.warnings),
     runDirectory: '/tmp/run',
     xmlDirectory: '/tmp/run/memcheck'
@@ -148,7 +149,7 @@ describe('job summary', () => {
       blobBaseUrl: 'https://github.com/o/r/blob/abc'
     })
     expect(markdown.split('\n')[0]).toBe(
-      '## ❌ Valgrind Memcheck: Failed: Valgrind found 2 definite leaks (32 bytes) (fail-on: definite, errors).'
+      '## ❌ Valgrind Memcheck: Failed: Valgrind found 2 definite leaks (32 bytes in 2 blocks) (fail-on: definite, errors).'
     )
     expect(markdown).toContain('| Leak: Definitely lost ❌ | 2 | | 32 | 2 |')
     expect(markdown).toContain('| Leak: Indirectly lost | 1 | | 16 | 1 |')

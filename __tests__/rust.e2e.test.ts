@@ -43,7 +43,7 @@ describe('command: cargo nextest run', () => {
 
   it('fails the step for the findings and, separately, for the panicking test', () => {
     expect(run.exitCode).toBe(1)
-    expect(run.failure).toContain('2 definite leaks (104 bytes)')
+    expect(run.failure).toContain('2 definite leaks (104 bytes in 2 blocks)')
     expect(run.failure).toContain('tests::panics_on_purpose')
   })
 

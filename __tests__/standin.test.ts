@@ -6,6 +6,7 @@ import * as path from 'node:path'
 import { DefaultArtifactClient } from '@actions/artifact'
 import * as cache from '@actions/cache'
 import { startStandIn, type StandIn } from './support/actions-standin.js'
+import { shortenRetryWaits } from './support/retry-waits.js'
 
 let standIn: StandIn
 let savedEnv: NodeJS.ProcessEnv
@@ -61,7 +62,11 @@ test('a failed CreateArtifact call is retried by the client and the upload still
   const file = path.join(scratch, 'retry.txt')
   fs.writeFileSync(file, 'retry\n')
   standIn.failNext('artifact-create', 1)
-  await new DefaultArtifactClient().uploadArtifact('after-one-failure', [file], scratch)
+  const waits = shortenRetryWaits()
+  await new DefaultArtifactClient()
+    .uploadArtifact('after-one-failure', [file], scratch)
+    .finally(waits.restore)
+  expect(waits.requested).toHaveLength(1)
   expect((await standIn.artifacts()).map((a) => a.name)).toContain('after-one-failure')
 })
 

@@ -11,6 +11,7 @@ import {
   validateArtifactName
 } from '../src/upload/artifact.js'
 import { startStandIn, type StandIn } from './support/actions-standin.js'
+import { shortenRetryWaits } from './support/retry-waits.js'
 import { unpackZip } from './support/unzip.js'
 
 let standIn: StandIn
@@ -141,8 +142,11 @@ describe('uploadRunDirectory', () => {
   it('recovers from one failed create call (the client retries)', async () => {
     const { dir, files } = makeRunDirectory('run-4')
     standIn.failNext('artifact-create', 1)
-    const result = await uploadRunDirectory({ dir, name: 'after-a-failure' })
+    const waits = shortenRetryWaits()
+    const result = await uploadRunDirectory({ dir, name: 'after-a-failure' }).finally(waits.restore)
     expect(result).toMatchObject({ status: 'uploaded', files: 5 })
+    // One wait of the client's first interval before its second attempt.
+    expect(waits.requested).toEqual([3000])
     expect(unpack((await stored('after-a-failure')).bytes, 'run-4')).toEqual(files)
   })
 
@@ -150,7 +154,9 @@ describe('uploadRunDirectory', () => {
     const { dir, files } = makeRunDirectory('run-5')
     // The client makes 5 attempts (3 s apart, growing): fail every one of them.
     standIn.failNext('artifact-create', 5)
-    const result = await uploadRunDirectory({ dir, name: 'never-stored' })
+    const waits = shortenRetryWaits()
+    const result = await uploadRunDirectory({ dir, name: 'never-stored' }).finally(waits.restore)
+    expect(waits.requested).toHaveLength(4)
     expect(result.status).toBe('failed')
     if (result.status !== 'failed') throw new Error('did not fail')
     expect(result.files.sort()).toEqual(Object.keys(files).sort())

@@ -54,7 +54,7 @@ describe('decideVerdict', () => {
     })
     expect(verdict.failed).toBe(false)
     expect(verdict.headline).toBe(
-      'Passed: 1 possible leak (64 bytes), none of them in fail-on (definite, errors).'
+      'Passed: 1 possible leak (64 bytes in 1 block), none of them in fail-on (definite, errors).'
     )
   })
 
@@ -72,7 +72,7 @@ describe('decideVerdict', () => {
     })
     expect(verdict.failed).toBe(true)
     expect(verdict.reasons).toEqual([
-      'Valgrind found 1 memory error, 1 definite leak (100 bytes) (fail-on: definite, errors).',
+      'Valgrind found 1 memory error, 1 definite leak (100 bytes in 1 block) (fail-on: definite, errors).',
       'A test process was killed by SIGABRT in abort (0x1).',
       '1 test failed on its own (not a valgrind finding): tests::panics.'
     ])
@@ -90,5 +90,56 @@ describe('decideVerdict', () => {
     })
     expect(verdict.failed).toBe(true)
     expect(verdict.reasons).toEqual(['Valgrind wrote no XML file'])
+  })
+
+  it('does not blame the program for a status valgrind set, and says blocks, not findings', () => {
+    const big = finding('definite', 1234567)
+    big.leak = { ...big.leak!, blocks: 3, records: 2 }
+    const verdict = decideVerdict({
+      ...base,
+      findings: [big],
+      outcome: { exitCode: 1, valgrindErrorExit: true }
+    })
+    expect(verdict.reasons).toEqual([
+      'Valgrind found 1 definite leak (1,234,567 bytes in 3 blocks) (fail-on: definite, errors).'
+    ])
+  })
+
+  it('passes a status valgrind set for findings outside fail-on', () => {
+    const verdict = decideVerdict({
+      ...base,
+      failOn: new Set<FailCategory>(),
+      findings: [{ ...finding('definite', 16), failing: false }],
+      outcome: { exitCode: 1, valgrindErrorExit: true }
+    })
+    expect(verdict.failed).toBe(false)
+  })
+
+  it("names valgrind's or cargo's setup failure alone: the exit status follows from it", () => {
+    const verdict = decideVerdict({
+      ...base,
+      subject: 'tests',
+      findings: [],
+      setupProblems: ['Cargo failed: cargo-nextest is not installed'],
+      outcome: { exitCode: 101, valgrindErrorExit: false }
+    })
+    expect(verdict).toMatchObject({
+      failed: true,
+      setupFailed: true,
+      reasons: ['Cargo failed: cargo-nextest is not installed']
+    })
+  })
+
+  it('callgrind alone claims nothing about errors or leaks', () => {
+    const verdict = decideVerdict({
+      ...base,
+      findings: [],
+      errorCheck: false,
+      outcome: { exitCode: 0, valgrindErrorExit: false }
+    })
+    expect(verdict.headline).toBe(
+      'Passed: the program ran under callgrind; no error check ran (tool: callgrind alone).'
+    )
+    expect(verdict.headline).not.toMatch(/no errors|no leaks/)
   })
 })

@@ -7,10 +7,20 @@ import * as path from 'node:path'
 import { compile, dataDir, repoRoot } from './build.js'
 
 const SIZES_MB = [50, 200]
-const samples = path.resolve(repoRoot, '..', 'shared', 'valgrind-samples', 'samples')
+const samples = path.join(repoRoot, '__tests__', 'fixtures', 'valgrind-samples', 'samples')
+/** The XML of one Rust test process (named by pid, which changes when the samples are regenerated). */
+function rustTestXml(test) {
+  const dir = path.join(samples, 'rust_nextest_style')
+  const file = fs
+    .readdirSync(dir)
+    .filter((name) => name.endsWith('.xml'))
+    .find((name) => fs.readFileSync(path.join(dir, name), 'utf8').includes(`<arg>${test}</arg>`))
+  if (file === undefined) throw new Error(`no XML of ${test} in ${dir}`)
+  return path.join('rust_nextest_style', file)
+}
 /** Real memcheck output: Rust frames (deep stacks), three-stack errors, origins, suppressions. */
 const SOURCES = [
-  'rust_nextest_style/vg.3459.xml',
+  rustTestXml('tests::invalid_read'),
   'use_after_free/use_after_free.xml',
   'uninit_origins/uninit_origins.xml',
   'gen_suppressions/gen_suppressions.xml',

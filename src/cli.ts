@@ -1,7 +1,8 @@
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
 //   valgrind-action [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
-// same verdict as the action (2 for bad usage or a setup problem, 130 when interrupted).
+// same verdict as the action (2 for bad usage or a setup problem: valgrind or cargo missing or
+// refusing to start, a program that is not there; 130 when interrupted).
 import * as os from 'node:os'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
@@ -24,6 +25,7 @@ Options (the action's inputs):
   --suppressions <files>      comma-separated suppression files
   --track-origins             show where uninitialised values come from (slower)
   --no-trace-children         do not follow child processes
+  --error-exitcode <n>        valgrind's status for a process with errors (default 1; 0: none)
   --valgrind-args <args>      extra valgrind arguments, appended last
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
   --working-directory <dir>   where to run (default: the current directory)
@@ -33,7 +35,12 @@ Options (the action's inputs):
   --regression-threshold <p>  with callgrind and a baseline: fail on growth above p percent (default 5)
   --write-suppressions <file> write a suppressions file covering the findings
   --no-color                  plain output
-  -h, --help                  this text`
+  -h, --help                  this text
+
+Exit status: 0 when the run passes; 1 when it fails (fail-on findings, the program or a test
+failing, nothing checked); 2 for bad usage or a setup problem: valgrind missing or refusing to
+start (unknown option or tool, bad suppressions file), the program not found, cargo failing
+before any test ran (no Cargo.toml, cargo-nextest not installed).`
 
 const OPTIONS = {
   tool: { type: 'string' },
@@ -43,6 +50,7 @@ const OPTIONS = {
   'track-origins': { type: 'boolean' },
   'no-trace-children': { type: 'boolean' },
   'valgrind-args': { type: 'string' },
+  'error-exitcode': { type: 'string' },
   'no-rust-suppressions': { type: 'boolean' },
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
@@ -91,6 +99,7 @@ async function main(): Promise<number> {
     'track-origins': values['track-origins'] ? 'true' : '',
     'trace-children': values['no-trace-children'] ? 'false' : '',
     'valgrind-args': values['valgrind-args'] ?? '',
+    'error-exitcode': values['error-exitcode'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
     'working-directory': values['working-directory'] ?? '',
     'output-directory': values['output-directory'] ?? '',
@@ -138,6 +147,8 @@ async function runCli(
     process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
     // 130: what a shell reports for a command ended by Ctrl-C.
     if (report.cancelled !== undefined) return 130
+    // 2: valgrind or cargo could not set the run up (as for bad usage); 1: the verdict failed.
+    if (report.verdict.setupFailed) return 2
     return report.verdict.failed ? 1 : 0
   } finally {
     cancellation.dispose()

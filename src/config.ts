@@ -28,6 +28,8 @@ export interface Config {
   suppressions: string[]
   trackOrigins: boolean
   traceChildren: boolean
+  /** valgrind's `--error-exitcode` (0: not passed). */
+  errorExitCode: number
   /** Extra valgrind arguments, appended last. */
   valgrindArgs: string[]
   annotations: boolean
@@ -153,6 +155,18 @@ function parseRetentionDays(raw: string): number | undefined {
   return days
 }
 
+function parseErrorExitCode(raw: string): number {
+  const value = raw.trim()
+  if (value === '') return 1
+  const code = Number(value)
+  if (!/^\d+$/.test(value) || code > 255) {
+    throw new InputError(
+      `Input 'error-exitcode': '${raw}' is not an exit status. Accepted: a whole number from 1 to 255 (valgrind's status for a process in which it found errors), or 0 to pass none.`
+    )
+  }
+  return code
+}
+
 function splitArgs(read: InputReader, name: string): string[] {
   try {
     return splitShellWords(read(name))
@@ -269,6 +283,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     suppressions,
     trackOrigins: parseBoolean(read, 'track-origins', false),
     traceChildren: parseBoolean(read, 'trace-children', true),
+    errorExitCode: parseErrorExitCode(read('error-exitcode')),
     valgrindArgs: splitArgs(read, 'valgrind-args'),
     annotations: parseBoolean(read, 'annotations', true),
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),

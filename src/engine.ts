@@ -6,20 +6,35 @@ import * as path from 'node:path'
 import type { Config } from './config.js'
 import { InputError } from './config.js'
 import { collectFindings } from './analysis/findings.js'
-import { leakTotals } from './analysis/leak-totals.js'
+import { errorSummary, leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks } from './model.js'
+import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks, TestIdentity } from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
+import { MAX_CLIENT_MESSAGES } from './parse/reader.js'
 import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
 import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
 import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
-import type { ProcessSummary, RunReport, ValgrindInfo } from './report/report.js'
+import { writeJsonFile } from './report/json.js'
+import type {
+  ProcessClientMessage,
+  ProcessSummary,
+  RunReport,
+  ValgrindInfo
+} from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
-import { errorCheckArgs, errorTool } from './valgrind/args.js'
+import { cargoSetupProblem } from './rust/setup.js'
+import {
+  errorCheckArgs,
+  errorExitCodeOf,
+  errorTool,
+  exitStatusArgs,
+  leakShowOptions
+} from './valgrind/args.js'
+import { dwarf5Advice, dwarfVersion, objectsWithoutLines } from './valgrind/dwarf.js'
 import { installExecLauncher } from './valgrind/exec-launcher.js'
 import {
   executePlan,
@@ -35,6 +50,7 @@ import { readBaselineReport, type BaselineReport } from './baseline/report-file.
 import { suppressionsFile } from './baseline/suppressions.js'
 import type { BaselineResult } from './report/report.js'
 import { buildSarif, writeSarif } from './report/sarif.js'
+import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 
 export interface EngineHost {
   info(message: string): void
@@ -65,14 +81,48 @@ export function createRunDirectory(outputDirectory: string): string {
   return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))
 }
 
+interface ErrorCheckInvocation {
+  valgrind: ValgrindInvocation
+  /** Leak kinds the user's show options leave in view (undefined: all). */
+  shownLeakKinds?: Set<LeakKind>
+  notes: string[]
+}
+
 function memcheckInvocation(
   config: Config,
   host: EngineHost,
   tool: 'memcheck' | 'helgrind' | 'drd',
   runDirectory: string,
   executable: string
-): ValgrindInvocation {
+): ErrorCheckInvocation {
   const outputDir = path.join(runDirectory, tool)
+  // Memcheck is asked for every leak kind (byte totals must equal its LEAK SUMMARY); the user's
+  // --show-leak-kinds and friends choose what is shown instead.
+  const show = tool === 'memcheck' ? leakShowOptions(config.valgrindArgs) : undefined
+  const status = exitStatusArgs({
+    tool,
+    failOn: config.failOn,
+    errorExitCode: config.errorExitCode
+  })
+  const argv = [
+    executable,
+    ...errorCheckArgs({
+      tool,
+      xmlDir: outputDir,
+      trackOrigins: config.trackOrigins,
+      traceChildren: config.traceChildren,
+      suppressions: config.suppressions,
+      // The exit-status options first: the user's own valgrind-args, after them, win.
+      // valgrind writes a suppression into the XML for every error it reports.
+      extraArgs: [
+        ...status.args,
+        ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+        ...(show?.args ?? config.valgrindArgs)
+      ]
+    })
+  ]
+  const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'))
+  if (xmlProblem !== undefined) throw new InputError(xmlProblem)
   let env: Record<string, string> | undefined
   if (config.traceChildren) {
     // Every image of an exec'ing process keeps its own XML file (see exec-launcher.ts).
@@ -90,23 +140,9 @@ function memcheckInvocation(
     }
   }
   return {
-    tool,
-    outputDir,
-    env,
-    argv: [
-      executable,
-      ...errorCheckArgs({
-        tool,
-        xmlDir: outputDir,
-        trackOrigins: config.trackOrigins,
-        traceChildren: config.traceChildren,
-        suppressions: config.suppressions,
-        // valgrind writes a suppression into the XML for every error it reports.
-        extraArgs: config.writeSuppressions
-          ? ['--gen-suppressions=all', ...config.valgrindArgs]
-          : config.valgrindArgs
-      })
-    ]
+    valgrind: { tool, outputDir, env, argv },
+    shownLeakKinds: show?.shown,
+    notes: status.note !== undefined ? [status.note] : []
   }
 }
 
@@ -175,13 +211,6 @@ export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, Siz
   return totals
 }
 
-/** The `--error-exitcode` a user passed in valgrind-args, if any (the action passes none). */
-export function userErrorExitCode(valgrindArgs: readonly string[]): number | undefined {
-  const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop()
-  const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length))
-  return Number.isInteger(value) && value > 0 ? value : undefined
-}
-
 /** What the JSON report says of one process. */
 export function processSummary(run: ProcessRun): ProcessSummary {
   return {
@@ -197,22 +226,44 @@ export function processSummary(run: ProcessRun): ProcessSummary {
   }
 }
 
+/**
+ * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
+ * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
+ */
+export function usableXml(run: ProcessRun): boolean {
+  return run.finished || (run.records ?? run.findings.length) > 0
+}
+
+/**
+ * The process the command started: the one whose parent is no other process of the run. When it
+ * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
+ * valgrind set the exit status.
+ */
+export function topProcess(runs: readonly ProcessRun[]): ProcessRun | undefined {
+  const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined))
+  const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0]
+  if (top?.pid === undefined) return top
+  const images = runs.filter((run) => run.pid === top.pid)
+  return images.find((run) => path.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1)
+}
+
+/**
+ * valgrind's --error-exitcode replaced this status of the process: it is the code valgrind ran
+ * with, and the process's XML counts errors (valgrind's ERROR SUMMARY, which is what it decides
+ * by). A program returning that same code with no error counted keeps it as its own.
+ */
+export function statusFromValgrind(exitCode: number | null, run: ProcessRun | undefined): boolean {
+  if (run === undefined || exitCode === null || exitCode === 0) return false
+  return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0
+}
+
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
 export function programOutcome(
   exit: ProcessExit,
   runs: readonly ProcessRun[],
-  errorExitCode?: number
+  valgrindErrorExit = false
 ): ProgramOutcome {
-  // With a user-given --error-exitcode, that status means "valgrind found errors" (already
-  // reported as findings), not "the program failed".
-  const valgrindErrorExit =
-    errorExitCode !== undefined &&
-    exit.exitCode === errorExitCode &&
-    runs.some((run) => run.findings.length > 0)
-  const outcome: ProgramOutcome = {
-    exitCode: valgrindErrorExit ? 0 : exit.exitCode,
-    valgrindErrorExit
-  }
+  const outcome: ProgramOutcome = { exitCode: exit.exitCode, valgrindErrorExit }
   if (exit.signal !== null) {
     // The top process is the first one started; its fatal signal carries the stack.
     const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal)
@@ -277,9 +328,62 @@ interface CheckResult {
   runs: ProcessRun[]
   exit: ProcessExit
   testFailures: TestFailure[]
+  /** Test processes failed only by valgrind's --error-exitcode. */
+  failedByValgrind: TestIdentity[]
   warnings: string[]
   problems: string[]
+  /** valgrind or cargo failed to set the run up: nothing was checked. */
+  setupProblems: string[]
+  shownLeakKinds?: Set<LeakKind>
   xmlDirectory: string
+}
+
+/** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
+async function noXmlProblem(
+  config: Config,
+  invocation: ValgrindInvocation,
+  plan: RunPlan,
+  exit: ProcessExit,
+  testProcesses: number | undefined,
+  top: ProcessRun | undefined
+): Promise<{ setup?: string; problem?: string }> {
+  if (plan.mode !== 'program' && testProcesses === 0) {
+    if (exit.exitCode !== 0 && exit.signal === null) {
+      const cargo = await cargoSetupProblem({
+        mode: plan.mode,
+        command: config.command,
+        cwd: config.workingDirectory
+      })
+      if (cargo !== undefined) return { setup: `Cargo failed: ${cargo}` }
+      return {
+        problem: `cargo exited with status ${exit.exitCode} before any test ran under valgrind, so nothing was checked: see cargo's output above (a build error, or no test matched the filters).`
+      }
+    }
+    return {
+      problem: `No test ran under valgrind (cargo ${exit.signal !== null ? `was killed by ${exit.signal}` : 'exited with status 0'}), so nothing was checked: do the test filters match any test?`
+    }
+  }
+  // Start valgrind again with the same options (XML to a scratch file) to hear why it refused.
+  const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'))
+  const [executable, ...options] = invocation.argv
+  const probe = options.map((option) =>
+    option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option
+  )
+  const refusal = await valgrindRefusal(executable, probe, config.workingDirectory)
+  fs.rmSync(scratch, { recursive: true, force: true })
+  if (refusal !== undefined) {
+    return {
+      setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
+    }
+  }
+  if (top !== undefined && !usableXml(top)) {
+    return {
+      problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
+    }
+  }
+  return {
+    problem: `Valgrind wrote no usable XML in ${invocation.outputDir} (no file, an empty one, or one cut before its first record), so nothing was checked. See valgrind's message in the log above.`
+  }
 }
 
 async function runErrorCheck(
@@ -288,22 +392,35 @@ async function runErrorCheck(
   tool: 'memcheck' | 'helgrind' | 'drd',
   runDirectory: string
 ): Promise<CheckResult> {
-  const valgrind = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
+  const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
+  const valgrind = invocation.valgrind
+  for (const note of invocation.notes) host.info(note)
   const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
   let testFailures: TestFailure[] = []
+  let failedByValgrind: TestIdentity[] = []
+  let testProcesses: number | undefined
   if (plan.mode !== 'program') {
     const finished = await finishRustRun(plan, runs, exit.exitCode)
     runs = finished.runs
     testFailures = finished.testFailures
+    failedByValgrind = finished.failedByValgrind
+    testProcesses = finished.testProcesses
     for (const note of finished.notes) host.info(note)
   }
   const problems: string[] = []
-  if (parsed.runs.length === 0) {
-    problems.push(
-      `Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`
-    )
+  const setupProblems: string[] = []
+  const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined
+  const topCut = top !== undefined && !usableXml(top)
+  if (!parsed.runs.some(usableXml) || topCut) {
+    const why = await noXmlProblem(config, valgrind, plan, exit, testProcesses, top)
+    if (why.setup !== undefined) {
+      setupProblems.push(why.setup)
+      // The tests "failed" because valgrind or cargo could not run them: not failures of their own.
+      testFailures = []
+    }
+    if (why.problem !== undefined) problems.push(why.problem)
   }
   return {
     tool,
@@ -311,8 +428,11 @@ async function runErrorCheck(
     runs,
     exit,
     testFailures,
+    failedByValgrind,
     warnings: parsed.warnings,
     problems,
+    setupProblems,
+    shownLeakKinds: invocation.shownLeakKinds,
     xmlDirectory: valgrind.outputDir
   }
 }
@@ -437,7 +557,11 @@ export async function runEngine(
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
   let findings = assignFingerprints(
-    collectFindings(runs, { workspace: config.workspace, failOn: config.failOn }),
+    collectFindings(runs, {
+      workspace: config.workspace,
+      failOn: config.failOn,
+      shownLeakKinds: check?.shownLeakKinds
+    }),
     workspaceLineReader(config.workspace)
   )
   let baselineResult: BaselineResult | undefined
@@ -455,10 +579,25 @@ export async function runEngine(
     regressions = applied.regressions
   }
   // The signal that ended a cancelled run is the action's, not the program's failure.
+  const valgrindStatus =
+    check === undefined || cancelled !== undefined
+      ? false
+      : first.mode === 'program'
+        ? first.exit.signal === null && statusFromValgrind(first.exit.exitCode, topProcess(runs))
+        : first.exit.exitCode !== 0 &&
+          testFailures.length === 0 &&
+          check.failedByValgrind.length > 0
   const outcome =
     cancelled !== undefined
       ? { exitCode: null, valgrindErrorExit: false }
-      : programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs))
+      : programOutcome(first.exit, runs, valgrindStatus)
+  if (valgrindStatus && first.mode === 'program') {
+    host.info(
+      `Exit status ${first.exit.exitCode} is valgrind's (--error-exitcode): it found errors, and replaced the program's own exit status.`
+    )
+  }
+  const dwarf = dwarfWarning(host.valgrind.version, runs)
+  if (dwarf !== undefined) warnings.push(dwarf)
   const verdict = decideVerdict({
     findings,
     failOn: config.failOn,
@@ -466,6 +605,8 @@ export async function runEngine(
     subject: first.mode === 'program' ? 'program' : 'tests',
     testFailures,
     problems,
+    setupProblems: check?.setupProblems,
+    errorCheck: check !== undefined,
     workspace: config.workspace,
     regressions
   })
@@ -484,11 +625,12 @@ export async function runEngine(
     outcome,
     cancelled,
     failOn: [...config.failOn],
-    leakTotals: sumLeakTotals(runs),
+    leakTotals: check !== undefined ? sumLeakTotals(runs) : undefined,
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
     processes: runs.map(processSummary),
     testFailures,
+    clientMessages: clientMessages(runs),
     warnings,
     runDirectory,
     xmlDirectory: check?.xmlDirectory,
@@ -537,6 +679,39 @@ export async function runEngine(
       `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
     )
   }
-  fs.writeFileSync(path.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n')
+  const reportFile = path.join(runDirectory, 'report.json')
+  try {
+    await writeJsonFile(reportFile, { ...report })
+    report.reportFile = reportFile
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    const message = `The JSON report was not written (${reason}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}): ${reportFile} is missing, and output 'report' is empty. Everything else (annotations, summary, outputs, verdict) is reported.`
+    report.warnings.push(message)
+  }
   return report
+}
+
+/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
+function clientMessages(runs: readonly ProcessRun[]): ProcessClientMessage[] {
+  const messages: ProcessClientMessage[] = []
+  for (const run of runs) {
+    for (const message of run.clientMessages ?? []) {
+      if (messages.length >= MAX_CLIENT_MESSAGES) return messages
+      messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message })
+    }
+  }
+  return messages
+}
+
+/** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */
+function dwarfWarning(
+  version: string | undefined,
+  runs: readonly ProcessRun[]
+): string | undefined {
+  const objects = objectsWithoutLines(runs)
+  if (objects.length === 0) return undefined
+  return dwarf5Advice(
+    version,
+    objects.map((obj) => ({ obj, dwarf: dwarfVersion(obj) }))
+  )
 }

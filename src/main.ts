@@ -24,6 +24,10 @@ import {
 import { blobBaseUrl, renderSummary } from './report/summary.js'
 import { uploadRunDirectory } from './upload/artifact.js'
 
+/** Log lines for findings that have no annotation, and for client messages. */
+const UNLOCATED_LOG_LINES = 20
+const CLIENT_MESSAGE_LOG_LINES = 50
+
 export async function run(): Promise<void> {
   // Nothing is written at the signal itself: the program's output may be mid-line in the fence.
   const cancellation = cancelOnSignals()
@@ -94,21 +98,40 @@ export async function run(): Promise<void> {
         )
       }
     }
-    for (const finding of report.findings.filter((f) => f.location === undefined)) {
+    // A few lines, not one per finding: the job summary and the JSON report list them all.
+    const unlocated = report.findings.filter((f) => f.location === undefined)
+    for (const finding of unlocated.slice(0, UNLOCATED_LOG_LINES)) {
       core.info(
         `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
       )
     }
+    if (unlocated.length > UNLOCATED_LOG_LINES) {
+      core.info(
+        `… and ${unlocated.length - UNLOCATED_LOG_LINES} more findings with no frame in the workspace (see the job summary).`
+      )
+    }
+    for (const message of report.clientMessages.slice(0, CLIENT_MESSAGE_LOG_LINES)) {
+      const where = message.pid !== undefined ? ` (pid ${message.pid})` : ''
+      core.info(`Client message${where}: ${message.text}`)
+    }
     for (const warning of report.warnings) core.warning(warning)
 
+    // Outputs before the summary: a summary that cannot be written costs the summary only.
+    for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
     if (process.env.GITHUB_STEP_SUMMARY) {
       const markdown = renderSummary(report, {
         workspace: config.workspace,
         blobBaseUrl: blobBaseUrl(process.env)
       })
-      await core.summary.addRaw(markdown).write()
+      try {
+        await core.summary.addRaw(markdown).write()
+      } catch (error) {
+        core.summary.emptyBuffer()
+        core.warning(
+          `The job summary was not written (${(error as Error).message}); outputs, annotations and the verdict are not affected.${report.reportFile !== undefined ? ` Every finding is in ${report.reportFile}.` : ''}`
+        )
+      }
     }
-    for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
 
     // After the summary and outputs: an upload is a convenience and must never cost a report.
     if (report.cancelled !== undefined) {

@@ -36,6 +36,11 @@ export interface LeakInfo {
   indirectBytes: number
   /** `<leakedblocks>`: direct blocks only. */
   blocks: number
+  /**
+   * How many of valgrind's loss records this sums (several records can share one line, e.g.
+   * `char *a = malloc(16), *b = malloc(16);`); absent means 1.
+   */
+  records?: number
 }
 
 /** One `<error>` of one process, as valgrind wrote it. */
@@ -90,6 +95,15 @@ export interface TestIdentity {
   name?: string
 }
 
+/** A `<clientmsg>`: what the program printed through VALGRIND_PRINTF(_BACKTRACE). */
+export interface ClientMessage {
+  tid?: number
+  threadName?: string
+  text: string
+  /** Only VALGRIND_PRINTF_BACKTRACE carries a stack. */
+  stack: Frame[]
+}
+
 /** Everything one valgrind XML file says about one process. */
 export interface ProcessRun {
   /** Path of the XML file. */
@@ -122,6 +136,15 @@ export interface ProcessRun {
   /** Problems met while reading (truncation, malformed bytes), each naming the file. */
   warnings: string[]
   test?: TestIdentity
+  /** VALGRIND_PRINTF(_BACKTRACE) messages, in order (at most a few hundred are kept). */
+  clientMessages?: ClientMessage[]
+  /** `<error>` records read, before merging and before dropping mid-run leak checks. */
+  records?: number
+  /**
+   * Loss records of leak checks the program asked for mid-run (VALGRIND_DO_LEAK_CHECK), per kind.
+   * They are not findings (only the final leak check counts) but valgrind counted them as errors.
+   */
+  midRunLeakRecords?: Partial<Record<LeakKind, number>>
 }
 
 /** Where a finding is shown in the pull request: a line of a file inside the workspace. */
@@ -154,6 +177,8 @@ export interface Finding {
   pids: number[]
   /** Tests that produced it (Rust runs). */
   tests: TestIdentity[]
+  /** Names of the threads it happened on, when the program named them. */
+  threadNames?: string[]
   suppression?: string
   /** True when `fail-on` names this finding's category (and, with a baseline, it is new). */
   failing: boolean
@@ -165,12 +190,14 @@ export interface Finding {
 
 /** How the program (or test run) itself ended, apart from anything valgrind found. */
 export interface ProgramOutcome {
+  /** The exit status the step saw (possibly valgrind's `--error-exitcode`, see below). */
   exitCode: number | null
   /** A fatal signal valgrind saw in the client (from `<fatal_signal>`). */
   signal?: { name: string; pid?: number; stack: Frame[]; event?: string }
   /**
-   * The exit status was valgrind's `--error-exitcode` (given by the user in valgrind-args), so it
-   * says "valgrind found errors", not "the program failed"; `exitCode` is then reported as 0.
+   * The exit status is valgrind's `--error-exitcode`, not the program's: the XML of the process
+   * counts errors, and valgrind then replaces the program's own status (which is lost). For a test
+   * command: every test process that ended non-zero did so through valgrind's status.
    */
   valgrindErrorExit: boolean
 }
@@ -181,4 +208,9 @@ export interface Verdict {
   reasons: string[]
   /** One line that sums it up, for the summary's first line and the log. */
   headline: string
+  /**
+   * Nothing was checked because valgrind or cargo failed to start the run (bad option, bad
+   * suppressions file, no Cargo.toml, cargo-nextest missing): the CLI exits 2 for it.
+   */
+  setupFailed?: boolean
 }

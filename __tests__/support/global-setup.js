@@ -1,10 +1,16 @@
-// Finds a Node 24 binary once per test run: GitHub runs the action on Node 24 (`runs.using: node24`),
-// so the end-to-end tests run dist/ on 24 too. `npx -p node@24` fetches the npm package that ships
-// the binary; E2E_NODE overrides it (any path to a node binary).
+// Chooses the Node binary the end-to-end tests run dist/ on. GitHub runs the action on Node 24
+// (`runs.using: node24`): E2E_NODE names a binary to use; otherwise the system tests
+// (SYSTEM_TESTS=1) use Node 24, this Node when it is 24, else one fetched with
+// `npx -p node@24` (the npm package that ships the binary). The default suite runs on this Node,
+// so it needs no download.
 import { execFileSync } from 'node:child_process'
 
 export default function globalSetup() {
   if (process.env.E2E_NODE) return
+  if (process.env.SYSTEM_TESTS !== '1' || process.versions.node.startsWith('24.')) {
+    process.env.E2E_NODE = process.execPath
+    return
+  }
   try {
     const path = execFileSync('npx', ['-y', '-p', 'node@24', 'node', '-p', 'process.execPath'], {
       encoding: 'utf8',

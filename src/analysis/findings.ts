@@ -48,7 +48,8 @@ function addLeak(into: LeakInfo | undefined, leak: LeakInfo | undefined): LeakIn
     bytes: into.bytes + leak.bytes,
     directBytes: into.directBytes + leak.directBytes,
     indirectBytes: into.indirectBytes + leak.indirectBytes,
-    blocks: into.blocks + leak.blocks
+    blocks: into.blocks + leak.blocks,
+    records: (into.records ?? 1) + (leak.records ?? 1)
   }
 }
 
@@ -86,14 +87,28 @@ export function compareFindings(a: Finding, b: Finding): number {
   return a.key < b.key ? -1 : a.key > b.key ? 1 : 0
 }
 
-export function collectFindings(
-  runs: readonly ProcessRun[],
-  options: { workspace: string; failOn: ReadonlySet<FailCategory> }
-): Finding[] {
+export interface CollectOptions {
+  workspace: string
+  failOn: ReadonlySet<FailCategory>
+  /**
+   * Leak kinds the user's --show-leak-kinds (or --show-reachable, --show-possibly-lost) leaves
+   * out. Their records are not findings, unless fail-on names the kind: what fails the step is
+   * always shown. Byte totals count them either way (they come from the records, not findings).
+   */
+  shownLeakKinds?: ReadonlySet<FailCategory>
+}
+
+export function collectFindings(runs: readonly ProcessRun[], options: CollectOptions): Finding[] {
   const byKey = new Map<string, Finding>()
   const filesByKey = new Map<string, Set<string>>()
+  const hidden = (raw: RawFinding): boolean =>
+    raw.leak !== undefined &&
+    options.shownLeakKinds !== undefined &&
+    !options.shownLeakKinds.has(raw.leak.kind) &&
+    !options.failOn.has(raw.leak.kind)
   for (const run of runs) {
     for (const raw of run.findings) {
+      if (hidden(raw)) continue
       const location = findingLocation(raw.stack, options.workspace)
       const key = findingKey(raw, location)
       let finding = byKey.get(key)
@@ -121,6 +136,10 @@ export function collectFindings(
       }
       finding.leak = addLeak(finding.leak, raw.leak)
       finding.occurrences += raw.count
+      if (raw.threadName !== undefined) {
+        const names = (finding.threadNames ??= [])
+        if (!names.includes(raw.threadName)) names.push(raw.threadName)
+      }
       // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
       const files = filesByKey.get(key) ?? new Set<string>()
       filesByKey.set(key, files)

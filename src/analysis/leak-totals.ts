@@ -1,7 +1,7 @@
 // Valgrind's own end-of-run summaries, reproduced from a ProcessRun: "LEAK SUMMARY" and
 // "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
 // XML; for protocols 4 and 5 they are derived from the records (rules in
-// shared/docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
+// docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
 import { LEAK_KINDS, type LeakKind, type ProcessRun, type SizeAndBlocks } from '../model.js'
 
 /**
@@ -95,6 +95,12 @@ export function errorSummary(
       errors += finding.count
       contexts += merged
     }
+  }
+  // Loss records of mid-run leak checks are no findings, but valgrind counted them as errors.
+  for (const [kind, records] of Object.entries(run.midRunLeakRecords ?? {})) {
+    if (!counted.has(kind as LeakKind)) continue
+    errors += records
+    contexts += records
   }
   const suppressed = run.suppressionCounts.reduce((sum, pair) => sum + pair.count, 0)
   return { errors, contexts, suppressed }

@@ -4,6 +4,7 @@
 import type { FailCategory, Finding, ProgramOutcome, Verdict } from '../model.js'
 import type { TestFailure } from '../rust/index.js'
 import { describeFrame } from './location.js'
+import { formatCount } from '../numbers.js'
 
 export interface VerdictInput {
   findings: readonly Finding[]
@@ -12,8 +13,15 @@ export interface VerdictInput {
   /** 'program' or a test runner; decides how a non-zero exit is worded. */
   subject: 'program' | 'tests'
   testFailures: readonly TestFailure[]
-  /** Problems that make the run untrustworthy (e.g. valgrind wrote no XML). */
+  /** Problems that make the run untrustworthy (e.g. valgrind wrote no usable XML). */
   problems: readonly string[]
+  /**
+   * valgrind or cargo failed to set the run up (bad option, no Cargo.toml, ...): the program's or
+   * tests' exit statuses are consequences of it, so they are not reasons of their own.
+   */
+  setupProblems?: readonly string[]
+  /** False when no error checker ran (tool: callgrind alone): nothing can be said about errors. */
+  errorCheck?: boolean
   workspace: string
   /** Instruction-count regressions over the threshold, one sentence each (callgrind baselines). */
   regressions?: readonly string[]
@@ -24,14 +32,18 @@ const CATEGORY_WORDS: Record<FailCategory, [string, string]> = {
   definite: ['definite leak', 'definite leaks'],
   indirect: ['indirect leak', 'indirect leaks'],
   possible: ['possible leak', 'possible leaks'],
-  reachable: ['still-reachable block', 'still-reachable blocks']
+  reachable: ['still-reachable finding', 'still-reachable findings']
 }
 
+/** "1 byte", "1,024 bytes": the count with thousands separators, and the word for it. */
 export function plural(count: number, one: string, many: string): string {
-  return `${count} ${count === 1 ? one : many}`
+  return `${formatCount(count)} ${count === 1 ? one : many}`
 }
 
-/** "2 memory errors, 1 definite leak (32 bytes)" for a list of findings. */
+/**
+ * "2 memory errors, 1 definite leak (32 bytes in 2 blocks)" for a list of findings: findings are
+ * counted as findings, bytes and blocks as valgrind's LEAK SUMMARY counts them (direct only).
+ */
 export function describeFindingCounts(findings: readonly Finding[]): string {
   const parts: string[] = []
   // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
@@ -47,7 +59,8 @@ export function describeFindingCounts(findings: readonly Finding[]): string {
     let text = plural(matching.length, one, many)
     if (category !== 'errors') {
       const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0)
-      text += ` (${plural(bytes, 'byte', 'bytes')})`
+      const blocks = matching.reduce((sum, f) => sum + (f.leak?.blocks ?? 0), 0)
+      text += ` (${plural(bytes, 'byte', 'bytes')} in ${plural(blocks, 'block', 'blocks')})`
     }
     parts.push(text)
   }
@@ -70,6 +83,11 @@ function signalReason(
 }
 
 export function decideVerdict(input: VerdictInput): Verdict {
+  const setupProblems = input.setupProblems ?? []
+  if (setupProblems.length > 0) {
+    const reasons = [...setupProblems, ...input.problems]
+    return { failed: true, reasons, headline: headlineOf(reasons), setupFailed: true }
+  }
   const reasons: string[] = [...input.problems]
   const failing = input.findings.filter((f) => f.failing)
   if (failing.length > 0) {
@@ -90,6 +108,7 @@ export function decideVerdict(input: VerdictInput): Verdict {
     )
   } else if (
     signal === undefined &&
+    !input.outcome.valgrindErrorExit &&
     input.outcome.exitCode !== null &&
     input.outcome.exitCode !== 0
   ) {
@@ -100,11 +119,10 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failed = reasons.length > 0
   let headline: string
   if (failed) {
-    const more = reasons.length - 1
-    headline =
-      more === 0
-        ? `Failed: ${reasons[0]}`
-        : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`
+    headline = headlineOf(reasons)
+  } else if (input.errorCheck === false) {
+    const who = input.subject === 'program' ? 'the program' : 'the tests'
+    headline = `Passed: ${who} ran under callgrind; no error check ran (tool: callgrind alone).`
   } else if (input.findings.length === 0) {
     headline = 'Passed: valgrind found no errors and no leaks.'
   } else if (input.findings.some((f) => f.baseline !== undefined)) {
@@ -114,4 +132,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
     headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`
   }
   return { failed, reasons, headline }
+}
+
+function headlineOf(reasons: readonly string[]): string {
+  const more = reasons.length - 1
+  return more === 0
+    ? `Failed: ${reasons[0]}`
+    : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`
 }

@@ -5,6 +5,7 @@
 //
 // It never throws on content: unexpected structure is skipped and reported in `warnings`.
 import type {
+  ClientMessage,
   FatalSignal,
   Frame,
   LabeledStack,
@@ -37,6 +38,8 @@ const KNOWN_PROTOCOLS = { min: 4, max: 6 }
 const MAX_WARNINGS = 20
 /** helgrind announces every thread it reports on; keep at most this many creation stacks. */
 const MAX_ANNOUNCED_THREADS = 1000
+/** VALGRIND_PRINTF messages kept per process (a program can print millions). */
+export const MAX_CLIENT_MESSAGES = 200
 
 /** Parses an integer as valgrind prints it: decimal, maybe with thousands separators. */
 export function parseCount(text: string): number | undefined {
@@ -123,6 +126,8 @@ export class ValgrindXmlReader implements TokenConsumer {
   private frame: Frame | undefined
   private error: ErrorDraft | undefined
   private fatal: FatalSignal | undefined
+  private clientMessage: ClientMessage | undefined
+  private clientMessagesDropped = 0
   private announcedId = ''
   private announcedStack: Frame[] | undefined
   private readonly threadCreation = new Map<string, Frame[]>()
@@ -224,6 +229,10 @@ export class ValgrindXmlReader implements TokenConsumer {
       case 'error_summary':
         this.capture = depth === 2
         return Content.Xml
+      case 'clientmsg':
+        if (depth !== 2) return Content.Xml
+        this.capture = true
+        return name === 'threadname' ? Content.RawText : Content.Xml
       case 'args':
         this.capture = name === 'exe' || name === 'arg'
         return Content.Xml
@@ -265,6 +274,9 @@ export class ValgrindXmlReader implements TokenConsumer {
         return Content.Xml
       case 'fatal_signal':
         this.fatal = { signo: 0, signame: '', stack: [] }
+        return Content.Xml
+      case 'clientmsg':
+        this.clientMessage = { text: '', stack: [] }
         return Content.Xml
       case 'announcethread':
         this.announcedId = ''
@@ -417,6 +429,13 @@ export class ValgrindXmlReader implements TokenConsumer {
       case 'fatal_signal':
         if (this.fatal && depth === 2) this.setFatalField(this.fatal, name, text)
         return
+      case 'clientmsg':
+        if (this.clientMessage && depth === 2) {
+          if (name === 'tid') this.clientMessage.tid = parseIntOrUndefined(text)
+          else if (name === 'threadname') this.clientMessage.threadName = text.trim()
+          else if (name === 'text') this.clientMessage.text = text.replace(/\s+$/, '')
+        }
+        return
       case 'announcethread':
         if (name === 'hthreadid') this.announcedId = text.trim()
         return
@@ -486,6 +505,14 @@ export class ValgrindXmlReader implements TokenConsumer {
       case 'fatal_signal':
         if (this.fatal) run.fatalSignal = this.fatal
         this.fatal = undefined
+        return
+      case 'clientmsg':
+        if (this.clientMessage) {
+          const messages = (run.clientMessages ??= [])
+          if (messages.length < MAX_CLIENT_MESSAGES) messages.push(this.clientMessage)
+          else this.clientMessagesDropped++
+        }
+        this.clientMessage = undefined
         return
       case 'announcethread':
         if (
@@ -600,6 +627,9 @@ export class ValgrindXmlReader implements TokenConsumer {
       case 'fatal_signal':
         if (this.fatal && depth === 2) this.fatal.stack = frames
         return
+      case 'clientmsg':
+        if (this.clientMessage && depth === 2) this.clientMessage.stack = frames
+        return
       case 'announcethread':
         if (depth === 2) this.announcedStack = frames
         return
@@ -655,6 +685,14 @@ export class ValgrindXmlReader implements TokenConsumer {
     this.recordsRead++
     error.notes.push(...error.pendingAux)
     const leakKind = LEAK_KIND_OF_ERROR.get(error.kind)
+    if (leakKind !== undefined && !this.run.finished) {
+      // A leak check the program asked for (VALGRIND_DO_LEAK_CHECK): valgrind writes the final
+      // one after <status>FINISHED. Only the final one says what was leaked; a block lost here
+      // may be freed later. Valgrind counted the record as an error all the same.
+      const earlier = (this.run.midRunLeakRecords ??= {})
+      earlier[leakKind] = (earlier[leakKind] ?? 0) + 1
+      return
+    }
     const finding: RawFinding = {
       tool: this.run.tool ?? '',
       kind: error.kind,
@@ -702,6 +740,7 @@ export class ValgrindXmlReader implements TokenConsumer {
         merged.leak.directBytes += finding.leak.directBytes
         merged.leak.indirectBytes += finding.leak.indirectBytes
         merged.leak.blocks += finding.leak.blocks
+        merged.leak.records = (merged.leak.records ?? 1) + 1
       }
     }
     if (leakKind === undefined && error.unique !== '') {
@@ -750,9 +789,15 @@ export class ValgrindXmlReader implements TokenConsumer {
     run.findings.forEach((finding, index) => {
       if (this.contexts[index] > 1) finding.contexts = this.contexts[index]
     })
+    if (this.clientMessagesDropped > 0) {
+      this.warn(
+        `${this.clientMessagesDropped} more client messages (VALGRIND_PRINTF) than the ${MAX_CLIENT_MESSAGES} kept; all are in the XML file`
+      )
+    }
     if (this.warningsDropped > 0) {
       run.warnings.push(`${run.file}: … and ${this.warningsDropped} more problems`)
     }
+    run.records = this.recordsRead
     return run
   }
 }

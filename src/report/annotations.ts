@@ -3,7 +3,14 @@
 // by `compareFindings`); the job summary keeps every finding.
 import type { Finding } from '../model.js'
 import { describeFrame } from '../analysis/location.js'
-import { findingTitle, occurrenceText, stackLines, testLabel } from './format.js'
+import {
+  findingText,
+  findingTitle,
+  occurrenceText,
+  stackLines,
+  testLabel,
+  threadText
+} from './format.js'
 
 export interface Annotation {
   level: 'error' | 'warning'
@@ -17,7 +24,9 @@ export interface Annotation {
 export const ANNOTATIONS_SHOWN_PER_LEVEL = 10
 
 export function annotationMessage(finding: Finding, workspace: string): string {
-  const lines: string[] = [finding.what.trim()]
+  const lines: string[] = [findingText(finding)]
+  const thread = threadText(finding)
+  if (thread !== undefined) lines.push(thread)
   lines.push(...stackLines(finding.stack, workspace).map((line) => `   ${line}`))
   for (const aux of finding.auxStacks) {
     lines.push(aux.label)

@@ -1,6 +1,7 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
 import type { Finding, Frame, LeakKind } from '../model.js'
 import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+import { formatCount } from '../numbers.js'
 
 const TOOL_LABELS: Record<string, string> = {
   memcheck: 'Memcheck',
@@ -42,7 +43,7 @@ export function kindLabel(kind: string): string {
 }
 
 export function formatNumber(value: number): string {
-  return value.toLocaleString('en-US')
+  return formatCount(value)
 }
 
 export function formatBytes(bytes: number): string {
@@ -60,6 +61,28 @@ export function findingTitle(finding: Finding): string {
     return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`
   }
   return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`
+}
+
+/**
+ * The finding's text. Valgrind's own, except for a leak that sums several loss records (blocks
+ * allocated on one line by different calls, or the same leak in several processes): that text is
+ * written from the sums, so it agrees with the title.
+ */
+export function findingText(finding: Finding): string {
+  const leak = finding.leak
+  if (leak === undefined || (leak.records ?? 1) <= 1) return finding.what.trim()
+  const split =
+    leak.indirectBytes > 0
+      ? ` (${formatNumber(leak.directBytes)} direct, ${formatNumber(leak.indirectBytes)} indirect)`
+      : ''
+  return `${formatNumber(leak.bytes)}${split} bytes in ${formatNumber(leak.blocks)} ${leak.blocks === 1 ? 'block' : 'blocks'} are ${LEAK_KIND_WORDS[leak.kind]} in ${formatNumber(leak.records ?? 1)} loss records`
+}
+
+/** "Thread: worker" when the program named the thread(s) the finding happened on. */
+export function threadText(finding: Finding): string | undefined {
+  const names = finding.threadNames ?? []
+  if (names.length === 0) return undefined
+  return `${names.length === 1 ? 'Thread' : 'Threads'}: ${names.join(', ')}`
 }
 
 export function firstLine(text: string): string {
@@ -80,9 +103,11 @@ export function visibleFrames(frames: readonly Frame[], limit = 16): Frame[] {
   return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit))
 }
 
-/** `at fn (file:line)` lines of a stack. */
+/** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */
 export function stackLines(frames: readonly Frame[], workspace: string): string[] {
-  return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`)
+  return visibleFrames(frames).map(
+    (frame, index) => `${index === 0 ? 'at' : 'by'} ${describeFrame(frame, workspace)}`
+  )
 }
 
 export function testLabel(test: { binary: string; name?: string }): string {
@@ -96,8 +121,13 @@ export function testsText(finding: Finding): string | undefined {
 }
 
 export function occurrenceText(finding: Finding): string {
+  const processes =
+    finding.processCount === 1 ? '1 process' : `${formatNumber(finding.processCount)} processes`
+  if (finding.leak !== undefined) {
+    const records = finding.leak.records ?? 1
+    return `${records === 1 ? '1 loss record' : `${formatNumber(records)} loss records`} in ${processes}.`
+  }
   const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`
-  const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`
   return `Seen ${times} in ${processes}.`
 }
 

@@ -1,5 +1,6 @@
 // The run's result as plain data: what the JSON report holds and what every view renders.
 import type {
+  ClientMessage,
   FailCategory,
   Finding,
   LeakKind,
@@ -25,6 +26,10 @@ export interface ProcessSummary {
   fatalSignal?: string
 }
 
+export interface ProcessClientMessage extends ClientMessage {
+  pid?: number
+}
+
 export interface ValgrindInfo {
   version?: string
   /** Where it came from: the runner, the cache, the package manager or a source build. */
@@ -43,15 +48,25 @@ export interface RunReport {
   /** The signal that cancelled the run (the runner's SIGINT or SIGTERM), when it was cancelled. */
   cancelled?: string
   failOn: FailCategory[]
-  /** Equal to valgrind's own LEAK SUMMARY, summed over processes. */
-  leakTotals: Record<LeakKind, SizeAndBlocks>
+  /**
+   * Equal to valgrind's own LEAK SUMMARY, summed over processes; absent when no error checker ran
+   * (tool: callgrind alone), since nothing measured leaks.
+   */
+  leakTotals?: Record<LeakKind, SizeAndBlocks>
   /** Distinct findings whose category is in fail-on. */
   failingFindings: number
   findings: Finding[]
   processes: ProcessSummary[]
   testFailures: TestFailure[]
+  /** What the program printed through VALGRIND_PRINTF(_BACKTRACE), with the process. */
+  clientMessages: ProcessClientMessage[]
   warnings: string[]
   runDirectory: string
+  /**
+   * Where the JSON report was written; absent when writing it failed (a warning says why). Not
+   * part of the JSON itself.
+   */
+  reportFile?: string
   /** Where the error checker's XML files are (absent for a callgrind-only run). */
   xmlDirectory?: string
   /** The callgrind pass, when `tool` includes callgrind. */

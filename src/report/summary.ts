@@ -10,12 +10,14 @@ import { renderBaselineFindings, renderProfileComparison } from './baseline-summ
 import {
   codeHtml as code,
   escapeHtml,
+  findingText,
   findingTitle,
   formatNumber,
   kindLabel,
   LEAK_KIND_WORDS,
   occurrenceText,
   testLabel,
+  threadText,
   toolLabel,
   visibleFrames
 } from './format.js'
@@ -76,9 +78,11 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
   const lines = [
     `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}${state}</summary>`,
     '',
-    `<p>${escapeHtml(finding.what.trim())}</p>`,
+    `<p>${escapeHtml(findingText(finding))}</p>`,
     stackHtml(finding.stack, context)
   ]
+  const thread = threadText(finding)
+  if (thread !== undefined) lines.splice(3, 0, `<p>${escapeHtml(thread)}</p>`)
   for (const aux of finding.auxStacks) {
     lines.push(`<p>${escapeHtml(aux.label)}</p>`, stackHtml(aux.frames, context))
   }
@@ -107,9 +111,10 @@ function kindTable(report: RunReport): string[] {
   }
   const leakFindings = (kind: LeakKind): number =>
     report.findings.filter((f) => f.leak?.kind === kind).length
-  const hasLeakData = LEAK_KINDS.some(
-    (kind) => report.leakTotals[kind].bytes > 0 || leakFindings(kind) > 0
-  )
+  const leakTotals = report.leakTotals
+  const hasLeakData =
+    leakTotals !== undefined &&
+    LEAK_KINDS.some((kind) => leakTotals[kind].bytes > 0 || leakFindings(kind) > 0)
   if (errorKinds.size === 0 && !hasLeakData) return []
   const rows = [
     '| Kind | Findings | Occurrences | Bytes | Blocks |',
@@ -118,20 +123,45 @@ function kindTable(report: RunReport): string[] {
   for (const [key, row] of errorKinds) {
     const [tool, kind] = key.split('|')
     rows.push(
-      `| ${tool}: ${escapeHtml(kind)} | ${row.findings} | ${formatNumber(row.occurrences)} | | |`
+      `| ${tool}: ${escapeHtml(kind)} | ${formatNumber(row.findings)} | ${formatNumber(row.occurrences)} | | |`
     )
   }
   if (hasLeakData) {
     for (const kind of LEAK_KINDS) {
-      const totals = report.leakTotals[kind]
+      const totals = leakTotals[kind]
       const failing = report.failOn.includes(kind) && totals.bytes > 0 ? ' ❌' : ''
       const label = LEAK_KIND_WORDS[kind].charAt(0).toUpperCase() + LEAK_KIND_WORDS[kind].slice(1)
       rows.push(
-        `| Leak: ${label}${failing} | ${leakFindings(kind)} | | ${formatNumber(totals.bytes)} | ${formatNumber(totals.blocks)} |`
+        `| Leak: ${label}${failing} | ${formatNumber(leakFindings(kind))} | | ${formatNumber(totals.bytes)} | ${formatNumber(totals.blocks)} |`
       )
     }
   }
   return rows
+}
+
+function valgrindStatusWords(report: RunReport): string {
+  return report.mode === 'program'
+    ? " (valgrind's --error-exitcode: it found errors and replaced the program's own status)"
+    : " (from valgrind's --error-exitcode in the test processes where it found errors)"
+}
+
+/** VALGRIND_PRINTF(_BACKTRACE) messages, with their stacks: the program's own notes on the run. */
+function clientMessageSection(report: RunReport, context: SummaryContext): string[] {
+  if (report.clientMessages.length === 0) return []
+  const out = [`### Client messages (${report.clientMessages.length})`, '']
+  for (const message of report.clientMessages) {
+    const who = [
+      message.pid !== undefined ? `pid ${message.pid}` : undefined,
+      message.tid !== undefined ? `thread ${message.tid}` : undefined,
+      message.threadName
+    ].filter((part) => part !== undefined)
+    const stack = message.stack.length > 0 ? stackHtml(message.stack, context) : ''
+    out.push(
+      `- ${code(message.text)}${who.length > 0 ? ` (${escapeHtml(who.join(', '))})` : ''}${stack}`
+    )
+  }
+  out.push('')
+  return out
 }
 
 function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
@@ -157,12 +187,14 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   const facts = [
     `valgrind ${report.valgrind.version ?? '(unknown version)'}${report.valgrind.source ? ` (${report.valgrind.source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
-    plural(report.processes.length, 'process', 'processes'),
+    report.leakTotals === undefined && report.profiles !== undefined
+      ? plural(report.profiles.rows.length, 'process profiled', 'processes profiled')
+      : plural(report.processes.length, 'process', 'processes'),
     report.cancelled !== undefined
       ? `cancelled (${report.cancelled})`
       : report.outcome.signal
         ? `killed by ${report.outcome.signal.name}`
-        : `exit status ${report.outcome.exitCode ?? 'unknown'}`
+        : `exit status ${report.outcome.exitCode ?? 'unknown'}${report.outcome.valgrindErrorExit ? valgrindStatusWords(report) : ''}`
   ]
   out.push(facts.join(' · '), '')
 
@@ -211,11 +243,13 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     const rest = report.findings.length - shown.size
     if (rest > 0) {
       out.push(
-        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${code(report.runDirectory)}).`,
+        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${code(report.reportFile ?? report.runDirectory)}).`,
         ''
       )
     }
   }
+
+  out.push(...clientMessageSection(report, context))
 
   out.push(...renderProfileComparison(report.baseline?.profiles))
   if (report.profiles !== undefined) {

@@ -3,12 +3,14 @@ import type { Finding } from '../model.js'
 import { LEAK_KINDS } from '../model.js'
 import type { RunReport } from './report.js'
 import {
+  findingText,
   findingTitle,
   formatNumber,
   LEAK_KIND_WORDS,
   occurrenceText,
   stackLines,
-  testLabel
+  testLabel,
+  threadText
 } from './format.js'
 
 export interface TerminalStyle {
@@ -28,6 +30,10 @@ function findingBlock(finding: Finding, workspace: string, style: TerminalStyle)
   // The title already carries the first line of `what`; a longer text (FishyValue) adds the rest.
   const rest = finding.what.trim().split('\n').slice(1).join(' ').trim()
   if (finding.leak === undefined && rest !== '') lines.push(`  ${rest}`)
+  if (finding.leak !== undefined && (finding.leak.records ?? 1) > 1)
+    lines.push(`  ${findingText(finding)}`)
+  const thread = threadText(finding)
+  if (thread !== undefined) lines.push(`  ${thread}`)
   lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`))
   for (const aux of finding.auxStacks) {
     lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`))
@@ -46,11 +52,19 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
       `${paint(style, '1;31', 'test failed')}: ${testLabel(failure.test)} (${failure.signal ?? `exit status ${failure.exitCode}`})`
     )
   }
-  const leaks = LEAK_KINDS.map(
-    (kind) =>
-      `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`
-  )
-  out.push(`Leak summary: ${leaks.join('; ')}`)
+  for (const message of report.clientMessages) {
+    const where = message.pid !== undefined ? ` (pid ${message.pid})` : ''
+    out.push(`client message${where}: ${message.text}`)
+    out.push(...stackLines(message.stack, workspace).map((l) => `    ${l}`))
+  }
+  const totals = report.leakTotals
+  if (totals !== undefined) {
+    const leaks = LEAK_KINDS.map(
+      (kind) =>
+        `${LEAK_KIND_WORDS[kind]}: ${formatNumber(totals[kind].bytes)} bytes in ${formatNumber(totals[kind].blocks)} blocks`
+    )
+    out.push(`Leak summary: ${leaks.join('; ')}`)
+  }
   if (report.profiles !== undefined) {
     out.push(
       `Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`
@@ -69,6 +83,6 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
     : paint(style, '1;32', report.verdict.headline)
   out.push(verdict)
   for (const reason of report.verdict.reasons.slice(1)) out.push(`  - ${reason}`)
-  out.push(`Report: ${report.runDirectory}/report.json`)
+  out.push(report.reportFile !== undefined ? `Report: ${report.reportFile}` : 'Report: not written')
   return out.join('\n') + '\n'
 }

@@ -141,3 +141,18 @@ export function defaultHostTriple(
   if (platform === 'darwin') return `${cpu}-apple-darwin`
   return undefined
 }
+
+/** Options by which the user already chose how a failing test affects the rest. */
+const FAIL_FAST_CHOICE = /^--(no-fail-fast|fail-fast|max-fail)(=|$)/
+
+/**
+ * The command with `--no-fail-fast` right after `test` / `nextest run`, unless the user chose
+ * otherwise (`--no-fail-fast`, `--fail-fast`, `--max-fail` before a `--`): with valgrind failing
+ * each process it finds errors in, one such test must not hide the others.
+ */
+export function withNoFailFast(command: readonly string[], parsed: CargoTestCommand): string[] {
+  const end = command.indexOf('--', parsed.insertAt)
+  const options = command.slice(parsed.insertAt, end === -1 ? undefined : end)
+  if (options.some((word) => FAIL_FAST_CHOICE.test(word))) return [...command]
+  return [...command.slice(0, parsed.insertAt), '--no-fail-fast', ...command.slice(parsed.insertAt)]
+}

@@ -20,9 +20,12 @@ import {
   hostTripleFromRustcVersion,
   parseCargoTestCommand,
   runnerVariable,
+  withNoFailFast,
   type CargoTestCommand
 } from './command.js'
 import { testFromStack } from './frames.js'
+import { errorSummary } from '../analysis/leak-totals.js'
+import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
 
@@ -137,7 +140,7 @@ export async function planRustRun(
     env[variable] = runner
   }
 
-  const args = config.command.slice(1)
+  const args = withNoFailFast(config.command, command).slice(1)
   if (command.mode === 'nextest') {
     const toolConfig = path.join(stateDir, 'nextest.toml')
     fs.writeFileSync(toolConfig, nextestToolConfig())
@@ -338,6 +341,19 @@ function runOfRecord(
   )
 }
 
+/**
+ * The test process ended with valgrind's --error-exitcode because valgrind found errors in it
+ * (counted in its XML), not by itself.
+ */
+function endedByValgrindStatus(record: TestProcessRecord, run: ProcessRun | undefined): boolean {
+  return (
+    run !== undefined &&
+    record.exitCode !== undefined &&
+    record.exitCode === errorExitCodeOf(run.valgrindArgs) &&
+    errorSummary(run).errors > 0
+  )
+}
+
 const KILLED_MESSAGE =
   'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.'
 
@@ -357,7 +373,8 @@ function processFailure(
 function nextestFailures(
   records: readonly TestProcessRecord[],
   runs: readonly ProcessRun[],
-  notes: string[]
+  notes: string[],
+  failedByValgrind: TestIdentity[]
 ): TestFailure[] {
   const lastAttempt = new Map<string, TestProcessRecord>()
   const failedAttempts = new Map<string, number>()
@@ -379,7 +396,9 @@ function nextestFailures(
         notes.push(`${describeTest(test)} failed ${failed} time(s), then passed on a retry.`)
       continue
     }
-    failures.push(processFailure(test, record, runOfRecord(record, runs)))
+    const run = runOfRecord(record, runs)
+    if (endedByValgrindStatus(record, run)) failedByValgrind.push(test)
+    else failures.push(processFailure(test, record, run))
   }
   return failures
 }
@@ -387,7 +406,8 @@ function nextestFailures(
 /** cargo test: one record per test binary; libtest's report names the tests that failed. */
 function cargoTestFailures(
   records: readonly TestProcessRecord[],
-  runs: readonly ProcessRun[]
+  runs: readonly ProcessRun[],
+  failedByValgrind: TestIdentity[]
 ): TestFailure[] {
   const failures: TestFailure[] = []
   for (const record of records) {
@@ -407,6 +427,10 @@ function cargoTestFailures(
     }
     // The binary ended before libtest reported (a crash): the fatal signal's stack names the test.
     const run = runOfRecord(record, runs)
+    if (endedByValgrindStatus(record, run)) {
+      failedByValgrind.push(binary)
+      continue
+    }
     const failure = processFailure(binary, record, run)
     const crashed =
       run?.fatalSignal !== undefined ? testFromStack(run.fatalSignal.stack) : undefined
@@ -425,7 +449,15 @@ export async function finishRustRun(
   plan: RunPlan,
   runs: ProcessRun[],
   exitCode: number | null
-): Promise<{ runs: ProcessRun[]; testFailures: TestFailure[]; notes: string[] }> {
+): Promise<{
+  runs: ProcessRun[]
+  testFailures: TestFailure[]
+  /** Test processes that ended with valgrind's --error-exitcode only (not failures of their own). */
+  failedByValgrind: TestIdentity[]
+  /** Status records found: 0 when cargo failed before any test ran. */
+  testProcesses: number
+  notes: string[]
+}> {
   const notes: string[] = []
   const records = readRecords(plan.env[STATE_VARIABLE])
 
@@ -438,10 +470,11 @@ export async function finishRustRun(
   let attributed = attributeRuns(testRuns, records)
   if (plan.mode === 'cargo-test') attributed = attributed.map(withFindingTests)
 
+  const failedByValgrind: TestIdentity[] = []
   const testFailures =
     plan.mode === 'nextest'
-      ? nextestFailures(records, attributed, notes)
-      : cargoTestFailures(records, attributed)
+      ? nextestFailures(records, attributed, notes, failedByValgrind)
+      : cargoTestFailures(records, attributed, failedByValgrind)
 
   const unfinished = records.filter((record) => record.exitCode === undefined).length
   if (records.length > 0) {
@@ -453,5 +486,16 @@ export async function finishRustRun(
       `cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`
     )
   }
-  return { runs: attributed, testFailures, notes }
+  if (failedByValgrind.length > 0) {
+    notes.push(
+      `valgrind's --error-exitcode failed ${failedByValgrind.length} test process(es) in which it found errors: ${failedByValgrind.map(describeTest).join(', ')}.`
+    )
+  }
+  return {
+    runs: attributed,
+    testFailures,
+    failedByValgrind,
+    testProcesses: records.length,
+    notes
+  }
 }

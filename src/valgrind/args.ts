@@ -1,6 +1,7 @@
 // Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
 import * as path from 'node:path'
 import type { Config } from '../config.js'
+import { LEAK_KINDS, type FailCategory, type LeakKind } from '../model.js'
 
 /** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
 export function errorTool(
@@ -22,9 +23,9 @@ export interface ErrorCheckOptions {
 }
 
 /**
- * Arguments for an error-checking valgrind run that writes one XML file per process.
- * No `--error-exitcode`: it would replace the program's own exit status, and then "the program
- * failed" could not be told from "valgrind found errors". Findings come from the XML instead.
+ * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
+ * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
+ * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
  */
 export function errorCheckArgs(options: ErrorCheckOptions): string[] {
   const args = [
@@ -46,4 +47,90 @@ export function errorCheckArgs(options: ErrorCheckOptions): string[] {
   // Appended last so that the user's options win over ours.
   args.push(...options.extraArgs)
   return args
+}
+
+/** The valgrind options that choose which leak kinds memcheck shows. */
+const SHOW_OPTION = /^--show-(leak-kinds|reachable|possibly-lost)=(.*)$/
+
+function leakKindSet(value: string): LeakKind[] | undefined {
+  const text = value.trim()
+  if (text === 'all') return [...LEAK_KINDS]
+  if (text === 'none') return []
+  const kinds = text.split(',').map((item) => item.trim())
+  return kinds.every((kind) => (LEAK_KINDS as readonly string[]).includes(kind))
+    ? (kinds as LeakKind[])
+    : undefined
+}
+
+/**
+ * Takes the user's `--show-leak-kinds=`, `--show-reachable=` and `--show-possibly-lost=` out of
+ * valgrind's arguments and returns the leak kinds they show (valgrind's rules: applied in order on
+ * top of its default, `definite,possible`; `--show-reachable=yes` shows all). `shown` is undefined
+ * when the user gave none. Values valgrind would refuse stay in `args`, so it says so itself.
+ */
+export function leakShowOptions(extraArgs: readonly string[]): {
+  args: string[]
+  shown?: Set<LeakKind>
+} {
+  const args: string[] = []
+  let shown: Set<LeakKind> | undefined
+  for (const arg of extraArgs) {
+    const match = SHOW_OPTION.exec(arg)
+    const yes = match !== null && /^(yes|no)$/.test(match[2]) ? match[2] === 'yes' : undefined
+    const kinds = match?.[1] === 'leak-kinds' ? leakKindSet(match[2]) : undefined
+    if (match === null || (kinds === undefined && yes === undefined)) {
+      args.push(arg)
+      continue
+    }
+    shown ??= new Set<LeakKind>(['definite', 'possible'])
+    if (kinds !== undefined) shown = new Set(kinds)
+    else if (match[1] === 'reachable') {
+      if (yes) shown = new Set(LEAK_KINDS)
+      else shown.delete('reachable')
+    } else if (yes) shown.add('possible')
+    else shown.delete('possible')
+  }
+  return shown === undefined ? { args } : { args, shown }
+}
+
+/**
+ * `--error-exitcode` and `--errors-for-leak-kinds` from the inputs, so that valgrind's status of a
+ * process says what the verdict says: a test runner in the command then fails exactly the tests in
+ * which valgrind found something `fail-on` names. Valgrind cannot leave non-leak errors out of its
+ * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
+ */
+export function exitStatusArgs(options: {
+  tool: 'memcheck' | 'helgrind' | 'drd'
+  failOn: ReadonlySet<FailCategory>
+  errorExitCode: number
+}): { args: string[]; note?: string } {
+  const args: string[] = []
+  if (options.tool === 'memcheck') {
+    const kinds = LEAK_KINDS.filter((kind) => options.failOn.has(kind))
+    args.push(`--errors-for-leak-kinds=${kinds.length > 0 ? kinds.join(',') : 'none'}`)
+  }
+  if (options.errorExitCode === 0) return { args }
+  if (!options.failOn.has('errors')) {
+    const note =
+      options.failOn.size === 0
+        ? undefined
+        : `valgrind's --error-exitcode is not passed: fail-on does not include 'errors', and valgrind's status cannot leave memory errors out. Processes keep their own exit status.`
+    return note === undefined ? { args } : { args, note }
+  }
+  args.push(`--error-exitcode=${options.errorExitCode}`)
+  return { args }
+}
+
+/** The last value of `--<name>=` among valgrind's options, as valgrind reads them (last wins). */
+export function lastOption(valgrindArgs: readonly string[], name: string): string | undefined {
+  const prefix = `--${name}=`
+  let value: string | undefined
+  for (const arg of valgrindArgs) if (arg.startsWith(prefix)) value = arg.slice(prefix.length)
+  return value
+}
+
+/** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
+export function errorExitCodeOf(valgrindArgs: readonly string[] | undefined): number | undefined {
+  const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'))
+  return Number.isInteger(value) && value > 0 ? value : undefined
 }

@@ -1,6 +1,7 @@
 // Installing through the action's entry point: `install: always` makes the action run apt-get for
-// real on this Debian machine (as root, no sudo) and save the packages to the cache stand-in; the
+// real on this machine (as root, or through sudo) and save the packages to the cache stand-in; the
 // next run installs from the cache. Each run then finds the leak with the valgrind it installed.
+// Changes the machine: runs with SYSTEM_TESTS=1 only (`npm run test:system`).
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'

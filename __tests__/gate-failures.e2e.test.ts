@@ -1,0 +1,178 @@
+// End to end, no silent passes and no wrong blame: runs with no usable XML fail, valgrind's and
+// cargo's own failures are named as theirs (the CLI exits 2 for them), callgrind alone claims
+// nothing about errors, and a report or summary that cannot be written costs only itself.
+import { spawnSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
+import { makeWorkspace, repoRoot, runAction, type ActionRun } from './support/run-action.js'
+
+let workspace: string
+beforeAll(() => {
+  workspace = makeWorkspace(['leaks', 'cut_early'])
+  fs.mkdirSync(path.join(workspace, 'supp-dir'))
+  fs.writeFileSync(
+    path.join(workspace, 'bad.supp'),
+    '{\n  broken\n  Memcheck:Leak\n  this is not a frame\n}\n'
+  )
+})
+
+function expectNoStackTrace(run: ActionRun): void {
+  expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .*\.js:\d+/)
+}
+
+describe('no usable XML is never a pass', () => {
+  it('valgrind-args --xml=no is refused before anything runs', async () => {
+    const run = await runAction(
+      { command: './build/leaks', 'valgrind-args': '--xml=no' },
+      { workspace }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain("valgrind-args turns valgrind's XML off (--xml=no)")
+    expect(run.stdout).not.toContain('Running ./build/leaks')
+  })
+
+  it('an XML cut before its first record fails, saying nothing was checked in it', async () => {
+    const run = await runAction({ command: './build/cut_early' }, { workspace })
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(
+      /The XML of the program's own process \(pid \d+\) ends before its first record, so nothing was checked in it/
+    )
+    expect(run.failure).toContain('The program was killed by SIGKILL.')
+  })
+})
+
+describe("valgrind's own failures are named as valgrind's, with its message", () => {
+  it.each([
+    [
+      { suppressions: 'supp-dir' },
+      /Valgrind says: FATAL: suppressions file ".*supp-dir" is a directory/
+    ],
+    [
+      { suppressions: 'bad.supp' },
+      /Valgrind says: FATAL: in suppressions file ".*bad\.supp" near line \d+: .*suppression/
+    ],
+    [{ 'valgrind-args': '--bogus-option=1' }, /Valgrind says: Unknown option: --bogus-option=1/],
+    [{ 'valgrind-args': '--tool=bogus' }, /Valgrind says: failed to start tool 'bogus'/]
+  ])('%j', async (inputs, message) => {
+    const run = await runAction({ command: './build/leaks', ...inputs }, { workspace })
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(/^Valgrind failed to start, so nothing was checked\./)
+    expect(run.failure).toMatch(message)
+    // Not blamed on the program: its "exit status 1" was valgrind refusing to start.
+    expect(run.failure).not.toContain('The program exited')
+    expectNoStackTrace(run)
+  })
+
+  it('the CLI exits 2 for it, as its help says', () => {
+    const node = process.env.E2E_NODE ?? process.execPath
+    const cli = (args: string[]) =>
+      spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
+        cwd: workspace,
+        encoding: 'utf8'
+      })
+    const result = cli(['--valgrind-args=--bogus-option=1', './build/leaks'])
+    expect(result.status).toBe(2)
+    expect(result.stdout).toContain('Valgrind says: Unknown option: --bogus-option=1')
+    expect(cli(['--help']).stdout).toMatch(/Exit status:[\s\S]*2 for bad usage or a setup problem/)
+  })
+})
+
+describe("cargo's own failures are named as cargo's", () => {
+  it('no Cargo.toml', async () => {
+    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-nocargo-'))
+    const run = await runAction({ command: 'cargo test' }, { workspace: empty })
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      `Cargo failed: cargo found no Cargo.toml in ${empty} or any parent directory, so no test ran. Set 'working-directory' to your crate or workspace.`
+    )
+  })
+
+  it('cargo-nextest not installed: says how to install it', async () => {
+    const crate = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-nonextest-'))
+    fs.writeFileSync(
+      path.join(crate, 'Cargo.toml'),
+      '[package]\nname = "t"\nversion = "0.1.0"\nedition = "2021"\n'
+    )
+    fs.mkdirSync(path.join(crate, 'src'))
+    fs.writeFileSync(path.join(crate, 'src', 'lib.rs'), '')
+    // A PATH with cargo and valgrind, without the directory cargo-nextest is installed in.
+    const nextest = spawnSync('sh', ['-c', 'command -v cargo-nextest'], { encoding: 'utf8' })
+    const nextestDir = path.dirname(nextest.stdout.trim())
+    const pathWithout = (process.env.PATH ?? '')
+      .split(':')
+      .filter((dir) => dir !== nextestDir)
+      .join(':')
+    const run = await runAction(
+      { command: 'cargo nextest run' },
+      { workspace: crate, env: { PATH: pathWithout } }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(
+      /^Cargo failed: cargo-nextest is not installed \(cargo says: error: no such command: `nextest`\), so no test ran\. Install it in a step before this one, e\.g\. '- uses: taiki-e\/install-action@nextest'/
+    )
+    expect(run.failure).not.toMatch(/tests? failed on (its|their) own|Valgrind wrote no/)
+  })
+})
+
+describe('tool: callgrind alone', () => {
+  it('claims nothing about errors or leaks it never measured', async () => {
+    const run = await runAction({ command: './build/leaks', tool: 'callgrind' }, { workspace })
+    expect(run.exitCode).toBe(0)
+    expect(run.summary).not.toMatch(/no errors and no leaks|0 processes/)
+    expect(run.summary.split('\n')[0]).toBe(
+      '## ✅ Valgrind Callgrind: Passed: the program ran under callgrind; no error check ran (tool: callgrind alone).'
+    )
+    expect(run.summary).toMatch(/· 1 process profiled ·/)
+    for (const output of [
+      'definitely-lost-bytes',
+      'indirectly-lost-bytes',
+      'possibly-lost-bytes',
+      'still-reachable-bytes',
+      'errors',
+      'findings'
+    ]) {
+      expect(run.outputs[output]).toBe('')
+    }
+    expect(Number(run.outputs.instructions)).toBeGreaterThan(0)
+  })
+})
+
+describe('nothing lost when a file cannot be written', () => {
+  it('an unwritable GITHUB_STEP_SUMMARY costs the summary only', async () => {
+    const run = await runAction(
+      { command: './build/leaks' },
+      { workspace, env: { GITHUB_STEP_SUMMARY: '/dev/full' } }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(2)
+    expect(run.stdout).toMatch(/::warning::The job summary was not written \(.*ENOSPC/)
+    expectNoStackTrace(run)
+  })
+
+  it('a report the disk has no room for: everything else is reported, and says what was not written', async () => {
+    // The report's writes go to /dev/full, which fails every write with ENOSPC (a full disk).
+    const redirect = [
+      "import fs from 'node:fs'",
+      "import { syncBuiltinESMExports } from 'node:module'",
+      'const open = fs.createWriteStream',
+      "fs.createWriteStream = function (file, options) { return open.call(this, String(file).endsWith('report.json') ? '/dev/full' : file, options) }",
+      'syncBuiltinESMExports()'
+    ].join('\n')
+    const preload = `data:text/javascript,${encodeURIComponent(redirect)}`
+    const run = await runAction(
+      { command: './build/leaks' },
+      { workspace, nodeArgs: ['--import', preload] }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs.report).toBe('')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.annotations).toHaveLength(5)
+    expect(run.stdout).toMatch(/::warning::The JSON report was not written \(ENOSPC/)
+    expect(run.summary).toContain('The JSON report was not written (ENOSPC')
+    expect(fs.readdirSync(path.dirname(run.outputs['xml-dir']))).not.toContain('report.json')
+  })
+})
