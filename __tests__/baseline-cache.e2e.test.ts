@@ -77,7 +77,7 @@ it('restores it on a pull request: only the new leak fails', () => {
   expect(pullRun.outputs['new-findings']).toBe('1')
   expect(pullRun.outputs['fixed-findings']).toBe('1')
   expect(pullRun.failure).toMatch(
-    /^Valgrind found 1 definite leak \(56 bytes\) not in the baseline/
+    /^Valgrind found 1 definite leak \(56 bytes in 1 block\) not in the baseline/
   )
   const errors = pullRun.annotations.filter((a) => a.level === 'error')
   expect(errors.map((a) => a.line)).toEqual([lineIn(head, 'NEW-LEAK')])
@@ -93,7 +93,9 @@ it('says so when no baseline was saved for the job, and counts every finding as 
     env: { ...standIn.env, ...eventEnv('pull_request'), GITHUB_JOB: 'memcheck' }
   })
   expect(other.stdout).toMatch(/::warning::No baseline report for 'baseline: cache'/)
-  expect(other.failure).toMatch(/^Valgrind found 2 definite leaks \(96 bytes\) \(fail-on/)
+  expect(other.failure).toMatch(
+    /^Valgrind found 2 definite leaks \(96 bytes in 2 blocks\) \(fail-on/
+  )
   expect(other.outputs['new-findings']).toBe('')
 })
 

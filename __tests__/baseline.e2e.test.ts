@@ -55,7 +55,7 @@ beforeAll(async () => {
 describe('findings against the base build', () => {
   it('fails on the new leak and on the loop over the threshold, nothing else', () => {
     expect(headRun.exitCode).toBe(1)
-    expect(headRun.failure).toMatch(/1 definite leak \(56 bytes\) not in the baseline/)
+    expect(headRun.failure).toMatch(/1 definite leak \(56 bytes in 1 block\) not in the baseline/)
     expect(headRun.failure).toMatch(/baseline grows: [\d,]+ instructions, \+29\.\d\d% over/)
     expect(headRun.failure).not.toMatch(/steady/)
     expect(headRun.failure).not.toMatch(/40 bytes/)
@@ -64,7 +64,7 @@ describe('findings against the base build', () => {
     expect(headRun.outputs.errors).toBe('1')
     expect(headRun.outputs.regressions).toBe('1')
     // The base has no baseline: every definite leak fails it.
-    expect(baseRun.failure).toMatch(/2 definite leaks \(64 bytes\)/)
+    expect(baseRun.failure).toMatch(/2 definite leaks \(64 bytes in 2 blocks\)/)
     expect(baseRun.outputs['new-findings']).toBe('')
   })
 
@@ -155,7 +155,7 @@ describe('no SARIF from a run that checked nothing', () => {
       },
       { workspace }
     )
-    expect(run.failure).toContain('Valgrind wrote no XML file')
+    expect(run.failure).toContain('Valgrind failed to start, so nothing was checked')
     expect(run.outputs['sarif-file']).toBe('')
     expect(run.stdout).toContain('SARIF not written')
   })
@@ -197,7 +197,7 @@ describe('the command line', () => {
     expect(result.status).toBe(1)
     expect(result.stdout).toContain(`: 1 new, 1 still present, 1 fixed`)
     expect(result.stdout).toContain(
-      'Failed: Valgrind found 1 definite leak (56 bytes) not in the baseline'
+      'Failed: Valgrind found 1 definite leak (56 bytes in 1 block) not in the baseline'
     )
     const cache = cli(['--baseline', 'cache', './build/baseline'])
     expect(cache.status).toBe(2)
