@@ -34,6 +34,9 @@ Options (the action's inputs):
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
   --output-directory <dir>    where the run directory goes (default: $TMPDIR/valgrind-action-<uid>)
+  --baseline <report.json>    compare with an earlier run's JSON report: only new findings fail
+  --regression-threshold <p>  with callgrind and a baseline: fail on growth above p percent (default 5)
+  --write-suppressions <file> write a suppressions file covering the findings
   --no-color                  plain output
   -h, --help                  this text
 
@@ -55,6 +58,9 @@ const OPTIONS = {
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
   'output-directory': { type: 'string' },
+  baseline: { type: 'string' },
+  'regression-threshold': { type: 'string' },
+  'write-suppressions': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -102,7 +108,15 @@ async function main(): Promise<number> {
     // Per user: /tmp is shared, and the run directory must be ours alone (run-directory.ts).
     'output-directory':
       values['output-directory'] ??
-      path.join(os.tmpdir(), `valgrind-action-${process.getuid?.() ?? 'user'}`)
+      path.join(os.tmpdir(), `valgrind-action-${process.getuid?.() ?? 'user'}`),
+    baseline: values.baseline ?? '',
+    'regression-threshold': values['regression-threshold'] ?? '',
+    'write-suppressions': values['write-suppressions'] ?? ''
+  }
+  if (inputs.baseline.trim().toLowerCase() === 'cache') {
+    throw new InputError(
+      `--baseline cache works in GitHub Actions only; give the path of a JSON report instead.`
+    )
   }
   return runCli(
     inputs,

@@ -44,6 +44,13 @@ import {
   type ProcessExit
 } from './valgrind/run.js'
 import { createRunDirectory } from './run-directory.js'
+import { assignFingerprints } from './analysis/identity.js'
+import { workspaceLineReader } from './analysis/source-lines.js'
+import { applyBaseline } from './baseline/apply.js'
+import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
+import { suppressionsFile } from './baseline/suppressions.js'
+import type { BaselineResult } from './report/report.js'
+import { buildSarif, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 
 /**
@@ -107,7 +114,12 @@ function memcheckInvocation(
       traceChildren: config.traceChildren,
       suppressions: config.suppressions,
       // The exit-status options first: the user's own valgrind-args, after them, win.
-      extraArgs: [...status.args, ...(show?.args ?? config.valgrindArgs)]
+      // valgrind writes a suppression into the XML for every error it reports.
+      extraArgs: [
+        ...status.args,
+        ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+        ...(show?.args ?? config.valgrindArgs)
+      ]
     })
   ]
   const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'))
@@ -459,7 +471,8 @@ async function runProfile(
   const testFailures =
     plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
   const rows: ProfileRow[] = []
-  const identify = testIdentifier(plan)
+  // A plain program's processes are no tests, whatever their arguments look like.
+  const identify = plan.mode !== 'program' ? testIdentifier(plan) : () => undefined
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner
@@ -497,7 +510,22 @@ function profileFailure(
   return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`
 }
 
-export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+/** What the engine compares with, resolved by the entry point (a file, or the Actions cache). */
+export interface EngineOptions {
+  baseline?: BaselineReport
+  /** Said in the summary when a baseline was asked for but none is at hand (a cache miss). */
+  baselineMissing?: string
+}
+
+export async function runEngine(
+  config: Config,
+  host: EngineHost,
+  options: EngineOptions = {}
+): Promise<RunReport> {
+  // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+  const baseline =
+    options.baseline ??
+    (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined)
   const runDirectory = createRunDirectory(config.outputDirectory)
   const checker = errorTool(config)
   const check =
@@ -525,11 +553,28 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   if (profileProblem !== undefined) problems.push(profileProblem)
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
-  const findings = collectFindings(runs, {
-    workspace: config.workspace,
-    failOn: config.failOn,
-    shownLeakKinds: check?.shownLeakKinds
-  })
+  let findings = assignFingerprints(
+    collectFindings(runs, {
+      workspace: config.workspace,
+      failOn: config.failOn,
+      shownLeakKinds: check?.shownLeakKinds
+    }),
+    workspaceLineReader(config.workspace)
+  )
+  let baselineResult: BaselineResult | undefined
+  let regressions: string[] = []
+  if (baseline !== undefined) {
+    const applied = applyBaseline({
+      baseline,
+      findings,
+      checker,
+      profileRows: profile?.rows,
+      thresholdPercent: config.regressionThreshold
+    })
+    findings = applied.findings
+    baselineResult = applied.result
+    regressions = applied.regressions
+  }
   // The signal that ended a cancelled run is the action's, not the program's failure.
   const valgrindStatus =
     check === undefined || cancelled !== undefined
@@ -559,7 +604,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     problems,
     setupProblems: check?.setupProblems,
     errorCheck: check !== undefined,
-    workspace: config.workspace
+    workspace: config.workspace,
+    regressions
   })
 
   const report: RunReport = {
@@ -592,7 +638,43 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
             instructions: totalInstructions(profile.rows),
             rows: profile.rows
           }
-        : undefined
+        : undefined,
+    baseline: baselineResult
+  }
+  if (baseline === undefined && options.baselineMissing !== undefined) {
+    warnings.push(options.baselineMissing)
+  }
+  // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+  const checkedAll = runs.length > 0 && cancelled === undefined
+  if (config.sarif && checker !== undefined && !checkedAll) {
+    host.info(
+      'SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.'
+    )
+  }
+  if (config.sarif && checker !== undefined && checkedAll) {
+    report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
+    writeSarif(
+      report.sarifFile,
+      buildSarif({
+        findings,
+        tools: [checker],
+        failOn: config.failOn,
+        workspace: config.workspace,
+        valgrindVersion: host.valgrind.version,
+        commandLine: config.commandLine,
+        withBaseline: baseline !== undefined,
+        problems
+      })
+    )
+  }
+  if (config.writeSuppressions !== undefined) {
+    const written = suppressionsFile(findings)
+    fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+    fs.writeFileSync(config.writeSuppressions, written.text)
+    report.suppressionsFile = config.writeSuppressions
+    host.info(
+      `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
+    )
   }
   const reportFile = path.join(runDirectory, 'report.json')
   try {

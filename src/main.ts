@@ -6,7 +6,14 @@ import * as os from 'node:os'
 import { cancelOnSignals } from './cancel.js'
 import { readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
-import { runEngine, valgrindFromInstall } from './engine.js'
+import * as path from 'node:path'
+import { runEngine, valgrindFromInstall, type EngineOptions } from './engine.js'
+import {
+  onDefaultBranch,
+  restoreBaseline,
+  saveBaseline,
+  type CacheContext
+} from './baseline/cache.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
@@ -35,9 +42,10 @@ export async function run(): Promise<void> {
   try {
     // Before anything else: valgrind runs on Linux only.
     assertSupportedPlatform(process.platform, process.arch)
+    const tempDirectory = process.env.RUNNER_TEMP || os.tmpdir()
     const config = readConfig((name) => core.getInput(name), {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      tempDirectory: process.env.RUNNER_TEMP || os.tmpdir()
+      tempDirectory
     })
     const installed = await ensureValgrind({
       install: config.install,
@@ -45,14 +53,40 @@ export async function run(): Promise<void> {
       cache: config.cache
     })
     const valgrind = valgrindFromInstall(installed)
-    const report = await runEngine(config, {
-      info,
-      warning: (message) => core.warning(message),
-      write: (text) => process.stdout.write(text),
-      fenceCommands: true,
-      cancel: cancellation.signal,
-      valgrind
-    })
+    // baseline: cache — the default branch saves after the run, other runs restore before it.
+    const cacheContext: CacheContext | undefined =
+      config.baseline.kind === 'cache'
+        ? {
+            directory: path.join(tempDirectory, 'valgrind-action-baseline'),
+            jobName: config.baselineCacheName,
+            env: process.env
+          }
+        : undefined
+    const savesBaseline = cacheContext !== undefined && onDefaultBranch(process.env)
+    const engineOptions: EngineOptions = {}
+    if (cacheContext !== undefined && !savesBaseline) {
+      const restored = await restoreBaseline(cacheContext)
+      if (restored.status === 'restored') {
+        engineOptions.baseline = restored.baseline
+        info(`Baseline: ${restored.baseline.source}`)
+      } else engineOptions.baselineMissing = restored.message
+    }
+    const report = await runEngine(
+      config,
+      {
+        info,
+        warning: (message) => core.warning(message),
+        write: (text) => process.stdout.write(text),
+        fenceCommands: true,
+        cancel: cancellation.signal,
+        valgrind
+      },
+      engineOptions
+    )
+    // A cancelled run's findings are partial: as a baseline they would make old findings "new".
+    if (savesBaseline && cacheContext !== undefined && report.cancelled === undefined) {
+      info(await saveBaseline(cacheContext, path.join(report.runDirectory, 'report.json')))
+    }
 
     if (config.annotations) {
       const annotations = buildAnnotations(report.findings, config.workspace)

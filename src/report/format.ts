@@ -115,6 +115,12 @@ export function testLabel(test: { binary: string; name?: string }): string {
   return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
 }
 
+/** `Tests: a (bin), b (bin)`, or undefined when no test is known. */
+export function testsText(finding: Finding): string | undefined {
+  if (finding.tests.length === 0) return undefined
+  return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${finding.tests.map(testLabel).join(', ')}`
+}
+
 export function occurrenceText(finding: Finding): string {
   const processes =
     finding.processCount === 1 ? '1 process' : `${formatNumber(finding.processCount)} processes`

@@ -6,6 +6,7 @@ import { framePath, workspaceRelativePath } from '../analysis/location.js'
 import { plural } from '../analysis/verdict.js'
 import { renderProfileSection } from '../callgrind/summary.js'
 import type { RunReport } from './report.js'
+import { renderBaselineFindings, renderProfileComparison } from './baseline-summary.js'
 import {
   codeHtml as code,
   escapeHtml,
@@ -80,11 +81,17 @@ function stackHtml(frames: readonly Frame[], context: SummaryContext): string {
 
 function findingDetails(finding: Finding, context: SummaryContext): string {
   const icon = finding.failing ? '❌' : '⚠️'
+  const state =
+    finding.baseline === 'new'
+      ? ' (new)'
+      : finding.baseline === 'unchanged'
+        ? ' (in the baseline)'
+        : ''
   const where = finding.location
     ? ` at ${sourceLink(finding.location.file, finding.location.line, context)}`
     : ' (no frame in the workspace)'
   const lines = [
-    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}</summary>`,
+    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}${state}</summary>`,
     '',
     `<p>${escapeHtml(findingText(finding))}</p>`,
     stackHtml(finding.stack, context)
@@ -241,6 +248,7 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
 
   const table = kindTable(report)
   if (table.length > 0) out.push(...table, '')
+  out.push(...renderBaselineFindings(report))
 
   if (report.testFailures.length > 0) {
     out.push('### Tests that failed on their own', '')
@@ -254,7 +262,10 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
   }
 
   // Sections after the findings, rendered first so that the findings get the bytes left over.
-  const tail: string[] = [...clientMessageSection(report, context, reportFile)]
+  const tail: string[] = [
+    ...clientMessageSection(report, context, reportFile),
+    ...renderProfileComparison(report.baseline?.profiles)
+  ]
   if (report.profiles !== undefined) {
     tail.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
   }
