@@ -112,7 +112,9 @@ systemTests('baselines on the Rust fixture crate', () => {
     expect(headRun.exitCode).toBe(1)
     const reasons = (headRun.failure ?? '').split('\n')
     expect(reasons).toHaveLength(2)
-    expect(reasons[0]).toMatch(/^Valgrind found 1 definite leak \(56 bytes\) not in the baseline/)
+    expect(reasons[0]).toMatch(
+      /^Valgrind found 1 definite leak \(56 bytes in 1 block\) not in the baseline/
+    )
     expect(reasons[1]).toMatch(
       /^loop_grows \(rust-crate::baseline\): [\d,]+ instructions, \+2\d\.\d\d% over/
     )
