@@ -179,13 +179,15 @@ describe('trace-children-skip and allocator-wrappers', () => {
       frame('main', 'tests/leak.c', 6)
     ]
     expect(findingLocation(stack, workspace)?.line).toBe(6)
-    expect(findingLocation(stack, workspace, globPattern(['suite_x*']))).toEqual({
+    expect(findingLocation(stack, workspace, undefined, globPattern(['suite_x*']))).toEqual({
       file: 'src/suite.c',
       line: 21,
       fn: 'suite_make_buffer'
     })
     // A stack made only of wrappers keeps its first frame.
-    expect(findingLocation(stack.slice(0, 2), workspace, globPattern(['suite_x*']))?.line).toBe(6)
+    expect(
+      findingLocation(stack.slice(0, 2), workspace, undefined, globPattern(['suite_x*']))?.line
+    ).toBe(6)
   })
 })
 

@@ -54,7 +54,26 @@ export interface Config {
   retentionDays?: number
   /** Where the run directory (XML files, profiles, JSON report) is created. */
   outputDirectory: string
+  /** Write a SARIF file for code scanning. */
+  sarif: boolean
+  /** What findings and instruction counts are compared with. */
+  baseline: BaselineSource
+  /**
+   * Names this job (and matrix values, and step) in `baseline: cache` keys: like the default
+   * artifact name, without the run attempt, so that a re-run finds what the default branch saved.
+   */
+  baselineCacheName: string
+  /** Growth of a process's instruction count, in percent, above which the step fails. */
+  regressionThreshold: number
+  /** Where to write a suppressions file covering the current findings. */
+  writeSuppressions?: string
 }
+
+export type BaselineSource =
+  | { kind: 'none' }
+  /** The default branch saves its report with @actions/cache; pull requests restore it. */
+  | { kind: 'cache' }
+  | { kind: 'file'; file: string }
 
 /** Returns the input's value, or '' when it was not given (like core.getInput). */
 export type InputReader = (name: string) => string
@@ -109,7 +128,11 @@ function failOnHelp(problem: string): string {
 export function parseTools(raw: string): ValgrindTool[] {
   const items = listItems(raw.toLowerCase())
   const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
-  if (items.length === 0) return ['memcheck']
+  if (items.length === 0) {
+    // Empty means the default; separators with nothing between them are a typo, not a choice.
+    if (raw.trim() === '') return ['memcheck']
+    throw new InputError(`Input 'tool': '${raw}' names no tool. ${help}`)
+  }
   const tools: ValgrindTool[] = []
   for (const item of items) {
     if (!(VALGRIND_TOOLS as readonly string[]).includes(item)) {
@@ -145,7 +168,8 @@ function parseVersionSpec(raw: string): string {
 function parseRetentionDays(raw: string): number | undefined {
   const value = raw.trim()
   if (value === '') return undefined
-  const days = Number(value)
+  // Digits only: `1e1`, `0x10`, `7.0` and `+5` are numbers to JavaScript but not whole days.
+  const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN
   if (!Number.isInteger(days) || days < 1 || days > 90) {
     throw new InputError(
       `Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`
@@ -211,7 +235,6 @@ export function parseCommand(commandLine: string): string[] {
       : undefined)
   if (syntax !== undefined) {
     const multiLine = /[\r\n]/.test(commandLine)
-    // escape: program data
     throw new InputError(
       `Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
         `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +
@@ -219,6 +242,31 @@ export function parseCommand(commandLine: string): string[] {
     )
   }
   return command
+}
+
+function parseBaseline(raw: string, workingDirectory: string): BaselineSource {
+  const value = raw.trim()
+  if (value === '') return { kind: 'none' }
+  if (value.toLowerCase() === 'cache') return { kind: 'cache' }
+  const file = path.resolve(workingDirectory, value)
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new InputError(
+      `Input 'baseline': '${file}' is not a file. Accepted: the path of an earlier run's JSON report (the 'report' output, relative to the working directory), or 'cache'.`
+    )
+  }
+  return { kind: 'file', file }
+}
+
+export function parseRegressionThreshold(raw: string): number {
+  const value = raw.trim().replace(/%$/, '').trim()
+  if (value === '') return 5
+  const percent = Number(value)
+  if (!Number.isFinite(percent) || percent < 0) {
+    throw new InputError(
+      `Input 'regression-threshold': '${raw}' is not a percentage. Accepted: a number of percent of zero or more, like 5 or 2.5%.`
+    )
+  }
+  return percent
 }
 
 export interface ConfigEnvironment {
@@ -281,6 +329,17 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     outputDirectory: path.resolve(
       workspace,
       read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action')
-    )
+    ),
+    sarif: parseBoolean(read, 'sarif', true),
+    baseline: parseBaseline(read('baseline'), workingDirectory),
+    baselineCacheName: defaultArtifactName(
+      { ...process.env, GITHUB_RUN_ATTEMPT: '1' },
+      read('matrix')
+    ),
+    regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
+    writeSuppressions:
+      read('write-suppressions').trim() !== ''
+        ? path.resolve(workingDirectory, read('write-suppressions').trim())
+        : undefined
   }
 }

@@ -57,8 +57,23 @@ import {
   STOP_GRACE_MS,
   type ProcessExit
 } from './valgrind/run.js'
+import { createRunDirectory } from './run-directory.js'
+import { assignFingerprints } from './analysis/identity.js'
+import { workspaceLineReader } from './analysis/source-lines.js'
+import { applyBaseline } from './baseline/apply.js'
+import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
+import { suppressionsFile } from './baseline/suppressions.js'
+import type { BaselineResult } from './report/report.js'
+import { buildSarif, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 
+/**
+ * Messages (`info`, `warning`, and the messages of errors the engine throws) may carry data from
+ * the program, its debug information or the inputs, line breaks included. The host escapes them
+ * where they are written: the action's `info` and the CLI through `logLine`/`commandSafeText`
+ * (report/escape.ts), the action's warnings and failures as workflow-command data, which
+ * @actions/core percent-encodes so the text stays inside its one command line.
+ */
 export interface EngineHost {
   info(message: string): void
   warning(message: string): void
@@ -79,13 +94,6 @@ export function valgrindFromInstall(result: InstallResult): EngineHost['valgrind
     source: SOURCE_WORDS[result.source],
     seconds: result.seconds
   }
-}
-
-/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
-export function createRunDirectory(outputDirectory: string): string {
-  fs.mkdirSync(outputDirectory, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))
 }
 
 interface ErrorCheckInvocation {
@@ -121,7 +129,12 @@ function memcheckInvocation(
       traceChildrenSkip: config.traceChildrenSkip,
       suppressions: config.suppressions,
       // The exit-status options first: the user's own valgrind-args, after them, win.
-      extraArgs: [...status.args, ...(show?.args ?? config.valgrindArgs)]
+      // valgrind writes a suppression into the XML for every error it reports.
+      extraArgs: [
+        ...status.args,
+        ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+        ...(show?.args ?? config.valgrindArgs)
+      ]
     })
   ]
   const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'))
@@ -136,7 +149,6 @@ function memcheckInvocation(
       xmlDirectory: outputDir
     })
     if (env === undefined) {
-      // escape: program data
       host.warning(
         `Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`
       )
@@ -155,19 +167,16 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
   const program = config.command[0]
   const lookup = resolveExecutable(program, config.workingDirectory)
   if (lookup.problem === 'not found') {
-    // escape: program data
     throw new InputError(
       `Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
     )
   }
   if (lookup.problem === 'is not executable') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`
     )
   }
   if (lookup.problem === 'is a directory') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`
     )
@@ -537,7 +546,13 @@ async function runProfile(
     ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
     : []
   const rows: ProfileRow[] = []
-  const identify = plan.suiteTests !== undefined ? suiteTestIdentifier(plan) : testIdentifier(plan)
+  // A plain program's processes are no tests, whatever their arguments look like.
+  const identify =
+    plan.suiteTests !== undefined
+      ? suiteTestIdentifier(plan)
+      : isRustMode(plan.mode)
+        ? testIdentifier(plan)
+        : () => undefined
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner
@@ -575,7 +590,22 @@ function profileFailure(
   return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`
 }
 
-export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+/** What the engine compares with, resolved by the entry point (a file, or the Actions cache). */
+export interface EngineOptions {
+  baseline?: BaselineReport
+  /** Said in the summary when a baseline was asked for but none is at hand (a cache miss). */
+  baselineMissing?: string
+}
+
+export async function runEngine(
+  config: Config,
+  host: EngineHost,
+  options: EngineOptions = {}
+): Promise<RunReport> {
+  // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+  const baseline =
+    options.baseline ??
+    (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined)
   const runDirectory = createRunDirectory(config.outputDirectory)
   const checker = errorTool(config)
   const check =
@@ -607,12 +637,29 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   // reported apart (collapsed in the summary) and never fail the step.
   const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced')
   const toolchainRuns = runs.filter((run) => run.role === 'toolchain')
-  const findings = collectFindings(projectRuns, {
-    workspace: config.workspace,
-    failOn: config.failOn,
-    shownLeakKinds: check?.shownLeakKinds,
-    allocatorWrappers: config.allocatorWrappers
-  })
+  let findings = assignFingerprints(
+    collectFindings(projectRuns, {
+      workspace: config.workspace,
+      failOn: config.failOn,
+      shownLeakKinds: check?.shownLeakKinds,
+      allocatorWrappers: config.allocatorWrappers
+    }),
+    workspaceLineReader(config.workspace)
+  )
+  let baselineResult: BaselineResult | undefined
+  let regressions: string[] = []
+  if (baseline !== undefined) {
+    const applied = applyBaseline({
+      baseline,
+      findings,
+      checker,
+      profileRows: profile?.rows,
+      thresholdPercent: config.regressionThreshold
+    })
+    findings = applied.findings
+    baselineResult = applied.result
+    regressions = applied.regressions
+  }
   // The signal that ended a cancelled run is the action's, not the program's failure.
   const valgrindStatus =
     check === undefined || cancelled !== undefined
@@ -642,7 +689,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     problems,
     setupProblems: check?.setupProblems,
     errorCheck: check !== undefined,
-    workspace: config.workspace
+    workspace: config.workspace,
+    regressions
   })
 
   const report: RunReport = {
@@ -680,7 +728,43 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
             instructions: totalInstructions(profile.rows),
             rows: profile.rows
           }
-        : undefined
+        : undefined,
+    baseline: baselineResult
+  }
+  if (baseline === undefined && options.baselineMissing !== undefined) {
+    warnings.push(options.baselineMissing)
+  }
+  // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+  const checkedAll = runs.length > 0 && cancelled === undefined
+  if (config.sarif && checker !== undefined && !checkedAll) {
+    host.info(
+      'SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.'
+    )
+  }
+  if (config.sarif && checker !== undefined && checkedAll) {
+    report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
+    writeSarif(
+      report.sarifFile,
+      buildSarif({
+        findings,
+        tools: [checker],
+        failOn: config.failOn,
+        workspace: config.workspace,
+        valgrindVersion: host.valgrind.version,
+        commandLine: config.commandLine,
+        withBaseline: baseline !== undefined,
+        problems
+      })
+    )
+  }
+  if (config.writeSuppressions !== undefined) {
+    const written = suppressionsFile(findings)
+    fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+    fs.writeFileSync(config.writeSuppressions, written.text)
+    report.suppressionsFile = config.writeSuppressions
+    host.info(
+      `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
+    )
   }
   const reportFile = path.join(runDirectory, 'report.json')
   try {

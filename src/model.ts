@@ -196,8 +196,12 @@ export interface Finding {
   /** Names of the threads it happened on, when the program named them. */
   threadNames?: string[]
   suppression?: string
-  /** True when `fail-on` names this finding's category. */
+  /** True when `fail-on` names this finding's category (and, with a baseline, it is new). */
   failing: boolean
+  /** Identity across commits (SARIF partialFingerprints, baseline matching): see analysis/identity. */
+  fingerprint?: string
+  /** With a baseline: whether the baseline had this finding. Unchanged findings never fail. */
+  baseline?: 'new' | 'unchanged'
 }
 
 /** How the program (or test run) itself ended, apart from anything valgrind found. */

@@ -4,7 +4,7 @@
 // message is one of the errors), so only what will be shown is emitted, the most severe first
 // (findings arrive sorted by `compareFindings`); the job summary keeps every finding.
 import type { AnnotationMode } from '../config.js'
-import type { Finding, LeakInfo } from '../model.js'
+import type { FailCategory, Finding, LeakInfo } from '../model.js'
 import { describeFrame } from '../analysis/location.js'
 import {
   findingText,
@@ -104,18 +104,22 @@ export function annotationMessage(
 
 /**
  * One annotation per file, line, level and kind, in the findings' severity order. `failing`
- * (the default) annotates only the kinds in fail-on; `all` adds the others as warnings.
+ * (the default) annotates only the kinds in fail-on: as errors, or as warnings when a baseline
+ * already had them (they would fail the step without it); `all` adds the other kinds as warnings.
  */
 export function buildAnnotations(
   findings: readonly Finding[],
   workspace: string,
-  mode: AnnotationMode = 'all'
+  mode: AnnotationMode = 'all',
+  failOn?: ReadonlySet<FailCategory>
 ): Annotation[] {
   if (mode === 'none') return []
   const groups = new Map<string, Finding[]>()
+  const inFailOn = (finding: Finding): boolean =>
+    finding.failing || (failOn?.has(finding.category) ?? false)
   for (const finding of findings) {
     if (finding.location === undefined) continue
-    if (mode === 'failing' && !finding.failing) continue
+    if (mode === 'failing' && !inFailOn(finding)) continue
     const key = [
       finding.failing ? 'error' : 'warning',
       finding.location.file,

@@ -11,6 +11,7 @@ import type {
   Verdict
 } from '../model.js'
 import type { ProfileRow } from '../callgrind/summary.js'
+import type { ProfileComparison } from '../baseline/profiles.js'
 import type { RunMode } from '../plan.js'
 import type { TestFailure } from '../rust/index.js'
 
@@ -77,6 +78,25 @@ export interface RunReport {
   xmlDirectory?: string
   /** The callgrind pass, when `tool` includes callgrind. */
   profiles?: ProfileReport
+  /** The comparison with a baseline report, when one was given and found. */
+  baseline?: BaselineResult
+  /** The SARIF file written for code scanning. */
+  sarifFile?: string
+  /** The suppressions file written for `write-suppressions`. */
+  suppressionsFile?: string
+}
+
+export interface BaselineResult {
+  /** Where the baseline came from: a file, or the cache entry's key. */
+  source: string
+  newFindings: number
+  unchangedFindings: number
+  /** The baseline's findings that this run no longer has. */
+  fixed: Finding[]
+  /** Instruction counts against the baseline's (callgrind in both runs). */
+  profiles?: ProfileComparison
+  /** What could not be compared, and why. */
+  notes: string[]
 }
 
 export interface ProfileReport {

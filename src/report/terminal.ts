@@ -80,6 +80,13 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
       `Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`
     )
   }
+  if (report.baseline !== undefined) {
+    const { newFindings, unchangedFindings, fixed, profiles, source } = report.baseline
+    out.push(
+      `Baseline ${source}: ${newFindings} new, ${unchangedFindings} still present, ${fixed.length} fixed${profiles !== undefined ? `; ${profiles.regressions} instruction-count regressions over ${profiles.thresholdPercent}%` : ''}`
+    )
+  }
+  if (report.sarifFile !== undefined) out.push(`SARIF: ${report.sarifFile}`)
   for (const warning of report.warnings) out.push(paint(style, '33', `warning: ${warning}`))
   const verdict = report.verdict.failed
     ? paint(style, '1;31', report.verdict.headline)
