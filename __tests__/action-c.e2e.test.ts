@@ -48,24 +48,12 @@ describe('leaks of every kind', () => {
     expect(list[0].title).toBe('Memcheck: 32 bytes (16 direct, 16 indirect) definitely lost')
     expect(list[0].level).toBe('error')
 
-    const indirect = annotationAt(run, 'src/leaks.c', markerLine('leaks', 'LEAK-INDIRECT'))
-    expect(indirect[0]).toMatchObject({
-      level: 'warning',
-      title: 'Memcheck: 16 bytes indirectly lost'
-    })
-    const possible = annotationAt(run, 'src/leaks.c', markerLine('leaks', 'LEAK-POSSIBLE'))
-    expect(possible[0]).toMatchObject({
-      level: 'warning',
-      title: 'Memcheck: 64 bytes possibly lost'
-    })
-    const reachable = annotationAt(run, 'src/leaks.c', markerLine('leaks', 'LEAK-REACHABLE'))
-    expect(reachable[0]).toMatchObject({
-      level: 'warning',
-      title: 'Memcheck: 128 bytes still reachable'
-    })
-    // Errors come before warnings, so the ones that fail the step reach the pull request first.
-    const levels = run.annotations.map((a) => a.level)
-    expect(levels).toEqual(['error', 'error', 'warning', 'warning', 'warning'])
+    // Kinds not in fail-on stay in the summary: no annotation by default.
+    for (const marker of ['LEAK-INDIRECT', 'LEAK-POSSIBLE', 'LEAK-REACHABLE']) {
+      expect(annotationAt(run, 'src/leaks.c', markerLine('leaks', marker))).toHaveLength(0)
+    }
+    expect(run.annotations.map((a) => a.level)).toEqual(['error', 'error'])
+    expect(run.summary).toContain('128 bytes still reachable')
   })
 
   it('writes a job summary with the verdict, the per-kind table and linked stacks', () => {
@@ -277,12 +265,42 @@ describe('a clean program', () => {
 })
 
 describe('fail-on and annotations inputs', () => {
-  it('fail-on: none turns every finding into a warning and passes', async () => {
+  it('fail-on: none passes; with annotations: all every finding is a warning', async () => {
     const workspace = makeWorkspace(['leaks'])
-    const run = await runAction({ command: './build/leaks', 'fail-on': 'none' }, { workspace })
+    const run = await runAction(
+      { command: './build/leaks', 'fail-on': 'none', annotations: 'all' },
+      { workspace }
+    )
     expect(run.exitCode).toBe(0)
+    expect(run.annotations).toHaveLength(5)
     expect(run.annotations.every((a) => a.level === 'warning')).toBe(true)
     expect(run.outputs.errors).toBe('0')
+  })
+
+  it('annotations: all adds the kinds outside fail-on as warnings, after the errors', async () => {
+    const workspace = makeWorkspace(['leaks'])
+    const run = await runAction({ command: './build/leaks', annotations: 'all' }, { workspace })
+    const at = (marker: string) => annotationAt(run, 'src/leaks.c', markerLine('leaks', marker))
+    expect(at('LEAK-INDIRECT')[0]).toMatchObject({
+      level: 'warning',
+      title: 'Memcheck: 16 bytes indirectly lost'
+    })
+    expect(at('LEAK-POSSIBLE')[0]).toMatchObject({
+      level: 'warning',
+      title: 'Memcheck: 64 bytes possibly lost'
+    })
+    expect(at('LEAK-REACHABLE')[0]).toMatchObject({
+      level: 'warning',
+      title: 'Memcheck: 128 bytes still reachable'
+    })
+    // Errors come before warnings, so the ones that fail the step reach the pull request first.
+    expect(run.annotations.map((a) => a.level)).toEqual([
+      'error',
+      'error',
+      'warning',
+      'warning',
+      'warning'
+    ])
   })
 
   it('fail-on: reachable fails on the still-reachable block', async () => {

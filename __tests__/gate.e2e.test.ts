@@ -172,7 +172,9 @@ describe('right numbers', () => {
     expect(found[0].message).toMatch(
       /^32 bytes in 2 blocks are definitely lost in 2 loss records\n/
     )
-    expect(found[0].message).toContain('2 loss records in 1 process.')
+    expect(found[0].message).toContain(
+      '2 loss records in 1 process, by 1 program.\nProgram: build/two_on_a_line'
+    )
     expect(found[0].message).not.toMatch(/16 bytes|Seen 2 times/)
     expect(run.failure).toBe(
       'Valgrind found 1 definite leak (32 bytes in 2 blocks) (fail-on: definite, errors).'

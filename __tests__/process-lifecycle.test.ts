@@ -179,6 +179,16 @@ describe('the exec launcher', () => {
     ])
     expect(fs.readdirSync(xml)).toHaveLength(1)
   })
+
+  it('keeps a replaced image that is valgrind itself (a test running valgrind), record or not', () => {
+    const { xml, launcher } = setup('nested')
+    const preamble =
+      '<valgrindoutput><args><argv><exe>/usr/bin/valgrind.bin</exe><arg>./t</arg></argv></args>'
+    execFileSync('sh', ['-c', `printf '${preamble}' > "${xml}/$$.xml"; exec "${launcher}" --x`])
+    const files = fs.readdirSync(xml).sort()
+    expect(files).toHaveLength(2)
+    expect(fs.readFileSync(path.join(xml, files[0]), 'utf8')).toBe(`${preamble}</valgrindoutput>\n`)
+  })
 })
 
 describe('parseRunnerLog (test helper)', () => {

@@ -1,17 +1,17 @@
 #!/usr/bin/env node
 import * as os$1 from 'node:os';
+import * as path$2 from 'node:path';
+import path__default$1 from 'node:path';
 import require$$0$7, { promisify, parseArgs } from 'node:util';
 import * as fs$1 from 'node:fs';
 import fs__default$1 from 'node:fs';
-import * as path$3 from 'node:path';
-import path__default$1 from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
 import * as os from 'os';
 import os__default, { EOL } from 'os';
 import 'crypto';
 import * as fs from 'fs';
 import fs__default, { promises as promises$1, existsSync, readFileSync } from 'fs';
-import * as path$2 from 'path';
+import * as path$3 from 'path';
 import path__default from 'path';
 import http from 'http';
 import https from 'https';
@@ -24,13 +24,14 @@ import require$$0$1 from 'util';
 import require$$0$4 from 'node:assert';
 import require$$0$6 from 'node:net';
 import http$1 from 'node:http';
-import require$$0$5 from 'node:stream';
+import require$$0$5, { Readable } from 'node:stream';
 import require$$0$2 from 'node:buffer';
 import require$$7 from 'node:querystring';
 import require$$0$3 from 'node:events';
 import require$$0$8 from 'node:diagnostics_channel';
 import require$$5 from 'node:tls';
-import zlib from 'node:zlib';
+import * as zlib from 'node:zlib';
+import zlib__default from 'node:zlib';
 import require$$5$1, { performance as performance$1 } from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
 import require$$1$2 from 'node:worker_threads';
@@ -48,9 +49,33 @@ import require$$0$b from 'buffer';
 import require$$5$4 from 'node:fs/promises';
 import require$$2$1 from 'node:string_decoder';
 import require$$0$c from 'zlib';
-import { execFile, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import 'url';
 import * as readline from 'node:readline';
+import { pipeline } from 'node:stream/promises';
+
+// Cancellation by signal, shared by the action and the CLI. The runner cancels a step (Cancel,
+// `timeout-minutes`) with SIGINT, then SIGTERM 7.5 s later, then kills the process tree; a terminal
+// sends SIGINT on Ctrl-C. Either signal aborts the run: the engine stops valgrind and the program
+// and reports what valgrind wrote until then. A second signal changes nothing.
+function cancelOnSignals(notify) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (controller.signal.aborted)
+            return;
+        notify?.(name);
+        controller.abort(name);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        }
+    };
+}
 
 // The domain model. Every output (annotations, job summary, terminal view, JSON report) is a view
 // of these plain data types: valgrind's XML is parsed once into `ProcessRun`s, and locations,
@@ -353,6 +378,184 @@ function splitShellWords(line) {
 /** Quotes argv for display, so a user can paste it into a shell. */
 function joinShellWords(words) {
     return words.map((word) => quote(word)).join(' ');
+}
+/** Characters after `$` that make a shell expand something: a name, `{`, `(`, a special parameter. */
+const EXPANSION_START = /[A-Za-z_{(0-9@*#?$!-]/;
+/**
+ * The first thing in `line` that a shell would interpret but word splitting passes on as text:
+ * operators (`|`, `&&`, `;`, redirections), expansions (`$VAR`, `$(...)`, backticks, a leading
+ * `~`), comments, several lines. Undefined when the line means the same with or without a shell.
+ * Glob characters are left alone: a shell passes them on unchanged too when nothing matches.
+ */
+function findShellSyntax(line) {
+    let quote;
+    let wordStart = true;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        const next = line[i + 1] ?? '';
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            continue;
+        }
+        if (c === '\\') {
+            i++; // the escaped character is literal (a backslash-newline continues the line)
+            wordStart = false;
+            continue;
+        }
+        const expansion = c === '`'
+            ? 'a command substitution (`...`)'
+            : c === '$' && EXPANSION_START.test(next)
+                ? `an expansion ('$${next === '(' ? '(...)' : next === '{' ? '{...}' : '...'}')`
+                : undefined;
+        if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (expansion !== undefined)
+                return expansion;
+            continue;
+        }
+        if (expansion !== undefined)
+            return expansion;
+        if (c === "'" || c === '"') {
+            quote = c;
+            wordStart = false;
+            continue;
+        }
+        if (c === '\n' || c === '\r')
+            return 'several lines (a shell runs each line as a command)';
+        if (/\s/.test(c)) {
+            wordStart = true;
+            continue;
+        }
+        if (c === '|')
+            return next === '|' ? "'||'" : "a pipe ('|')";
+        if (c === '&')
+            return next === '&' ? "'&&'" : "'&' (run in the background)";
+        if (c === ';')
+            return "';' (a list of commands)";
+        if (c === '<' || c === '>')
+            return `a redirection ('${c}')`;
+        if (c === '(' || c === ')')
+            return `a subshell or grouping ('${c}')`;
+        if (wordStart && c === '~')
+            return "'~' (the home directory)";
+        if (wordStart && c === '#')
+            return "a comment ('#')";
+        wordStart = false;
+    }
+    return undefined;
+}
+
+// The build toolchain as the action sees it: compilers and linkers it does not trace into by
+// default (`--trace-children-skip`), and build tools and shells whose own findings are never the
+// project's. Pure data and matching; no I/O.
+/**
+ * Executables valgrind does not follow into by default: compilers, assemblers, linkers and
+ * compiler caches. Under memcheck they take most of a suite's time and report their own leaks,
+ * which are nobody's bug here. Valgrind matches each pattern (`*` and `?` wildcards) against the
+ * path the program is exec'd with; a skipped program runs natively, with its children.
+ */
+const DEFAULT_TRACE_CHILDREN_SKIP = [
+    '*/cc',
+    '*/c++',
+    '*/gcc',
+    '*/g++',
+    '*/gcc-*',
+    '*/g++-*',
+    '*-linux-gnu*-gcc*',
+    '*-linux-gnu*-g++*',
+    '*/clang',
+    '*/clang++',
+    '*/clang-*',
+    '*/clang++-*',
+    '*/cc1',
+    '*/cc1plus',
+    '*/cc1obj',
+    '*/lto1',
+    '*/lto-wrapper',
+    '*/collect2',
+    '*/as',
+    '*/ld',
+    '*/ld.bfd',
+    '*/ld.gold',
+    '*/ld.lld',
+    '*/lld',
+    '*/mold',
+    '*/ar',
+    '*/ranlib',
+    '*/ccache',
+    '*/sccache',
+    '*/rustc'
+];
+const SKIP_HELP = "a comma or newline separated list of executable patterns (valgrind's `*` and `?` wildcards, matched against the exec'd path, e.g. */cc1,*/ld); `default` for the built-in list of compilers and linkers (it can be combined: default,*/python3*); or none to trace every child";
+/** The `trace-children-skip` input as valgrind patterns: '' and `default` give the built-in list. */
+function parseTraceChildrenSkip(raw) {
+    const items = raw
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    if (items.length === 0)
+        return [...DEFAULT_TRACE_CHILDREN_SKIP];
+    if (items.length === 1 && items[0].toLowerCase() === 'none')
+        return [];
+    const patterns = [];
+    for (const item of items) {
+        if (item.toLowerCase() === 'none') {
+            throw new Error(`'none' cannot be combined with patterns. Accepted: ${SKIP_HELP}.`);
+        }
+        if (/\s/.test(item)) {
+            throw new Error(`'${item}' contains whitespace. Accepted: ${SKIP_HELP}.`);
+        }
+        if (item.toLowerCase() === 'default')
+            patterns.push(...DEFAULT_TRACE_CHILDREN_SKIP);
+        else
+            patterns.push(item);
+    }
+    return [...new Set(patterns)];
+}
+/**
+ * Build tools, shells and launchers: when one of these is the command itself (`make check`,
+ * `bash run-tests.sh`), it is not the program under test, and neither are its own findings.
+ */
+const BUILD_TOOLS = new Set([
+    'make',
+    'gmake',
+    'bmake',
+    'ninja',
+    'samu',
+    'cmake',
+    'ctest',
+    'meson',
+    'sh',
+    'bash',
+    'dash',
+    'zsh',
+    'ksh',
+    'env',
+    'timeout',
+    'nice',
+    'xargs',
+    'time'
+]);
+function isBuildTool(executable) {
+    return BUILD_TOOLS.has(path$2.basename(executable));
+}
+/** valgrind itself (the launcher, Debian's `valgrind.bin`, or a tool binary like `memcheck-amd64-linux`). */
+function isValgrindExecutable(executable) {
+    const base = path$2.basename(executable);
+    return (/^valgrind(\.bin)?$/.test(base) ||
+        /^(memcheck|helgrind|drd|callgrind|cachegrind|massif|dhat|none|lackey|exp-[a-z]+)-[a-z0-9]+-[a-z]+$/.test(base));
+}
+/** Glob patterns (`*`, `?`) as one regular expression over the whole text. */
+function globPattern(patterns) {
+    if (patterns.length === 0)
+        return undefined;
+    const alternatives = patterns.map((pattern) => pattern
+        .split('')
+        .map((char) => char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
+        .join(''));
+    return new RegExp(`^(?:${alternatives.join('|')})$`);
 }
 
 var commonjsGlobal = typeof globalThis !== 'undefined' ? globalThis : typeof window !== 'undefined' ? window : typeof global !== 'undefined' ? global : typeof self !== 'undefined' ? self : {};
@@ -5836,7 +6039,7 @@ function requireUtil$a () {
 	hasRequiredUtil$a = 1;
 
 	const { Transform } = require$$0$5;
-	const zlib$1 = zlib;
+	const zlib = zlib__default;
 	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$5();
 	const { getGlobalOrigin } = requireGlobal$1();
 	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = requireDataUrl();
@@ -7189,8 +7392,8 @@ function requireUtil$a () {
 	        return
 	      }
 	      this._inflateStream = (chunk[0] & 0x0F) === 0x08
-	        ? zlib$1.createInflate(this.#zlibOptions)
-	        : zlib$1.createInflateRaw(this.#zlibOptions);
+	        ? zlib.createInflate(this.#zlibOptions)
+	        : zlib.createInflateRaw(this.#zlibOptions);
 
 	      this._inflateStream.on('data', this.push.bind(this));
 	      this._inflateStream.on('end', () => this.push(null));
@@ -19532,7 +19735,7 @@ function requireFetch () {
 	} = requireResponse();
 	const { HeadersList } = requireHeaders$1();
 	const { Request, cloneRequest } = requireRequest();
-	const zlib$1 = zlib;
+	const zlib = zlib__default;
 	const {
 	  bytesMatch,
 	  makePolicyContainer,
@@ -21594,23 +21797,23 @@ function requireFetch () {
 	              const coding = codings[i].trim();
 	              // https://www.rfc-editor.org/rfc/rfc9112.html#section-7.2
 	              if (coding === 'x-gzip' || coding === 'gzip') {
-	                decoders.push(zlib$1.createGunzip({
+	                decoders.push(zlib.createGunzip({
 	                  // Be less strict when decoding compressed responses, since sometimes
 	                  // servers send slightly invalid responses that are still accepted
 	                  // by common browsers.
 	                  // Always using Z_SYNC_FLUSH is what cURL does.
-	                  flush: zlib$1.constants.Z_SYNC_FLUSH,
-	                  finishFlush: zlib$1.constants.Z_SYNC_FLUSH
+	                  flush: zlib.constants.Z_SYNC_FLUSH,
+	                  finishFlush: zlib.constants.Z_SYNC_FLUSH
 	                }));
 	              } else if (coding === 'deflate') {
 	                decoders.push(createInflate({
-	                  flush: zlib$1.constants.Z_SYNC_FLUSH,
-	                  finishFlush: zlib$1.constants.Z_SYNC_FLUSH
+	                  flush: zlib.constants.Z_SYNC_FLUSH,
+	                  finishFlush: zlib.constants.Z_SYNC_FLUSH
 	                }));
 	              } else if (coding === 'br') {
-	                decoders.push(zlib$1.createBrotliDecompress({
-	                  flush: zlib$1.constants.BROTLI_OPERATION_FLUSH,
-	                  finishFlush: zlib$1.constants.BROTLI_OPERATION_FLUSH
+	                decoders.push(zlib.createBrotliDecompress({
+	                  flush: zlib.constants.BROTLI_OPERATION_FLUSH,
+	                  finishFlush: zlib.constants.BROTLI_OPERATION_FLUSH
 	                }));
 	              } else {
 	                decoders.length = 0;
@@ -26102,7 +26305,7 @@ function requirePermessageDeflate () {
 	if (hasRequiredPermessageDeflate) return permessageDeflate;
 	hasRequiredPermessageDeflate = 1;
 
-	const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = zlib;
+	const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = zlib__default;
 	const { isValidClientWindowBits } = requireUtil$5();
 	const { MessageSizeExceededError } = requireErrors$2();
 
@@ -28911,7 +29114,7 @@ function tryGetExecutablePath(filePath, extensions) {
         if (stats && stats.isFile()) {
             if (IS_WINDOWS$1) {
                 // on Windows, test for valid extension
-                const upperExt = path$2.extname(filePath).toUpperCase();
+                const upperExt = path$3.extname(filePath).toUpperCase();
                 if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
                     return filePath;
                 }
@@ -28940,11 +29143,11 @@ function tryGetExecutablePath(filePath, extensions) {
                 if (IS_WINDOWS$1) {
                     // preserve the case of the actual file (since an extension was appended)
                     try {
-                        const directory = path$2.dirname(filePath);
-                        const upperName = path$2.basename(filePath).toUpperCase();
+                        const directory = path$3.dirname(filePath);
+                        const upperName = path$3.basename(filePath).toUpperCase();
                         for (const actualName of yield readdir(directory)) {
                             if (upperName === actualName.toUpperCase()) {
-                                filePath = path$2.join(directory, actualName);
+                                filePath = path$3.join(directory, actualName);
                                 break;
                             }
                         }
@@ -29044,7 +29247,7 @@ function findInPath(tool) {
         // build the list of extensions to try
         const extensions = [];
         if (IS_WINDOWS$1 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path$2.delimiter)) {
+            for (const extension of process.env['PATHEXT'].split(path$3.delimiter)) {
                 if (extension) {
                     extensions.push(extension);
                 }
@@ -29059,7 +29262,7 @@ function findInPath(tool) {
             return [];
         }
         // if any path separators, return empty
-        if (tool.includes(path$2.sep)) {
+        if (tool.includes(path$3.sep)) {
             return [];
         }
         // build the list of directories
@@ -29070,7 +29273,7 @@ function findInPath(tool) {
         // across platforms.
         const directories = [];
         if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path$2.delimiter)) {
+            for (const p of process.env.PATH.split(path$3.delimiter)) {
                 if (p) {
                     directories.push(p);
                 }
@@ -29079,7 +29282,7 @@ function findInPath(tool) {
         // find all matches
         const matches = [];
         for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(path$2.join(directory, tool), extensions);
+            const filePath = yield tryGetExecutablePath(path$3.join(directory, tool), extensions);
             if (filePath) {
                 matches.push(filePath);
             }
@@ -29442,7 +29645,7 @@ class ToolRunner extends require$$1.EventEmitter {
                 (this.toolPath.includes('/') ||
                     (IS_WINDOWS && this.toolPath.includes('\\')))) {
                 // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = path$2.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
+                this.toolPath = path$3.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
             }
             // if the tool is only a file name, then resolve it from the PATH
             // otherwise verify it exists (add extension on Windows if necessary)
@@ -90005,6 +90208,16 @@ function parseBoolean(read, name, fallback) {
         return false;
     throw new InputError(`Input '${name}' must be true or false, got '${raw}'.`);
 }
+function parseAnnotations(raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '' || value === 'failing' || /^(true|yes|on|1)$/.test(value))
+        return 'failing';
+    if (value === 'all')
+        return 'all';
+    if (value === 'none' || /^(false|no|off|0)$/.test(value))
+        return 'none';
+    throw new InputError(`Input 'annotations': unknown value '${raw}'. Accepted: failing (or true: the findings whose kind is in fail-on), all (every finding, warnings for the others), none (or false).`);
+}
 function listItems(raw) {
     return raw
         .split(/[\n,]/)
@@ -90034,8 +90247,12 @@ function failOnHelp(problem) {
 function parseTools(raw) {
     const items = listItems(raw.toLowerCase());
     const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`;
-    if (items.length === 0)
-        return ['memcheck'];
+    if (items.length === 0) {
+        // Empty means the default; separators with nothing between them are a typo, not a choice.
+        if (raw.trim() === '')
+            return ['memcheck'];
+        throw new InputError(`Input 'tool': '${raw}' names no tool. ${help}`);
+    }
     const tools = [];
     for (const item of items) {
         if (!VALGRIND_TOOLS.includes(item)) {
@@ -90066,11 +90283,22 @@ function parseRetentionDays(raw) {
     const value = raw.trim();
     if (value === '')
         return undefined;
-    const days = Number(value);
+    // Digits only: `1e1`, `0x10`, `7.0` and `+5` are numbers to JavaScript but not whole days.
+    const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
     if (!Number.isInteger(days) || days < 1 || days > 90) {
         throw new InputError(`Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`);
     }
     return days;
+}
+function parseErrorExitCode(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return 1;
+    const code = Number(value);
+    if (!/^\d+$/.test(value) || code > 255) {
+        throw new InputError(`Input 'error-exitcode': '${raw}' is not an exit status. Accepted: a whole number from 1 to 255 (valgrind's status for a process in which it found errors), or 0 to pass none.`);
+    }
+    return code;
 }
 function splitArgs(read, name) {
     try {
@@ -90080,6 +90308,14 @@ function splitArgs(read, name) {
         throw new InputError(`Input '${name}': ${error.message}`);
     }
 }
+function traceChildrenSkip(raw) {
+    try {
+        return parseTraceChildrenSkip(raw);
+    }
+    catch (error) {
+        throw new InputError(`Input 'trace-children-skip': ${error.message}`);
+    }
+}
 function artifactName(read) {
     const given = read('artifact-name').trim();
     if (given === '')
@@ -90087,11 +90323,13 @@ function artifactName(read) {
     validateArtifactName(given);
     return given;
 }
-function readConfig(read, env) {
-    const commandLine = read('command').trim();
-    if (commandLine === '') {
-        throw new InputError(`Input 'command' is required: the program to run under valgrind and its arguments, e.g. './build/mytool --selftest' or 'cargo nextest run'.`);
-    }
+/**
+ * The `command` input as argv. It is split into words like a shell splits them but not run by a
+ * shell, so shell syntax would silently mean something else (`./a | grep x` passes `|` to ./a; a
+ * multi-line command runs its first line with the others as arguments): it is refused, with the
+ * `sh -c` form that runs it through a shell on purpose.
+ */
+function parseCommand(commandLine) {
     let command;
     try {
         command = splitShellWords(commandLine);
@@ -90101,12 +90339,52 @@ function readConfig(read, env) {
     }
     if (command.length === 0)
         throw new InputError(`Input 'command' holds no words: '${commandLine}'.`);
-    const workspace = path$3.resolve(env.workspace);
-    const workingDirectory = path$3.resolve(workspace, read('working-directory').trim() || '.');
+    const syntax = findShellSyntax(commandLine) ??
+        (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command[0])
+            ? `a variable assignment ('${command[0].split('=')[0]}=...'; use the step's env: instead)`
+            : undefined);
+    if (syntax !== undefined) {
+        const multiLine = /[\r\n]/.test(commandLine);
+        throw new InputError(`Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
+            `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +
+            `With trace-children on (the default), valgrind follows every program the shell starts.`);
+    }
+    return command;
+}
+function parseBaseline(raw, workingDirectory) {
+    const value = raw.trim();
+    if (value === '')
+        return { kind: 'none' };
+    if (value.toLowerCase() === 'cache')
+        return { kind: 'cache' };
+    const file = path$2.resolve(workingDirectory, value);
+    if (!fs$1.existsSync(file) || !fs$1.statSync(file).isFile()) {
+        throw new InputError(`Input 'baseline': '${file}' is not a file. Accepted: the path of an earlier run's JSON report (the 'report' output, relative to the working directory), or 'cache'.`);
+    }
+    return { kind: 'file', file };
+}
+function parseRegressionThreshold(raw) {
+    const value = raw.trim().replace(/%$/, '').trim();
+    if (value === '')
+        return 5;
+    const percent = Number(value);
+    if (!Number.isFinite(percent) || percent < 0) {
+        throw new InputError(`Input 'regression-threshold': '${raw}' is not a percentage. Accepted: a number of percent of zero or more, like 5 or 2.5%.`);
+    }
+    return percent;
+}
+function readConfig(read, env) {
+    const commandLine = read('command').trim();
+    if (commandLine === '') {
+        throw new InputError(`Input 'command' is required: the program to run under valgrind and its arguments, e.g. './build/mytool --selftest' or 'cargo nextest run'.`);
+    }
+    const command = parseCommand(commandLine);
+    const workspace = path$2.resolve(env.workspace);
+    const workingDirectory = path$2.resolve(workspace, read('working-directory').trim() || '.');
     if (!fs$1.existsSync(workingDirectory) || !fs$1.statSync(workingDirectory).isDirectory()) {
         throw new InputError(`Input 'working-directory': '${workingDirectory}' is not a directory.`);
     }
-    const suppressions = listItems(read('suppressions')).map((file) => path$3.resolve(workingDirectory, file));
+    const suppressions = listItems(read('suppressions')).map((file) => path$2.resolve(workingDirectory, file));
     for (const file of suppressions) {
         if (!fs$1.existsSync(file)) {
             throw new InputError(`Input 'suppressions': file '${file}' does not exist. Give paths relative to the working directory, separated by commas or newlines.`);
@@ -90123,8 +90401,11 @@ function readConfig(read, env) {
         suppressions,
         trackOrigins: parseBoolean(read, 'track-origins', false),
         traceChildren: parseBoolean(read, 'trace-children', true),
+        errorExitCode: parseErrorExitCode(read('error-exitcode')),
         valgrindArgs: splitArgs(read, 'valgrind-args'),
-        annotations: parseBoolean(read, 'annotations', true),
+        traceChildrenSkip: traceChildrenSkip(read('trace-children-skip')),
+        allocatorWrappers: listItems(read('allocator-wrappers')),
+        annotations: parseAnnotations(read('annotations')),
         rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
         install: parseInstall(read('install')),
         valgrindVersion: parseVersionSpec$1(read('valgrind-version')),
@@ -90133,7 +90414,14 @@ function readConfig(read, env) {
         upload: parseBoolean(read, 'upload', true),
         artifactName: artifactName(read),
         retentionDays: parseRetentionDays(read('retention-days')),
-        outputDirectory: path$3.resolve(workspace, read('output-directory').trim() || path$3.join(env.tempDirectory, 'valgrind-action'))
+        outputDirectory: path$2.resolve(workspace, read('output-directory').trim() || path$2.join(env.tempDirectory, 'valgrind-action')),
+        sarif: parseBoolean(read, 'sarif', true),
+        baseline: parseBaseline(read('baseline'), workingDirectory),
+        baselineCacheName: defaultArtifactName({ ...process.env, GITHUB_RUN_ATTEMPT: '1' }, read('matrix')),
+        regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
+        writeSuppressions: read('write-suppressions').trim() !== ''
+            ? path$2.resolve(workingDirectory, read('write-suppressions').trim())
+            : undefined
     };
 }
 
@@ -90152,11 +90440,11 @@ const NEXTEST_VALUE_OPTIONS = new Set([
     '-P'
 ]);
 function isCargo(word) {
-    const name = path$3.basename(word);
+    const name = path$2.basename(word);
     return name === 'cargo' || name === 'cargo.exe';
 }
 function isCargoNextest(word) {
-    const name = path$3.basename(word);
+    const name = path$2.basename(word);
     return name === 'cargo-nextest' || name === 'cargo-nextest.exe';
 }
 /** Skips options (and the values of those that take one) from `start`; returns the next word's index. */
@@ -90250,6 +90538,20 @@ function defaultHostTriple(arch = process.arch, platform = process.platform) {
         return `${cpu}-apple-darwin`;
     return undefined;
 }
+/** Options by which the user already chose how a failing test affects the rest. */
+const FAIL_FAST_CHOICE = /^--(no-fail-fast|fail-fast|max-fail)(=|$)/;
+/**
+ * The command with `--no-fail-fast` right after `test` / `nextest run`, unless the user chose
+ * otherwise (`--no-fail-fast`, `--fail-fast`, `--max-fail` before a `--`): with valgrind failing
+ * each process it finds errors in, one such test must not hide the others.
+ */
+function withNoFailFast(command, parsed) {
+    const end = command.indexOf('--', parsed.insertAt);
+    const options = command.slice(parsed.insertAt, end === -1 ? undefined : end);
+    if (options.some((word) => FAIL_FAST_CHOICE.test(word)))
+        return [...command];
+    return [...command.slice(0, parsed.insertAt), '--no-fail-fast', ...command.slice(parsed.insertAt)];
+}
 
 const TOOLCHAIN_SOURCE = [
     /^\/rustc\/[0-9a-f]{7,}\//,
@@ -90331,6 +90633,235 @@ function testFromStack(stack) {
         }
     }
     return undefined;
+}
+
+// Valgrind's own end-of-run summaries, reproduced from a ProcessRun: "LEAK SUMMARY" and
+// "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
+// XML; for protocols 4 and 5 they are derived from the records (rules in
+// docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
+/**
+ * LEAK SUMMARY per leak kind. From `<leak_summary>` when present (protocol 6); otherwise the sum
+ * over loss records of their *direct* bytes: a definitely lost block's `<leakedbytes>` includes the
+ * blocks only it pointed to, which valgrind counts as indirectly lost (and reports separately).
+ * Without `--show-leak-kinds=all`, kinds that were not shown sum to zero here.
+ */
+function leakTotals(run) {
+    if (run.leakSummary) {
+        const summary = run.leakSummary;
+        return {
+            definite: { ...summary.definite },
+            indirect: { ...summary.indirect },
+            possible: { ...summary.possible },
+            reachable: { ...summary.reachable }
+        };
+    }
+    const totals = {};
+    for (const kind of LEAK_KINDS)
+        totals[kind] = { bytes: 0, blocks: 0 };
+    for (const finding of run.findings) {
+        if (!finding.leak)
+            continue;
+        const total = totals[finding.leak.kind];
+        total.bytes += finding.leak.directBytes;
+        total.blocks += finding.leak.blocks;
+    }
+    return totals;
+}
+/** valgrind's default for `--errors-for-leak-kinds`. */
+const DEFAULT_ERRORS_FOR_LEAK_KINDS = ['definite', 'possible'];
+const LEAK_KIND_NAMES = {
+    definite: 'definite',
+    indirect: 'indirect',
+    possible: 'possible',
+    reachable: 'reachable'
+};
+/**
+ * The leak kinds that count as errors, from valgrind's options as given (the last
+ * `--errors-for-leak-kinds=` wins; `all`, `none` or a comma list, as valgrind accepts them).
+ */
+function errorsForLeakKinds(valgrindArgs = []) {
+    let kinds = [...DEFAULT_ERRORS_FOR_LEAK_KINDS];
+    for (const arg of valgrindArgs) {
+        const match = /^--errors-for-leak-kinds=(.*)$/.exec(arg);
+        if (!match)
+            continue;
+        const value = match[1].trim();
+        if (value === 'all')
+            kinds = [...LEAK_KINDS];
+        else if (value === 'none')
+            kinds = [];
+        else {
+            kinds = value
+                .split(',')
+                .map((name) => LEAK_KIND_NAMES[name.trim()])
+                .filter((kind) => kind !== undefined);
+        }
+    }
+    return kinds;
+}
+/**
+ * ERROR SUMMARY. From `<error_summary>` when present (protocol 6). Otherwise: every non-leak
+ * context with its `<errorcounts>` count, plus one error and one context per loss record of a kind
+ * in `--errors-for-leak-kinds` (read from the run's own valgrind options unless given).
+ */
+function errorSummary(run, options = {}) {
+    if (run.errorSummary)
+        return { ...run.errorSummary };
+    const counted = new Set(options.errorsForLeakKinds ?? errorsForLeakKinds(run.valgrindArgs));
+    let errors = 0;
+    let contexts = 0;
+    for (const finding of run.findings) {
+        const merged = finding.contexts ?? 1;
+        if (finding.leak) {
+            if (!counted.has(finding.leak.kind))
+                continue;
+            errors += merged;
+            contexts += merged;
+        }
+        else {
+            errors += finding.count;
+            contexts += merged;
+        }
+    }
+    // Loss records of mid-run leak checks are no findings, but valgrind counted them as errors.
+    for (const [kind, records] of Object.entries(run.midRunLeakRecords ?? {})) {
+        if (!counted.has(kind))
+            continue;
+        errors += records;
+        contexts += records;
+    }
+    const suppressed = run.suppressionCounts.reduce((sum, pair) => sum + pair.count, 0);
+    return { errors, contexts, suppressed };
+}
+
+// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
+/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
+function errorTool(config) {
+    const tool = config.tools.find((t) => t !== 'callgrind');
+    return tool;
+}
+/**
+ * `--trace-children-skip=<patterns>` when children are traced. A skipped child runs natively,
+ * with everything it starts: compilers and linkers cost most of a build-driven suite's time under
+ * valgrind and their findings are nobody's bug here.
+ */
+function traceChildrenSkipArgs(traceChildren, patterns) {
+    if (!traceChildren || patterns === undefined || patterns.length === 0)
+        return [];
+    return [`--trace-children-skip=${patterns.join(',')}`];
+}
+/**
+ * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
+ * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
+ * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
+ */
+function errorCheckArgs(options) {
+    const args = [
+        `--tool=${options.tool}`,
+        '--xml=yes',
+        // %p: one file per process, children included; a forked child reopens its own file.
+        `--xml-file=${path$2.join(options.xmlDir, '%p.xml')}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
+        // child would only write a half file before its exec leaves valgrind: keep it silent.
+        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`,
+        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip)
+    ];
+    if (options.tool === 'memcheck') {
+        args.push('--leak-check=full', '--show-leak-kinds=all');
+        if (options.trackOrigins)
+            args.push('--track-origins=yes');
+    }
+    if (options.numCallers !== undefined)
+        args.push(`--num-callers=${options.numCallers}`);
+    for (const file of options.suppressions)
+        args.push(`--suppressions=${file}`);
+    // Appended last so that the user's options win over ours.
+    args.push(...options.extraArgs);
+    return args;
+}
+/** The valgrind options that choose which leak kinds memcheck shows. */
+const SHOW_OPTION = /^--show-(leak-kinds|reachable|possibly-lost)=(.*)$/;
+function leakKindSet(value) {
+    const text = value.trim();
+    if (text === 'all')
+        return [...LEAK_KINDS];
+    if (text === 'none')
+        return [];
+    const kinds = text.split(',').map((item) => item.trim());
+    return kinds.every((kind) => LEAK_KINDS.includes(kind))
+        ? kinds
+        : undefined;
+}
+/**
+ * Takes the user's `--show-leak-kinds=`, `--show-reachable=` and `--show-possibly-lost=` out of
+ * valgrind's arguments and returns the leak kinds they show (valgrind's rules: applied in order on
+ * top of its default, `definite,possible`; `--show-reachable=yes` shows all). `shown` is undefined
+ * when the user gave none. Values valgrind would refuse stay in `args`, so it says so itself.
+ */
+function leakShowOptions(extraArgs) {
+    const args = [];
+    let shown;
+    for (const arg of extraArgs) {
+        const match = SHOW_OPTION.exec(arg);
+        const yes = match !== null && /^(yes|no)$/.test(match[2]) ? match[2] === 'yes' : undefined;
+        const kinds = match?.[1] === 'leak-kinds' ? leakKindSet(match[2]) : undefined;
+        if (match === null || (kinds === undefined && yes === undefined)) {
+            args.push(arg);
+            continue;
+        }
+        shown ??= new Set(['definite', 'possible']);
+        if (kinds !== undefined)
+            shown = new Set(kinds);
+        else if (match[1] === 'reachable') {
+            if (yes)
+                shown = new Set(LEAK_KINDS);
+            else
+                shown.delete('reachable');
+        }
+        else if (yes)
+            shown.add('possible');
+        else
+            shown.delete('possible');
+    }
+    return shown === undefined ? { args } : { args, shown };
+}
+/**
+ * `--error-exitcode` and `--errors-for-leak-kinds` from the inputs, so that valgrind's status of a
+ * process says what the verdict says: a test runner in the command then fails exactly the tests in
+ * which valgrind found something `fail-on` names. Valgrind cannot leave non-leak errors out of its
+ * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
+ */
+function exitStatusArgs(options) {
+    const args = [];
+    if (options.tool === 'memcheck') {
+        const kinds = LEAK_KINDS.filter((kind) => options.failOn.has(kind));
+        args.push(`--errors-for-leak-kinds=${kinds.length > 0 ? kinds.join(',') : 'none'}`);
+    }
+    if (options.errorExitCode === 0)
+        return { args };
+    if (!options.failOn.has('errors')) {
+        const note = options.failOn.size === 0
+            ? undefined
+            : `valgrind's --error-exitcode is not passed: fail-on does not include 'errors', and valgrind's status cannot leave memory errors out. Processes keep their own exit status.`;
+        return note === undefined ? { args } : { args, note };
+    }
+    args.push(`--error-exitcode=${options.errorExitCode}`);
+    return { args };
+}
+/** The last value of `--<name>=` among valgrind's options, as valgrind reads them (last wins). */
+function lastOption(valgrindArgs, name) {
+    const prefix = `--${name}=`;
+    let value;
+    for (const arg of valgrindArgs)
+        if (arg.startsWith(prefix))
+            value = arg.slice(prefix.length);
+    return value;
+}
+/** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
+function errorExitCodeOf(valgrindArgs) {
+    const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 // Which tests failed, from what a libtest binary printed on stdout: the pretty and terse formats of
@@ -90496,9 +91027,9 @@ const RUST_NUM_CALLERS = 50;
 const NEXTEST_SLOW_TIMEOUT = '5m';
 /** The suppressions shipped with the action, found from src/rust/ (tests) or dist/ (the bundle). */
 function bundledRustSuppressions() {
-    const here = path$3.dirname(fileURLToPath(import.meta.url));
-    return [path$3.join(here, '..', 'suppressions'), path$3.join(here, '..', '..', 'suppressions')]
-        .map((dir) => path$3.join(dir, 'rust-std.supp'))
+    const here = path$2.dirname(fileURLToPath(import.meta.url));
+    return [path$2.join(here, '..', 'suppressions'), path$2.join(here, '..', '..', 'suppressions')]
+        .map((dir) => path$2.join(dir, 'rust-std.supp'))
         .find((file) => fs$1.existsSync(file));
 }
 async function hostTriple(command, cwd) {
@@ -90537,7 +91068,7 @@ function rustValgrindArgv(config, valgrind) {
 function scriptDirectory(stateDir) {
     if (!/\s/.test(stateDir))
         return stateDir;
-    const dir = fs$1.mkdtempSync(path$3.join(os$1.tmpdir(), 'valgrind-action-runner-'));
+    const dir = fs$1.mkdtempSync(path$2.join(os$1.tmpdir(), 'valgrind-action-runner-'));
     if (/\s/.test(dir)) {
         throw new Error(`Cannot place the Rust target runner: both '${stateDir}' and '${dir}' contain whitespace, which cargo's CARGO_TARGET_<triple>_RUNNER cannot carry. Set 'output-directory' (or TMPDIR) to a path without spaces.`);
     }
@@ -90548,10 +91079,10 @@ async function planRustRun(config, valgrind) {
     const command = parseCargoTestCommand(config.command);
     if (command === undefined)
         return undefined;
-    const stateDir = path$3.join(path$3.dirname(valgrind.outputDir), `rust-${path$3.basename(valgrind.outputDir)}`);
+    const stateDir = path$2.join(path$2.dirname(valgrind.outputDir), `rust-${path$2.basename(valgrind.outputDir)}`);
     fs$1.mkdirSync(stateDir, { recursive: true });
     fs$1.mkdirSync(valgrind.outputDir, { recursive: true });
-    const runner = path$3.join(scriptDirectory(stateDir), 'runner.sh');
+    const runner = path$2.join(scriptDirectory(stateDir), 'runner.sh');
     const valgrindArgv = rustValgrindArgv(config, valgrind);
     fs$1.writeFileSync(runner, runnerScript({ mode: command.mode, valgrindArgv, stateDir }), {
         mode: 0o755
@@ -90567,9 +91098,9 @@ async function planRustRun(config, valgrind) {
         }
         env[variable] = runner;
     }
-    const args = config.command.slice(1);
+    const args = withNoFailFast(config.command, command).slice(1);
     if (command.mode === 'nextest') {
-        const toolConfig = path$3.join(stateDir, 'nextest.toml');
+        const toolConfig = path$2.join(stateDir, 'nextest.toml');
         fs$1.writeFileSync(toolConfig, nextestToolConfig());
         args.splice(command.insertAt - 1, 0, '--tool-config-file', `${NEXTEST_TOOL_NAME}:${toolConfig}`);
     }
@@ -90601,8 +91132,8 @@ function nextestToolConfig() {
 }
 /** The test binary's display name: `rust_crate-0123456789abcdef` → `rust_crate`. */
 function testBinaryName(exe) {
-    const base = path$3.basename(exe);
-    if (base === 'rust_out' && path$3.basename(path$3.dirname(exe)).startsWith('rustdoctest')) {
+    const base = path$2.basename(exe);
+    if (base === 'rust_out' && path$2.basename(path$2.dirname(exe)).startsWith('rustdoctest')) {
         return 'doctest';
     }
     return base.replace(/-[0-9a-f]{16}$/, '');
@@ -90628,8 +91159,8 @@ function readRecords(stateDir) {
         const match = /^(\d+)\.status$/.exec(name);
         if (match === null)
             continue;
-        const record = parseStatusRecord(Number(match[1]), fs$1.readFileSync(path$3.join(stateDir, name), 'utf8'));
-        const stdout = path$3.join(stateDir, `${match[1]}.stdout`);
+        const record = parseStatusRecord(Number(match[1]), fs$1.readFileSync(path$2.join(stateDir, name), 'utf8'));
+        const stdout = path$2.join(stateDir, `${match[1]}.stdout`);
         if (fs$1.existsSync(stdout))
             record.stdout = fs$1.readFileSync(stdout, 'utf8');
         records.push(record);
@@ -90736,6 +91267,16 @@ function runOfRecord(record, runs) {
             run.args.length === record.argv.length - 1 &&
             run.args.every((arg, index) => arg === record.argv[index + 1])));
 }
+/**
+ * The test process ended with valgrind's --error-exitcode because valgrind found errors in it
+ * (counted in its XML), not by itself.
+ */
+function endedByValgrindStatus(record, run) {
+    return (run !== undefined &&
+        record.exitCode !== undefined &&
+        record.exitCode === errorExitCodeOf(run.valgrindArgs) &&
+        errorSummary(run).errors > 0);
+}
 const KILLED_MESSAGE = 'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.';
 function processFailure(test, record, run) {
     const signal = run?.fatalSignal?.signame ?? signalOfStatus(record.exitCode);
@@ -90747,7 +91288,7 @@ function processFailure(test, record, run) {
     return failure;
 }
 /** nextest: one record per test attempt; a test failed when its last attempt failed. */
-function nextestFailures(records, runs, notes) {
+function nextestFailures(records, runs, notes, failedByValgrind) {
     const lastAttempt = new Map();
     const failedAttempts = new Map();
     for (const record of records) {
@@ -90769,12 +91310,16 @@ function nextestFailures(records, runs, notes) {
                 notes.push(`${describeTest(test)} failed ${failed} time(s), then passed on a retry.`);
             continue;
         }
-        failures.push(processFailure(test, record, runOfRecord(record, runs)));
+        const run = runOfRecord(record, runs);
+        if (endedByValgrindStatus(record, run))
+            failedByValgrind.push(test);
+        else
+            failures.push(processFailure(test, record, run));
     }
     return failures;
 }
 /** cargo test: one record per test binary; libtest's report names the tests that failed. */
-function cargoTestFailures(records, runs) {
+function cargoTestFailures(records, runs, failedByValgrind) {
     const failures = [];
     for (const record of records) {
         if (record.exitCode === 0)
@@ -90795,6 +91340,10 @@ function cargoTestFailures(records, runs) {
         }
         // The binary ended before libtest reported (a crash): the fatal signal's stack names the test.
         const run = runOfRecord(record, runs);
+        if (endedByValgrindStatus(record, run)) {
+            failedByValgrind.push(binary);
+            continue;
+        }
         const failure = processFailure(binary, record, run);
         const crashed = run?.fatalSignal !== undefined ? testFromStack(run.fatalSignal.stack) : undefined;
         if (crashed !== undefined)
@@ -90817,9 +91366,10 @@ async function finishRustRun(plan, runs, exitCode) {
     let attributed = attributeRuns(testRuns, records);
     if (plan.mode === 'cargo-test')
         attributed = attributed.map(withFindingTests);
+    const failedByValgrind = [];
     const testFailures = plan.mode === 'nextest'
-        ? nextestFailures(records, attributed, notes)
-        : cargoTestFailures(records, attributed);
+        ? nextestFailures(records, attributed, notes, failedByValgrind)
+        : cargoTestFailures(records, attributed, failedByValgrind);
     const unfinished = records.filter((record) => record.exitCode === undefined).length;
     if (records.length > 0) {
         notes.push(`${records.length} ${plan.mode === 'nextest' ? 'test process(es)' : 'test binary run(s)'} ran under valgrind${unfinished > 0 ? `, ${unfinished} without a recorded exit status` : ''}; ${testFailures.length} test(s) failed on their own.`);
@@ -90827,7 +91377,16 @@ async function finishRustRun(plan, runs, exitCode) {
     else if (exitCode !== 0) {
         notes.push(`cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`);
     }
-    return { runs: attributed, testFailures, notes };
+    if (failedByValgrind.length > 0) {
+        notes.push(`valgrind's --error-exitcode failed ${failedByValgrind.length} test process(es) in which it found errors: ${failedByValgrind.map(describeTest).join(', ')}.`);
+    }
+    return {
+        runs: attributed,
+        testFailures,
+        failedByValgrind,
+        testProcesses: records.length,
+        notes
+    };
 }
 
 // Chooses the source line a finding is shown on: the first frame of its stack that lies in the
@@ -90838,43 +91397,119 @@ const RUNTIME_OBJECTS = [
     /\/(ld-linux[^/]*|ld64)\.so[.\d]*$/,
     /\/lib(c|m|dl|rt|pthread|stdc\+\+|gcc_s|c\+\+|c\+\+abi|unwind)([-.][^/]*)?\.so[.\d]*$/
 ];
+/**
+ * Answers kept per distinct frame content: every view (location, annotations, summary, terminal)
+ * asks about every frame of every finding, and tens of thousands of findings must stay cheap next
+ * to valgrind's own time. Nested maps on the frame's strings (interned by the parser, so hashing is
+ * cheap): no key strings built per call, no WeakMap (slow to collect with ~10^6 frames).
+ */
+class FrameMemo {
+    root = new Map();
+    size = 0;
+    get(parts, compute) {
+        let level = this.root;
+        for (let index = 0; index < parts.length - 1; index++) {
+            const part = parts[index] ?? '\u0000';
+            let next = level.get(part);
+            if (next === undefined)
+                level.set(part, (next = new Map()));
+            level = next;
+        }
+        const last = parts[parts.length - 1] ?? '\u0000';
+        if (level.has(last))
+            return level.get(last);
+        const value = compute();
+        if (this.size++ < 200_000)
+            level.set(last, value);
+        return value;
+    }
+}
+const runtimeFrames = new FrameMemo();
+const relativePaths = new FrameMemo();
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 function isRuntimeFrame(frame) {
-    if (frame.obj !== undefined && RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) {
-        return true;
-    }
-    return isRustRuntimeFrame(frame);
+    // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
+    const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : ''];
+    return runtimeFrames.get(parts, () => (frame.obj !== undefined &&
+        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
+        isRustRuntimeFrame(frame));
 }
 /** The absolute path of a frame's source file, when valgrind knew it. */
 function framePath(frame) {
     if (frame.file === undefined)
         return undefined;
-    if (path$3.isAbsolute(frame.file))
-        return path$3.normalize(frame.file);
+    if (path$2.isAbsolute(frame.file))
+        return path$2.normalize(frame.file);
     // A relative dir (libc's debug info says `./string`) is relative to wherever that library was
     // built, not to anything on this machine.
-    if (frame.dir === undefined || !path$3.isAbsolute(frame.dir))
+    if (frame.dir === undefined || !path$2.isAbsolute(frame.dir))
         return undefined;
-    return path$3.resolve(frame.dir, frame.file);
+    return path$2.resolve(frame.dir, frame.file);
 }
 /** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
 function workspaceRelativePath(frame, workspace) {
-    const absolute = framePath(frame);
+    if (frame.file === undefined)
+        return undefined;
+    return relativePaths.get([workspace, frame.dir, frame.file], () => relativeTo(workspace, framePath(frame)));
+}
+function relativeTo(workspace, absolute) {
     if (absolute === undefined)
         return undefined;
-    const relative = path$3.relative(path$3.resolve(workspace), absolute);
-    if (relative === '' || relative.startsWith('..') || path$3.isAbsolute(relative))
+    const relative = path$2.relative(path$2.resolve(workspace), absolute);
+    if (relative === '' || relative.startsWith('..') || path$2.isAbsolute(relative))
         return undefined;
-    return relative.split(path$3.sep).join('/');
+    return relative.split(path$2.sep).join('/');
 }
-/** Where in the workspace a stack points: its first user frame with a file and line there. */
-function findingLocation(stack, workspace) {
+/** True when the frame's function matches the allocator-wrapper pattern (name or name without its parameter list). */
+function isWrapperFrame(frame, wrappers) {
+    if (wrappers === undefined || frame.fn === undefined)
+        return false;
+    const paren = frame.fn.indexOf('(');
+    return wrappers.test(frame.fn) || (paren > 0 && wrappers.test(frame.fn.slice(0, paren)));
+}
+/** Counts the lines of workspace files, each file read once. */
+function workspaceLineCounter(workspace) {
+    const counts = new Map();
+    return (relativeFile) => {
+        if (!counts.has(relativeFile)) {
+            let count;
+            try {
+                const text = fs$1.readFileSync(path$2.join(workspace, relativeFile), 'utf8');
+                count = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+            }
+            catch {
+                count = undefined;
+            }
+            counts.set(relativeFile, count);
+        }
+        return counts.get(relativeFile);
+    };
+}
+/**
+ * Where in the workspace a stack points: its first user frame with a file and line there. A line
+ * beyond the end of the file (debug information says what the program's build wanted it to say)
+ * is not a place in the pull request: that frame is passed over. Frames of the project's allocator
+ * wrappers (`allocator-wrappers`) are passed over too, so a leak is shown where the wrapper's
+ * caller allocated it; a stack that is all wrappers keeps its first.
+ */
+function findingLocation(stack, workspace, lineCount = () => undefined, wrappers) {
+    const located = firstWorkspaceFrame(stack, workspace, lineCount, wrappers);
+    return (located ??
+        (wrappers !== undefined ? firstWorkspaceFrame(stack, workspace, lineCount) : undefined));
+}
+function firstWorkspaceFrame(stack, workspace, lineCount, wrappers) {
     for (const frame of stack) {
-        if (frame.line === undefined || isRuntimeFrame(frame))
+        if (frame.line === undefined || isRuntimeFrame(frame) || isWrapperFrame(frame, wrappers))
+            continue;
+        if (!Number.isSafeInteger(frame.line) || frame.line < 1)
             continue;
         const file = workspaceRelativePath(frame, workspace);
-        if (file !== undefined)
-            return { file, line: frame.line, fn: frame.fn };
+        if (file === undefined)
+            continue;
+        const lines = lineCount(file);
+        if (lines !== undefined && frame.line > lines)
+            continue;
+        return { file, line: frame.line, fn: frame.fn };
     }
     return undefined;
 }
@@ -90925,7 +91560,8 @@ function addLeak(into, leak) {
         bytes: into.bytes + leak.bytes,
         directBytes: into.directBytes + leak.directBytes,
         indirectBytes: into.indirectBytes + leak.indirectBytes,
-        blocks: into.blocks + leak.blocks
+        blocks: into.blocks + leak.blocks,
+        records: (into.records ?? 1) + (leak.records ?? 1)
     };
 }
 function sameTest(a, b) {
@@ -90964,11 +91600,19 @@ function compareFindings(a, b) {
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
 function collectFindings(runs, options) {
+    const wrappers = globPattern(options.allocatorWrappers ?? []);
+    const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace);
     const byKey = new Map();
     const filesByKey = new Map();
+    const hidden = (raw) => raw.leak !== undefined &&
+        options.shownLeakKinds !== undefined &&
+        !options.shownLeakKinds.has(raw.leak.kind) &&
+        !options.failOn.has(raw.leak.kind);
     for (const run of runs) {
         for (const raw of run.findings) {
-            const location = findingLocation(raw.stack, options.workspace);
+            if (hidden(raw))
+                continue;
+            const location = findingLocation(raw.stack, options.workspace, lineCount, wrappers);
             const key = findingKey(raw, location);
             let finding = byKey.get(key);
             if (finding === undefined) {
@@ -90995,6 +91639,11 @@ function collectFindings(runs, options) {
             }
             finding.leak = addLeak(finding.leak, raw.leak);
             finding.occurrences += raw.count;
+            if (raw.threadName !== undefined) {
+                const names = (finding.threadNames ??= []);
+                if (!names.includes(raw.threadName))
+                    names.push(raw.threadName);
+            }
             // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
             const files = filesByKey.get(key) ?? new Set();
             filesByKey.set(key, files);
@@ -91012,37 +91661,12 @@ function collectFindings(runs, options) {
     return [...byKey.values()].sort(compareFindings);
 }
 
-// Valgrind's own end-of-run summaries, reproduced from a ProcessRun: "LEAK SUMMARY" and
-// "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
-// XML; for protocols 4 and 5 they are derived from the records (rules in
-// shared/docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
-/**
- * LEAK SUMMARY per leak kind. From `<leak_summary>` when present (protocol 6); otherwise the sum
- * over loss records of their *direct* bytes: a definitely lost block's `<leakedbytes>` includes the
- * blocks only it pointed to, which valgrind counts as indirectly lost (and reports separately).
- * Without `--show-leak-kinds=all`, kinds that were not shown sum to zero here.
- */
-function leakTotals(run) {
-    if (run.leakSummary) {
-        const summary = run.leakSummary;
-        return {
-            definite: { ...summary.definite },
-            indirect: { ...summary.indirect },
-            possible: { ...summary.possible },
-            reachable: { ...summary.reachable }
-        };
-    }
-    const totals = {};
-    for (const kind of LEAK_KINDS)
-        totals[kind] = { bytes: 0, blocks: 0 };
-    for (const finding of run.findings) {
-        if (!finding.leak)
-            continue;
-        const total = totals[finding.leak.kind];
-        total.bytes += finding.leak.directBytes;
-        total.blocks += finding.leak.blocks;
-    }
-    return totals;
+// Numbers as the reports print them. Hand-rolled: the first `toLocaleString` call loads ICU's
+// locale data, about 40 ms of a start-up the action keeps small.
+/** `1234567` → `1,234,567` (valgrind's own style). */
+function formatCount(value) {
+    const text = String(value);
+    return /^-?\d+$/.test(text) ? text.replace(/\B(?=(\d{3})+$)/g, ',') : text;
 }
 
 const CATEGORY_WORDS = {
@@ -91050,12 +91674,16 @@ const CATEGORY_WORDS = {
     definite: ['definite leak', 'definite leaks'],
     indirect: ['indirect leak', 'indirect leaks'],
     possible: ['possible leak', 'possible leaks'],
-    reachable: ['still-reachable block', 'still-reachable blocks']
+    reachable: ['still-reachable finding', 'still-reachable findings']
 };
+/** "1 byte", "1,024 bytes": the count with thousands separators, and the word for it. */
 function plural(count, one, many) {
-    return `${count} ${count === 1 ? one : many}`;
+    return `${formatCount(count)} ${count === 1 ? one : many}`;
 }
-/** "2 memory errors, 1 definite leak (32 bytes)" for a list of findings. */
+/**
+ * "2 memory errors, 1 definite leak (32 bytes in 2 blocks)" for a list of findings: findings are
+ * counted as findings, bytes and blocks as valgrind's LEAK SUMMARY counts them (direct only).
+ */
 function describeFindingCounts(findings) {
     const parts = [];
     // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
@@ -91070,7 +91698,8 @@ function describeFindingCounts(findings) {
         let text = plural(matching.length, one, many);
         if (category !== 'errors') {
             const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0);
-            text += ` (${plural(bytes, 'byte', 'bytes')})`;
+            const blocks = matching.reduce((sum, f) => sum + (f.leak?.blocks ?? 0), 0);
+            text += ` (${plural(bytes, 'byte', 'bytes')} in ${plural(blocks, 'block', 'blocks')})`;
         }
         parts.push(text);
     }
@@ -91087,12 +91716,20 @@ function signalReason(outcome, subject, workspace) {
     return `${who} was killed by ${outcome.signal.name}${event}${where}.`;
 }
 function decideVerdict(input) {
+    const setupProblems = input.setupProblems ?? [];
+    if (setupProblems.length > 0) {
+        const reasons = [...setupProblems, ...input.problems];
+        return { failed: true, reasons, headline: headlineOf(reasons), setupFailed: true };
+    }
     const reasons = [...input.problems];
     const failing = input.findings.filter((f) => f.failing);
     if (failing.length > 0) {
         const failOn = [...input.failOn].join(', ');
-        reasons.push(`Valgrind found ${describeFindingCounts(failing)} (fail-on: ${failOn}).`);
+        // With a baseline only new findings fail: say so, or "2 definite leaks" reads as all of them.
+        const fresh = failing.some((f) => f.baseline === 'new') ? ' not in the baseline' : '';
+        reasons.push(`Valgrind found ${describeFindingCounts(failing)}${fresh} (fail-on: ${failOn}).`);
     }
+    reasons.push(...(input.regressions ?? []));
     const signal = signalReason(input.outcome, input.subject, input.workspace);
     if (signal !== undefined)
         reasons.push(signal);
@@ -91102,6 +91739,7 @@ function decideVerdict(input) {
         reasons.push(`${input.testFailures.length === 1 ? '1 test failed on its own' : `${input.testFailures.length} tests failed on their own`} (not a valgrind finding): ${shown}.`);
     }
     else if (signal === undefined &&
+        !input.outcome.valgrindErrorExit &&
         input.outcome.exitCode !== null &&
         input.outcome.exitCode !== 0) {
         const who = input.subject === 'program' ? 'The program' : 'The test command';
@@ -91110,19 +91748,29 @@ function decideVerdict(input) {
     const failed = reasons.length > 0;
     let headline;
     if (failed) {
-        const more = reasons.length - 1;
-        headline =
-            more === 0
-                ? `Failed: ${reasons[0]}`
-                : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`;
+        headline = headlineOf(reasons);
+    }
+    else if (input.errorCheck === false) {
+        const who = input.subject === 'program' ? 'the program' : 'the tests';
+        headline = `Passed: ${who} ran under callgrind; no error check ran (tool: callgrind alone).`;
     }
     else if (input.findings.length === 0) {
         headline = 'Passed: valgrind found no errors and no leaks.';
+    }
+    else if (input.findings.some((f) => f.baseline !== undefined)) {
+        const known = input.findings.filter((f) => f.baseline === 'unchanged').length;
+        headline = `Passed: nothing new in fail-on (${[...input.failOn].join(', ') || 'none'}); ${describeFindingCounts(input.findings)} in all, ${known} of them already in the baseline.`;
     }
     else {
         headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`;
     }
     return { failed, reasons, headline };
+}
+function headlineOf(reasons) {
+    const more = reasons.length - 1;
+    return more === 0
+        ? `Failed: ${reasons[0]}`
+        : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`;
 }
 
 // Where we are (OS, architecture, distribution) and what installing means there, as plain
@@ -91213,7 +91861,7 @@ function satisfies(version, spec) {
 
 // The thin I/O edge of installing: reading the host, running commands, probing a valgrind.
 /** Runs a command to completion, capturing its output (shown only on failure by callers). */
-async function run(command, options = {}) {
+async function run$2(command, options = {}) {
     const { argv, env } = Array.isArray(command) ? { argv: command, env: {} } : command;
     if (options.announce !== false)
         info(`$ ${argv.join(' ')}`);
@@ -91242,7 +91890,7 @@ async function probeValgrind(pathOrName = 'valgrind', env = {}) {
     if (!resolved || !fs$1.existsSync(resolved))
         return undefined;
     // Even --version runs the tool binary, which a moved prefix finds only through VALGRIND_LIB.
-    const result = await run([resolved, '--version'], { env, announce: false });
+    const result = await run$2([resolved, '--version'], { env, announce: false });
     const version = result.exitCode === 0 ? parseValgrindVersion(result.stdout) : undefined;
     return version ? { path: resolved, version } : undefined;
 }
@@ -97972,6 +98620,92 @@ process.platform === 'win32';
     });
 };
 
+(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+process.platform === 'win32';
+process.platform === 'darwin';
+
+// Escaping for every place where something reads what the action writes as more than text. The
+// program under test is untrusted: its output, the names in its debug information (function
+// names, source directories, ELF symbols) and the `command` input can hold any characters,
+// newlines included.
+//
+// The runner's log: the runner reads each line the step writes (split at \n and \r) and obeys it
+// as a workflow command when, after leading whitespace, it starts with `::name` and has a second
+// `::`, or when it contains the legacy `##[name` anywhere. So a line of ours that carries data
+// holds no line break, does not start with `::` and holds no `##[`.
+//
+// The job summary: GitHub renders it as Markdown with HTML. Every value goes in as HTML text with
+// every character that Markdown or HTML could read as syntax written as a character reference,
+// and line breaks as `<br>`, so a value can neither end the HTML block it stands in (a blank line
+// does that) nor start a link, an image, a heading or a table cell.
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `\n`, `\r`, `\t`, `\x1b`, `\u2028`: a control character as a reader sees it escaped in C. */
+function visibleControl(character) {
+    const named = NAMED_CONTROLS[character];
+    if (named !== undefined)
+        return named;
+    const code = character.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Keeps a single line from being read as a workflow command (V2 `::` at its start, legacy `##[`). */
+function commandSafeLine(line) {
+    // `##[` written `##\x5b`: the reader still sees the bracket, the runner sees no command.
+    const safe = line.replace(/##\[/g, '##\\x5b');
+    // A leading `::` written `\x3a:`.
+    return /^\s*::/.test(safe) ? safe.replace(':', '\\x3a') : safe;
+}
+/**
+ * One line of the action's own log (`core.info`) that may carry data from the program, its debug
+ * information or the inputs. Control characters, line breaks included, are shown escaped (`\n`),
+ * so the message stays one line, and that line cannot be a workflow command. Nothing is dropped.
+ */
+function logLine(message) {
+    return commandSafeLine(message.replace(CONTROL_CHARACTERS, visibleControl));
+}
+/**
+ * Text of several lines meant as such (the command line's report): each line is kept from being
+ * read as a workflow command, for a CLI run inside a workflow step.
+ */
+function commandSafeText(text) {
+    return text
+        .split(/(\r\n|\r|\n)/)
+        .map((part, i) => (i % 2 === 1 ? part : commandSafeLine(part)))
+        .join('');
+}
+
 // Getting a valgrind that meets the `install` and `valgrind-version` inputs (issue 4): the one on
 // PATH, the distribution's package, or a release built from source; cached with @actions/cache so
 // the next run takes seconds. Reports honestly what was used and where it came from.
@@ -97987,11 +98721,14 @@ process.platform === 'win32';
 //    then `apt-get download` of the same .debs into the cache.
 //    dnf/yum/apk/pacman/zypper: their package (apk adds musl-dbg), not cached.
 // 4. Otherwise (the spec asks for more than the distribution has, e.g. 3.26.0 or >=3.22 on
-//    Ubuntu 22.04's 3.18) a release tarball is built: <tool cache>/valgrind/<version>/<arch>,
-//    found there (self-hosted runners), restored from the Actions cache (key with the tarball's
-//    sha256), or downloaded, sha256-checked, `configure --prefix && make -j$(nproc) && make install`
-//    and saved. The prefix goes first on PATH (core.addPath); VALGRIND_LIB is set only when the
-//    prefix sits elsewhere than it was configured for.
+//    Ubuntu 22.04's 3.18) a release tarball is built: <tool cache>/valgrind/<version>/<arch>
+//    (@actions/tool-cache's layout), found there (self-hosted runners), restored from the Actions
+//    cache (key with the tarball's sha256 and the build's manifest digest), or downloaded
+//    (tc.downloadTool), sha256-checked, `configure --prefix && make -j$(nproc) && make install`
+//    and cached (tc.cacheDir). The prefix goes first on PATH (core.addPath); VALGRIND_LIB is set
+//    only when the prefix sits elsewhere than it was configured for.
+// Nothing found in the tool cache or the Actions cache is run before it is verified (trust.ts):
+// a prefix against the manifest recorded when it was built, cached .debs against apt's index.
 // Environment (not inputs; for mirrors and tests): VALGRIND_ACTION_DOWNLOAD_BASE replaces
 // https://sourceware.org/pub/valgrind; VALGRIND_ACTION_TARBALL_SHA256="3.27.0=<sha256>,..." adds
 // or replaces checksums in the built-in table (see releases.ts).
@@ -98427,6 +99164,8 @@ const KNOWN_PROTOCOLS = { min: 4, max: 6 };
 const MAX_WARNINGS = 20;
 /** helgrind announces every thread it reports on; keep at most this many creation stacks. */
 const MAX_ANNOUNCED_THREADS = 1000;
+/** VALGRIND_PRINTF messages kept per process (a program can print millions). */
+const MAX_CLIENT_MESSAGES = 200;
 /** Parses an integer as valgrind prints it: decimal, maybe with thousands separators. */
 function parseCount(text) {
     const digits = text.trim().replace(/,/g, '');
@@ -98440,6 +99179,11 @@ function newErrorDraft() {
 function parseIntOrUndefined(text) {
     const value = parseInt(text.trim(), 10);
     return Number.isNaN(value) ? undefined : value;
+}
+/** A source line number: a positive whole number, or nothing (debug information can say anything). */
+function sourceLine(text) {
+    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    return Number.isSafeInteger(value) && value >= 1 ? value : undefined;
 }
 /** Most distinct strings (function names, files, objects) shared between findings. */
 const MAX_INTERNED = 50_000;
@@ -98487,6 +99231,8 @@ class ValgrindXmlReader {
     frame;
     error;
     fatal;
+    clientMessage;
+    clientMessagesDropped = 0;
     announcedId = '';
     announcedStack;
     threadCreation = new Map();
@@ -98583,6 +99329,11 @@ class ValgrindXmlReader {
             case 'error_summary':
                 this.capture = depth === 2;
                 return Content.Xml;
+            case 'clientmsg':
+                if (depth !== 2)
+                    return Content.Xml;
+                this.capture = true;
+                return name === 'threadname' ? Content.RawText : Content.Xml;
             case 'args':
                 this.capture = name === 'exe' || name === 'arg';
                 return Content.Xml;
@@ -98628,6 +99379,9 @@ class ValgrindXmlReader {
                 return Content.Xml;
             case 'fatal_signal':
                 this.fatal = { signo: 0, signame: '', stack: [] };
+                return Content.Xml;
+            case 'clientmsg':
+                this.clientMessage = { text: '', stack: [] };
                 return Content.Xml;
             case 'announcethread':
                 this.announcedId = '';
@@ -98777,12 +99531,23 @@ class ValgrindXmlReader {
                 }
                 return;
             case 'status':
+                this.run.started = true;
                 if (name === 'state' && text.trim() === 'FINISHED')
                     this.run.finished = true;
                 return;
             case 'fatal_signal':
                 if (this.fatal && depth === 2)
                     this.setFatalField(this.fatal, name, text);
+                return;
+            case 'clientmsg':
+                if (this.clientMessage && depth === 2) {
+                    if (name === 'tid')
+                        this.clientMessage.tid = parseIntOrUndefined(text);
+                    else if (name === 'threadname')
+                        this.clientMessage.threadName = text.trim();
+                    else if (name === 'text')
+                        this.clientMessage.text = text.replace(/\s+$/, '');
+                }
                 return;
             case 'announcethread':
                 if (name === 'hthreadid')
@@ -98862,6 +99627,16 @@ class ValgrindXmlReader {
                 if (this.fatal)
                     run.fatalSignal = this.fatal;
                 this.fatal = undefined;
+                return;
+            case 'clientmsg':
+                if (this.clientMessage) {
+                    const messages = (run.clientMessages ??= []);
+                    if (messages.length < MAX_CLIENT_MESSAGES)
+                        messages.push(this.clientMessage);
+                    else
+                        this.clientMessagesDropped++;
+                }
+                this.clientMessage = undefined;
                 return;
             case 'announcethread':
                 if (this.announcedId !== '' &&
@@ -98979,6 +99754,10 @@ class ValgrindXmlReader {
                 if (this.fatal && depth === 2)
                     this.fatal.stack = frames;
                 return;
+            case 'clientmsg':
+                if (this.clientMessage && depth === 2)
+                    this.clientMessage.stack = frames;
+                return;
             case 'announcethread':
                 if (depth === 2)
                     this.announcedStack = frames;
@@ -99006,7 +99785,7 @@ class ValgrindXmlReader {
                 frame.file = this.pool.intern(text.trim());
                 return;
             case 'line':
-                frame.line = parseIntOrUndefined(text);
+                frame.line = sourceLine(text);
                 return;
         }
     }
@@ -99033,6 +99812,14 @@ class ValgrindXmlReader {
         this.recordsRead++;
         error.notes.push(...error.pendingAux);
         const leakKind = LEAK_KIND_OF_ERROR.get(error.kind);
+        if (leakKind !== undefined && !this.run.finished) {
+            // A leak check the program asked for (VALGRIND_DO_LEAK_CHECK): valgrind writes the final
+            // one after <status>FINISHED. Only the final one says what was leaked; a block lost here
+            // may be freed later. Valgrind counted the record as an error all the same.
+            const earlier = (this.run.midRunLeakRecords ??= {});
+            earlier[leakKind] = (earlier[leakKind] ?? 0) + 1;
+            return;
+        }
         const finding = {
             tool: this.run.tool ?? '',
             kind: error.kind,
@@ -99084,6 +99871,7 @@ class ValgrindXmlReader {
                 merged.leak.directBytes += finding.leak.directBytes;
                 merged.leak.indirectBytes += finding.leak.indirectBytes;
                 merged.leak.blocks += finding.leak.blocks;
+                merged.leak.records = (merged.leak.records ?? 1) + 1;
             }
         }
         if (leakKind === undefined && error.unique !== '') {
@@ -99128,9 +99916,13 @@ class ValgrindXmlReader {
             if (this.contexts[index] > 1)
                 finding.contexts = this.contexts[index];
         });
+        if (this.clientMessagesDropped > 0) {
+            this.warn(`${this.clientMessagesDropped} more client messages (VALGRIND_PRINTF) than the ${MAX_CLIENT_MESSAGES} kept; all are in the XML file`);
+        }
         if (this.warningsDropped > 0) {
             run.warnings.push(`${run.file}: … and ${this.warningsDropped} more problems`);
         }
+        run.records = this.recordsRead;
         return run;
     }
 }
@@ -99192,8 +99984,9 @@ function callgrindArgs(options) {
     return [
         '--tool=callgrind',
         // %p: one file per process; a child that execs gets its own pid's file.
-        `--callgrind-out-file=${path$3.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
+        `--callgrind-out-file=${path$2.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
         `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip),
         // Appended last so that the user's options win over ours.
         ...options.extraArgs
     ];
@@ -99251,7 +100044,7 @@ function groupCallgrindFiles(fileNames) {
     const byProcess = new Map();
     const pattern = /^callgrind\.out\.(\d+)(?:\.(\d+))?(?:-(\d+))?$/;
     for (const name of fileNames) {
-        const base = path$3.basename(name);
+        const base = path$2.basename(name);
         if (!base.startsWith(CALLGRIND_FILE_PREFIX))
             continue;
         const match = pattern.exec(base);
@@ -99261,7 +100054,7 @@ function groupCallgrindFiles(fileNames) {
         byProcess.set(key, group);
     }
     const order = (name) => {
-        const match = pattern.exec(path$3.basename(name));
+        const match = pattern.exec(path$2.basename(name));
         // The final part has no `.<n>` suffix: it comes last.
         return match ? [Number(match[2] ?? Infinity), Number(match[3] ?? 0)] : [0, 0];
     };
@@ -99284,7 +100077,7 @@ async function readCallgrindDirectory(dir, options) {
             return [];
         throw error;
     }
-    const groups = groupCallgrindFiles(names.map((name) => path$3.join(dir, name)));
+    const groups = groupCallgrindFiles(names.map((name) => path$2.join(dir, name)));
     const profiles = [];
     for (const group of groups)
         profiles.push(await readCallgrindProfile(group, options));
@@ -99354,7 +100147,7 @@ class ProfileAccumulator {
         }));
         const words = this.cmd?.trim().split(/ +/).filter(Boolean) ?? [];
         const everyPartHasSummary = this.partsWithSummary > 0 && this.partsWithSummary >= this.parts;
-        const mainFile = files.find((f) => path$3.basename(f) === `${CALLGRIND_FILE_PREFIX}${this.pid}`);
+        const mainFile = files.find((f) => path$2.basename(f) === `${CALLGRIND_FILE_PREFIX}${this.pid}`);
         return {
             file: mainFile ?? files[0],
             files: [...files],
@@ -99408,7 +100201,17 @@ async function readInto(acc, file) {
     let callee;
     let callCostNext = false;
     let sawHeader = false;
-    let partsInFile = 0;
+    // Callgrind writes function, file and object names as they are: an ELF symbol or a source path
+    // with a line break adds lines of the program's choosing to the profile. (It escapes the command
+    // line of `cmd:`.) Names come only after the header, so header lines count only in the header,
+    // before the first cost or `name=` line, and `totals:` only as the last line of the file: an
+    // injected `totals:` is always followed by more of the profile. Callgrind writes each dump to
+    // its own file, so a file is one part.
+    let inBody = false;
+    let events;
+    let summary;
+    let totals;
+    let ignoredHeaderLines = 0;
     let malformed = 0;
     let firstMalformed = 0;
     let lineNumber = 0;
@@ -99444,6 +100247,21 @@ async function readInto(acc, file) {
         }
         return fn;
     };
+    const enterBody = () => {
+        if (inBody)
+            return;
+        inBody = true;
+        if (events !== undefined)
+            columns = events.map((event) => acc.eventIndex(event));
+    };
+    /** A body line after a `totals:`: that `totals:` was not the last line, so not callgrind's. */
+    const bodyLine = () => {
+        enterBody();
+        if (totals !== undefined) {
+            totals = undefined;
+            ignoredHeaderLines++;
+        }
+    };
     const input = fs$1.createReadStream(file, { encoding: 'utf8' });
     const lines = readline.createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
@@ -99453,6 +100271,7 @@ async function readInto(acc, file) {
         const first = line.charCodeAt(0);
         // Cost lines start with a position: a number, 0x…, +n, -n or *.
         if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+            bodyLine();
             const costs = costsOf(line);
             if (callCostNext) {
                 callCostNext = false;
@@ -99474,6 +100293,7 @@ async function readInto(acc, file) {
         const eq = line.indexOf('=');
         const colon = line.indexOf(':');
         if (eq > 0 && (colon < 0 || eq < colon)) {
+            bodyLine();
             const key = line.slice(0, eq);
             const value = line.slice(eq + 1);
             switch (key) {
@@ -99519,6 +100339,14 @@ async function readInto(acc, file) {
             const key = line.slice(0, colon);
             const value = line.slice(colon + 1);
             sawHeader = true;
+            if (key === 'totals') {
+                totals = value;
+                continue;
+            }
+            if (inBody) {
+                ignoredHeaderLines++;
+                continue;
+            }
             switch (key) {
                 case 'pid':
                     acc.pid ??= Number(value.trim());
@@ -99526,25 +100354,14 @@ async function readInto(acc, file) {
                 case 'cmd':
                     acc.cmd ??= value;
                     break;
-                case 'part':
-                    partsInFile++;
-                    break;
                 case 'positions':
                     positions = Math.max(1, value.trim().split(/\s+/).length);
                     break;
                 case 'events':
-                    columns = value
-                        .trim()
-                        .split(/\s+/)
-                        .map((event) => acc.eventIndex(event));
+                    events = value.trim().split(/\s+/);
                     break;
                 case 'summary':
-                    addInto(acc.summary, headerCosts(value));
-                    acc.partsWithSummary++;
-                    break;
-                case 'totals':
-                    addInto(acc.totals, headerCosts(value));
-                    acc.partsWithTotals++;
+                    summary = value;
                     break;
             }
             continue;
@@ -99557,9 +100374,21 @@ async function readInto(acc, file) {
     if (lineNumber > 0 && !sawHeader) {
         acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`);
     }
+    enterBody();
+    if (summary !== undefined) {
+        addInto(acc.summary, headerCosts(summary));
+        acc.partsWithSummary++;
+    }
+    if (totals !== undefined) {
+        addInto(acc.totals, headerCosts(totals));
+        acc.partsWithTotals++;
+    }
     if (sawHeader) {
         acc.sawHeader = true;
-        acc.parts += Math.max(1, partsInFile);
+        acc.parts += 1;
+    }
+    if (ignoredHeaderLines > 0) {
+        acc.warnings.push(`${file}: ${ignoredHeaderLines} header line(s) inside the profile ignored (a function name or an argument with a line break?); totals are callgrind's own.`);
     }
     if (malformed > 0) {
         acc.warnings.push(`${file}: ${malformed} line(s) not understood and skipped (first at line ${firstMalformed}).`);
@@ -99580,8 +100409,29 @@ const LEAK_KIND_WORDS = {
     possible: 'possibly lost',
     reachable: 'still reachable'
 };
+const KIND_LABELS = {
+    Leak_DefinitelyLost: 'Definitely lost',
+    Leak_IndirectlyLost: 'Indirectly lost',
+    Leak_PossiblyLost: 'Possibly lost',
+    Leak_StillReachable: 'Still reachable',
+    UninitCondition: 'Uninitialised condition',
+    UninitValue: 'Uninitialised value',
+    SyscallParam: 'Syscall parameter',
+    ConflictingAccess: 'Conflicting access (race)'
+};
+/** A readable name for a valgrind error kind: `InvalidRead` → `Invalid read`. */
+function kindLabel(kind) {
+    const known = KIND_LABELS[kind];
+    if (known !== undefined)
+        return known;
+    const words = kind
+        .replace(/_/g, ' ')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
 function formatNumber(value) {
-    return value.toLocaleString('en-US');
+    return formatCount(value);
 }
 function formatBytes(bytes) {
     return `${formatNumber(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
@@ -99596,6 +100446,27 @@ function findingTitle(finding) {
         return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`;
     }
     return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`;
+}
+/**
+ * The finding's text. Valgrind's own, except for a leak that sums several loss records (blocks
+ * allocated on one line by different calls, or the same leak in several processes): that text is
+ * written from the sums, so it agrees with the title.
+ */
+function findingText(finding) {
+    const leak = finding.leak;
+    if (leak === undefined || (leak.records ?? 1) <= 1)
+        return finding.what.trim();
+    const split = leak.indirectBytes > 0
+        ? ` (${formatNumber(leak.directBytes)} direct, ${formatNumber(leak.indirectBytes)} indirect)`
+        : '';
+    return `${formatNumber(leak.bytes)}${split} bytes in ${formatNumber(leak.blocks)} ${leak.blocks === 1 ? 'block' : 'blocks'} are ${LEAK_KIND_WORDS[leak.kind]} in ${formatNumber(leak.records ?? 1)} loss records`;
+}
+/** "Thread: worker" when the program named the thread(s) the finding happened on. */
+function threadText(finding) {
+    const names = finding.threadNames ?? [];
+    if (names.length === 0)
+        return undefined;
+    return `${names.length === 1 ? 'Thread' : 'Threads'}: ${names.join(', ')}`;
 }
 function firstLine(text) {
     return text.split('\n')[0].trim();
@@ -99614,29 +100485,67 @@ function visibleFrames(frames, limit = 16) {
         .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame));
     return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit));
 }
-/** `at fn (file:line)` lines of a stack. */
+/** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */
 function stackLines(frames, workspace) {
-    return visibleFrames(frames).map((frame) => `at ${describeFrame(frame, workspace)}`);
+    return visibleFrames(frames).map((frame, index) => `${index === 0 ? 'at' : 'by'} ${describeFrame(frame, workspace)}`);
 }
 function testLabel(test) {
+    // ctest and meson test names are unique in their suite: the executable would only repeat.
+    if (test.runner === 'ctest' || test.runner === 'meson')
+        return test.name ?? test.binary;
     return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary;
 }
+/** Names, the first `shown` of them, then "and N more": `a, b and c`, `a, b, c, d, e and 7 more`. */
+function listNames(names, shown = 5) {
+    if (names.length <= shown) {
+        return names.length <= 1
+            ? (names[0] ?? '')
+            : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    }
+    return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+/** `Tests: a (bin), b (bin)` (the first 20, then "and N more"), or undefined when no test is known. */
+function testsText(finding) {
+    if (finding.tests.length === 0)
+        return undefined;
+    return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${listNames(finding.tests.map(testLabel), 20)}`;
+}
 function occurrenceText(finding) {
+    const processes = finding.processCount === 1 ? '1 process' : `${formatNumber(finding.processCount)} processes`;
+    if (finding.leak !== undefined) {
+        const records = finding.leak.records ?? 1;
+        return `${records === 1 ? '1 loss record' : `${formatNumber(records)} loss records`} in ${processes}.`;
+    }
     const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`;
-    const processes = finding.processCount === 1 ? '1 process' : `${finding.processCount} processes`;
     return `Seen ${times} in ${processes}.`;
 }
 
 // The callgrind part of the job summary: instruction counts per process (or per test), heaviest
 // first, then where the heaviest processes spend them. Pure: profiles in, Markdown out.
-function instructions(profile) {
+function instructions$1(profile) {
     return profile.totals.Ir ?? 0;
 }
 /** The total instruction count (Ir) of a run: every process added up. */
 function totalInstructions(profiles) {
-    return profiles.reduce((sum, row) => sum + instructions('profile' in row ? row.profile : row), 0);
+    return profiles.reduce((sum, row) => sum + instructions$1('profile' in row ? row.profile : row), 0);
+}
+function shorten(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/** What a reader recognises a process by: its test, or its program and arguments. */
+function profileLabel(row) {
+    if (row.test)
+        return testLabel(row.test);
+    const { exe, args, file } = row.profile;
+    if (exe === undefined)
+        return path$2.basename(file);
+    return shorten([path$2.basename(exe), ...args].join(' '), 80);
 }
 
+/** Cargo runs: their processes are tied to tests by the Rust runner's records. */
+function isRustMode(mode) {
+    return mode === 'nextest' || mode === 'cargo-test';
+}
 /** A plain program: valgrind's argv, then the user's command. */
 function planProgramRun(config, valgrind) {
     const [valgrindExe, ...valgrindOptions] = valgrind.argv;
@@ -99650,96 +100559,1855 @@ function planProgramRun(config, valgrind) {
     };
 }
 
-// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
-/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
-function errorTool(config) {
-    const tool = config.tools.find((t) => t !== 'callgrind');
-    return tool;
-}
-/**
- * Arguments for an error-checking valgrind run that writes one XML file per process.
- * No `--error-exitcode`: it would replace the program's own exit status, and then "the program
- * failed" could not be told from "valgrind found errors". Findings come from the XML instead.
- */
-function errorCheckArgs(options) {
-    const args = [
-        `--tool=${options.tool}`,
-        '--xml=yes',
-        // %p: one file per process, children included; a forked child reopens its own file.
-        `--xml-file=${path$3.join(options.xmlDir, '%p.xml')}`,
-        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
-        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
-        // child would only write a half file before its exec leaves valgrind: keep it silent.
-        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`
-    ];
-    if (options.tool === 'memcheck') {
-        args.push('--leak-check=full', '--show-leak-kinds=all');
-        if (options.trackOrigins)
-            args.push('--track-origins=yes');
+// The JSON report, written as a stream: one top-level field at a time and arrays one element at a
+// time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
+// 500 frames each make more) is still written. A failed write removes the partial file.
+/** Text is handed to the file in pieces of about this size. */
+const CHUNK_CHARS = 1 << 20;
+/** The JSON text of `value` in pieces; top-level arrays one element per line. Pure. */
+function* jsonChunks(value) {
+    let buffer = '{';
+    let firstField = true;
+    for (const [key, field] of Object.entries(value)) {
+        if (field === undefined || typeof field === 'function')
+            continue;
+        buffer += `${firstField ? '' : ','}\n  ${JSON.stringify(key)}: `;
+        firstField = false;
+        if (Array.isArray(field) && field.length > 0) {
+            buffer += '[';
+            for (let index = 0; index < field.length; index++) {
+                buffer += `${index === 0 ? '' : ','}\n    ${JSON.stringify(field[index]) ?? 'null'}`;
+                if (buffer.length >= CHUNK_CHARS) {
+                    yield buffer;
+                    buffer = '';
+                }
+            }
+            buffer += '\n  ]';
+        }
+        else {
+            buffer += JSON.stringify(field) ?? 'null';
+        }
+        if (buffer.length >= CHUNK_CHARS) {
+            yield buffer;
+            buffer = '';
+        }
     }
-    if (options.numCallers !== undefined)
-        args.push(`--num-callers=${options.numCallers}`);
-    for (const file of options.suppressions)
-        args.push(`--suppressions=${file}`);
-    // Appended last so that the user's options win over ours.
-    args.push(...options.extraArgs);
-    return args;
+    yield `${buffer}\n}\n`;
+}
+/** Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown. */
+async function writeJsonFile(file, value) {
+    try {
+        await pipeline(Readable.from(jsonChunks(value)), fs$1.createWriteStream(file));
+    }
+    catch (error) {
+        await fs$1.promises.rm(file, { force: true }).catch(() => undefined);
+        throw error;
+    }
 }
 
-// Runs a plan: the program's output streams to the log as it runs. On GitHub the output is fenced
-// with `::stop-commands::<token>` so that nothing the program prints can act as a workflow command.
-// `child_process.spawn` rather than @actions/exec: we need the terminating signal (valgrind re-raises
-// a client's fatal signal) and the child must inherit the TTY so programs keep their colours.
+// When cargo ended before any test ran under valgrind, says whether that was cargo's own setup
+// failing (no Cargo.toml, cargo-nextest not installed), in cargo's words, with the fix. Asked only
+// on that failure path.
+/** The directory holding the Cargo.toml cargo would use from `cwd`, or undefined. */
+function findManifestDirectory(cwd) {
+    for (let dir = path$2.resolve(cwd);; dir = path$2.dirname(dir)) {
+        if (fs$1.existsSync(path$2.join(dir, 'Cargo.toml')))
+            return dir;
+        if (path$2.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/** cargo's first `error:` line of output, e.g. "error: no such command: `nextest`". */
+function cargoErrorLine(output) {
+    return output
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line.startsWith('error:'));
+}
+function run$1(command, args, cwd) {
+    return new Promise((resolve) => {
+        execFile(command, args, { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => resolve({ ok: error === null, output: `${stderr}\n${stdout}` }));
+    });
+}
+/**
+ * Cargo's own setup problem behind a run in which no test ran, or undefined when it is something
+ * else (a build error or filters matching nothing: cargo's output in the log says which).
+ */
+async function cargoSetupProblem(options) {
+    const manifestGiven = options.command.some((word) => word.startsWith('--manifest-path'));
+    if (!manifestGiven && findManifestDirectory(options.cwd) === undefined) {
+        return `cargo found no Cargo.toml in ${options.cwd} or any parent directory, so no test ran. Set 'working-directory' to your crate or workspace.`;
+    }
+    if (options.mode === 'nextest') {
+        const cargo = path$2.basename(options.command[0]).startsWith('cargo-nextest')
+            ? undefined
+            : options.command[0];
+        const toolchain = options.command[1]?.startsWith('+') ? [options.command[1]] : [];
+        const probe = cargo !== undefined
+            ? await run$1(cargo, [...toolchain, 'nextest', '--version'], options.cwd)
+            : await run$1(options.command[0], ['nextest', '--version'], options.cwd);
+        if (!probe.ok) {
+            const said = cargoErrorLine(probe.output);
+            return `cargo-nextest is not installed${said !== undefined ? ` (cargo says: ${said})` : ''}, so no test ran. Install it in a step before this one, e.g. '- uses: taiki-e/install-action@nextest', or run 'cargo test' instead.`;
+        }
+    }
+    return undefined;
+}
+
+// Says what each process of a non-cargo run was: which test it belongs to, whether it is the
+// project's or the toolchain's, a child that left valgrind, or valgrind started by a test. Pure:
+// parsed runs and the suite's test list in, the same runs with `test` and `role` out.
+function sameArgs(a, b) {
+    return a.length === b.length && a.every((arg, index) => arg === b[index]);
+}
+/**
+ * The process's executable as an absolute path (relative ones from the working directory, best
+ * effort). A bare name (`make` as the user typed it) was found on PATH: it stays a bare name.
+ */
+function absoluteExe(run, context) {
+    if (run.exe === undefined || run.exe === '')
+        return undefined;
+    if (!run.exe.includes('/'))
+        return run.exe;
+    return path$2.resolve(context.workingDirectory, run.exe);
+}
+/** The executable relative to the workspace, or undefined when it lies outside. */
+function workspaceExecutable(exe, workspace) {
+    if (!path$2.isAbsolute(exe))
+        return undefined;
+    const relative = path$2.relative(path$2.resolve(workspace), exe);
+    if (relative === '' || relative.startsWith('..') || path$2.isAbsolute(relative))
+        return undefined;
+    return relative.split(path$2.sep).join('/');
+}
+/** The test whose command this process runs: exact executable and arguments, else the arguments alone. */
+function matchTest(run, exe, tests, startedByDriver) {
+    const exact = tests.find((test) => exe !== undefined &&
+        path$2.resolve(test.cwd ?? '/', test.command[0] ?? '') === exe &&
+        sameArgs(test.command.slice(1), run.args));
+    if (exact !== undefined)
+        return exact;
+    // The driver resolved the path differently (a symlink, a script valgrind shows by its
+    // interpreter, Debian's valgrind -> valgrind.bin): the same name or the same arguments will do.
+    const base = exe !== undefined ? path$2.basename(exe) : undefined;
+    const byName = tests.find((test) => base !== undefined &&
+        path$2.basename(test.command[0] ?? '') === base &&
+        sameArgs(test.command.slice(1), run.args));
+    if (byName !== undefined)
+        return byName;
+    if (!startedByDriver)
+        return undefined;
+    const byArgs = tests.filter((test) => test.command.length > 1 && sameArgs(test.command.slice(1), run.args));
+    return byArgs.length === 1 ? byArgs[0] : undefined;
+}
+function attributeProcesses(runs, context) {
+    const pids = new Set(runs.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])));
+    const identities = new Map();
+    const roles = new Map();
+    for (const run of runs) {
+        // Valgrind writes the header of a forked child's file; when the child then execs a program
+        // it does not trace (--trace-children-skip), the file ends there, before any <status>.
+        if (!run.started && !run.complete && run.findings.length === 0) {
+            roles.set(run, 'untraced');
+            continue;
+        }
+        if (run.exe !== undefined && isValgrindExecutable(run.exe))
+            roles.set(run, 'nested-valgrind');
+        const exe = absoluteExe(run, context);
+        // A process whose parent is not in the run was started by the driver (or is the command).
+        const root = run.ppid === undefined || !pids.has(run.ppid);
+        if (context.runner !== undefined) {
+            const test = matchTest(run, exe, context.tests, root);
+            if (test !== undefined) {
+                identities.set(run, {
+                    binary: (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
+                        exe ??
+                        test.command[0] ??
+                        test.name,
+                    name: test.name,
+                    runner: context.runner
+                });
+            }
+        }
+        else if (root && exe !== undefined && !isBuildTool(exe)) {
+            // Another command: the program the user named is under test wherever it lies.
+            identities.set(run, {
+                binary: workspaceExecutable(exe, context.workspace) ?? exe,
+                runner: 'program'
+            });
+        }
+    }
+    // Children, and images a test process exec'd (same pid), belong to the nearest test above them.
+    const byPid = new Map();
+    for (const run of runs) {
+        if (run.pid !== undefined)
+            byPid.set(run.pid, [...(byPid.get(run.pid) ?? []), run]);
+    }
+    const inherited = (run, seen) => {
+        const own = identities.get(run);
+        if (own !== undefined)
+            return own;
+        const relatives = [
+            ...(run.pid !== undefined ? (byPid.get(run.pid) ?? []) : []),
+            ...(run.ppid !== undefined && !seen.has(run.ppid) ? (byPid.get(run.ppid) ?? []) : [])
+        ];
+        for (const relative of relatives) {
+            const test = identities.get(relative);
+            if (test !== undefined && relative !== run)
+                return test;
+        }
+        if (run.ppid === undefined || seen.has(run.ppid))
+            return undefined;
+        seen.add(run.ppid);
+        for (const parent of byPid.get(run.ppid) ?? []) {
+            const test = inherited(parent, seen);
+            if (test !== undefined)
+                return test;
+        }
+        return undefined;
+    };
+    return runs.map((run) => {
+        const known = roles.get(run);
+        if (known === 'untraced')
+            return { ...run, role: known };
+        const exe = absoluteExe(run, context);
+        const inWorkspace = exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined;
+        const own = identities.get(run);
+        const ancestor = own ?? inherited(run, new Set(run.pid !== undefined ? [run.pid] : []));
+        let test = own;
+        if (test === undefined && inWorkspace !== undefined) {
+            // The project's own program started by a test (ctest, meson) belongs to that test; under
+            // other commands (make check, a script) it is named by its executable.
+            test =
+                context.runner !== undefined && ancestor !== undefined
+                    ? ancestor
+                    : { binary: inWorkspace, runner: 'program' };
+        }
+        const isToolchain = exe !== undefined && inWorkspace === undefined && context.toolchain?.test(exe) === true;
+        const role = known ??
+            (!isToolchain && (own !== undefined || inWorkspace !== undefined || exe === undefined)
+                ? 'project'
+                : 'toolchain');
+        const result = { ...run, role };
+        const named = test ?? (role === 'toolchain' ? ancestor : undefined);
+        if (named !== undefined)
+            result.test = named;
+        return result;
+    });
+}
+
+// Recognises the C and C++ test drivers the action runs first-class: `ctest` and `meson test`.
+// Pure: argv in, a description out. Every other command (`make check`, a script, a program) runs
+// under valgrind as it is, its build tools traced but kept out of the verdict.
+/**
+ * ctest options that select a dashboard or a different action: with them ctest cannot also run
+ * the memcheck step the action injects, so such a ctest runs traced as a plain command.
+ */
+const CTEST_DASHBOARD_OPTIONS = [
+    '-T',
+    '--test-action',
+    '-D',
+    '--dashboard',
+    '-M',
+    '--test-model',
+    '-S',
+    '-SP',
+    '--script',
+    '--script-new-process',
+    '-N',
+    '--show-only',
+    '--build-and-test'
+];
+/** Short options whose value may be attached (`-DExperimental`, `-Tmemcheck`). */
+const ATTACHED_VALUE_OPTIONS = ['-D', '-T', '-M'];
+function usesOption(args, names) {
+    return args.some((arg) => names.some((name) => arg === name || arg.startsWith(`${name}=`)) ||
+        ATTACHED_VALUE_OPTIONS.some((name) => arg.startsWith(name)));
+}
+/** `ctest ...` or `meson test ...`, or undefined for any other command. */
+function parseSuiteCommand(command) {
+    const program = path$2.basename(command[0] ?? '');
+    if (program === 'ctest') {
+        const args = command.slice(1);
+        if (usesOption(args, CTEST_DASHBOARD_OPTIONS))
+            return undefined;
+        return { runner: 'ctest', args };
+    }
+    if ((program === 'meson' || program === 'meson.py') && command[1] === 'test') {
+        const args = command.slice(2);
+        if (args.some((arg) => arg === '--wrapper' || arg.startsWith('--wrapper='))) {
+            throw new InputError(`Input 'command': '${command.join(' ')}' gives meson test a --wrapper, but the action runs each test under valgrind through that option (meson takes one wrapper). Remove --wrapper; put valgrind options in 'valgrind-args'.`);
+        }
+        if (args.some((arg) => arg === '--gdb')) {
+            throw new InputError(`Input 'command': meson test --gdb cannot run under valgrind. Remove --gdb.`);
+        }
+        return { runner: 'meson', args };
+    }
+    return undefined;
+}
+
+// Which tests of a ctest or meson run failed on their own, from the logs the driver writes: the
+// verdict names them ("1 test failed on its own: ...") instead of a bare exit status (ctest's
+// memory-check step exits 16 when a test fails).
+/** `Testing/Temporary/LastTestsFailed_<tag>.log`: one `<number>:<name>` line per failed test. */
+function parseCtestFailedLog(text) {
+    return text
+        .split('\n')
+        .map((line) => /^\d+:(.+)$/.exec(line.trim())?.[1])
+        .filter((name) => name !== undefined);
+}
+/** `meson-logs/testlog.json`: one JSON object per line with `name`, `result` and `returncode`. */
+function parseMesonTestLog(text) {
+    const failures = [];
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        let entry;
+        try {
+            entry = JSON.parse(line);
+        }
+        catch {
+            continue;
+        }
+        if (typeof entry.name !== 'string' || typeof entry.result !== 'string')
+            continue;
+        if (['OK', 'SKIP', 'EXPECTEDFAIL'].includes(entry.result))
+            continue;
+        failures.push({
+            test: { binary: entry.name, name: entry.name, runner: 'meson' },
+            exitCode: typeof entry.returncode === 'number' ? entry.returncode : null,
+            message: `meson test result ${entry.result}`
+        });
+    }
+    return failures;
+}
+/** The directory a ctest command runs its tests in: `--test-dir <dir>`, else the working directory. */
+function ctestDirectory(args, cwd) {
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--test-dir' && args[i + 1] !== undefined)
+            return path$2.resolve(cwd, args[i + 1]);
+        if (args[i].startsWith('--test-dir='))
+            return path$2.resolve(cwd, args[i].slice(11));
+    }
+    return cwd;
+}
+/** A log written by this run (ctest and meson leave the last run's logs in place). */
+function freshText(file, since) {
+    try {
+        if (fs$1.statSync(file).mtimeMs < since)
+            return undefined;
+        return fs$1.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function ctestFailures(testDirectory, since) {
+    const temporary = path$2.join(testDirectory, 'Testing', 'Temporary');
+    let tag;
+    try {
+        tag = fs$1
+            .readFileSync(path$2.join(testDirectory, 'Testing', 'TAG'), 'utf8')
+            .split('\n')[0]
+            .trim();
+    }
+    catch {
+        tag = undefined;
+    }
+    const text = (tag !== undefined
+        ? freshText(path$2.join(temporary, `LastTestsFailed_${tag}.log`), since)
+        : undefined) ?? freshText(path$2.join(temporary, 'LastTestsFailed.log'), since);
+    return parseCtestFailedLog(text ?? '').map((name) => ({
+        test: { binary: name, name, runner: 'ctest' },
+        exitCode: null,
+        message: 'failed under ctest (its output is in the log above)'
+    }));
+}
+function mesonFailures(buildDirectory, since) {
+    const text = freshText(path$2.join(buildDirectory, 'meson-logs', 'testlog.json'), since);
+    return text !== undefined ? parseMesonTestLog(text) : [];
+}
+
+// C and C++ test drivers: `ctest` and `meson test`, each test process under valgrind and every
+// process tied to its test.
+//
+// ctest runs natively with its memory-check step (`-T memcheck`), its checker overridden to the
+// action's valgrind and options (`--overwrite MemoryCheckCommand=...`): ctest keeps every
+// feature (fixtures, -j, timeouts, labels, properties) and only the tests run under valgrind, not
+// ctest itself. `meson test` takes valgrind as its documented `--wrapper`. Before the run, the
+// driver lists its tests (`ctest --show-only=json-v1`, `meson introspect --tests`); afterwards
+// each process is matched to a test by its command line (see attribute.ts).
+/** For a pass whose output names processes by command line (callgrind): the ctest / meson test it ran. */
+function suiteTestIdentifier(plan) {
+    const tests = plan.suiteTests ?? [];
+    const runner = plan.mode === 'meson' ? 'meson' : 'ctest';
+    return (exe, args) => {
+        const test = tests.find((t) => t.command[0] === exe && sameArgs(t.command.slice(1), args)) ??
+            tests.find((t) => path$2.basename(t.command[0] ?? '') === path$2.basename(exe) &&
+                sameArgs(t.command.slice(1), args));
+        return test !== undefined ? { binary: path$2.basename(exe), name: test.name, runner } : undefined;
+    };
+}
+/** Tests run 10-50x slower under valgrind: meson's 30 s default timeout would kill many. */
+const MESON_TIMEOUT_MULTIPLIER = '10';
+/**
+ * ctest parses MemoryCheckCommandOptions into words itself: double quotes group a word with
+ * spaces. A word holding a double quote cannot be passed.
+ */
+function ctestOptionsString(options) {
+    return options
+        .map((option) => {
+        if (option.includes('"')) {
+            throw new Error(`The valgrind option ${option} contains a double quote, which ctest's MemoryCheckCommandOptions cannot carry.`);
+        }
+        return /\s/.test(option) ? `"${option}"` : option;
+    })
+        .join(' ');
+}
+/** Reads `ctest --show-only=json-v1`: each test's name, command and working directory. */
+function parseCtestTests(json) {
+    const data = JSON.parse(json);
+    const tests = [];
+    for (const test of data.tests ?? []) {
+        if (typeof test.name !== 'string' || !Array.isArray(test.command))
+            continue;
+        const cwd = test.properties?.find((p) => p.name === 'WORKING_DIRECTORY')?.value;
+        tests.push({
+            name: test.name,
+            command: test.command.map(String),
+            ...(typeof cwd === 'string' ? { cwd } : {})
+        });
+    }
+    return tests;
+}
+/** Reads `meson introspect --tests`. */
+function parseMesonTests(json) {
+    const data = JSON.parse(json);
+    return data
+        .filter((test) => typeof test.name === 'string' && Array.isArray(test.cmd))
+        .map((test) => ({
+        name: test.name,
+        command: test.cmd.map(String),
+        ...(typeof test.workdir === 'string' ? { cwd: test.workdir } : {})
+    }));
+}
+/** ctest options that print to stdout besides the JSON, or write files, when only listing. */
+const CTEST_LISTING_DROPS = new Set([
+    '-V',
+    '-VV',
+    '--verbose',
+    '--extra-verbose',
+    '--debug',
+    '--output-on-failure',
+    '-Q',
+    '--quiet'
+]);
+const CTEST_LISTING_DROPS_WITH_VALUE = new Set(['-O', '--output-log', '--output-junit']);
+function ctestListingArgs(args) {
+    const kept = [];
+    for (let i = 0; i < args.length; i++) {
+        if (CTEST_LISTING_DROPS.has(args[i]))
+            continue;
+        if (CTEST_LISTING_DROPS_WITH_VALUE.has(args[i])) {
+            i += 1;
+            continue;
+        }
+        kept.push(args[i]);
+    }
+    return [...kept, '--show-only=json-v1'];
+}
+/** meson test's build directory: `-C <dir>` (or `-C<dir>`), else the working directory. */
+function mesonBuildDirectory(args, cwd) {
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '-C' && args[i + 1] !== undefined)
+            return path$2.resolve(cwd, args[i + 1]);
+        if (args[i].startsWith('-C') && args[i].length > 2)
+            return path$2.resolve(cwd, args[i].slice(2));
+    }
+    return cwd;
+}
+async function listTests(program, args, cwd, parse) {
+    try {
+        const { stdout } = await promisify(execFile)(program, args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024
+        });
+        return { tests: parse(stdout) };
+    }
+    catch (error) {
+        const reason = (error.message || String(error)).split('\n')[0];
+        return {
+            tests: [],
+            note: `Could not list the tests with '${joinShellWords([program, ...args])}' (${reason}): processes are named by their executables instead of their tests.`
+        };
+    }
+}
+/**
+ * ctest cannot take a command with a prefix (callgrind runs under `setarch -R`): a small
+ * launcher script stands in for it.
+ */
+function ctestChecker(valgrind) {
+    const [first, ...rest] = valgrind.argv;
+    const valgrindAt = valgrind.argv.findIndex((word) => /valgrind[^/]*$/.test(path$2.basename(word)));
+    if (valgrindAt <= 0)
+        return { command: first, options: rest };
+    const launcher = path$2.join(path$2.dirname(valgrind.outputDir), `ctest-${valgrind.tool}-valgrind`);
+    fs$1.writeFileSync(launcher, `#!/bin/sh\nexec ${joinShellWords(valgrind.argv.slice(0, valgrindAt + 1))} "$@"\n`, { mode: 0o755 });
+    return { command: launcher, options: valgrind.argv.slice(valgrindAt + 1) };
+}
+/** A plan for `ctest ...` or `meson test ...`, or undefined for any other command. */
+async function planSuiteRun(config, valgrind) {
+    const suite = parseSuiteCommand(config.command);
+    if (suite === undefined)
+        return undefined;
+    const cwd = config.workingDirectory;
+    if (suite.runner === 'ctest') {
+        const listed = await listTests(config.command[0], ctestListingArgs(suite.args), cwd, parseCtestTests);
+        const checker = ctestChecker(valgrind);
+        return {
+            mode: 'ctest',
+            command: config.command[0],
+            args: [
+                '-T',
+                'memcheck',
+                '--overwrite',
+                'MemoryCheckType=Valgrind',
+                '--overwrite',
+                `MemoryCheckCommand=${checker.command}`,
+                '--overwrite',
+                `MemoryCheckCommandOptions=${ctestOptionsString(checker.options)}`,
+                ...suite.args
+            ],
+            env: {},
+            cwd,
+            notes: [
+                `ctest runs each test (${listed.tests.length} listed) under valgrind through its memory-check step (-T memcheck, checker overridden to this action's valgrind); ctest itself runs natively.`,
+                ...(listed.note !== undefined ? [listed.note] : [])
+            ],
+            suiteTests: listed.tests,
+            suiteDirectory: ctestDirectory(suite.args, cwd)
+        };
+    }
+    const listed = await listTests(config.command[0], ['introspect', '--tests', mesonBuildDirectory(suite.args, cwd)], cwd, parseMesonTests);
+    const hasMultiplier = suite.args.some((arg) => arg === '-t' || arg.startsWith('--timeout-multiplier'));
+    return {
+        mode: 'meson',
+        command: config.command[0],
+        args: [
+            'test',
+            '--wrapper',
+            joinShellWords(valgrind.argv),
+            ...(hasMultiplier ? [] : ['--timeout-multiplier', MESON_TIMEOUT_MULTIPLIER]),
+            ...suite.args
+        ],
+        env: {},
+        cwd,
+        notes: [
+            `meson test runs each test under valgrind through --wrapper${hasMultiplier ? '' : ` with --timeout-multiplier ${MESON_TIMEOUT_MULTIPLIER} (tests are much slower under valgrind; give -t to choose)`}.`,
+            ...(listed.note !== undefined ? [listed.note] : [])
+        ],
+        suiteTests: listed.tests,
+        suiteDirectory: mesonBuildDirectory(suite.args, cwd)
+    };
+}
+/** The tests of a ctest or meson run that failed on their own (from the logs the driver wrote). */
+function suiteFailures(plan, since) {
+    if (plan.suiteDirectory === undefined)
+        return [];
+    // A second of slack: file systems keep coarse modification times.
+    if (plan.mode === 'ctest')
+        return ctestFailures(plan.suiteDirectory, since - 1000);
+    if (plan.mode === 'meson')
+        return mesonFailures(plan.suiteDirectory, since - 1000);
+    return [];
+}
+
+// What the run says about processes that are not the project's: the toolchain's (counted apart)
+// and valgrind started by the tests themselves. Pure.
+function describeToolchain(runs, leakTotals, workspace) {
+    const byExe = new Map();
+    for (const run of runs) {
+        const exe = run.exe === undefined
+            ? '(unknown)'
+            : path$2.isAbsolute(run.exe)
+                ? (workspaceExecutable(run.exe, workspace) ?? run.exe)
+                : run.exe;
+        const entry = byExe.get(exe) ?? { processes: 0, findings: 0 };
+        entry.processes += 1;
+        entry.findings += run.findings.length;
+        byExe.set(exe, entry);
+    }
+    return {
+        processes: runs.length,
+        executables: [...byExe.entries()]
+            .map(([exe, counts]) => ({ exe, ...counts }))
+            .sort((a, b) => b.processes - a.processes || a.exe.localeCompare(b.exe)),
+        findings: runs.reduce((sum, run) => sum + run.findings.length, 0),
+        leakTotals
+    };
+}
+/**
+ * A test that starts valgrind itself (cJSON's -DENABLE_VALGRIND=ON, a MEMORYCHECK_COMMAND baked
+ * into the test command) puts valgrind under valgrind, where the inner one cannot start.
+ */
+function nestedValgrindProblem(runs, tests = []) {
+    const nested = runs.filter((run) => run.role === 'nested-valgrind');
+    // The test list says it even when valgrind left no XML (it fails before writing one).
+    const listed = tests.filter((test) => isValgrindExecutable(test.command[0] ?? ''));
+    if (nested.length === 0 && listed.length === 0)
+        return undefined;
+    const names = [
+        ...new Set([
+            ...listed.map((test) => test.name),
+            ...nested.flatMap((run) => (run.test?.name !== undefined ? [run.test.name] : []))
+        ])
+    ];
+    const who = listed.length > 0
+        ? `${names.length === 1 ? '1 test starts valgrind in its command' : `${names.length} tests start valgrind in their commands`} (${listNames(names)})`
+        : `${nested.length === 1 ? '1 process' : `${nested.length} processes`} started valgrind${names.length > 0 ? ` (tests: ${listNames(names)})` : ''}`;
+    return `Your tests already run valgrind: ${who}, and valgrind cannot run under this action's valgrind. Build without that option (e.g. cJSON's -DENABLE_VALGRIND=ON, or a valgrind command in the test's COMMAND) and let the action run the tests under valgrind.`;
+}
+
+// Valgrind before 3.22 (Ubuntu 22.04 ships 3.18) reads DWARF 5 debug information badly or not at
+// all: frames of binaries built by current GCC, Clang or Rust come out as `???` or without a line.
+// When a stack shows that, this finds the DWARF version the binary carries and gives the fix.
+/** The first valgrind release that reads DWARF 5 as GCC 11+ writes it. */
+const DWARF5_VALGRIND = '3.22';
+const SHF_COMPRESSED = 0x800;
+function read(fd, offset, length) {
+    const buffer = Buffer.alloc(length);
+    const got = fs$1.readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, got);
+}
+/** The `.debug_info` section header of an ELF file (little-endian, 32 or 64 bit), if any. */
+function debugInfoSection(fd) {
+    const header = read(fd, 0, 64);
+    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
+        return undefined;
+    const is64 = header[4] === 2;
+    if (header[5] !== 1)
+        return undefined; // big-endian: not on valgrind's Linux targets we run on
+    const shoff = is64 ? Number(header.readBigUInt64LE(0x28)) : header.readUInt32LE(0x20);
+    const shentsize = header.readUInt16LE(is64 ? 0x3a : 0x2e);
+    const shnum = header.readUInt16LE(is64 ? 0x3c : 0x30);
+    const shstrndx = header.readUInt16LE(is64 ? 0x3e : 0x32);
+    if (shoff === 0 || shnum === 0 || shstrndx >= shnum)
+        return undefined;
+    const table = read(fd, shoff, shentsize * shnum);
+    const section = (index) => {
+        const at = index * shentsize;
+        return is64
+            ? {
+                is64,
+                name: table.readUInt32LE(at),
+                flags: Number(table.readBigUInt64LE(at + 8)),
+                offset: Number(table.readBigUInt64LE(at + 24)),
+                size: Number(table.readBigUInt64LE(at + 32))
+            }
+            : {
+                is64,
+                name: table.readUInt32LE(at),
+                flags: table.readUInt32LE(at + 8),
+                offset: table.readUInt32LE(at + 16),
+                size: table.readUInt32LE(at + 20)
+            };
+    };
+    if (table.length < shentsize * shnum)
+        return undefined;
+    const names = section(shstrndx);
+    const strings = read(fd, names.offset, names.size);
+    for (let index = 0; index < shnum; index++) {
+        const candidate = section(index);
+        const end = strings.indexOf(0, candidate.name);
+        if (strings.toString('latin1', candidate.name, end) === '.debug_info')
+            return candidate;
+    }
+    return undefined;
+}
+/**
+ * The DWARF version of the first compilation unit of an ELF file's `.debug_info` (zlib-compressed
+ * sections included), or undefined when it has none or cannot be read.
+ */
+function dwarfVersion(file) {
+    let fd;
+    try {
+        fd = fs$1.openSync(file, 'r');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const section = debugInfoSection(fd);
+        if (section === undefined || section.size < 6)
+            return undefined;
+        let unit = read(fd, section.offset, Math.min(section.size, 64));
+        if (section.flags & SHF_COMPRESSED) {
+            // Elf64_Chdr / Elf32_Chdr, then a zlib stream (ch_type 1); only its first bytes are needed.
+            if (unit.readUInt32LE(0) !== 1)
+                return undefined;
+            const headerSize = section.is64 ? 24 : 12;
+            const compressed = read(fd, section.offset + headerSize, Math.min(section.size, 4096));
+            unit = zlib.inflateSync(compressed, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+        }
+        if (unit.length < 6)
+            return undefined;
+        const offset = unit.readUInt32LE(0) === 0xffffffff ? 12 : 4;
+        return unit.length >= offset + 2 ? unit.readUInt16LE(offset) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        fs$1.closeSync(fd);
+    }
+}
+/** Objects of frames valgrind could not give a source line for (shown as `???` or `in obj`). */
+function objectsWithoutLines(runs, limit = 20) {
+    const objects = new Set();
+    const visit = (frames) => {
+        for (const frame of frames) {
+            if (objects.size >= limit)
+                return;
+            if (frame.file === undefined && frame.obj !== undefined && !frame.obj.includes('vgpreload'))
+                objects.add(frame.obj);
+        }
+    };
+    for (const run of runs) {
+        for (const finding of run.findings) {
+            visit(finding.stack);
+            for (const aux of finding.auxStacks)
+                visit(aux.frames);
+        }
+        if (run.fatalSignal !== undefined)
+            visit(run.fatalSignal.stack);
+    }
+    return [...objects];
+}
+/**
+ * The warning for frames without lines in binaries that carry DWARF 5, when the valgrind that ran
+ * predates DWARF 5 support; undefined otherwise. Pure: `objects` pairs each object with its version.
+ */
+function dwarf5Advice(valgrindVersion, objects) {
+    if (valgrindVersion === undefined || compareVersions(valgrindVersion, DWARF5_VALGRIND) >= 0)
+        return undefined;
+    const dwarf5 = objects.filter((object) => (object.dwarf ?? 0) >= 5).map((object) => object.obj);
+    if (dwarf5.length === 0)
+        return undefined;
+    const shown = dwarf5.slice(0, 3).join(', ') + (dwarf5.length > 3 ? ', …' : '');
+    return `Stack frames in ${shown} have no source line: ${dwarf5.length === 1 ? 'it carries' : 'they carry'} DWARF 5 debug information, which valgrind ${valgrindVersion} cannot read (DWARF 5 is what GCC 11+, Clang 14+ and Rust emit by default). Use 'valgrind-version: '>=${DWARF5_VALGRIND}'' (the action installs or builds it), or compile with -gdwarf-4.`;
+}
+
+// Keeps the XML file of every image a traced process runs. After `exec` the process keeps its pid,
+// so the new image's valgrind opens the same `<pid>.xml` and truncates what the old image wrote
+// (valgrind 3.13+ has no per-image specifier: `%n` restarts at 1 in the new image, `%q{VAR}`
+// depends on an environment the program controls).
+//
+// What valgrind does offer: a traced exec re-starts valgrind through the path in
+// VALGRIND_LAUNCHER, which the launcher appends to the environment and the tool reads back with a
+// first-match lookup. A VALGRIND_LAUNCHER already in valgrind's environment therefore wins, and
+// valgrind execs this script instead of itself (same code in 3.18, 3.19 and 3.22). Running as the
+// same pid, before the new image starts, the script moves `<pid>.xml` to `<pid>-<n>.xml` (closing
+// the document valgrind leaves open at exec; a file with no record is dropped instead), then execs
+// the real valgrind with the same arguments. Files sort by name in image order.
+const LAUNCHER_VARIABLE = 'VALGRIND_LAUNCHER';
+/** The launcher script. Pure: options in, text out. */
+function execLauncherScript(options) {
+    const dir = joinShellWords([options.xmlDirectory]);
+    return [
+        '#!/bin/sh',
+        '# Written by valgrind-action for one run. A process traced by valgrind called exec: keep the',
+        "# old image's XML (same pid, so the new image would truncate <pid>.xml), then start valgrind.",
+        `dir=${dir}`,
+        'old="$dir/$$.xml"',
+        '# A forked child between fork and exec usually wrote its preamble only: nothing to keep.',
+        '# An image that is valgrind itself (a test running valgrind) is kept: the action explains it.',
+        'nested=no',
+        "if [ -e \"$old\" ] && sed -n '/<argv>/,/<\\/argv>/p' \"$old\" | grep -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi",
+        'if [ -e "$old" ] && [ "$nested" = no ] && ! grep -q -e \'<error>\' -e \'<clientmsg>\' "$old"; then',
+        '  rm -f -- "$old"',
+        'elif [ -e "$old" ]; then',
+        '  # valgrind does not finish the XML of an image that execs: close it, it is complete.',
+        '  echo \'</valgrindoutput>\' >> "$old"',
+        '  n=1',
+        '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
+        '  mv -f -- "$old" "$dir/$$-$n.xml"',
+        'fi',
+        `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
+        `export ${LAUNCHER_VARIABLE}`,
+        `exec ${joinShellWords([options.valgrind])} "$@"`,
+        ''
+    ].join('\n');
+}
+/**
+ * Writes the launcher and checks that it runs (a temp directory mounted noexec would make every
+ * traced exec fail). Returns the environment to give valgrind, or undefined when it cannot be used.
+ */
+function installExecLauncher(options) {
+    fs$1.mkdirSync(path$2.dirname(options.scriptPath), { recursive: true });
+    fs$1.writeFileSync(options.scriptPath, execLauncherScript(options), { mode: 0o755 });
+    try {
+        execFileSync(options.scriptPath, ['--version'], { stdio: 'ignore', timeout: 10000 });
+    }
+    catch {
+        return undefined;
+    }
+    return { [LAUNCHER_VARIABLE]: options.scriptPath };
+}
+
+// The environment the program under test gets: the step's environment without what the runner
+// gives the action for itself. A `run:` step never sees the runtime token; a pull request's tests
+// run here must not see it either (it can write the Actions cache, including the packages this
+// action installs as root). The action keeps these variables in its own `process.env` for its
+// upload and cache. Pure: an environment in, a filtered copy out.
+/**
+ * Prefixes of runner-internal variables: `ACTIONS_*` (runtime, results, cache and ID-token URLs and
+ * tokens, the orchestration id, runner debug switches), `INPUT_*` (this action's inputs) and
+ * `STATE_*` (an action's saved state).
+ */
+const INTERNAL_PREFIXES = ['ACTIONS_', 'INPUT_', 'STATE_'];
+/**
+ * The runner's file commands: writing to them sets outputs, environment, PATH or the job summary
+ * for this and later steps. The program's own output reaches the log through the action instead.
+ */
+const FILE_COMMANDS = [
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY'
+];
+/** True for a variable the program under test does not get. */
+function isRunnerInternal(name) {
+    const upper = name.toUpperCase();
+    return (INTERNAL_PREFIXES.some((prefix) => upper.startsWith(prefix)) || FILE_COMMANDS.includes(upper));
+}
+/** A copy of `env` without the runner's internal variables. */
+function programEnvironment(env) {
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && !isRunnerInternal(name))
+            result[name] = value;
+    }
+    return result;
+}
+
+// Copies the program's stdout and stderr into one log, as the chunks arrive. Two rules keep the
+// log readable and the fence intact: a chunk from one stream never continues a line the other
+// stream left unfinished (a newline goes in between), and `endLine` finishes the last line, so
+// whatever the action writes next (the closing `::<token>::` fence) starts a line of its own.
+const NEWLINE = 0x0a;
+class InterleavedLog {
+    write;
+    atLineStart = true;
+    lastStream;
+    constructor(write) {
+        this.write = write;
+    }
+    append(stream, chunk) {
+        if (chunk.length === 0)
+            return;
+        if (!this.atLineStart && this.lastStream !== stream)
+            this.write('\n');
+        this.write(chunk);
+        this.atLineStart = chunk[chunk.length - 1] === NEWLINE;
+        this.lastStream = stream;
+    }
+    /** Ends an unfinished line (e.g. `printf("progress: 100%")` with no newline). */
+    endLine() {
+        if (!this.atLineStart)
+            this.write('\n');
+        this.atLineStart = true;
+    }
+}
+
+// Finds and stops every process a run started, also those that left its process group or session
+// (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
+// The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
+// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+/** The variable whose value marks a run's processes. */
+const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID';
+/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
+function trackedProcesses(id, procDirectory = '/proc') {
+    const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`);
+    const pids = [];
+    let entries;
+    try {
+        entries = fs$1.readdirSync(procDirectory);
+    }
+    catch {
+        return pids;
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            // A leading NUL lets the first variable match like every other one.
+            const environ = Buffer.concat([
+                Buffer.from([0]),
+                fs$1.readFileSync(`${procDirectory}/${entry}/environ`)
+            ]);
+            if (environ.includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone, or another user's process: not ours.
+        }
+    }
+    return pids;
+}
+function signalEach(pids, signal) {
+    for (const pid of pids) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // Already gone.
+        }
+    }
+}
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
+ * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
+ */
+async function stopTrackedProcesses(id, graceMs) {
+    const found = trackedProcesses(id);
+    if (found.length === 0)
+        return { found: 0, killed: 0 };
+    signalEach(found, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    let remaining = found;
+    while (Date.now() < deadline) {
+        await delay(50);
+        remaining = trackedProcesses(id);
+        if (remaining.length === 0)
+            return { found: found.length, killed: 0 };
+    }
+    // Children may have started during the grace period: kill what is there now.
+    remaining = trackedProcesses(id);
+    signalEach(remaining, 'SIGKILL');
+    return { found: found.length, killed: remaining.length };
+}
+
+// Runs a plan and owns everything the program does to the log and the machine:
+// - On GitHub the program's stdout and stderr come through pipes; the action copies them into the
+//   log between `::stop-commands::<token>` and `::<token>::`, the closing fence always on a line of
+//   its own. The streams the program is given reach the runner only through the action, so output
+//   of a process it leaves behind (a daemon) cannot act as a workflow command once the fence is
+//   closed. (A same-user process can still open /proc/<our pid>/fd/1 on purpose: SECURITY.md.)
+// - The program gets the step's environment without the runner's internal variables.
+// - After the command exits, the output is drained for a moment, the fence closed, and every
+//   process the command left running is stopped (found by a tracking variable, see process-tree).
+// - Cancellation (the runner's SIGINT/SIGTERM) stops the whole tree; valgrind finishes its XML.
+// On a terminal (the CLI) the program keeps the TTY instead, so it keeps its colours.
 /** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
 class RunError extends Error {
     name = 'RunError';
 }
+/**
+ * How long output may still arrive after the command exited: what is in the pipes already arrives
+ * at once, this is for a child finishing its last write. Short, so a daemon costs little.
+ */
+const DRAIN_MS = 500;
+/** How long processes get to exit after SIGTERM before SIGKILL (within the runner's 7.5 s). */
+const STOP_GRACE_MS = 3000;
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
 async function executePlan(plan, options) {
+    const executable = resolveExecutable(plan.command, plan.cwd);
+    if (executable.path === undefined) {
+        throw new RunError(executable.problem === 'not found'
+            ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`
+            : `'${plan.command}' ${executable.problem} (${executable.candidate}).`);
+    }
+    const trackingId = randomUUID();
     const token = randomUUID().replace(/-/g, '');
-    if (options.fenceCommands)
+    const capture = options.fenceCommands;
+    if (capture)
         options.write(`::stop-commands::${token}\n`);
-    try {
-        return await new Promise((resolve, reject) => {
-            const child = spawn(plan.command, plan.args, {
-                cwd: plan.cwd,
-                env: { ...process.env, ...plan.env },
-                stdio: ['inherit', 'inherit', 'inherit']
-            });
-            child.on('error', (error) => {
-                if (error.code === 'ENOENT') {
-                    reject(new RunError(`'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`));
-                }
-                else {
-                    reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
-                }
-            });
-            child.on('close', (exitCode, signal) => resolve({ exitCode, signal }));
+    const log = new InterleavedLog(options.write);
+    let fenceOpen = capture;
+    let lateOutputBytes = 0;
+    const closeFence = () => {
+        if (!fenceOpen)
+            return;
+        log.endLine();
+        options.write(`::${token}::\n`);
+        fenceOpen = false;
+    };
+    const child = spawn(executable.path, plan.args, {
+        cwd: plan.cwd,
+        env: { ...programEnvironment(process.env), ...plan.env, [TRACKING_VARIABLE]: trackingId },
+        stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit']
+    });
+    const streamsEnded = [];
+    for (const [name, stream] of [
+        ['stdout', child.stdout],
+        ['stderr', child.stderr]
+    ]) {
+        if (stream === null)
+            continue;
+        stream.on('data', (chunk) => {
+            if (fenceOpen)
+                log.append(name, chunk);
+            else
+                lateOutputBytes += chunk.length;
         });
+        streamsEnded.push(new Promise((resolve) => {
+            stream.on('close', resolve);
+            stream.on('error', () => resolve());
+        }));
+    }
+    let cancelled;
+    let stopping;
+    const onCancel = () => {
+        cancelled = String(options.cancel?.reason ?? 'SIGINT');
+        // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
+        child.kill('SIGTERM');
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
+        });
+    };
+    try {
+        const exit = await new Promise((resolve, reject) => {
+            child.on('error', (error) => {
+                reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
+            });
+            child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+            if (options.cancel?.aborted)
+                onCancel();
+            else
+                options.cancel?.addEventListener('abort', onCancel, { once: true });
+        });
+        options.cancel?.removeEventListener('abort', onCancel);
+        await stopping;
+        // Output already in the pipes arrives at once; a process still holding them gets DRAIN_MS.
+        await waitAtMost(Promise.all(streamsEnded), DRAIN_MS);
+        closeFence();
+        // Whatever the command left running is stopped: it would otherwise keep valgrind and the
+        // program going behind the next steps, and its XML would never be complete.
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        await waitAtMost(Promise.all(streamsEnded), DRAIN_MS);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes };
     }
     finally {
-        if (options.fenceCommands)
-            options.write(`::${token}::\n`);
+        options.cancel?.removeEventListener('abort', onCancel);
+        closeFence();
     }
 }
-/** Finds an executable the way a shell would: a path with a slash, or a name searched on PATH. */
+/**
+ * Finds an executable the way a shell would: a path with a slash, or a name searched on PATH.
+ * When nothing runnable is found, says why: missing, or there but a directory or without the
+ * execute permission.
+ */
 function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
     const candidates = name.includes('/')
-        ? [path$3.resolve(cwd, name)]
+        ? [path$2.resolve(cwd, name)]
         : pathVariable
-            .split(path$3.delimiter)
+            .split(path$2.delimiter)
             .filter((dir) => dir !== '')
-            .map((dir) => path$3.join(dir, name));
+            .map((dir) => path$2.join(dir, name));
+    let found = { problem: 'not found' };
     for (const candidate of candidates) {
+        let stat;
         try {
-            fs$1.accessSync(candidate, fs$1.constants.X_OK);
-            if (fs$1.statSync(candidate).isFile())
-                return candidate;
+            stat = fs$1.statSync(candidate);
         }
         catch {
-            // not here; try the next
+            continue; // not here; try the next
+        }
+        if (stat.isDirectory()) {
+            if (found.problem === 'not found')
+                found = { problem: 'is a directory', candidate };
+            continue;
+        }
+        try {
+            fs$1.accessSync(candidate, fs$1.constants.X_OK);
+            return { path: candidate };
+        }
+        catch {
+            found = { problem: 'is not executable', candidate };
         }
     }
+    return found;
+}
+
+// The run directory holds the files the verdict is read from (XML, profiles, the JSON report).
+// Whoever can replace them decides the verdict. The command line runs on shared machines, in a
+// shared /tmp, so it checks its output directory: ours (or root's), not group- or world-writable
+// unless sticky like /tmp; one that someone else created first is refused, not used. The action's
+// default is in RUNNER_TEMP, the runner's own per-job directory (in a container job it belongs to
+// the runner's user, not to root inside the container, so the check would refuse it).
+/** Why another user could tamper with `dir`, or undefined when they cannot. */
+function sharedDirectoryProblem(stat, uid) {
+    if (stat.uid !== uid && stat.uid !== 0) {
+        return `belongs to another user (uid ${stat.uid}; you are uid ${uid})`;
+    }
+    const writableByOthers = (stat.mode & 0o022) !== 0;
+    const sticky = (stat.mode & 0o1000) !== 0;
+    if (writableByOthers && !sticky) {
+        return `can be written by other users (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`;
+    }
     return undefined;
+}
+/** Creates `dir` (mode 0700) if needed and refuses it when another user could change its files. */
+function ensurePrivateDirectory(dir) {
+    fs$1.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === undefined)
+        return; // not POSIX: no owners to compare
+    // The link itself too: in /tmp another user may have planted a symlink to their directory.
+    for (const stat of [fs$1.lstatSync(dir), fs$1.statSync(dir)]) {
+        const problem = sharedDirectoryProblem(stat, uid);
+        if (problem !== undefined) {
+            throw new InputError(`The output directory '${dir}' ${problem}: they could replace the run's files and so its verdict. Use a directory of your own (the 'output-directory' input, or --output-directory).`);
+        }
+    }
+}
+/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
+function createRunDirectory(outputDirectory) {
+    fs$1.mkdirSync(outputDirectory, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    // mkdtemp: a fresh name, mode 0700.
+    return fs$1.mkdtempSync(path$2.join(outputDirectory, `run-${stamp}-`));
+}
+
+// A finding's identity across commits: what the SARIF `partialFingerprints` carry and what a
+// baseline matches findings by. `Finding.key` cannot serve: it holds line numbers, and adding a
+// line above a leak must not turn it into a new finding. The identity is the tool, the kind (and
+// for errors the text without addresses), and the user's frames as function name + source file
+// name. File names, not workspace paths: a base commit checked out into a subdirectory (to
+// profile it in the same job) must match the head's findings.
+/** Version of the identity scheme: a change of the recipe must not silently match old ones. */
+const IDENTITY_VERSION = 'v1';
+/**
+ * GCC's clones of one function (`lose.constprop.0`, `lose.isra.0`, `lose.part.0`, `lose.cold`)
+ * come and go with unrelated edits: they name the same source function.
+ */
+function functionName(fn) {
+    return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '');
+}
+function frameIdentity(frame) {
+    const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '');
+    return `${functionName(frame.fn ?? '???')}@${path$2.basename(file)}`;
+}
+/** The frames that belong to the user's code: the visible stack without runtime frames. */
+function userFrames(stack) {
+    return visibleFrames(stack, Number.MAX_SAFE_INTEGER).filter((frame) => !isRuntimeFrame(frame));
+}
+/** The error text without what varies from run to run: addresses, thread numbers. */
+function textIdentity(finding) {
+    if (finding.leak !== undefined)
+        return '';
+    return finding.what
+        .split('\n')[0]
+        .trim()
+        .replace(/0x[0-9A-Fa-f]+/g, '0x')
+        .replace(/thread #\d+/g, 'thread #');
+}
+/** The recipe before hashing (exported for tests that show what it is made of). */
+function identityText(finding) {
+    const mine = userFrames(finding.stack);
+    // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
+    const frames = mine.length > 0 ? mine : visibleFrames(finding.stack);
+    return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join('\n');
+}
+function hash(text, length = 32) {
+    return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+/**
+ * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
+ * user frames) is what identifies a finding; two allocations in one function called the same way
+ * share it, and are told apart by the text of their line (whitespace-insensitive, as code
+ * scanning's own line hash) and then by their order in the file. Lines added above change none of
+ * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
+ */
+function assignFingerprints(findings, lineText) {
+    const groups = new Map();
+    for (const finding of findings) {
+        const text = finding.location !== undefined ? lineText?.(finding.location) : undefined;
+        const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-';
+        const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`;
+        const group = groups.get(prefix) ?? [];
+        group.push(finding);
+        groups.set(prefix, group);
+    }
+    const fingerprints = new Map();
+    for (const [prefix, group] of groups) {
+        inFileOrder(group).forEach((finding, index) => fingerprints.set(finding, `${prefix}:${index + 1}`));
+    }
+    return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }));
+}
+/** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
+function recipeOf(fingerprint) {
+    return fingerprint?.split(':').slice(0, 2).join(':');
+}
+function inFileOrder(findings) {
+    return [...findings].sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+        (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// Reads the source line a finding points at, for its identity (analysis/identity.ts). The I/O
+// edge of an otherwise pure computation: each file is read once; what cannot be read (deleted,
+// generated elsewhere, huge) simply has no text, and the identity does without it.
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+function workspaceLineReader(workspace) {
+    const files = new Map();
+    const linesOf = (file) => {
+        if (files.has(file))
+            return files.get(file);
+        let lines;
+        try {
+            const absolute = path$2.resolve(workspace, file);
+            if (fs$1.statSync(absolute).size <= MAX_SOURCE_BYTES) {
+                lines = fs$1.readFileSync(absolute, 'utf8').split('\n');
+            }
+        }
+        catch {
+            lines = undefined;
+        }
+        files.set(file, lines);
+        return lines;
+    };
+    return (location) => linesOf(location.file)?.[location.line - 1];
+}
+
+// Findings against a baseline: new, still present (unchanged) or fixed, matched by the identity
+// the SARIF fingerprints carry. This is the one place where a baseline changes what fails: an
+// unchanged finding keeps its category but no longer fails the step, so the verdict and the
+// annotations (error only when `failing`) follow without knowing about baselines.
+function compareWithBaseline(head, base) {
+    const unmatchedBase = new Set(base);
+    const unchanged = new Set();
+    // First the exact identity (recipe, line text, order); then, for what is left, the recipe
+    // alone in file order: a finding whose line was edited, not moved, is still the same finding.
+    const baseByFingerprint = new Map(base.map((finding) => [finding.fingerprint, finding]));
+    for (const finding of head) {
+        const match = baseByFingerprint.get(finding.fingerprint);
+        if (match === undefined || !unmatchedBase.has(match))
+            continue;
+        unmatchedBase.delete(match);
+        unchanged.add(finding);
+    }
+    const leftByRecipe = (findings) => {
+        const groups = new Map();
+        for (const finding of findings) {
+            const recipe = recipeOf(finding.fingerprint);
+            groups.set(recipe, [...(groups.get(recipe) ?? []), finding]);
+        }
+        return groups;
+    };
+    const baseLeft = leftByRecipe(unmatchedBase);
+    for (const [recipe, group] of leftByRecipe(head.filter((f) => !unchanged.has(f)))) {
+        const candidates = inFileOrder(baseLeft.get(recipe) ?? []);
+        for (const finding of inFileOrder(group)) {
+            const match = candidates.shift();
+            if (match === undefined)
+                break;
+            unmatchedBase.delete(match);
+            unchanged.add(finding);
+        }
+    }
+    const findings = head
+        .map((finding) => {
+        const known = unchanged.has(finding);
+        return {
+            ...finding,
+            baseline: known ? 'unchanged' : 'new',
+            failing: finding.failing && !known
+        };
+    })
+        .sort(compareFindings);
+    const fixed = base.filter((finding) => unmatchedBase.has(finding));
+    const newCount = findings.filter((finding) => finding.baseline === 'new').length;
+    return { findings, fixed, newCount, unchangedCount: findings.length - newCount };
+}
+
+// Instruction counts against a baseline: per process (or test) base, head, change and percent.
+// Callgrind's counts are exact and repeatable for the same binary and input (no sampling, no
+// timer), so one run per side is enough and any growth is real: no statistics needed.
+function instructions(row) {
+    return row.profile.totals.Ir ?? 0;
+}
+/**
+ * Labels made unique: a program that runs itself twice with the same arguments gives two rows of
+ * one label, matched in pid order (`label #2`).
+ */
+function labelled(rows) {
+    const ordered = [...rows].sort((a, b) => (a.profile.pid ?? 0) - (b.profile.pid ?? 0));
+    const result = new Map();
+    for (const row of ordered) {
+        const label = profileLabel(row);
+        let unique = label;
+        for (let n = 2; result.has(unique); n++)
+            unique = `${label} #${n}`;
+        result.set(unique, instructions(row));
+    }
+    return result;
+}
+function compareProfiles(base, head, thresholdPercent) {
+    const before = labelled(base);
+    const after = labelled(head);
+    const both = [];
+    const appeared = [];
+    for (const [label, count] of after) {
+        const old = before.get(label);
+        if (old === undefined) {
+            appeared.push({ label, head: count, regression: false });
+            continue;
+        }
+        const change = count - old;
+        const percent = old > 0 ? (100 * change) / old : undefined;
+        both.push({
+            label,
+            base: old,
+            head: count,
+            change,
+            percent,
+            regression: percent !== undefined ? percent > thresholdPercent : change > 0
+        });
+    }
+    const disappeared = [...before]
+        .filter(([label]) => !after.has(label))
+        .map(([label, count]) => ({ label, base: count, regression: false }));
+    both.sort((a, b) => (b.percent ?? Infinity) - (a.percent ?? Infinity) ||
+        (b.change ?? 0) - (a.change ?? 0) ||
+        a.label.localeCompare(b.label));
+    const byLabel = (a, b) => a.label.localeCompare(b.label);
+    return {
+        thresholdPercent,
+        rows: [...both, ...appeared.sort(byLabel), ...disappeared.sort(byLabel)],
+        regressions: both.filter((row) => row.regression).length
+    };
+}
+
+function applyBaseline(input) {
+    const { baseline, checker } = input;
+    // Without an error check now, the baseline's findings are not "fixed": nobody looked.
+    const compared = compareWithBaseline(input.findings, checker !== undefined ? baseline.findings : []);
+    const result = {
+        source: baseline.source,
+        newFindings: compared.newCount,
+        unchangedFindings: compared.unchangedCount,
+        fixed: compared.fixed,
+        notes: []
+    };
+    if (checker !== undefined && baseline.tools !== undefined && !baseline.tools.includes(checker)) {
+        result.notes.push(`The baseline's run did not use ${checker} (it ran ${baseline.tools.join(', ')}): every finding counts as new.`);
+    }
+    const regressions = [];
+    if (input.profileRows !== undefined) {
+        if (baseline.profileRows === undefined || baseline.profileRows.length === 0) {
+            result.notes.push('The baseline has no callgrind profiles (its run did not include callgrind): instruction counts are not compared.');
+        }
+        else {
+            result.profiles = compareProfiles(baseline.profileRows, input.profileRows, input.thresholdPercent);
+            for (const row of result.profiles.rows.filter((r) => r.regression)) {
+                const growth = row.percent !== undefined ? `+${row.percent.toFixed(2)}%` : 'up from 0';
+                regressions.push(`${row.label}: ${formatNumber(row.head ?? 0)} instructions, ${growth} over the baseline's ${formatNumber(row.base ?? 0)} (regression-threshold: ${input.thresholdPercent}%).`);
+            }
+        }
+    }
+    return { findings: compared.findings, result, regressions };
+}
+
+// Reads an earlier run's JSON report (this action's `report` output) as a baseline. What could be
+// wrong with it is said in one sentence naming the file; nothing else about it is trusted.
+function readBaselineReport(file) {
+    let text;
+    try {
+        text = fs$1.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        throw new InputError(`Input 'baseline': cannot read '${file}' (${error.code ?? error.message}). Give the path of an earlier run's JSON report (the 'report' output), or 'cache'.`);
+    }
+    return parseBaselineReport(text, file);
+}
+function parseBaselineReport(text, file) {
+    const notAReport = (why) => new InputError(`Input 'baseline': '${file}' is not a valgrind-action JSON report (${why}). Give the file of an earlier run's 'report' output.`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw notAReport(`invalid JSON: ${error.message}`);
+    }
+    if (typeof data !== 'object' || data === null)
+        throw notAReport('not a JSON object');
+    const report = data;
+    if (report.schemaVersion !== 1)
+        throw notAReport(`schemaVersion is ${String(report.schemaVersion)}, expected 1`);
+    if (!Array.isArray(report.findings))
+        throw notAReport('no findings list');
+    const findings = report.findings;
+    if (findings.some((finding) => typeof finding?.fingerprint !== 'string')) {
+        throw new InputError(`Input 'baseline': the findings in '${file}' carry no fingerprints: it was written by an older version of this action. Make the baseline again with this version.`);
+    }
+    const profiles = report.profiles;
+    const profileRows = Array.isArray(profiles?.rows)
+        ? profiles.rows.filter((row) => typeof row?.profile?.totals === 'object' && row.profile.totals !== null)
+        : undefined;
+    const tools = typeof report.tool === 'string' ? report.tool.split(',') : undefined;
+    return { file, source: file, findings, tools, profileRows };
+}
+
+/** The `{ ... }` block with a name that says what it silences instead of valgrind's placeholder. */
+function namedSuppression(finding, text) {
+    const where = finding.location
+        ? ` at ${finding.location.fn ?? '???'} (${finding.location.file})`
+        : finding.stack[0]?.fn !== undefined
+            ? ` in ${finding.stack[0].fn}`
+            : '';
+    const name = `valgrind-action: ${toolLabel(finding.tool)} ${kindLabel(finding.kind)}${where}`;
+    const lines = text.trim().split('\n');
+    const placeholder = lines.findIndex((line) => line.trim() === '<insert_a_suppression_name_here>');
+    if (placeholder >= 0)
+        lines[placeholder] = `   ${name.replace(/[{}\n]/g, '')}`;
+    return lines.join('\n');
+}
+/** The file's text; undefined entries (findings valgrind wrote no suppression for) are counted. */
+function suppressionsFile(findings) {
+    const blocks = [];
+    const bodies = new Set();
+    let missing = 0;
+    for (const finding of findings) {
+        if (finding.suppression === undefined) {
+            missing += 1;
+            continue;
+        }
+        // Two findings can share one suppression (same function chain): write it once.
+        const body = finding.suppression
+            .trim()
+            .split('\n')
+            .filter((line) => line.trim() !== '<insert_a_suppression_name_here>')
+            .join('\n');
+        if (bodies.has(body))
+            continue;
+        bodies.add(body);
+        blocks.push(namedSuppression(finding, finding.suppression));
+    }
+    const header = [
+        '# Valgrind suppressions for the findings valgrind-action saw (written with --gen-suppressions=all).',
+        "# Pass this file in the action's 'suppressions' input; delete an entry once its finding is fixed.",
+        ''
+    ];
+    return {
+        text: [...header, ...blocks.map((b) => `${b}\n`)].join('\n'),
+        written: blocks.length,
+        missing
+    };
+}
+
+// What each valgrind error kind means and how it is usually fixed: the help text of the SARIF
+// rules, shown by code scanning next to every alert. Kinds valgrind adds later get a generic text.
+const MEMCHECK_MANUAL = 'https://valgrind.org/docs/manual/mc-manual.html#mc-manual.errormsgs';
+const HELGRIND_MANUAL = 'https://valgrind.org/docs/manual/hg-manual.html';
+const DRD_MANUAL = 'https://valgrind.org/docs/manual/drd-manual.html';
+const HELP = {
+    InvalidRead: {
+        meaning: 'The program read memory it may not touch: past the end (or before the start) of a heap block, or from a block that was already freed.',
+        fix: 'Check the index or length against the allocation size, and make sure the block is not freed (or reallocated) before this read; the "Address ... is N bytes inside/after a block" note says which.'
+    },
+    InvalidWrite: {
+        meaning: 'The program wrote to memory it may not touch: past the end of a heap block (a buffer overflow) or into a freed block.',
+        fix: 'Allocate enough room (remember the terminating NUL of strings), bound the loop or copy length by the allocation size, and do not write through pointers to freed blocks.'
+    },
+    InvalidFree: {
+        meaning: 'free/delete/realloc was given a pointer that is not the start of a live heap block: a double free, or a pointer into the middle of a block or to the stack.',
+        fix: 'Free each block exactly once, with the pointer the allocator returned; set the pointer to NULL after freeing when it may be freed again.'
+    },
+    MismatchedFree: {
+        meaning: 'A block was released with a function that does not match how it was allocated (malloc/free, new/delete, new[]/delete[]).',
+        fix: 'Use free for malloc/calloc/realloc, delete for new and delete[] for new[]; prefer smart pointers or containers that pair them for you.'
+    },
+    InvalidJump: {
+        meaning: 'The program jumped to an address that holds no code, e.g. through a corrupt function pointer or a smashed return address.',
+        fix: 'Look for a stack buffer overflow or a use of a freed object whose function pointer (or vtable) was called.'
+    },
+    Overlap: {
+        meaning: 'memcpy/strcpy (or a relative) was called with source and destination that overlap, which is undefined behaviour.',
+        fix: 'Use memmove for overlapping ranges, or copy through a separate buffer.'
+    },
+    UninitCondition: {
+        meaning: 'A conditional jump or move depends on a value that was never initialised, so the branch taken is arbitrary.',
+        fix: 'Initialise the variable or the allocated memory (calloc, = {0}, a constructor) before it is tested; run with track-origins: true to see where the value was created.'
+    },
+    UninitValue: {
+        meaning: 'An uninitialised value was used in a way that matters (as an address, or passed on to a system call).',
+        fix: 'Initialise the value where it is created; track-origins: true shows where that was.'
+    },
+    SyscallParam: {
+        meaning: 'A system call was passed a buffer or argument that is uninitialised or not addressable, so the kernel sees (or writes) memory the program does not own.',
+        fix: 'Initialise the whole buffer (also struct padding) before the call, and pass a size that matches the allocation.'
+    },
+    ClientCheck: {
+        meaning: 'A check the program asked valgrind to make (a VALGRIND_CHECK_* client request) failed.',
+        fix: 'See the client request in the stack: the memory it names is not in the state the program expected.'
+    },
+    FishyValue: {
+        meaning: 'An allocation function was passed a size that looks like a negative number (a huge unsigned value).',
+        fix: 'Check the size computation for an underflow or a signed-to-unsigned conversion.'
+    },
+    ReallocSizeZero: {
+        meaning: 'realloc was called with size 0, whose behaviour differs between C libraries (it may free the block or return a new one).',
+        fix: 'Call free explicitly when the new size is 0.'
+    },
+    InvalidAlignment: {
+        meaning: 'An aligned allocation was asked for an alignment that is not a power of two (or not allowed by the function).',
+        fix: 'Pass a power-of-two alignment that is a multiple of sizeof(void *).'
+    },
+    InvalidSize: {
+        meaning: 'An allocation or deallocation function was given a size that is invalid for it.',
+        fix: 'Check the size passed (for sized delete, the size of the allocation).'
+    },
+    InvalidMemPool: {
+        meaning: 'A memory pool client request named a pool that does not exist.',
+        fix: 'Create the pool (VALGRIND_CREATE_MEMPOOL) before using it, and do not use it after destroying it.'
+    },
+    Leak_DefinitelyLost: {
+        meaning: 'A heap block is no longer pointed to by anything when the program exits: its memory can never be freed. The location is where the block was allocated.',
+        fix: 'Free the block (or let an owner such as a smart pointer, Box or Vec drop it) on every path once it is no longer needed, including error paths.'
+    },
+    Leak_IndirectlyLost: {
+        meaning: 'A heap block is pointed to only from blocks that are themselves lost (e.g. the nodes behind a lost list head). Fixing the definite leak that owns it usually fixes it too.',
+        fix: 'Fix the definitely lost block that points to it, freeing what it owns as well.'
+    },
+    Leak_PossiblyLost: {
+        meaning: 'A heap block is pointed to only by a pointer into its middle, which may or may not be meant to reach it (some allocators and string classes do this on purpose).',
+        fix: 'Keep a pointer to the start of the block and free it; if the interior pointer is intended, suppress the record.'
+    },
+    Leak_StillReachable: {
+        meaning: 'A heap block is still pointed to when the program exits, so it could have been freed: typically a global cache or a singleton.',
+        fix: 'Free it at exit if you want clean reports; otherwise leave it out of fail-on (the default).'
+    },
+    Race: {
+        meaning: 'Two threads accessed the same memory without synchronisation, and at least one of the accesses was a write: a data race.',
+        fix: 'Protect the shared data with a lock held by both threads, make it atomic, or give each thread its own copy.'
+    },
+    ConflictingAccess: {
+        meaning: 'Two threads accessed the same memory without synchronisation, and at least one of the accesses was a write: a data race.',
+        fix: 'Protect the shared data with a lock held by both threads, make it atomic, or give each thread its own copy.'
+    },
+    LockOrder: {
+        meaning: 'Locks were taken in an order that contradicts an order seen before: two threads doing this can deadlock.',
+        fix: 'Take locks in one global order everywhere (or take them together with a single lock).'
+    },
+    UnlockUnlocked: {
+        meaning: 'A mutex that was not locked was unlocked.',
+        fix: 'Pair every unlock with a lock on the same path; use scoped lock guards.'
+    },
+    UnlockForeign: {
+        meaning: 'A thread unlocked a mutex that another thread holds.',
+        fix: 'Unlock a mutex only in the thread that locked it.'
+    },
+    UnlockBogus: {
+        meaning: 'Something that is not a mutex was unlocked.',
+        fix: 'Check the pointer passed to the unlock function.'
+    },
+    PthAPIerror: {
+        meaning: 'A pthread function returned an error (e.g. destroying a locked mutex).',
+        fix: 'Check the return value of the pthread call in the stack and the state of the object it was given.'
+    },
+    MutexErr: {
+        meaning: 'A mutex was misused (locked twice, unlocked by another thread, destroyed while locked).',
+        fix: 'Pair lock and unlock in one thread; destroy a mutex only when no thread holds it.'
+    },
+    CondErr: {
+        meaning: 'A condition variable was misused.',
+        fix: 'Wait on a condition variable only with its mutex held, and use one mutex per condition variable.'
+    },
+    CondRaceErr: {
+        meaning: 'A condition variable was signalled without holding the mutex that guards its predicate, so a wake-up can be lost.',
+        fix: 'Hold the mutex while changing the predicate and signalling.'
+    },
+    HoldtimeErr: {
+        meaning: 'A lock was held longer than the threshold given to DRD.',
+        fix: 'Shorten the critical section or raise the threshold.'
+    }
+};
+function kindHelp(kind) {
+    return (HELP[kind] ?? {
+        meaning: `Valgrind reported an error of kind ${kind}.`,
+        fix: "Read the message and the stack of the alert; valgrind's manual explains each message."
+    });
+}
+function kindManual(tool) {
+    if (tool === 'helgrind')
+        return HELGRIND_MANUAL;
+    if (tool === 'drd')
+        return DRD_MANUAL;
+    return MEMCHECK_MANUAL;
+}
+
+// SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
+// SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
+// kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
+// scanning shows as the path to an alert) and as SARIF stacks, fingerprints from
+// analysis/identity so that an alert keeps its identity when lines are added above it.
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** The key of our fingerprint in `partialFingerprints`, versioned with the recipe. */
+const FINGERPRINT_KEY = 'valgrindFindingIdentity/v1';
+const SRCROOT = '%SRCROOT%';
+function level(category, failOn) {
+    return failOn.has(category) ? 'error' : 'warning';
+}
+function fileUri(absolute) {
+    return `file://${absolute.split('/').map(encodeURIComponent).join('/')}`;
+}
+function relativeUri(relative) {
+    return relative.split('/').map(encodeURIComponent).join('/');
+}
+function frameText(frame) {
+    return frame.fn ?? (frame.obj !== undefined ? `??? in ${frame.obj}` : `??? (${frame.ip})`);
+}
+/** A frame as a SARIF location: in the workspace relative to %SRCROOT%, elsewhere absolute. */
+function frameLocation(frame, workspace) {
+    const message = { text: frameText(frame) };
+    const region = frame.line !== undefined ? { startLine: frame.line } : undefined;
+    const inWorkspace = workspaceRelativePath(frame, workspace);
+    if (inWorkspace !== undefined) {
+        return {
+            physicalLocation: {
+                artifactLocation: { uri: relativeUri(inWorkspace), uriBaseId: SRCROOT },
+                ...(region ? { region } : {})
+            },
+            message
+        };
+    }
+    const outside = framePath(frame);
+    if (outside !== undefined) {
+        return {
+            physicalLocation: {
+                artifactLocation: { uri: fileUri(outside) },
+                ...(region ? { region } : {})
+            },
+            message
+        };
+    }
+    return { message };
+}
+/** A valgrind stack (innermost first) as a SARIF stack. */
+function sarifStack(label, frames, workspace) {
+    return {
+        message: { text: label },
+        frames: visibleFrames(frames).map((frame) => ({
+            location: frameLocation(frame, workspace),
+            ...(frame.obj !== undefined ? { module: frame.obj } : {})
+        }))
+    };
+}
+/**
+ * A stack as a code flow: in execution order (outermost call first, ending where the error
+ * happened or the block was allocated), the user's frames marked important.
+ */
+function codeFlow(label, frames, workspace) {
+    const shown = [...visibleFrames(frames)].reverse();
+    return {
+        message: { text: label },
+        threadFlows: [
+            {
+                locations: shown.map((frame, index) => ({
+                    location: frameLocation(frame, workspace),
+                    nestingLevel: index,
+                    importance: isRuntimeFrame(frame) ? 'unimportant' : 'important'
+                }))
+            }
+        ]
+    };
+}
+function resultMessage(finding) {
+    const lines = [findingTitle(finding)];
+    // The title carries an error's first line already; a leak's text adds its loss record.
+    const what = finding.what.trim();
+    if (finding.leak !== undefined || what.includes('\n'))
+        lines.push(what);
+    lines.push(...finding.notes, occurrenceText(finding));
+    const tests = testsText(finding);
+    if (tests !== undefined)
+        lines.push(tests);
+    return lines.join('\n');
+}
+function rule(tool, kind, category, failOn) {
+    const help = kindHelp(kind);
+    const label = kindLabel(kind);
+    return {
+        id: kind,
+        name: kind.replace(/_/g, ''),
+        shortDescription: { text: `${toolLabel(tool)}: ${label}` },
+        fullDescription: { text: help.meaning },
+        help: {
+            text: `${help.meaning}\n\nUsual fix: ${help.fix}`,
+            markdown: `${help.meaning}\n\n**Usual fix:** ${help.fix}\n\n[Valgrind manual](${kindManual(tool)})`
+        },
+        helpUri: kindManual(tool),
+        defaultConfiguration: { level: level(category, failOn) },
+        properties: {
+            tags: ['valgrind', tool, category === 'errors' ? 'error' : 'leak'],
+            precision: category === 'possible' ? 'medium' : 'high'
+        }
+    };
+}
+function result(finding, ruleIndex, input) {
+    // Code scanning places every alert on a file of the repository: findings without a frame in
+    // the workspace stay in the job summary and the JSON report only.
+    if (finding.location === undefined)
+        return undefined;
+    const primary = {
+        physicalLocation: {
+            artifactLocation: { uri: relativeUri(finding.location.file), uriBaseId: SRCROOT },
+            region: { startLine: finding.location.line }
+        }
+    };
+    const flows = [
+        codeFlow(finding.what.split('\n')[0].trim(), finding.stack, input.workspace),
+        ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, input.workspace))
+    ];
+    const related = [];
+    finding.auxStacks.forEach((aux) => {
+        const frame = aux.frames.find((f) => !isRuntimeFrame(f) && f.line !== undefined && workspaceRelativePath(f, input.workspace));
+        if (frame === undefined)
+            return;
+        related.push({
+            ...frameLocation(frame, input.workspace),
+            id: related.length + 1,
+            message: { text: `${aux.label} ${frameText(frame)}` }
+        });
+    });
+    return {
+        ruleId: finding.kind,
+        ruleIndex,
+        level: level(findingCategory(finding), input.failOn),
+        message: { text: resultMessage(finding) },
+        locations: [primary],
+        ...(related.length > 0 ? { relatedLocations: related } : {}),
+        codeFlows: flows,
+        stacks: [
+            sarifStack(finding.what.split('\n')[0].trim(), finding.stack, input.workspace),
+            ...finding.auxStacks.map((aux) => sarifStack(aux.label, aux.frames, input.workspace))
+        ],
+        ...(finding.fingerprint !== undefined
+            ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
+            : {}),
+        ...(input.withBaseline && finding.baseline !== undefined
+            ? { baselineState: finding.baseline }
+            : {}),
+        properties: {
+            occurrences: finding.occurrences,
+            processes: finding.processCount,
+            ...(finding.leak !== undefined
+                ? { leakedBytes: finding.leak.bytes, leakedBlocks: finding.leak.blocks }
+                : {}),
+            ...(finding.tests.length > 0 ? { tests: finding.tests.map(testLabel) } : {})
+        }
+    };
+}
+function run(tool, input) {
+    const findings = input.findings.filter((finding) => finding.tool === tool);
+    const rules = [];
+    const ruleIndex = new Map();
+    const results = [];
+    for (const finding of findings) {
+        let index = ruleIndex.get(finding.kind);
+        if (index === undefined) {
+            index = rules.length;
+            ruleIndex.set(finding.kind, index);
+            rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn));
+        }
+        const entry = result(finding, index, input);
+        if (entry !== undefined)
+            results.push(entry);
+    }
+    return {
+        tool: {
+            driver: {
+                name: `Valgrind ${toolLabel(tool)}`,
+                ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
+                informationUri: 'https://valgrind.org/',
+                rules
+            }
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) } },
+        invocations: [
+            {
+                executionSuccessful: (input.problems ?? []).length === 0,
+                commandLine: input.commandLine,
+                toolExecutionNotifications: (input.problems ?? []).map((text) => ({
+                    level: 'error',
+                    message: { text }
+                }))
+            }
+        ],
+        results,
+        columnKind: 'utf16CodeUnits'
+    };
+}
+function buildSarif(input) {
+    const tools = [...input.tools];
+    for (const finding of input.findings)
+        if (!tools.includes(finding.tool))
+            tools.push(finding.tool);
+    return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: tools.map((tool) => run(tool, input)) };
+}
+function writeSarif(file, log) {
+    fs$1.writeFileSync(file, JSON.stringify(log, null, 2) + '\n');
+}
+
+// When a pass produced no usable XML, says why in valgrind's own words: an option of the user's
+// that turns the XML off or sends it elsewhere, or valgrind refusing to start (an unknown option
+// or tool, a suppressions file that is a directory or malformed). The message is got by starting
+// valgrind again with the same options on `true`: cheap, and only on this failure path.
+/** What valgrind printed when it refused to start, without its `==pid==` prefixes and banners. */
+function valgrindStartupMessage(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map((line) => line
+        .replace(/^==\d+==\s?/, '')
+        .replace(/^valgrind:\s*/, '')
+        .trim())
+        .filter((line) => line !== '')
+        .filter((line) => !/^Use --help for more information/.test(line))
+        .filter((line) => !/^exiting now\.?$/.test(line));
+    return lines.length > 0 ? lines.join(' ') : undefined;
+}
+/**
+ * An option of the user's that keeps the action from reading valgrind's XML, from valgrind's argv
+ * (the last occurrence of an option wins, as in valgrind), or undefined.
+ */
+function xmlOptionProblem(valgrindArgv, expectedXmlFile) {
+    if (lastOption(valgrindArgv, 'xml') === 'no') {
+        return `valgrind-args turns valgrind's XML off (--xml=no), and the action reads every finding from that XML: nothing was checked. Remove --xml=no.`;
+    }
+    const xmlFile = lastOption(valgrindArgv, 'xml-file');
+    if (xmlFile !== undefined && xmlFile !== expectedXmlFile) {
+        return `valgrind-args sends valgrind's XML to '${xmlFile}', where the action does not read it: nothing was checked. Remove --xml-file (each process's file is kept in the output 'xml-dir').`;
+    }
+    const xmlFd = lastOption(valgrindArgv, 'xml-fd');
+    if (xmlFd !== undefined && xmlFile === undefined) {
+        return `valgrind-args sends valgrind's XML to file descriptor ${xmlFd}, where the action does not read it: nothing was checked. Remove --xml-fd.`;
+    }
+    return undefined;
+}
+/**
+ * Starts valgrind with `options` on `true`: when it refuses to start, its message (else
+ * undefined). Never throws.
+ */
+async function valgrindRefusal(executable, options, cwd) {
+    return new Promise((resolve) => {
+        execFile(executable, [...options, 'true'], { cwd, encoding: 'utf8', timeout: 60_000 }, (error, _stdout, stderr) => {
+            if (error === null)
+                return resolve(undefined);
+            resolve(valgrindStartupMessage(stderr) ?? `exit status ${String(error.code)}`);
+        });
+    });
 }
 
 // The engine shared by the GitHub Action and the command line (as actions/cache shares one core
@@ -99754,37 +102422,74 @@ function valgrindFromInstall(result) {
         seconds: result.seconds
     };
 }
-/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
-function createRunDirectory(outputDirectory) {
-    fs$1.mkdirSync(outputDirectory, { recursive: true });
-    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    return fs$1.mkdtempSync(path$3.join(outputDirectory, `run-${stamp}-`));
-}
-function memcheckInvocation(config, tool, runDirectory, executable) {
-    const outputDir = path$3.join(runDirectory, tool);
-    return {
+function memcheckInvocation(config, host, tool, runDirectory, executable) {
+    const outputDir = path$2.join(runDirectory, tool);
+    // Memcheck is asked for every leak kind (byte totals must equal its LEAK SUMMARY); the user's
+    // --show-leak-kinds and friends choose what is shown instead.
+    const show = tool === 'memcheck' ? leakShowOptions(config.valgrindArgs) : undefined;
+    const status = exitStatusArgs({
         tool,
-        outputDir,
-        argv: [
-            executable,
-            ...errorCheckArgs({
-                tool,
-                xmlDir: outputDir,
-                trackOrigins: config.trackOrigins,
-                traceChildren: config.traceChildren,
-                suppressions: config.suppressions,
-                extraArgs: config.valgrindArgs
-            })
-        ]
+        failOn: config.failOn,
+        errorExitCode: config.errorExitCode
+    });
+    const argv = [
+        executable,
+        ...errorCheckArgs({
+            tool,
+            xmlDir: outputDir,
+            trackOrigins: config.trackOrigins,
+            traceChildren: config.traceChildren,
+            traceChildrenSkip: config.traceChildrenSkip,
+            suppressions: config.suppressions,
+            // The exit-status options first: the user's own valgrind-args, after them, win.
+            // valgrind writes a suppression into the XML for every error it reports.
+            extraArgs: [
+                ...status.args,
+                ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+                ...(show?.args ?? config.valgrindArgs)
+            ]
+        })
+    ];
+    const xmlProblem = xmlOptionProblem(argv.slice(1), path$2.join(outputDir, '%p.xml'));
+    if (xmlProblem !== undefined)
+        throw new InputError(xmlProblem);
+    let env;
+    if (config.traceChildren) {
+        // Every image of an exec'ing process keeps its own XML file (see exec-launcher.ts).
+        const valgrind = resolveExecutable(executable, config.workingDirectory).path ?? executable;
+        env = installExecLauncher({
+            scriptPath: path$2.join(runDirectory, `${tool}-exec-launcher.sh`),
+            valgrind,
+            xmlDirectory: outputDir
+        });
+        if (env === undefined) {
+            host.warning(`Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`);
+        }
+    }
+    return {
+        valgrind: { tool, outputDir, env, argv },
+        shownLeakKinds: show?.shown,
+        notes: status.note !== undefined ? [status.note] : []
     };
 }
 async function planRun(config, valgrind) {
     const rust = await planRustRun(config, valgrind);
     if (rust !== undefined)
         return rust;
-    if (resolveExecutable(config.command[0], config.workingDirectory) === undefined) {
-        throw new InputError(`Input 'command': the program '${config.command[0]}' was not found (looked ${config.command[0].includes('/') ? `at ${path$3.resolve(config.workingDirectory, config.command[0])}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`);
+    const program = config.command[0];
+    const lookup = resolveExecutable(program, config.workingDirectory);
+    if (lookup.problem === 'not found') {
+        throw new InputError(`Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path$2.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`);
     }
+    if (lookup.problem === 'is not executable') {
+        throw new InputError(`Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`);
+    }
+    if (lookup.problem === 'is a directory') {
+        throw new InputError(`Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`);
+    }
+    const suite = await planSuiteRun(config, valgrind);
+    if (suite !== undefined)
+        return suite;
     return planProgramRun(config, valgrind);
 }
 /** Parses every XML file a pass wrote, in a stable order. Unreadable files become warnings. */
@@ -99798,7 +102503,7 @@ async function parseOutputDirectory(dir) {
     const runs = [];
     const warnings = [];
     for (const name of names) {
-        const file = path$3.join(dir, name);
+        const file = path$2.join(dir, name);
         try {
             const run = await parseValgrindXmlFile(file);
             runs.push(run);
@@ -99821,16 +102526,11 @@ function sumLeakTotals(runs) {
     }
     return totals;
 }
-/** The `--error-exitcode` a user passed in valgrind-args, if any (the action passes none). */
-function userErrorExitCode(valgrindArgs) {
-    const last = valgrindArgs.filter((arg) => arg.startsWith('--error-exitcode=')).pop();
-    const value = last === undefined ? NaN : Number(last.slice('--error-exitcode='.length));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
-}
 /** What the JSON report says of one process. */
 function processSummary(run) {
     return {
         file: run.file,
+        role: run.role,
         pid: run.pid,
         ppid: run.ppid,
         exe: run.exe,
@@ -99841,17 +102541,62 @@ function processSummary(run) {
         fatalSignal: run.fatalSignal?.signame
     };
 }
+/**
+ * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
+ * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
+ */
+function usableXml(run) {
+    return run.finished || (run.records ?? run.findings.length) > 0;
+}
+/**
+ * The process the command started: the one whose parent is no other process of the run. When it
+ * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
+ * valgrind set the exit status.
+ */
+function topProcess(runs) {
+    const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined));
+    const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0];
+    if (top?.pid === undefined)
+        return top;
+    const images = runs.filter((run) => run.pid === top.pid);
+    return images.find((run) => path$2.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1);
+}
+/**
+ * valgrind's --error-exitcode replaced this status of the process: it is the code valgrind ran
+ * with, and the process's XML counts errors (valgrind's ERROR SUMMARY, which is what it decides
+ * by). A program returning that same code with no error counted keeps it as its own.
+ */
+function statusFromValgrind(exitCode, run) {
+    if (run === undefined || exitCode === null || exitCode === 0)
+        return false;
+    return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0;
+}
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+function splitSuiteFailures(failures, runs) {
+    const own = [];
+    const byValgrind = [];
+    for (const failure of failures) {
+        // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+        // verdict), and valgrind's status fails that test all the same.
+        const processes = runs.filter((run) => run.test?.name === failure.test.name);
+        const valgrinds = processes.some((run) => failure.exitCode !== null
+            ? statusFromValgrind(failure.exitCode, run)
+            : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0);
+        if (valgrinds)
+            byValgrind.push(failure.test);
+        else
+            own.push(failure);
+    }
+    return { own, byValgrind };
+}
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
-function programOutcome(exit, runs, errorExitCode) {
-    // With a user-given --error-exitcode, that status means "valgrind found errors" (already
-    // reported as findings), not "the program failed".
-    const valgrindErrorExit = errorExitCode !== undefined &&
-        exit.exitCode === errorExitCode &&
-        runs.some((run) => run.findings.length > 0);
-    const outcome = {
-        exitCode: valgrindErrorExit ? 0 : exit.exitCode,
-        valgrindErrorExit
-    };
+function programOutcome(exit, runs, valgrindErrorExit = false) {
+    const outcome = { exitCode: exit.exitCode, valgrindErrorExit };
     if (exit.signal !== null) {
         // The top process is the first one started; its fatal signal carries the stack.
         const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal);
@@ -99867,30 +102612,129 @@ function programOutcome(exit, runs, errorExitCode) {
 }
 /** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
 async function runPass(config, host, valgrind, description) {
+    // Cancelled before it began (e.g. while valgrind was being installed): start nothing.
+    if (host.cancel?.aborted)
+        throw new RunError('valgrind was not started.');
     fs$1.mkdirSync(valgrind.outputDir, { recursive: true });
     const plan = await planRun(config, valgrind);
+    plan.env = { ...valgrind.env, ...plan.env };
     for (const note of plan.notes)
         host.info(note);
     host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
-    const exit = await executePlan(plan, { fenceCommands: host.fenceCommands, write: host.write });
+    const exit = await executePlan(plan, {
+        fenceCommands: host.fenceCommands,
+        write: host.write,
+        cancel: host.cancel
+    });
+    if (exit.cancelled !== undefined) {
+        host.info(`Cancelled (${exit.cancelled}): valgrind and the program were stopped; reporting what valgrind wrote until then.`);
+    }
+    if (exit.leftRunning > 0) {
+        const late = exit.lateOutputBytes > 0
+            ? ` They wrote ${exit.lateOutputBytes} bytes after that, left out of the log.`
+            : '';
+        host.info(`${exit.leftRunning} process${exit.leftRunning === 1 ? '' : 'es'} started by the command ${exit.leftRunning === 1 ? 'was' : 'were'} still running after it exited; the action ended ${exit.leftRunning === 1 ? 'it' : 'them'} (SIGTERM, then SIGKILL if still running ${STOP_GRACE_MS / 1000} s later).${late}`);
+    }
     return { plan, exit };
 }
+/** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
+async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) {
+    if (isRustMode(plan.mode) && testProcesses === 0) {
+        if (exit.exitCode !== 0 && exit.signal === null) {
+            const cargo = await cargoSetupProblem({
+                mode: plan.mode,
+                command: config.command,
+                cwd: config.workingDirectory
+            });
+            if (cargo !== undefined)
+                return { setup: `Cargo failed: ${cargo}` };
+            return {
+                problem: `cargo exited with status ${exit.exitCode} before any test ran under valgrind, so nothing was checked: see cargo's output above (a build error, or no test matched the filters).`
+            };
+        }
+        return {
+            problem: `No test ran under valgrind (cargo ${exit.signal !== null ? `was killed by ${exit.signal}` : 'exited with status 0'}), so nothing was checked: do the test filters match any test?`
+        };
+    }
+    // Start valgrind again with the same options (XML to a scratch file) to hear why it refused.
+    const scratch = fs$1.mkdtempSync(path$2.join(path$2.dirname(invocation.outputDir), 'startup-'));
+    const [executable, ...options] = invocation.argv;
+    const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${path$2.join(scratch, '%p.xml')}` : option);
+    const refusal = await valgrindRefusal(executable, probe, config.workingDirectory);
+    fs$1.rmSync(scratch, { recursive: true, force: true });
+    if (refusal !== undefined) {
+        return {
+            setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
+        };
+    }
+    if (top !== undefined && !usableXml(top)) {
+        return {
+            problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
+        };
+    }
+    return {
+        problem: `Valgrind wrote no usable XML in ${invocation.outputDir} (no file, an empty one, or one cut before its first record), so nothing was checked. See valgrind's message in the log above.`
+    };
+}
 async function runErrorCheck(config, host, tool, runDirectory) {
-    const valgrind = memcheckInvocation(config, tool, runDirectory, host.valgrind.executable);
+    const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable);
+    const valgrind = invocation.valgrind;
+    for (const note of invocation.notes)
+        host.info(note);
+    const started = Date.now();
     const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`);
     const parsed = await parseOutputDirectory(valgrind.outputDir);
     let runs = parsed.runs;
+    let warnings = parsed.warnings;
     let testFailures = [];
-    if (plan.mode !== 'program') {
+    let failedByValgrind = [];
+    let testProcesses;
+    const problems = [];
+    if (isRustMode(plan.mode)) {
         const finished = await finishRustRun(plan, runs, exit.exitCode);
         runs = finished.runs;
         testFailures = finished.testFailures;
+        failedByValgrind = finished.failedByValgrind;
+        testProcesses = finished.testProcesses;
         for (const note of finished.notes)
             host.info(note);
     }
-    const problems = [];
-    if (parsed.runs.length === 0) {
-        problems.push(`Valgrind wrote no XML file in ${valgrind.outputDir}, so nothing was checked. It did not start, or the program never ran under it: see valgrind's message in the log above.`);
+    else {
+        runs = attributeProcesses(runs, {
+            workspace: config.workspace,
+            workingDirectory: config.workingDirectory,
+            runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
+            tests: plan.suiteTests ?? [],
+            toolchain: globPattern(config.traceChildrenSkip)
+        });
+        // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
+        // not "the XML ends early (killed?)": those are explained once, below and in the summary.
+        const explained = new Set(runs
+            .filter((run) => run.role === 'untraced' || run.role === 'nested-valgrind')
+            .flatMap((run) => run.warnings));
+        warnings = warnings.filter((warning) => !explained.has(warning));
+        const split = splitSuiteFailures(suiteFailures(plan, started), runs);
+        testFailures = split.own;
+        failedByValgrind = split.byValgrind;
+        if (failedByValgrind.length > 0) {
+            host.info(`valgrind's --error-exitcode failed ${failedByValgrind.length} test(s) in which it found errors: ${failedByValgrind.map((test) => test.name ?? test.binary).join(', ')}.`);
+        }
+        const nested = nestedValgrindProblem(runs, plan.suiteTests);
+        if (nested !== undefined)
+            problems.push(nested);
+    }
+    const setupProblems = [];
+    const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined;
+    const topCut = top !== undefined && !usableXml(top);
+    if (!parsed.runs.some(usableXml) || topCut) {
+        const why = await noXmlProblem(config, valgrind, plan, exit, testProcesses, top);
+        if (why.setup !== undefined) {
+            setupProblems.push(why.setup);
+            // The tests "failed" because valgrind or cargo could not run them: not failures of their own.
+            testFailures = [];
+        }
+        if (why.problem !== undefined)
+            problems.push(why.problem);
     }
     return {
         tool,
@@ -99898,13 +102742,16 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         runs,
         exit,
         testFailures,
-        warnings: parsed.warnings,
+        failedByValgrind,
+        warnings,
         problems,
+        setupProblems,
+        shownLeakKinds: invocation.shownLeakKinds,
         xmlDirectory: valgrind.outputDir
     };
 }
 async function runProfile(config, host, runDirectory) {
-    const outputDir = path$3.join(runDirectory, 'callgrind');
+    const outputDir = path$2.join(runDirectory, 'callgrind');
     // Address-space randomisation off, where the kernel allows it, for repeatable counts.
     const prefix = await noRandomizationPrefix();
     const valgrind = {
@@ -99916,15 +102763,23 @@ async function runProfile(config, host, runDirectory) {
             ...callgrindArgs({
                 outputDir,
                 traceChildren: config.traceChildren,
+                traceChildrenSkip: config.traceChildrenSkip,
                 extraArgs: config.callgrindArgs
             })
         ]
     };
     const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind');
     const profiles = await readCallgrindDirectory(outputDir);
-    const testFailures = plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : [];
+    const testFailures = isRustMode(plan.mode)
+        ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
+        : [];
     const rows = [];
-    const identify = testIdentifier(plan);
+    // A plain program's processes are no tests, whatever their arguments look like.
+    const identify = plan.suiteTests !== undefined
+        ? suiteTestIdentifier(plan)
+        : isRustMode(plan.mode)
+            ? testIdentifier(plan)
+            : () => undefined;
     for (const profile of profiles) {
         const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined;
         if (test === 'list')
@@ -99957,11 +102812,15 @@ function profileFailure(check, profile) {
         : `exited with status ${profile.exit.exitCode}`;
     return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`;
 }
-async function runEngine(config, host) {
+async function runEngine(config, host, options = {}) {
+    // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+    const baseline = options.baseline ??
+        (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined);
     const runDirectory = createRunDirectory(config.outputDirectory);
     const checker = errorTool(config);
     const check = checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined;
-    const profile = config.tools.includes('callgrind')
+    // A cancelled run does not start its next pass.
+    const profile = config.tools.includes('callgrind') && check?.exit.cancelled === undefined
         ? await runProfile(config, host, runDirectory)
         : undefined;
     // One of the two passes ran: config validation guarantees at least one tool.
@@ -99969,13 +102828,57 @@ async function runEngine(config, host) {
     const runs = check?.runs ?? [];
     // Test failures of the error check when it ran: the callgrind pass would only repeat them.
     const testFailures = check?.testFailures ?? profile?.testFailures ?? [];
+    const cancelled = first.exit.cancelled;
     const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])];
+    if (cancelled !== undefined) {
+        // First: it explains every other gap (a missing pass, incomplete XML).
+        problems.unshift(`The run was cancelled (${cancelled}): valgrind and the program were stopped, and the findings are those valgrind had written by then.`);
+    }
     const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined;
     if (profileProblem !== undefined)
         problems.push(profileProblem);
     const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])];
-    const findings = collectFindings(runs, { workspace: config.workspace, failOn: config.failOn });
-    const outcome = programOutcome(first.exit, runs, userErrorExitCode(config.valgrindArgs));
+    // Compilers, build tools and shells a suite runs are not the project: their findings are
+    // reported apart (collapsed in the summary) and never fail the step.
+    const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced');
+    const toolchainRuns = runs.filter((run) => run.role === 'toolchain');
+    let findings = assignFingerprints(collectFindings(projectRuns, {
+        workspace: config.workspace,
+        failOn: config.failOn,
+        shownLeakKinds: check?.shownLeakKinds,
+        allocatorWrappers: config.allocatorWrappers
+    }), workspaceLineReader(config.workspace));
+    let baselineResult;
+    let regressions = [];
+    if (baseline !== undefined) {
+        const applied = applyBaseline({
+            baseline,
+            findings,
+            checker,
+            profileRows: profile?.rows,
+            thresholdPercent: config.regressionThreshold
+        });
+        findings = applied.findings;
+        baselineResult = applied.result;
+        regressions = applied.regressions;
+    }
+    // The signal that ended a cancelled run is the action's, not the program's failure.
+    const valgrindStatus = check === undefined || cancelled !== undefined
+        ? false
+        : first.mode === 'program'
+            ? first.exit.signal === null && statusFromValgrind(first.exit.exitCode, topProcess(runs))
+            : first.exit.exitCode !== 0 &&
+                testFailures.length === 0 &&
+                check.failedByValgrind.length > 0;
+    const outcome = cancelled !== undefined
+        ? { exitCode: null, valgrindErrorExit: false }
+        : programOutcome(first.exit, runs, valgrindStatus);
+    if (valgrindStatus && first.mode === 'program') {
+        host.info(`Exit status ${first.exit.exitCode} is valgrind's (--error-exitcode): it found errors, and replaced the program's own exit status.`);
+    }
+    const dwarf = dwarfWarning(host.valgrind.version, runs);
+    if (dwarf !== undefined)
+        warnings.push(dwarf);
     const verdict = decideVerdict({
         findings,
         failOn: config.failOn,
@@ -99983,7 +102886,10 @@ async function runEngine(config, host) {
         subject: first.mode === 'program' ? 'program' : 'tests',
         testFailures,
         problems,
-        workspace: config.workspace
+        setupProblems: check?.setupProblems,
+        errorCheck: check !== undefined,
+        workspace: config.workspace,
+        regressions
     });
     const report = {
         schemaVersion: 1,
@@ -99997,12 +102903,18 @@ async function runEngine(config, host) {
         },
         verdict,
         outcome,
+        cancelled,
         failOn: [...config.failOn],
-        leakTotals: sumLeakTotals(runs),
+        leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
         failingFindings: findings.filter((f) => f.failing).length,
         findings,
-        processes: runs.map(processSummary),
+        processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),
+        untracedChildren: runs.filter((run) => run.role === 'untraced').length,
+        toolchain: toolchainRuns.length > 0
+            ? describeToolchain(toolchainRuns, sumLeakTotals(toolchainRuns), config.workspace)
+            : undefined,
         testFailures,
+        clientMessages: clientMessages(runs),
         warnings,
         runDirectory,
         xmlDirectory: check?.xmlDirectory,
@@ -100012,10 +102924,67 @@ async function runEngine(config, host) {
                 instructions: totalInstructions(profile.rows),
                 rows: profile.rows
             }
-            : undefined
+            : undefined,
+        baseline: baselineResult
     };
-    fs$1.writeFileSync(path$3.join(runDirectory, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+    if (baseline === undefined && options.baselineMissing !== undefined) {
+        warnings.push(options.baselineMissing);
+    }
+    // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+    const checkedAll = runs.length > 0 && cancelled === undefined;
+    if (config.sarif && checker !== undefined && !checkedAll) {
+        host.info('SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.');
+    }
+    if (config.sarif && checker !== undefined && checkedAll) {
+        report.sarifFile = path$2.join(runDirectory, 'valgrind.sarif');
+        writeSarif(report.sarifFile, buildSarif({
+            findings,
+            tools: [checker],
+            failOn: config.failOn,
+            workspace: config.workspace,
+            valgrindVersion: host.valgrind.version,
+            commandLine: config.commandLine,
+            withBaseline: baseline !== undefined,
+            problems
+        }));
+    }
+    if (config.writeSuppressions !== undefined) {
+        const written = suppressionsFile(findings);
+        fs$1.mkdirSync(path$2.dirname(config.writeSuppressions), { recursive: true });
+        fs$1.writeFileSync(config.writeSuppressions, written.text);
+        report.suppressionsFile = config.writeSuppressions;
+        host.info(`Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`);
+    }
+    const reportFile = path$2.join(runDirectory, 'report.json');
+    try {
+        await writeJsonFile(reportFile, { ...report });
+        report.reportFile = reportFile;
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        const message = `The JSON report was not written (${reason}: ${error.message.replace(/^[A-Z]+: /, '')}): ${reportFile} is missing, and output 'report' is empty. Everything else (annotations, summary, outputs, verdict) is reported.`;
+        report.warnings.push(message);
+    }
     return report;
+}
+/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
+function clientMessages(runs) {
+    const messages = [];
+    for (const run of runs) {
+        for (const message of run.clientMessages ?? []) {
+            if (messages.length >= MAX_CLIENT_MESSAGES)
+                return messages;
+            messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message });
+        }
+    }
+    return messages;
+}
+/** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */
+function dwarfWarning(version, runs) {
+    const objects = objectsWithoutLines(runs);
+    if (objects.length === 0)
+        return undefined;
+    return dwarf5Advice(version, objects.map((obj) => ({ obj, dwarf: dwarfVersion(obj) })));
 }
 
 function paint(style, code, text) {
@@ -100031,6 +103000,11 @@ function findingBlock(finding, workspace, style) {
     const rest = finding.what.trim().split('\n').slice(1).join(' ').trim();
     if (finding.leak === undefined && rest !== '')
         lines.push(`  ${rest}`);
+    if (finding.leak !== undefined && (finding.leak.records ?? 1) > 1)
+        lines.push(`  ${findingText(finding)}`);
+    const thread = threadText(finding);
+    if (thread !== undefined)
+        lines.push(`  ${thread}`);
     lines.push(...stackLines(finding.stack, workspace).map((l) => `    ${l}`));
     for (const aux of finding.auxStacks) {
         lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`));
@@ -100047,11 +103021,29 @@ function renderTerminal(report, workspace, style) {
     for (const failure of report.testFailures) {
         out.push(`${paint(style, '1;31', 'test failed')}: ${testLabel(failure.test)} (${failure.signal ?? `exit status ${failure.exitCode}`})`);
     }
-    const leaks = LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]}: ${formatNumber(report.leakTotals[kind].bytes)} bytes in ${formatNumber(report.leakTotals[kind].blocks)} blocks`);
-    out.push(`Leak summary: ${leaks.join('; ')}`);
+    for (const message of report.clientMessages) {
+        const where = message.pid !== undefined ? ` (pid ${message.pid})` : '';
+        out.push(`client message${where}: ${message.text}`);
+        out.push(...stackLines(message.stack, workspace).map((l) => `    ${l}`));
+    }
+    const totals = report.leakTotals;
+    if (totals !== undefined) {
+        const leaks = LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]}: ${formatNumber(totals[kind].bytes)} bytes in ${formatNumber(totals[kind].blocks)} blocks`);
+        out.push(`Leak summary: ${leaks.join('; ')}`);
+    }
+    if (report.toolchain !== undefined) {
+        const names = report.toolchain.executables.map((e) => e.exe.split('/').pop() ?? e.exe);
+        out.push(paint(style, '2', `Build toolchain (not counted): ${report.toolchain.processes} process(es) of ${[...new Set(names)].join(', ')} with ${report.toolchain.findings} record(s)`));
+    }
     if (report.profiles !== undefined) {
         out.push(`Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`);
     }
+    if (report.baseline !== undefined) {
+        const { newFindings, unchangedFindings, fixed, profiles, source } = report.baseline;
+        out.push(`Baseline ${source}: ${newFindings} new, ${unchangedFindings} still present, ${fixed.length} fixed${profiles !== undefined ? `; ${profiles.regressions} instruction-count regressions over ${profiles.thresholdPercent}%` : ''}`);
+    }
+    if (report.sarifFile !== undefined)
+        out.push(`SARIF: ${report.sarifFile}`);
     for (const warning of report.warnings)
         out.push(paint(style, '33', `warning: ${warning}`));
     const verdict = report.verdict.failed
@@ -100060,18 +103052,20 @@ function renderTerminal(report, workspace, style) {
     out.push(verdict);
     for (const reason of report.verdict.reasons.slice(1))
         out.push(`  - ${reason}`);
-    out.push(`Report: ${report.runDirectory}/report.json`);
+    out.push(report.reportFile !== undefined ? `Report: ${report.reportFile}` : 'Report: not written');
     return out.join('\n') + '\n';
 }
 
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
 //   valgrind-action [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
-// same verdict as the action (2 for bad usage or a setup problem).
+// same verdict as the action (2 for bad usage or a setup problem: valgrind or cargo missing or
+// refusing to start, a program that is not there; 130 when interrupted).
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
 Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind and reports
-every memory error and leak with its source line, as the GitHub Action does.
+every memory error and leak with its source line, as the GitHub Action does. Exits 0 when the
+verdict passes, 1 when it fails, 2 for bad usage or a setup problem, 130 when interrupted.
 
 Options (the action's inputs):
   --tool <name>               memcheck (default), helgrind, drd, callgrind, or e.g. memcheck,callgrind
@@ -100080,13 +103074,24 @@ Options (the action's inputs):
   --suppressions <files>      comma-separated suppression files
   --track-origins             show where uninitialised values come from (slower)
   --no-trace-children         do not follow child processes
+  --error-exitcode <n>        valgrind's status for a process with errors (default 1; 0: none)
   --valgrind-args <args>      extra valgrind arguments, appended last
+  --trace-children-skip <l>   children not to follow (default: compilers and linkers; none)
+  --allocator-wrappers <l>    your allocator wrappers (xmalloc,*_new): leaks placed at their callers
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
-  --output-directory <dir>    where the run directory goes (default: a temp directory)
+  --output-directory <dir>    where the run directory goes (default: $TMPDIR/valgrind-action-<uid>)
+  --baseline <report.json>    compare with an earlier run's JSON report: only new findings fail
+  --regression-threshold <p>  with callgrind and a baseline: fail on growth above p percent (default 5)
+  --write-suppressions <file> write a suppressions file covering the findings
   --no-color                  plain output
-  -h, --help                  this text`;
+  -h, --help                  this text
+
+Exit status: 0 when the run passes; 1 when it fails (fail-on findings, the program or a test
+failing, nothing checked); 2 for bad usage or a setup problem: valgrind missing or refusing to
+start (unknown option or tool, bad suppressions file), the program not found, cargo failing
+before any test ran (no Cargo.toml, cargo-nextest not installed).`;
 const OPTIONS = {
     tool: { type: 'string' },
     'callgrind-args': { type: 'string' },
@@ -100095,10 +103100,16 @@ const OPTIONS = {
     'track-origins': { type: 'boolean' },
     'no-trace-children': { type: 'boolean' },
     'valgrind-args': { type: 'string' },
+    'trace-children-skip': { type: 'string' },
+    'allocator-wrappers': { type: 'string' },
+    'error-exitcode': { type: 'string' },
     'no-rust-suppressions': { type: 'boolean' },
     'working-directory': { type: 'string' },
     workspace: { type: 'string' },
     'output-directory': { type: 'string' },
+    baseline: { type: 'string' },
+    'regression-threshold': { type: 'string' },
+    'write-suppressions': { type: 'string' },
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
 };
@@ -100139,14 +103150,26 @@ async function main() {
         'track-origins': values['track-origins'] ? 'true' : '',
         'trace-children': values['no-trace-children'] ? 'false' : '',
         'valgrind-args': values['valgrind-args'] ?? '',
+        'trace-children-skip': values['trace-children-skip'] ?? '',
+        'allocator-wrappers': values['allocator-wrappers'] ?? '',
+        'error-exitcode': values['error-exitcode'] ?? '',
         'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
         'working-directory': values['working-directory'] ?? '',
-        'output-directory': values['output-directory'] ?? ''
+        // Per user: /tmp is shared, and the run directory must be ours alone (run-directory.ts).
+        'output-directory': values['output-directory'] ??
+            path$2.join(os$1.tmpdir(), `valgrind-action-${process.getuid?.() ?? 'user'}`),
+        baseline: values.baseline ?? '',
+        'regression-threshold': values['regression-threshold'] ?? '',
+        'write-suppressions': values['write-suppressions'] ?? ''
     };
+    if (inputs.baseline.trim().toLowerCase() === 'cache') {
+        throw new InputError(`--baseline cache works in GitHub Actions only; give the path of a JSON report instead.`);
+    }
     return runCli(inputs, values.workspace ?? process.cwd(), !values['no-color'] && process.stdout.isTTY === true);
 }
 async function runCli(inputs, workspace, color) {
     const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os$1.tmpdir() });
+    ensurePrivateDirectory(config.outputDirectory);
     // On a laptop the action never installs anything: it uses the valgrind on PATH.
     const installed = await ensureValgrind({
         install: 'never',
@@ -100154,18 +103177,32 @@ async function runCli(inputs, workspace, color) {
         cache: false
     });
     const valgrind = valgrindFromInstall(installed);
-    const report = await runEngine(config, {
-        info: (message) => process.stderr.write(`${message}\n`),
-        warning: (message) => process.stderr.write(`warning: ${message}\n`),
-        write: (text) => process.stdout.write(text),
-        fenceCommands: false,
-        valgrind
-    });
-    process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }));
-    return report.verdict.failed ? 1 : 0;
+    const cancellation = cancelOnSignals((name) => process.stderr.write(`\nReceived ${name}: stopping valgrind and the program, then reporting.\n`));
+    try {
+        const report = await runEngine(config, {
+            // Run inside a workflow step, the CLI's output is read by the runner too.
+            info: (message) => process.stderr.write(`${logLine(message)}\n`),
+            warning: (message) => process.stderr.write(`warning: ${logLine(message)}\n`),
+            write: (text) => process.stdout.write(text),
+            fenceCommands: false,
+            cancel: cancellation.signal,
+            valgrind
+        });
+        process.stdout.write('\n' + commandSafeText(renderTerminal(report, config.workspace, { color })));
+        // 130: what a shell reports for a command ended by Ctrl-C.
+        if (report.cancelled !== undefined)
+            return 130;
+        // 2: valgrind or cargo could not set the run up (as for bad usage); 1: the verdict failed.
+        if (report.verdict.setupFailed)
+            return 2;
+        return report.verdict.failed ? 1 : 0;
+    }
+    finally {
+        cancellation.dispose();
+    }
 }
 main().then((code) => process.exit(code), (error) => {
-    process.stderr.write(`valgrind-action: ${error.message}\n`);
+    process.stderr.write(commandSafeText(`valgrind-action: ${error.message}\n`));
     if (process.env.VALGRIND_ACTION_DEBUG)
         process.stderr.write(`${error.stack}\n`);
     process.exit(2);

@@ -4,13 +4,16 @@
 // same verdict as the action (2 for bad usage or a setup problem: valgrind or cargo missing or
 // refusing to start, a program that is not there; 130 when interrupted).
 import * as os from 'node:os'
+import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
 import { InputError, readConfig } from './config.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
+import { commandSafeText, logLine } from './report/escape.js'
 import { joinShellWords } from './shell-words.js'
 import { ensureValgrind } from './install/index.js'
+import { ensurePrivateDirectory } from './run-directory.js'
 
 const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
 
@@ -27,11 +30,16 @@ Options (the action's inputs):
   --no-trace-children         do not follow child processes
   --error-exitcode <n>        valgrind's status for a process with errors (default 1; 0: none)
   --valgrind-args <args>      extra valgrind arguments, appended last
+  --trace-children-skip <l>   children not to follow (default: compilers and linkers; none)
+  --allocator-wrappers <l>    your allocator wrappers (xmalloc,*_new): leaks placed at their callers
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
   --rust-isolation <how>      cargo nextest run: auto (default), batch or per-test
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
-  --output-directory <dir>    where the run directory goes (default: a temp directory)
+  --output-directory <dir>    where the run directory goes (default: $TMPDIR/valgrind-action-<uid>)
+  --baseline <report.json>    compare with an earlier run's JSON report: only new findings fail
+  --regression-threshold <p>  with callgrind and a baseline: fail on growth above p percent (default 5)
+  --write-suppressions <file> write a suppressions file covering the findings
   --no-color                  plain output
   -h, --help                  this text
 
@@ -48,12 +56,17 @@ const OPTIONS = {
   'track-origins': { type: 'boolean' },
   'no-trace-children': { type: 'boolean' },
   'valgrind-args': { type: 'string' },
+  'trace-children-skip': { type: 'string' },
+  'allocator-wrappers': { type: 'string' },
   'error-exitcode': { type: 'string' },
   'no-rust-suppressions': { type: 'boolean' },
   'rust-isolation': { type: 'string' },
   'working-directory': { type: 'string' },
   workspace: { type: 'string' },
   'output-directory': { type: 'string' },
+  baseline: { type: 'string' },
+  'regression-threshold': { type: 'string' },
+  'write-suppressions': { type: 'string' },
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
@@ -95,11 +108,24 @@ async function main(): Promise<number> {
     'track-origins': values['track-origins'] ? 'true' : '',
     'trace-children': values['no-trace-children'] ? 'false' : '',
     'valgrind-args': values['valgrind-args'] ?? '',
+    'trace-children-skip': values['trace-children-skip'] ?? '',
+    'allocator-wrappers': values['allocator-wrappers'] ?? '',
     'error-exitcode': values['error-exitcode'] ?? '',
     'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
     'rust-isolation': values['rust-isolation'] ?? '',
     'working-directory': values['working-directory'] ?? '',
-    'output-directory': values['output-directory'] ?? ''
+    // Per user: /tmp is shared, and the run directory must be ours alone (run-directory.ts).
+    'output-directory':
+      values['output-directory'] ??
+      path.join(os.tmpdir(), `valgrind-action-${process.getuid?.() ?? 'user'}`),
+    baseline: values.baseline ?? '',
+    'regression-threshold': values['regression-threshold'] ?? '',
+    'write-suppressions': values['write-suppressions'] ?? ''
+  }
+  if (inputs.baseline.trim().toLowerCase() === 'cache') {
+    throw new InputError(
+      `--baseline cache works in GitHub Actions only; give the path of a JSON report instead.`
+    )
   }
   return runCli(
     inputs,
@@ -114,6 +140,7 @@ async function runCli(
   color: boolean
 ): Promise<number> {
   const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
+  ensurePrivateDirectory(config.outputDirectory)
   // On a laptop the action never installs anything: it uses the valgrind on PATH.
   const installed = await ensureValgrind({
     install: 'never',
@@ -126,14 +153,17 @@ async function runCli(
   )
   try {
     const report = await runEngine(config, {
-      info: (message) => process.stderr.write(`${message}\n`),
-      warning: (message) => process.stderr.write(`warning: ${message}\n`),
+      // Run inside a workflow step, the CLI's output is read by the runner too.
+      info: (message) => process.stderr.write(`${logLine(message)}\n`),
+      warning: (message) => process.stderr.write(`warning: ${logLine(message)}\n`),
       write: (text) => process.stdout.write(text),
       fenceCommands: false,
       cancel: cancellation.signal,
       valgrind
     })
-    process.stdout.write('\n' + renderTerminal(report, config.workspace, { color }))
+    process.stdout.write(
+      '\n' + commandSafeText(renderTerminal(report, config.workspace, { color }))
+    )
     // 130: what a shell reports for a command ended by Ctrl-C.
     if (report.cancelled !== undefined) return 130
     // 2: valgrind or cargo could not set the run up (as for bad usage); 1: the verdict failed.
@@ -147,7 +177,7 @@ async function runCli(
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(`valgrind-action: ${error.message}\n`)
+    process.stderr.write(commandSafeText(`valgrind-action: ${error.message}\n`))
     if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
     process.exit(2)
   }

@@ -7,10 +7,14 @@ import { FAIL_CATEGORIES, type FailCategory } from './model.js'
 import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
 import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
+import { parseTraceChildrenSkip } from './suite/toolchain.js'
 import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
 
 export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
 export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
+
+/** Which findings become annotations: those that fail the step, all of them, or none. */
+export type AnnotationMode = 'failing' | 'all' | 'none'
 
 export type InstallMode = 'auto' | 'always' | 'never'
 export const INSTALL_MODES: readonly InstallMode[] = ['auto', 'always', 'never']
@@ -29,11 +33,15 @@ export interface Config {
   suppressions: string[]
   trackOrigins: boolean
   traceChildren: boolean
+  /** `--trace-children-skip` patterns: children valgrind does not follow (compilers, linkers). */
+  traceChildrenSkip: string[]
+  /** Function name patterns of the project's allocator wrappers: a leak is placed at their caller. */
+  allocatorWrappers: string[]
   /** valgrind's `--error-exitcode` (0: not passed). */
   errorExitCode: number
   /** Extra valgrind arguments, appended last. */
   valgrindArgs: string[]
-  annotations: boolean
+  annotations: AnnotationMode
   /** Apply the action's Rust standard library suppressions to cargo runs. */
   rustSuppressions: boolean
   /** nextest: batches of tests per valgrind process, one process per test, or chosen per suite. */
@@ -49,7 +57,26 @@ export interface Config {
   retentionDays?: number
   /** Where the run directory (XML files, profiles, JSON report) is created. */
   outputDirectory: string
+  /** Write a SARIF file for code scanning. */
+  sarif: boolean
+  /** What findings and instruction counts are compared with. */
+  baseline: BaselineSource
+  /**
+   * Names this job (and matrix values, and step) in `baseline: cache` keys: like the default
+   * artifact name, without the run attempt, so that a re-run finds what the default branch saved.
+   */
+  baselineCacheName: string
+  /** Growth of a process's instruction count, in percent, above which the step fails. */
+  regressionThreshold: number
+  /** Where to write a suppressions file covering the current findings. */
+  writeSuppressions?: string
 }
+
+export type BaselineSource =
+  | { kind: 'none' }
+  /** The default branch saves its report with @actions/cache; pull requests restore it. */
+  | { kind: 'cache' }
+  | { kind: 'file'; file: string }
 
 /** Returns the input's value, or '' when it was not given (like core.getInput). */
 export type InputReader = (name: string) => string
@@ -62,6 +89,16 @@ function parseBoolean(read: InputReader, name: string, fallback: boolean): boole
   if (/^(true|yes|on|1)$/i.test(raw)) return true
   if (/^(false|no|off|0)$/i.test(raw)) return false
   throw new InputError(`Input '${name}' must be true or false, got '${raw}'.`)
+}
+
+function parseAnnotations(raw: string): AnnotationMode {
+  const value = raw.trim().toLowerCase()
+  if (value === '' || value === 'failing' || /^(true|yes|on|1)$/.test(value)) return 'failing'
+  if (value === 'all') return 'all'
+  if (value === 'none' || /^(false|no|off|0)$/.test(value)) return 'none'
+  throw new InputError(
+    `Input 'annotations': unknown value '${raw}'. Accepted: failing (or true: the findings whose kind is in fail-on), all (every finding, warnings for the others), none (or false).`
+  )
 }
 
 function listItems(raw: string): string[] {
@@ -94,7 +131,11 @@ function failOnHelp(problem: string): string {
 export function parseTools(raw: string): ValgrindTool[] {
   const items = listItems(raw.toLowerCase())
   const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
-  if (items.length === 0) return ['memcheck']
+  if (items.length === 0) {
+    // Empty means the default; separators with nothing between them are a typo, not a choice.
+    if (raw.trim() === '') return ['memcheck']
+    throw new InputError(`Input 'tool': '${raw}' names no tool. ${help}`)
+  }
   const tools: ValgrindTool[] = []
   for (const item of items) {
     if (!(VALGRIND_TOOLS as readonly string[]).includes(item)) {
@@ -139,7 +180,8 @@ function parseVersionSpec(raw: string): string {
 function parseRetentionDays(raw: string): number | undefined {
   const value = raw.trim()
   if (value === '') return undefined
-  const days = Number(value)
+  // Digits only: `1e1`, `0x10`, `7.0` and `+5` are numbers to JavaScript but not whole days.
+  const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN
   if (!Number.isInteger(days) || days < 1 || days > 90) {
     throw new InputError(
       `Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`
@@ -165,6 +207,14 @@ function splitArgs(read: InputReader, name: string): string[] {
     return splitShellWords(read(name))
   } catch (error) {
     throw new InputError(`Input '${name}': ${(error as Error).message}`)
+  }
+}
+
+function traceChildrenSkip(raw: string): string[] {
+  try {
+    return parseTraceChildrenSkip(raw)
+  } catch (error) {
+    throw new InputError(`Input 'trace-children-skip': ${(error as Error).message}`)
   }
 }
 
@@ -197,7 +247,6 @@ export function parseCommand(commandLine: string): string[] {
       : undefined)
   if (syntax !== undefined) {
     const multiLine = /[\r\n]/.test(commandLine)
-    // escape: program data
     throw new InputError(
       `Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
         `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +
@@ -205,6 +254,31 @@ export function parseCommand(commandLine: string): string[] {
     )
   }
   return command
+}
+
+function parseBaseline(raw: string, workingDirectory: string): BaselineSource {
+  const value = raw.trim()
+  if (value === '') return { kind: 'none' }
+  if (value.toLowerCase() === 'cache') return { kind: 'cache' }
+  const file = path.resolve(workingDirectory, value)
+  if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+    throw new InputError(
+      `Input 'baseline': '${file}' is not a file. Accepted: the path of an earlier run's JSON report (the 'report' output, relative to the working directory), or 'cache'.`
+    )
+  }
+  return { kind: 'file', file }
+}
+
+export function parseRegressionThreshold(raw: string): number {
+  const value = raw.trim().replace(/%$/, '').trim()
+  if (value === '') return 5
+  const percent = Number(value)
+  if (!Number.isFinite(percent) || percent < 0) {
+    throw new InputError(
+      `Input 'regression-threshold': '${raw}' is not a percentage. Accepted: a number of percent of zero or more, like 5 or 2.5%.`
+    )
+  }
+  return percent
 }
 
 export interface ConfigEnvironment {
@@ -253,7 +327,9 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     traceChildren: parseBoolean(read, 'trace-children', true),
     errorExitCode: parseErrorExitCode(read('error-exitcode')),
     valgrindArgs: splitArgs(read, 'valgrind-args'),
-    annotations: parseBoolean(read, 'annotations', true),
+    traceChildrenSkip: traceChildrenSkip(read('trace-children-skip')),
+    allocatorWrappers: listItems(read('allocator-wrappers')),
+    annotations: parseAnnotations(read('annotations')),
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
     rustIsolation: parseRustIsolation(read('rust-isolation')),
     install: parseInstall(read('install')),
@@ -266,6 +342,17 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     outputDirectory: path.resolve(
       workspace,
       read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action')
-    )
+    ),
+    sarif: parseBoolean(read, 'sarif', true),
+    baseline: parseBaseline(read('baseline'), workingDirectory),
+    baselineCacheName: defaultArtifactName(
+      { ...process.env, GITHUB_RUN_ATTEMPT: '1' },
+      read('matrix')
+    ),
+    regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
+    writeSuppressions:
+      read('write-suppressions').trim() !== ''
+        ? path.resolve(workingDirectory, read('write-suppressions').trim())
+        : undefined
   }
 }

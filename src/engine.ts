@@ -18,7 +18,13 @@ import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
 import { totalInstructions, type ProfileRow } from './callgrind/summary.js'
-import { planProgramRun, type RunMode, type RunPlan, type ValgrindInvocation } from './plan.js'
+import {
+  isRustMode,
+  planProgramRun,
+  type RunMode,
+  type RunPlan,
+  type ValgrindInvocation
+} from './plan.js'
 import { writeJsonFile } from './report/json.js'
 import type {
   ProcessClientMessage,
@@ -28,6 +34,14 @@ import type {
 } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
 import { cargoSetupProblem } from './rust/setup.js'
+import {
+  attributeProcesses,
+  planSuiteRun,
+  suiteFailures,
+  suiteTestIdentifier
+} from './suite/index.js'
+import { globPattern } from './suite/toolchain.js'
+import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import {
   errorCheckArgs,
   errorExitCodeOf,
@@ -45,8 +59,23 @@ import {
   type ProcessExit,
   type RunOptions
 } from './valgrind/run.js'
+import { createRunDirectory } from './run-directory.js'
+import { assignFingerprints } from './analysis/identity.js'
+import { workspaceLineReader } from './analysis/source-lines.js'
+import { applyBaseline } from './baseline/apply.js'
+import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
+import { suppressionsFile } from './baseline/suppressions.js'
+import type { BaselineResult } from './report/report.js'
+import { buildSarif, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 
+/**
+ * Messages (`info`, `warning`, and the messages of errors the engine throws) may carry data from
+ * the program, its debug information or the inputs, line breaks included. The host escapes them
+ * where they are written: the action's `info` and the CLI through `logLine`/`commandSafeText`
+ * (report/escape.ts), the action's warnings and failures as workflow-command data, which
+ * @actions/core percent-encodes so the text stays inside its one command line.
+ */
 export interface EngineHost {
   info(message: string): void
   warning(message: string): void
@@ -67,13 +96,6 @@ export function valgrindFromInstall(result: InstallResult): EngineHost['valgrind
     source: SOURCE_WORDS[result.source],
     seconds: result.seconds
   }
-}
-
-/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
-export function createRunDirectory(outputDirectory: string): string {
-  fs.mkdirSync(outputDirectory, { recursive: true })
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-')
-  return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))
 }
 
 interface ErrorCheckInvocation {
@@ -106,9 +128,15 @@ function memcheckInvocation(
       xmlDir: outputDir,
       trackOrigins: config.trackOrigins,
       traceChildren: config.traceChildren,
+      traceChildrenSkip: config.traceChildrenSkip,
       suppressions: config.suppressions,
       // The exit-status options first: the user's own valgrind-args, after them, win.
-      extraArgs: [...status.args, ...(show?.args ?? config.valgrindArgs)]
+      // valgrind writes a suppression into the XML for every error it reports.
+      extraArgs: [
+        ...status.args,
+        ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+        ...(show?.args ?? config.valgrindArgs)
+      ]
     })
   ]
   const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'))
@@ -123,7 +151,6 @@ function memcheckInvocation(
       xmlDirectory: outputDir
     })
     if (env === undefined) {
-      // escape: program data
       host.warning(
         `Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`
       )
@@ -142,23 +169,22 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
   const program = config.command[0]
   const lookup = resolveExecutable(program, config.workingDirectory)
   if (lookup.problem === 'not found') {
-    // escape: program data
     throw new InputError(
       `Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`
     )
   }
   if (lookup.problem === 'is not executable') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`
     )
   }
   if (lookup.problem === 'is a directory') {
-    // escape: program data
     throw new InputError(
       `Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`
     )
   }
+  const suite = await planSuiteRun(config, valgrind)
+  if (suite !== undefined) return suite
   return planProgramRun(config, valgrind)
 }
 
@@ -205,6 +231,7 @@ export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, Siz
 export function processSummary(run: ProcessRun): ProcessSummary {
   return {
     file: run.file,
+    role: run.role,
     pid: run.pid,
     ppid: run.ppid,
     exe: run.exe,
@@ -245,6 +272,33 @@ export function topProcess(runs: readonly ProcessRun[]): ProcessRun | undefined 
 export function statusFromValgrind(exitCode: number | null, run: ProcessRun | undefined): boolean {
   if (run === undefined || exitCode === null || exitCode === 0) return false
   return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0
+}
+
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+export function splitSuiteFailures(
+  failures: readonly TestFailure[],
+  runs: readonly ProcessRun[]
+): { own: TestFailure[]; byValgrind: TestIdentity[] } {
+  const own: TestFailure[] = []
+  const byValgrind: TestIdentity[] = []
+  for (const failure of failures) {
+    // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+    // verdict), and valgrind's status fails that test all the same.
+    const processes = runs.filter((run) => run.test?.name === failure.test.name)
+    const valgrinds = processes.some((run) =>
+      failure.exitCode !== null
+        ? statusFromValgrind(failure.exitCode, run)
+        : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0
+    )
+    if (valgrinds) byValgrind.push(failure.test)
+    else own.push(failure)
+  }
+  return { own, byValgrind }
 }
 
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
@@ -353,7 +407,7 @@ async function noXmlProblem(
   testProcesses: number | undefined,
   top: ProcessRun | undefined
 ): Promise<{ setup?: string; problem?: string }> {
-  if (plan.mode !== 'program' && testProcesses === 0) {
+  if (isRustMode(plan.mode) && testProcesses === 0) {
     if (exit.exitCode !== 0 && exit.signal === null) {
       const cargo = await cargoSetupProblem({
         mode: plan.mode,
@@ -401,14 +455,17 @@ async function runErrorCheck(
   const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
   const valgrind = invocation.valgrind
   for (const note of invocation.notes) host.info(note)
+  const started = Date.now()
   const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
   const parsed = await parseOutputDirectory(valgrind.outputDir)
   let runs = parsed.runs
+  let warnings = parsed.warnings
   let testFailures: TestFailure[] = []
   let isolation: string[] = []
   let failedByValgrind: TestIdentity[] = []
   let testProcesses: number | undefined
-  if (plan.mode !== 'program') {
+  const problems: string[] = []
+  if (isRustMode(plan.mode)) {
     const finished = await finishRustRun(plan, runs, exit.exitCode)
     runs = finished.runs
     testFailures = finished.testFailures
@@ -416,8 +473,33 @@ async function runErrorCheck(
     failedByValgrind = finished.failedByValgrind
     testProcesses = finished.testProcesses
     for (const note of [...finished.isolation, ...finished.notes]) host.info(note)
+  } else {
+    runs = attributeProcesses(runs, {
+      workspace: config.workspace,
+      workingDirectory: config.workingDirectory,
+      runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
+      tests: plan.suiteTests ?? [],
+      toolchain: globPattern(config.traceChildrenSkip)
+    })
+    // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
+    // not "the XML ends early (killed?)": those are explained once, below and in the summary.
+    const explained = new Set(
+      runs
+        .filter((run) => run.role === 'untraced' || run.role === 'nested-valgrind')
+        .flatMap((run) => run.warnings)
+    )
+    warnings = warnings.filter((warning) => !explained.has(warning))
+    const split = splitSuiteFailures(suiteFailures(plan, started), runs)
+    testFailures = split.own
+    failedByValgrind = split.byValgrind
+    if (failedByValgrind.length > 0) {
+      host.info(
+        `valgrind's --error-exitcode failed ${failedByValgrind.length} test(s) in which it found errors: ${failedByValgrind.map((test) => test.name ?? test.binary).join(', ')}.`
+      )
+    }
+    const nested = nestedValgrindProblem(runs, plan.suiteTests)
+    if (nested !== undefined) problems.push(nested)
   }
-  const problems: string[] = []
   const setupProblems: string[] = []
   const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined
   const topCut = top !== undefined && !usableXml(top)
@@ -438,7 +520,7 @@ async function runErrorCheck(
     testFailures,
     isolation,
     failedByValgrind,
-    warnings: parsed.warnings,
+    warnings,
     problems,
     setupProblems,
     shownLeakKinds: invocation.shownLeakKinds,
@@ -474,16 +556,24 @@ async function runProfile(
       ...callgrindArgs({
         outputDir,
         traceChildren: config.traceChildren,
+        traceChildrenSkip: config.traceChildrenSkip,
         extraArgs: config.callgrindArgs
       })
     ]
   }
   const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind')
   const profiles = await readCallgrindDirectory(outputDir)
-  const testFailures =
-    plan.mode !== 'program' ? (await finishRustRun(plan, [], exit.exitCode)).testFailures : []
+  const testFailures = isRustMode(plan.mode)
+    ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
+    : []
   const rows: ProfileRow[] = []
-  const identify = testIdentifier(plan)
+  // A plain program's processes are no tests, whatever their arguments look like.
+  const identify =
+    plan.suiteTests !== undefined
+      ? suiteTestIdentifier(plan)
+      : isRustMode(plan.mode)
+        ? testIdentifier(plan)
+        : () => undefined
   for (const profile of profiles) {
     const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined
     if (test === 'list') continue // nextest's list phase, if it ran under the runner
@@ -521,7 +611,22 @@ function profileFailure(
   return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`
 }
 
-export async function runEngine(config: Config, host: EngineHost): Promise<RunReport> {
+/** What the engine compares with, resolved by the entry point (a file, or the Actions cache). */
+export interface EngineOptions {
+  baseline?: BaselineReport
+  /** Said in the summary when a baseline was asked for but none is at hand (a cache miss). */
+  baselineMissing?: string
+}
+
+export async function runEngine(
+  config: Config,
+  host: EngineHost,
+  options: EngineOptions = {}
+): Promise<RunReport> {
+  // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+  const baseline =
+    options.baseline ??
+    (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined)
   const runDirectory = createRunDirectory(config.outputDirectory)
   const checker = errorTool(config)
   const check =
@@ -549,11 +654,33 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
   if (profileProblem !== undefined) problems.push(profileProblem)
   const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])]
 
-  const findings = collectFindings(runs, {
-    workspace: config.workspace,
-    failOn: config.failOn,
-    shownLeakKinds: check?.shownLeakKinds
-  })
+  // Compilers, build tools and shells a suite runs are not the project: their findings are
+  // reported apart (collapsed in the summary) and never fail the step.
+  const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced')
+  const toolchainRuns = runs.filter((run) => run.role === 'toolchain')
+  let findings = assignFingerprints(
+    collectFindings(projectRuns, {
+      workspace: config.workspace,
+      failOn: config.failOn,
+      shownLeakKinds: check?.shownLeakKinds,
+      allocatorWrappers: config.allocatorWrappers
+    }),
+    workspaceLineReader(config.workspace)
+  )
+  let baselineResult: BaselineResult | undefined
+  let regressions: string[] = []
+  if (baseline !== undefined) {
+    const applied = applyBaseline({
+      baseline,
+      findings,
+      checker,
+      profileRows: profile?.rows,
+      thresholdPercent: config.regressionThreshold
+    })
+    findings = applied.findings
+    baselineResult = applied.result
+    regressions = applied.regressions
+  }
   // The signal that ended a cancelled run is the action's, not the program's failure.
   const valgrindStatus =
     check === undefined || cancelled !== undefined
@@ -583,7 +710,8 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     problems,
     setupProblems: check?.setupProblems,
     errorCheck: check !== undefined,
-    workspace: config.workspace
+    workspace: config.workspace,
+    regressions
   })
 
   const report: RunReport = {
@@ -600,10 +728,15 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
     outcome,
     cancelled,
     failOn: [...config.failOn],
-    leakTotals: check !== undefined ? sumLeakTotals(runs) : undefined,
+    leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
-    processes: runs.map(processSummary),
+    processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),
+    untracedChildren: runs.filter((run) => run.role === 'untraced').length,
+    toolchain:
+      toolchainRuns.length > 0
+        ? describeToolchain(toolchainRuns, sumLeakTotals(toolchainRuns), config.workspace)
+        : undefined,
     testFailures,
     isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
     clientMessages: clientMessages(runs),
@@ -617,7 +750,43 @@ export async function runEngine(config: Config, host: EngineHost): Promise<RunRe
             instructions: totalInstructions(profile.rows),
             rows: profile.rows
           }
-        : undefined
+        : undefined,
+    baseline: baselineResult
+  }
+  if (baseline === undefined && options.baselineMissing !== undefined) {
+    warnings.push(options.baselineMissing)
+  }
+  // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+  const checkedAll = runs.length > 0 && cancelled === undefined
+  if (config.sarif && checker !== undefined && !checkedAll) {
+    host.info(
+      'SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.'
+    )
+  }
+  if (config.sarif && checker !== undefined && checkedAll) {
+    report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
+    writeSarif(
+      report.sarifFile,
+      buildSarif({
+        findings,
+        tools: [checker],
+        failOn: config.failOn,
+        workspace: config.workspace,
+        valgrindVersion: host.valgrind.version,
+        commandLine: config.commandLine,
+        withBaseline: baseline !== undefined,
+        problems
+      })
+    )
+  }
+  if (config.writeSuppressions !== undefined) {
+    const written = suppressionsFile(findings)
+    fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+    fs.writeFileSync(config.writeSuppressions, written.text)
+    report.suppressionsFile = config.writeSuppressions
+    host.info(
+      `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
+    )
   }
   const reportFile = path.join(runDirectory, 'report.json')
   try {

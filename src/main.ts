@@ -6,18 +6,35 @@ import * as os from 'node:os'
 import { cancelOnSignals } from './cancel.js'
 import { readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
-import { runEngine, valgrindFromInstall } from './engine.js'
+import * as path from 'node:path'
+import { runEngine, valgrindFromInstall, type EngineOptions } from './engine.js'
+import {
+  onDefaultBranch,
+  restoreBaseline,
+  saveBaseline,
+  type CacheContext
+} from './baseline/cache.js'
 import { actionOutputs } from './outputs.js'
 import {
   ANNOTATIONS_SHOWN_PER_LEVEL,
-  annotationsBeyondLimit,
+  budgetedWarnings,
   buildAnnotations,
+  fitAnnotations,
+  omittedText,
   unlocatedDescription
 } from './report/annotations.js'
 import { blobBaseUrl, renderSummary } from './report/summary.js'
+import { logLine } from './report/escape.js'
 import { uploadRunDirectory } from './upload/artifact.js'
 
-/** Log lines for findings that have no annotation, and for client messages. */
+/**
+ * Every log line of the action goes through `logLine`: many carry data from the program, its
+ * debug information or the inputs, and none may be read by the runner as a workflow command.
+ */
+function info(message: string): void {
+  core.info(logLine(message))
+}
+/** Log lines for findings that have no annotation (the summary has them all), and for client messages. */
 const UNLOCATED_LOG_LINES = 20
 const CLIENT_MESSAGE_LOG_LINES = 50
 
@@ -27,9 +44,10 @@ export async function run(): Promise<void> {
   try {
     // Before anything else: valgrind runs on Linux only.
     assertSupportedPlatform(process.platform, process.arch)
+    const tempDirectory = process.env.RUNNER_TEMP || os.tmpdir()
     const config = readConfig((name) => core.getInput(name), {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      tempDirectory: process.env.RUNNER_TEMP || os.tmpdir()
+      tempDirectory
     })
     const installed = await ensureValgrind({
       install: config.install,
@@ -37,56 +55,95 @@ export async function run(): Promise<void> {
       cache: config.cache
     })
     const valgrind = valgrindFromInstall(installed)
-    const report = await runEngine(config, {
-      info: (message) => core.info(message),
-      warning: (message) => core.warning(message),
-      write: (text) => process.stdout.write(text),
-      fenceCommands: true,
-      cancel: cancellation.signal,
-      valgrind
-    })
+    // baseline: cache — the default branch saves after the run, other runs restore before it.
+    const cacheContext: CacheContext | undefined =
+      config.baseline.kind === 'cache'
+        ? {
+            directory: path.join(tempDirectory, 'valgrind-action-baseline'),
+            jobName: config.baselineCacheName,
+            env: process.env
+          }
+        : undefined
+    const savesBaseline = cacheContext !== undefined && onDefaultBranch(process.env)
+    const engineOptions: EngineOptions = {}
+    if (cacheContext !== undefined && !savesBaseline) {
+      const restored = await restoreBaseline(cacheContext)
+      if (restored.status === 'restored') {
+        engineOptions.baseline = restored.baseline
+        info(`Baseline: ${restored.baseline.source}`)
+      } else engineOptions.baselineMissing = restored.message
+    }
+    const report = await runEngine(
+      config,
+      {
+        info,
+        warning: (message) => core.warning(message),
+        write: (text) => process.stdout.write(text),
+        fenceCommands: true,
+        cancel: cancellation.signal,
+        valgrind
+      },
+      engineOptions
+    )
+    // A cancelled run's findings are partial: as a baseline they would make old findings "new".
+    if (savesBaseline && cacheContext !== undefined && report.cancelled === undefined) {
+      info(await saveBaseline(cacheContext, path.join(report.runDirectory, 'report.json')))
+    }
 
-    if (config.annotations) {
-      const annotations = buildAnnotations(report.findings, config.workspace)
-      for (const annotation of annotations) {
-        const properties = {
-          title: annotation.title,
-          file: annotation.file,
-          startLine: annotation.line
-        }
-        if (annotation.level === 'error') core.error(annotation.message, properties)
-        else core.warning(annotation.message, properties)
+    // GitHub shows 10 error and 10 warning annotations per step: the failure message takes one
+    // error, the run's own warnings come first; findings fill what is left, most severe first.
+    const warnings = budgetedWarnings(report.warnings)
+    const fitted = fitAnnotations(
+      buildAnnotations(report.findings, config.workspace, config.annotations, config.failOn),
+      {
+        errors: ANNOTATIONS_SHOWN_PER_LEVEL - (report.verdict.failed ? 1 : 0),
+        // One left for the upload's own warning, should it fail.
+        warnings: ANNOTATIONS_SHOWN_PER_LEVEL - warnings.length - (config.upload ? 1 : 0)
       }
-      const hidden = annotationsBeyondLimit(annotations)
-      if (hidden > 0) {
-        core.info(
-          `GitHub shows ${ANNOTATIONS_SHOWN_PER_LEVEL} error and ${ANNOTATIONS_SHOWN_PER_LEVEL} warning annotations per step: ${hidden} more were emitted, least severe last. The job summary lists every finding.`
-        )
+    )
+    for (const annotation of fitted.shown) {
+      const properties = {
+        title: annotation.title,
+        file: annotation.file,
+        startLine: annotation.line
+      }
+      if (annotation.level === 'error') core.error(annotation.message, properties)
+      else core.warning(annotation.message, properties)
+    }
+    const omitted = omittedText(fitted.omitted)
+    if (omitted !== undefined) {
+      info(omitted)
+      for (const annotation of fitted.omitted.slice(0, UNLOCATED_LOG_LINES)) {
+        info(`  not annotated: ${annotation.file}:${annotation.line}: ${annotation.title}`)
+      }
+      if (fitted.omitted.length > UNLOCATED_LOG_LINES) {
+        info(`  … and ${fitted.omitted.length - UNLOCATED_LOG_LINES} more (see the job summary)`)
       }
     }
     // A few lines, not one per finding: the job summary and the JSON report list them all.
     const unlocated = report.findings.filter((f) => f.location === undefined)
     for (const finding of unlocated.slice(0, UNLOCATED_LOG_LINES)) {
-      core.info(
+      info(
         `Not annotated (no frame in the workspace): ${unlocatedDescription(finding, config.workspace)}`
       )
     }
     if (unlocated.length > UNLOCATED_LOG_LINES) {
-      core.info(
+      info(
         `… and ${unlocated.length - UNLOCATED_LOG_LINES} more findings with no frame in the workspace (see the job summary).`
       )
     }
     for (const message of report.clientMessages.slice(0, CLIENT_MESSAGE_LOG_LINES)) {
       const where = message.pid !== undefined ? ` (pid ${message.pid})` : ''
-      core.info(`Client message${where}: ${message.text}`)
+      info(`Client message${where}: ${message.text}`)
     }
-    for (const warning of report.warnings) core.warning(warning)
+    for (const warning of warnings) core.warning(warning)
 
     // Outputs before the summary: a summary that cannot be written costs the summary only.
     for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
     if (process.env.GITHUB_STEP_SUMMARY) {
       const markdown = renderSummary(report, {
         workspace: config.workspace,
+        annotationNote: omitted,
         blobBaseUrl: blobBaseUrl(process.env)
       })
       try {
@@ -101,8 +158,7 @@ export async function run(): Promise<void> {
 
     // After the summary and outputs: an upload is a convenience and must never cost a report.
     if (report.cancelled !== undefined) {
-      // escape: program data
-      core.info(
+      info(
         `Upload skipped: the run was cancelled and the runner kills the step shortly. The run's files are in ${report.runDirectory}`
       )
     } else if (config.upload) {
@@ -116,10 +172,10 @@ export async function run(): Promise<void> {
         core.setOutput('artifact-url', upload.url ?? '')
       }
     } else {
-      core.info(`Upload is off: the run's files are in ${report.runDirectory}`)
+      info(`Upload is off: the run's files are in ${report.runDirectory}`)
     }
 
-    core.info(report.verdict.headline)
+    info(report.verdict.headline)
     if (report.verdict.failed) core.setFailed(report.verdict.reasons.join('\n'))
   } catch (error) {
     const err = error as Error

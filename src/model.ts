@@ -87,14 +87,26 @@ export interface SizeAndBlocks {
   blocks: number
 }
 
-/** Which Rust test a process ran (filled in for cargo nextest / cargo test runs). */
+/** Which test a process ran: a Rust test, a ctest or meson test, or the executable it ran. */
 export interface TestIdentity {
-  /** The test binary: a nextest binary id (`mycrate::integration`) or the binary's file name. */
+  /**
+   * The test binary: a nextest binary id (`mycrate::integration`), the binary's file name, or
+   * for ctest / meson / other commands the executable relative to the workspace.
+   */
   binary: string
-  /** The test's full name (`tests::leaks_a_buffer`), when known. */
+  /** The test's full name (`tests::leaks_a_buffer`, a ctest or meson test name), when known. */
   name?: string
+  /** Who named it: absent for cargo; `ctest` / `meson` tests; `program` when only the executable is known. */
+  runner?: 'ctest' | 'meson' | 'program'
 }
 
+/**
+ * What a process was to the run. `toolchain`: its executable lies outside the workspace and it is
+ * not a test (compilers, make, shells, cmake): its findings never fail the step. `untraced`: a
+ * child that left valgrind (a `--trace-children-skip` match): valgrind wrote only the header of
+ * its XML file. `nested-valgrind`: a test started valgrind itself.
+ */
+export type ProcessRole = 'project' | 'toolchain' | 'untraced' | 'nested-valgrind'
 /** A `<clientmsg>`: what the program printed through VALGRIND_PRINTF(_BACKTRACE). */
 export interface ClientMessage {
   tid?: number
@@ -121,6 +133,8 @@ export interface ProcessRun {
   fatalSignal?: FatalSignal
   /** A `<status><state>FINISHED` was seen. */
   finished: boolean
+  /** A `<status>` was written: the client started under valgrind (a skipped child never does). */
+  started?: boolean
   /** The document was read to `</valgrindoutput>` without a fatal parse error. */
   complete: boolean
   /** Protocol 6 `<leak_summary>`, when present. */
@@ -136,6 +150,8 @@ export interface ProcessRun {
   /** Problems met while reading (truncation, malformed bytes), each naming the file. */
   warnings: string[]
   test?: TestIdentity
+  /** Set for ctest, meson and other non-cargo runs (absent means `project`). */
+  role?: ProcessRole
   /** VALGRIND_PRINTF(_BACKTRACE) messages, in order (at most a few hundred are kept). */
   clientMessages?: ClientMessage[]
   /** `<error>` records read, before merging and before dropping mid-run leak checks. */
@@ -180,8 +196,12 @@ export interface Finding {
   /** Names of the threads it happened on, when the program named them. */
   threadNames?: string[]
   suppression?: string
-  /** True when `fail-on` names this finding's category. */
+  /** True when `fail-on` names this finding's category (and, with a baseline, it is new). */
   failing: boolean
+  /** Identity across commits (SARIF partialFingerprints, baseline matching): see analysis/identity. */
+  fingerprint?: string
+  /** With a baseline: whether the baseline had this finding. Unchanged findings never fail. */
+  baseline?: 'new' | 'unchanged'
 }
 
 /** How the program (or test run) itself ended, apart from anything valgrind found. */

@@ -16,6 +16,12 @@ export function actionOutputs(report: RunReport): Record<string, string> {
     'xml-dir': report.xmlDirectory ?? '',
     instructions: report.profiles !== undefined ? String(report.profiles.instructions) : '',
     profiles: report.profiles?.directory ?? '',
-    'valgrind-version': report.valgrind.version ?? ''
+    'valgrind-version': report.valgrind.version ?? '',
+    'sarif-file': report.sarifFile ?? '',
+    // Empty without a baseline: "0 new" would claim a comparison that did not happen.
+    'new-findings': report.baseline !== undefined ? String(report.baseline.newFindings) : '',
+    'fixed-findings': report.baseline !== undefined ? String(report.baseline.fixed.length) : '',
+    regressions:
+      report.baseline?.profiles !== undefined ? String(report.baseline.profiles.regressions) : ''
   }
 }

@@ -3,8 +3,14 @@
 // (program, nextest, cargo test) and each tool pass (memcheck, callgrind) is a small function.
 import type { Config, ValgrindTool } from './config.js'
 import type { ProcessExit, RunOptions } from './valgrind/run.js'
+import type { SuiteTest } from './suite/attribute.js'
 
-export type RunMode = 'program' | 'nextest' | 'cargo-test'
+export type RunMode = 'program' | 'nextest' | 'cargo-test' | 'ctest' | 'meson'
+
+/** Cargo runs: their processes are tied to tests by the Rust runner's records. */
+export function isRustMode(mode: RunMode): mode is 'nextest' | 'cargo-test' {
+  return mode === 'nextest' || mode === 'cargo-test'
+}
 
 /** One valgrind pass: which tool, and valgrind's argv up to (not including) the program. */
 export interface ValgrindInvocation {
@@ -32,6 +38,10 @@ export interface RunPlan {
    * step, then many valgrind processes). The output goes through `options.write`.
    */
   execute?: (options: RunOptions) => Promise<ProcessExit>
+  /** ctest / meson: the tests the driver listed before the run, to name each process's test. */
+  suiteTests?: SuiteTest[]
+  /** ctest's test directory or meson's build directory, where the driver logs failed tests. */
+  suiteDirectory?: string
 }
 
 /** A plain program: valgrind's argv, then the user's command. */

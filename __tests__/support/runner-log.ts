@@ -132,3 +132,24 @@ export function parseRunnerLog(output: string): RunnerLog {
     lines
   }
 }
+
+export interface RunnerAnnotation {
+  level: 'error' | 'warning' | 'notice'
+  message: string
+  title?: string
+  file?: string
+  line?: string
+}
+
+/** The annotations the runner would create from the output (`::error`, `::warning`, `::notice`). */
+export function runnerAnnotations(output: string): RunnerAnnotation[] {
+  return parseRunnerLog(output)
+    .commands.filter((c) => ['error', 'warning', 'notice'].includes(c.command))
+    .map((c) => ({
+      level: c.command as RunnerAnnotation['level'],
+      message: c.data,
+      title: c.properties.title,
+      file: c.properties.file,
+      line: c.properties.line
+    }))
+}

@@ -9,7 +9,8 @@ import type {
   SourceLocation,
   TestIdentity
 } from '../model.js'
-import { findingLocation } from './location.js'
+import { findingLocation, workspaceLineCounter, type LineCounter } from './location.js'
+import { globPattern } from '../suite/toolchain.js'
 
 export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
   return raw.leak?.kind ?? 'errors'
@@ -96,9 +97,15 @@ export interface CollectOptions {
    * always shown. Byte totals count them either way (they come from the records, not findings).
    */
   shownLeakKinds?: ReadonlySet<FailCategory>
+  /** Function name patterns of the project's allocator wrappers (`allocator-wrappers`). */
+  allocatorWrappers?: readonly string[]
+  /** Lines per workspace file, to check a frame's line against (tests pass their own). */
+  lineCount?: LineCounter
 }
 
 export function collectFindings(runs: readonly ProcessRun[], options: CollectOptions): Finding[] {
+  const wrappers = globPattern(options.allocatorWrappers ?? [])
+  const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace)
   const byKey = new Map<string, Finding>()
   const filesByKey = new Map<string, Set<string>>()
   const hidden = (raw: RawFinding): boolean =>
@@ -109,7 +116,7 @@ export function collectFindings(runs: readonly ProcessRun[], options: CollectOpt
   for (const run of runs) {
     for (const raw of run.findings) {
       if (hidden(raw)) continue
-      const location = findingLocation(raw.stack, options.workspace)
+      const location = findingLocation(raw.stack, options.workspace, lineCount, wrappers)
       const key = findingKey(raw, location)
       let finding = byKey.get(key)
       if (finding === undefined) {

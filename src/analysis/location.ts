@@ -1,6 +1,7 @@
 // Chooses the source line a finding is shown on: the first frame of its stack that lies in the
 // user's workspace, skipping valgrind's preload objects, libc, the C++ runtime and Rust's standard
 // library (a frame there is never the user's bug, even when the workspace contains such code).
+import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Frame, SourceLocation } from '../model.js'
 import { isRustRuntimeFrame } from '../rust/index.js'
@@ -78,15 +79,69 @@ function relativeTo(workspace: string, absolute: string | undefined): string | u
   return relative.split(path.sep).join('/')
 }
 
-/** Where in the workspace a stack points: its first user frame with a file and line there. */
+/** True when the frame's function matches the allocator-wrapper pattern (name or name without its parameter list). */
+export function isWrapperFrame(frame: Frame, wrappers: RegExp | undefined): boolean {
+  if (wrappers === undefined || frame.fn === undefined) return false
+  const paren = frame.fn.indexOf('(')
+  return wrappers.test(frame.fn) || (paren > 0 && wrappers.test(frame.fn.slice(0, paren)))
+}
+
+/** How many lines a workspace file has (undefined when it cannot be read). */
+export type LineCounter = (relativeFile: string) => number | undefined
+
+/** Counts the lines of workspace files, each file read once. */
+export function workspaceLineCounter(workspace: string): LineCounter {
+  const counts = new Map<string, number | undefined>()
+  return (relativeFile) => {
+    if (!counts.has(relativeFile)) {
+      let count: number | undefined
+      try {
+        const text = fs.readFileSync(path.join(workspace, relativeFile), 'utf8')
+        count = text.split('\n').length - (text.endsWith('\n') ? 1 : 0)
+      } catch {
+        count = undefined
+      }
+      counts.set(relativeFile, count)
+    }
+    return counts.get(relativeFile)
+  }
+}
+
+/**
+ * Where in the workspace a stack points: its first user frame with a file and line there. A line
+ * beyond the end of the file (debug information says what the program's build wanted it to say)
+ * is not a place in the pull request: that frame is passed over. Frames of the project's allocator
+ * wrappers (`allocator-wrappers`) are passed over too, so a leak is shown where the wrapper's
+ * caller allocated it; a stack that is all wrappers keeps its first.
+ */
 export function findingLocation(
   stack: readonly Frame[],
-  workspace: string
+  workspace: string,
+  lineCount: LineCounter = () => undefined,
+  wrappers?: RegExp
+): SourceLocation | undefined {
+  const located = firstWorkspaceFrame(stack, workspace, lineCount, wrappers)
+  return (
+    located ??
+    (wrappers !== undefined ? firstWorkspaceFrame(stack, workspace, lineCount) : undefined)
+  )
+}
+
+function firstWorkspaceFrame(
+  stack: readonly Frame[],
+  workspace: string,
+  lineCount: LineCounter,
+  wrappers?: RegExp
 ): SourceLocation | undefined {
   for (const frame of stack) {
-    if (frame.line === undefined || isRuntimeFrame(frame)) continue
+    if (frame.line === undefined || isRuntimeFrame(frame) || isWrapperFrame(frame, wrappers))
+      continue
+    if (!Number.isSafeInteger(frame.line) || frame.line < 1) continue
     const file = workspaceRelativePath(frame, workspace)
-    if (file !== undefined) return { file, line: frame.line, fn: frame.fn }
+    if (file === undefined) continue
+    const lines = lineCount(file)
+    if (lines !== undefined && frame.line > lines) continue
+    return { file, line: frame.line, fn: frame.fn }
   }
   return undefined
 }

@@ -23,6 +23,8 @@ export interface VerdictInput {
   /** False when no error checker ran (tool: callgrind alone): nothing can be said about errors. */
   errorCheck?: boolean
   workspace: string
+  /** Instruction-count regressions over the threshold, one sentence each (callgrind baselines). */
+  regressions?: readonly string[]
 }
 
 const CATEGORY_WORDS: Record<FailCategory, [string, string]> = {
@@ -90,8 +92,11 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const failing = input.findings.filter((f) => f.failing)
   if (failing.length > 0) {
     const failOn = [...input.failOn].join(', ')
-    reasons.push(`Valgrind found ${describeFindingCounts(failing)} (fail-on: ${failOn}).`)
+    // With a baseline only new findings fail: say so, or "2 definite leaks" reads as all of them.
+    const fresh = failing.some((f) => f.baseline === 'new') ? ' not in the baseline' : ''
+    reasons.push(`Valgrind found ${describeFindingCounts(failing)}${fresh} (fail-on: ${failOn}).`)
   }
+  reasons.push(...(input.regressions ?? []))
   const signal = signalReason(input.outcome, input.subject, input.workspace)
   if (signal !== undefined) reasons.push(signal)
   if (input.testFailures.length > 0) {
@@ -120,6 +125,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
     headline = `Passed: ${who} ran under callgrind; no error check ran (tool: callgrind alone).`
   } else if (input.findings.length === 0) {
     headline = 'Passed: valgrind found no errors and no leaks.'
+  } else if (input.findings.some((f) => f.baseline !== undefined)) {
+    const known = input.findings.filter((f) => f.baseline === 'unchanged').length
+    headline = `Passed: nothing new in fail-on (${[...input.failOn].join(', ') || 'none'}); ${describeFindingCounts(input.findings)} in all, ${known} of them already in the baseline.`
   } else {
     headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`
   }

@@ -1,5 +1,6 @@
 // Builds callgrind's own arguments. Pure: takes data, returns argv.
 import * as path from 'node:path'
+import { traceChildrenSkipArgs } from '../valgrind/args.js'
 
 /** The file name pattern of callgrind's outputs: `%p` makes one file per process. */
 export const CALLGRIND_FILE_PREFIX = 'callgrind.out.'
@@ -8,6 +9,8 @@ export interface CallgrindArgsOptions {
   /** Where each process writes `callgrind.out.<pid>` (created by the caller). */
   outputDir: string
   traceChildren: boolean
+  /** Children not to follow (compilers, linkers): `--trace-children-skip`. */
+  traceChildrenSkip?: readonly string[]
   /** The user's `callgrind-args` (e.g. `--cache-sim=yes`, `--toggle-collect=fn`). */
   extraArgs: readonly string[]
 }
@@ -22,6 +25,7 @@ export function callgrindArgs(options: CallgrindArgsOptions): string[] {
     // %p: one file per process; a child that execs gets its own pid's file.
     `--callgrind-out-file=${path.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
     `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+    ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip),
     // Appended last so that the user's options win over ours.
     ...options.extraArgs
   ]

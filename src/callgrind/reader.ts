@@ -260,7 +260,17 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   let callee: string | undefined
   let callCostNext = false
   let sawHeader = false
-  let partsInFile = 0
+  // Callgrind writes function, file and object names as they are: an ELF symbol or a source path
+  // with a line break adds lines of the program's choosing to the profile. (It escapes the command
+  // line of `cmd:`.) Names come only after the header, so header lines count only in the header,
+  // before the first cost or `name=` line, and `totals:` only as the last line of the file: an
+  // injected `totals:` is always followed by more of the profile. Callgrind writes each dump to
+  // its own file, so a file is one part.
+  let inBody = false
+  let events: string[] | undefined
+  let summary: string | undefined
+  let totals: string | undefined
+  let ignoredHeaderLines = 0
   let malformed = 0
   let firstMalformed = 0
   let lineNumber = 0
@@ -296,6 +306,20 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     return fn
   }
 
+  const enterBody = (): void => {
+    if (inBody) return
+    inBody = true
+    if (events !== undefined) columns = events.map((event) => acc.eventIndex(event))
+  }
+  /** A body line after a `totals:`: that `totals:` was not the last line, so not callgrind's. */
+  const bodyLine = (): void => {
+    enterBody()
+    if (totals !== undefined) {
+      totals = undefined
+      ignoredHeaderLines++
+    }
+  }
+
   const input = fs.createReadStream(file, { encoding: 'utf8' })
   const lines = readline.createInterface({ input, crlfDelay: Infinity })
   for await (const line of lines) {
@@ -304,6 +328,7 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     const first = line.charCodeAt(0)
     // Cost lines start with a position: a number, 0x…, +n, -n or *.
     if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+      bodyLine()
       const costs = costsOf(line)
       if (callCostNext) {
         callCostNext = false
@@ -325,6 +350,7 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
     const eq = line.indexOf('=')
     const colon = line.indexOf(':')
     if (eq > 0 && (colon < 0 || eq < colon)) {
+      bodyLine()
       const key = line.slice(0, eq)
       const value = line.slice(eq + 1)
       switch (key) {
@@ -370,6 +396,14 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
       const key = line.slice(0, colon)
       const value = line.slice(colon + 1)
       sawHeader = true
+      if (key === 'totals') {
+        totals = value
+        continue
+      }
+      if (inBody) {
+        ignoredHeaderLines++
+        continue
+      }
       switch (key) {
         case 'pid':
           acc.pid ??= Number(value.trim())
@@ -377,28 +411,17 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
         case 'cmd':
           acc.cmd ??= value
           break
-        case 'part':
-          partsInFile++
-          break
         case 'positions':
           positions = Math.max(1, value.trim().split(/\s+/).length)
           break
         case 'events':
-          columns = value
-            .trim()
-            .split(/\s+/)
-            .map((event) => acc.eventIndex(event))
+          events = value.trim().split(/\s+/)
           break
         case 'summary':
-          addInto(acc.summary, headerCosts(value))
-          acc.partsWithSummary++
-          break
-        case 'totals':
-          addInto(acc.totals, headerCosts(value))
-          acc.partsWithTotals++
+          summary = value
           break
         default:
-          // version, creator, desc, thread, event, cmd …: nothing we need.
+          // version, creator, part, desc, thread, event …: nothing we need.
           break
       }
       continue
@@ -411,9 +434,23 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   if (lineNumber > 0 && !sawHeader) {
     acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`)
   }
+  enterBody()
+  if (summary !== undefined) {
+    addInto(acc.summary, headerCosts(summary))
+    acc.partsWithSummary++
+  }
+  if (totals !== undefined) {
+    addInto(acc.totals, headerCosts(totals))
+    acc.partsWithTotals++
+  }
   if (sawHeader) {
     acc.sawHeader = true
-    acc.parts += Math.max(1, partsInFile)
+    acc.parts += 1
+  }
+  if (ignoredHeaderLines > 0) {
+    acc.warnings.push(
+      `${file}: ${ignoredHeaderLines} header line(s) inside the profile ignored (a function name or an argument with a line break?); totals are callgrind's own.`
+    )
   }
   if (malformed > 0) {
     acc.warnings.push(

@@ -32,3 +32,35 @@ export async function saveToCache(paths: string[], key: string, notes: string[])
     notes.push(`could not save to the Actions cache: ${(error as Error).message}`)
   }
 }
+
+/**
+ * Restores the newest entry whose key starts with `keyPrefix` (the rest of the key records what
+ * was saved, e.g. a manifest digest). Returns the key it restored, or undefined.
+ */
+export async function restoreLatest(
+  paths: string[],
+  keyPrefix: string,
+  notes: string[]
+): Promise<string | undefined> {
+  try {
+    const matched = await cache.restoreCache(paths, keyPrefix, [keyPrefix])
+    return matched !== undefined && matched.startsWith(keyPrefix) ? matched : undefined
+  } catch (error) {
+    notes.push(`cache restore failed (${(error as Error).message}); installing instead`)
+    return undefined
+  }
+}
+
+/** Whether the Actions cache holds an entry under exactly `key` (nothing is downloaded). */
+export async function cacheEntryExists(
+  paths: string[],
+  key: string,
+  notes: string[]
+): Promise<boolean> {
+  try {
+    return (await cache.restoreCache(paths, key, [], { lookupOnly: true })) === key
+  } catch (error) {
+    notes.push(`cache lookup failed (${(error as Error).message})`)
+    return false
+  }
+}

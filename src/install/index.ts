@@ -13,11 +13,14 @@
 //    then `apt-get download` of the same .debs into the cache.
 //    dnf/yum/apk/pacman/zypper: their package (apk adds musl-dbg), not cached.
 // 4. Otherwise (the spec asks for more than the distribution has, e.g. 3.26.0 or >=3.22 on
-//    Ubuntu 22.04's 3.18) a release tarball is built: <tool cache>/valgrind/<version>/<arch>,
-//    found there (self-hosted runners), restored from the Actions cache (key with the tarball's
-//    sha256), or downloaded, sha256-checked, `configure --prefix && make -j$(nproc) && make install`
-//    and saved. The prefix goes first on PATH (core.addPath); VALGRIND_LIB is set only when the
-//    prefix sits elsewhere than it was configured for.
+//    Ubuntu 22.04's 3.18) a release tarball is built: <tool cache>/valgrind/<version>/<arch>
+//    (@actions/tool-cache's layout), found there (self-hosted runners), restored from the Actions
+//    cache (key with the tarball's sha256 and the build's manifest digest), or downloaded
+//    (tc.downloadTool), sha256-checked, `configure --prefix && make -j$(nproc) && make install`
+//    and cached (tc.cacheDir). The prefix goes first on PATH (core.addPath); VALGRIND_LIB is set
+//    only when the prefix sits elsewhere than it was configured for.
+// Nothing found in the tool cache or the Actions cache is run before it is verified (trust.ts):
+// a prefix against the manifest recorded when it was built, cached .debs against apt's index.
 // Environment (not inputs; for mirrors and tests): VALGRIND_ACTION_DOWNLOAD_BASE replaces
 // https://sourceware.org/pub/valgrind; VALGRIND_ACTION_TARBALL_SHA256="3.27.0=<sha256>,..." adds
 // or replaces checksums in the built-in table (see releases.ts).

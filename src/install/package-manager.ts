@@ -8,6 +8,7 @@ import { cacheKey, asRoot, installCommand, InstallError, valgrindPackages } from
 import { probeValgrind, run, tail, type Host, type ValgrindFound } from './host.js'
 import { restoreFromCache, saveToCache } from './cache.js'
 import { satisfies, upstreamOfDebianVersion } from './version.js'
+import { indexedSha256, parseAptStanzas, sha256File } from './trust.js'
 
 export interface PackageInstall {
   found: ValgrindFound
@@ -48,6 +49,41 @@ async function installedValgrind(): Promise<ValgrindFound | undefined> {
 }
 
 /**
+ * Why cached .deb files are not trusted, or undefined when every one is: its sha256 must be the
+ * one apt's package index (signed by the distribution) gives for its package, version and
+ * architecture. Without package lists nothing can be checked, so nothing is trusted.
+ */
+export async function unverifiedPackage(debs: readonly string[]): Promise<string | undefined> {
+  if (debs.length === 0) return 'the cache entry holds no .deb file'
+  for (const deb of debs) {
+    const fields = await run(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Architecture'], {
+      announce: false
+    })
+    const control = parseAptStanzas(fields.stdout)[0]
+    if (fields.exitCode !== 0 || control === undefined) {
+      return `${path.basename(deb)} is not a Debian package`
+    }
+    const pkg = {
+      name: control.Package,
+      version: control.Version ?? '',
+      architecture: control.Architecture ?? ''
+    }
+    const show = await run(['apt-cache', 'show', `${pkg.name}=${pkg.version}`], {
+      announce: false
+    })
+    const expected = indexedSha256(parseAptStanzas(show.stdout), pkg)
+    if (expected === undefined) {
+      return `apt's package lists do not know ${pkg.name} ${pkg.version} (${pkg.architecture}), so ${path.basename(deb)} cannot be checked`
+    }
+    const actual = sha256File(deb)
+    if (actual !== expected) {
+      return `${path.basename(deb)} has sha256 ${actual}, but apt's index gives ${expected} for ${pkg.name} ${pkg.version}`
+    }
+  }
+  return undefined
+}
+
+/**
  * Installs with apt. Returns undefined when apt's valgrind does not meet the spec (the caller
  * then builds from source).
  */
@@ -76,13 +112,21 @@ export async function installWithApt(options: {
 
   if (useCache && (await restoreFromCache([debDir], key, notes))) {
     const debs = fs.readdirSync(debDir).filter((file) => file.endsWith('.deb'))
-    const result = await run(root(['dpkg', '-i', ...debs.map((deb) => path.join(debDir, deb))]))
-    const found = result.exitCode === 0 ? await installedValgrind() : undefined
-    if (found && satisfies(found.version, spec)) {
-      notes.push(`installed ${debs.join(', ')} from the Actions cache (key ${key})`)
-      return { found, source: 'cache' }
+    const untrusted = await unverifiedPackage(debs.map((deb) => path.join(debDir, deb)))
+    if (untrusted !== undefined) {
+      notes.push(`the cached packages were not installed: ${untrusted}; using apt-get instead`)
+      fs.rmSync(debDir, { recursive: true, force: true })
+    } else {
+      const result = await run(root(['dpkg', '-i', ...debs.map((deb) => path.join(debDir, deb))]))
+      const found = result.exitCode === 0 ? await installedValgrind() : undefined
+      if (found && satisfies(found.version, spec)) {
+        notes.push(
+          `installed ${debs.join(', ')} from the Actions cache (key ${key}), each checked against apt's index`
+        )
+        return { found, source: 'cache' }
+      }
+      notes.push(`the cached packages did not install (${tail(result, 3)}); using apt-get instead`)
     }
-    notes.push(`the cached packages did not install (${tail(result, 3)}); using apt-get instead`)
   }
 
   let updated = false

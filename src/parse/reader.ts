@@ -75,6 +75,12 @@ function parseIntOrUndefined(text: string): number | undefined {
   return Number.isNaN(value) ? undefined : value
 }
 
+/** A source line number: a positive whole number, or nothing (debug information can say anything). */
+function sourceLine(text: string): number | undefined {
+  const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN
+  return Number.isSafeInteger(value) && value >= 1 ? value : undefined
+}
+
 /** Most distinct strings (function names, files, objects) shared between findings. */
 const MAX_INTERNED = 50_000
 const MAX_INTERNED_LENGTH = 2048
@@ -424,6 +430,7 @@ export class ValgrindXmlReader implements TokenConsumer {
         }
         return
       case 'status':
+        this.run.started = true
         if (name === 'state' && text.trim() === 'FINISHED') this.run.finished = true
         return
       case 'fatal_signal':
@@ -656,7 +663,7 @@ export class ValgrindXmlReader implements TokenConsumer {
         frame.file = this.pool.intern(text.trim())
         return
       case 'line':
-        frame.line = parseIntOrUndefined(text)
+        frame.line = sourceLine(text)
         return
     }
   }

@@ -1,6 +1,7 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
-import type { Finding, Frame, LeakKind } from '../model.js'
+import type { Finding, Frame, LeakKind, TestIdentity } from '../model.js'
 import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+import { clip, summaryText } from './escape.js'
 import { formatCount } from '../numbers.js'
 
 const TOOL_LABELS: Record<string, string> = {
@@ -110,8 +111,26 @@ export function stackLines(frames: readonly Frame[], workspace: string): string[
   )
 }
 
-export function testLabel(test: { binary: string; name?: string }): string {
+export function testLabel(test: TestIdentity): string {
+  // ctest and meson test names are unique in their suite: the executable would only repeat.
+  if (test.runner === 'ctest' || test.runner === 'meson') return test.name ?? test.binary
   return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary
+}
+
+/** Names, the first `shown` of them, then "and N more": `a, b and c`, `a, b, c, d, e and 7 more`. */
+export function listNames(names: readonly string[], shown = 5): string {
+  if (names.length <= shown) {
+    return names.length <= 1
+      ? (names[0] ?? '')
+      : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+  }
+  return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`
+}
+
+/** `Tests: a (bin), b (bin)` (the first 20, then "and N more"), or undefined when no test is known. */
+export function testsText(finding: Finding): string | undefined {
+  if (finding.tests.length === 0) return undefined
+  return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${listNames(finding.tests.map(testLabel), 20)}`
 }
 
 export function occurrenceText(finding: Finding): string {
@@ -125,20 +144,18 @@ export function occurrenceText(finding: Finding): string {
   return `Seen ${times} in ${processes}.`
 }
 
+/** Characters of one value the job summary shows at most (a C++ template name can be 1 MB). */
+export const SUMMARY_VALUE_LIMIT = 2000
+
 /**
- * Escapes text for HTML in the job summary (Rust generics carry `<` and `>`). `|` too, so that the
- * text can stand in a Markdown table cell. Markdown backslash escapes would show literally inside
- * HTML elements, so everything the summary shows goes through HTML.
+ * A value from the program, its debug information or the inputs, as job-summary text: clipped to
+ * `limit` characters, then escaped for HTML, Markdown text and table cells alike (see escape.ts).
  */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/\|/g, '&#124;')
+export function escapeHtml(text: string, limit = SUMMARY_VALUE_LIMIT): string {
+  return summaryText(clip(text, limit))
 }
 
-/** `<code>text</code>`, escaped. */
-export function codeHtml(text: string): string {
-  return `<code>${escapeHtml(text)}</code>`
+/** `<code>text</code>`, clipped and escaped. */
+export function codeHtml(text: string, limit = SUMMARY_VALUE_LIMIT): string {
+  return `<code>${escapeHtml(text, limit)}</code>`
 }

@@ -4,17 +4,21 @@ import type {
   FailCategory,
   Finding,
   LeakKind,
+  ProcessRole,
   ProgramOutcome,
   SizeAndBlocks,
   TestIdentity,
   Verdict
 } from '../model.js'
 import type { ProfileRow } from '../callgrind/summary.js'
+import type { ProfileComparison } from '../baseline/profiles.js'
 import type { RunMode } from '../plan.js'
 import type { TestFailure } from '../rust/index.js'
 
 export interface ProcessSummary {
   file: string
+  /** project, toolchain (compilers, build tools: never fails the step) or nested-valgrind. */
+  role?: ProcessRole
   pid?: number
   ppid?: number
   exe?: string
@@ -56,6 +60,10 @@ export interface RunReport {
   failingFindings: number
   findings: Finding[]
   processes: ProcessSummary[]
+  /** Children that left valgrind (`trace-children-skip`): only their XML header was written. */
+  untracedChildren?: number
+  /** Processes of the build toolchain (outside the workspace, not a test), reported apart. */
+  toolchain?: ToolchainReport
   testFailures: TestFailure[]
   /** cargo nextest in batches: how each test binary ran under valgrind, and why. */
   isolation?: string[]
@@ -72,6 +80,25 @@ export interface RunReport {
   xmlDirectory?: string
   /** The callgrind pass, when `tool` includes callgrind. */
   profiles?: ProfileReport
+  /** The comparison with a baseline report, when one was given and found. */
+  baseline?: BaselineResult
+  /** The SARIF file written for code scanning. */
+  sarifFile?: string
+  /** The suppressions file written for `write-suppressions`. */
+  suppressionsFile?: string
+}
+
+export interface BaselineResult {
+  /** Where the baseline came from: a file, or the cache entry's key. */
+  source: string
+  newFindings: number
+  unchangedFindings: number
+  /** The baseline's findings that this run no longer has. */
+  fixed: Finding[]
+  /** Instruction counts against the baseline's (callgrind in both runs). */
+  profiles?: ProfileComparison
+  /** What could not be compared, and why. */
+  notes: string[]
 }
 
 export interface ProfileReport {
@@ -79,4 +106,14 @@ export interface ProfileReport {
   /** Total instructions (Ir) of every process. */
   instructions: number
   rows: ProfileRow[]
+}
+
+/** The toolchain's processes (compilers, make, shells, cmake): counted, never failing the step. */
+export interface ToolchainReport {
+  processes: number
+  /** Executables with how many processes ran each, most first. */
+  executables: { exe: string; processes: number; findings: number }[]
+  /** Their records (errors and leak records), summed over processes. */
+  findings: number
+  leakTotals: Record<LeakKind, SizeAndBlocks>
 }

@@ -6,6 +6,7 @@ import { framePath, workspaceRelativePath } from '../analysis/location.js'
 import { plural } from '../analysis/verdict.js'
 import { renderProfileSection } from '../callgrind/summary.js'
 import type { RunReport } from './report.js'
+import { renderBaselineFindings, renderProfileComparison } from './baseline-summary.js'
 import {
   codeHtml as code,
   escapeHtml,
@@ -20,6 +21,7 @@ import {
   toolLabel,
   visibleFrames
 } from './format.js'
+import { codeFence, summaryUrl } from './escape.js'
 
 export interface SummaryContext {
   workspace: string
@@ -27,9 +29,24 @@ export interface SummaryContext {
   blobBaseUrl?: string
   /** Findings rendered in detail; the rest are counted (GitHub caps a summary at 1 MiB). */
   maxDetailedFindings?: number
-  /** Characters of finding details at most (default 768 KiB). */
-  maxDetailedBytes?: number
+  /** Bytes of the whole summary at most (default: GitHub's 1 MiB limit less a margin). */
+  maxBytes?: number
+  /** What the annotations left out (GitHub's per-step limit), when something was. */
+  annotationNote?: string
 }
+
+/**
+ * GitHub drops a step summary over 1 MiB entirely, so the summary stays below it with room to
+ * spare for the newline `core.summary` adds. Every value is clipped (`SUMMARY_VALUE_LIMIT`), lists
+ * of test failures and warnings are capped, and findings are detailed only while they fit.
+ */
+export const SUMMARY_MAX_BYTES = 1024 * 1024 - 8 * 1024
+/** Test failures and warnings listed at most; the JSON report has them all. */
+const LISTED_AT_MOST = 50
+/** Bytes of one such list at most, so that the lists together leave room for the findings. */
+const LIST_MAX_BYTES = 256 * 1024
+
+const bytes = (text: string): number => Buffer.byteLength(text, 'utf8') + 1
 
 export function blobBaseUrl(env: Record<string, string | undefined>): string | undefined {
   const { GITHUB_SERVER_URL, GITHUB_REPOSITORY, GITHUB_SHA } = env
@@ -39,9 +56,10 @@ export function blobBaseUrl(env: Record<string, string | undefined>): string | u
 
 function sourceLink(file: string, line: number | undefined, context: SummaryContext): string {
   const label = line !== undefined ? `${file}:${line}` : file
-  if (context.blobBaseUrl === undefined) return code(label)
+  const base = context.blobBaseUrl !== undefined ? summaryUrl(context.blobBaseUrl) : undefined
+  if (base === undefined) return code(label)
   const anchor = line !== undefined ? `#L${line}` : ''
-  return `<a href="${context.blobBaseUrl}/${file.split('/').map(encodeURIComponent).join('/')}${anchor}">${code(label)}</a>`
+  return `<a href="${base}/${file.split('/').map(encodeURIComponent).join('/')}${anchor}">${code(label)}</a>`
 }
 
 function frameHtml(frame: Frame, context: SummaryContext): string {
@@ -65,11 +83,17 @@ function stackHtml(frames: readonly Frame[], context: SummaryContext): string {
 
 function findingDetails(finding: Finding, context: SummaryContext): string {
   const icon = finding.failing ? '❌' : '⚠️'
+  const state =
+    finding.baseline === 'new'
+      ? ' (new)'
+      : finding.baseline === 'unchanged'
+        ? ' (in the baseline)'
+        : ''
   const where = finding.location
     ? ` at ${sourceLink(finding.location.file, finding.location.line, context)}`
     : ' (no frame in the workspace)'
   const lines = [
-    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}</summary>`,
+    `<details><summary>${icon} <b>${escapeHtml(findingTitle(finding))}</b>${where}${state}</summary>`,
     '',
     `<p>${escapeHtml(findingText(finding))}</p>`,
     stackHtml(finding.stack, context)
@@ -86,7 +110,7 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
       : ''
   lines.push(`<p>${escapeHtml(occurrenceText(finding))}${tests}</p>`)
   if (finding.suppression !== undefined) {
-    lines.push('<p>Suppression:</p>', '', '```', finding.suppression.trim(), '```', '')
+    lines.push('<p>Suppression:</p>', '', codeFence(finding.suppression.trim()), '')
   }
   lines.push('</details>')
   return lines.join('\n')
@@ -96,7 +120,7 @@ function kindTable(report: RunReport): string[] {
   const errorKinds = new Map<string, { findings: number; occurrences: number }>()
   for (const finding of report.findings) {
     if (finding.leak !== undefined) continue
-    const key = `${toolLabel(finding.tool)}|${kindLabel(finding.kind)}`
+    const key = `${toolLabel(finding.tool)}\0${kindLabel(finding.kind)}`
     const row = errorKinds.get(key) ?? { findings: 0, occurrences: 0 }
     row.findings += 1
     row.occurrences += finding.occurrences
@@ -114,9 +138,9 @@ function kindTable(report: RunReport): string[] {
     '| :--- | ---: | ---: | ---: | ---: |'
   ]
   for (const [key, row] of errorKinds) {
-    const [tool, kind] = key.split('|')
+    const [tool, kind] = key.split('\0')
     rows.push(
-      `| ${tool}: ${escapeHtml(kind)} | ${formatNumber(row.findings)} | ${formatNumber(row.occurrences)} | | |`
+      `| ${escapeHtml(tool)}: ${escapeHtml(kind)} | ${formatNumber(row.findings)} | ${formatNumber(row.occurrences)} | | |`
     )
   }
   if (hasLeakData) {
@@ -139,9 +163,13 @@ function valgrindStatusWords(report: RunReport): string {
 }
 
 /** VALGRIND_PRINTF(_BACKTRACE) messages, with their stacks: the program's own notes on the run. */
-function clientMessageSection(report: RunReport, context: SummaryContext): string[] {
+function clientMessageSection(
+  report: RunReport,
+  context: SummaryContext,
+  reportFile: string
+): string[] {
   if (report.clientMessages.length === 0) return []
-  const out = [`### Client messages (${report.clientMessages.length})`, '']
+  const items: string[] = []
   for (const message of report.clientMessages) {
     const who = [
       message.pid !== undefined ? `pid ${message.pid}` : undefined,
@@ -149,18 +177,25 @@ function clientMessageSection(report: RunReport, context: SummaryContext): strin
       message.threadName
     ].filter((part) => part !== undefined)
     const stack = message.stack.length > 0 ? stackHtml(message.stack, context) : ''
-    out.push(
+    items.push(
       `- ${code(message.text)}${who.length > 0 ? ` (${escapeHtml(who.join(', '))})` : ''}${stack}`
     )
   }
-  out.push('')
-  return out
+  return [
+    `### Client messages (${report.clientMessages.length})`,
+    '',
+    ...cappedList(items, 'client messages', reportFile),
+    ''
+  ]
 }
+
+/** The group of findings no test or program is known for. */
+const UNTIED = '(not tied to a test)'
 
 function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>()
   for (const finding of findings) {
-    const names = finding.tests.length > 0 ? finding.tests.map(testLabel) : ['(not tied to a test)']
+    const names = finding.tests.length > 0 ? finding.tests.map(testLabel) : [UNTIED]
     for (const name of names) {
       const group = groups.get(name) ?? []
       group.push(finding)
@@ -170,63 +205,172 @@ function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   return groups
 }
 
+/** The build toolchain's processes, collapsed: counted, never failing the step. */
+function toolchainSection(report: RunReport): string[] {
+  const out: string[] = []
+  const toolchain = report.toolchain
+  if (toolchain !== undefined) {
+    const leakedBytes = LEAK_KINDS.map((kind) => toolchain.leakTotals[kind].bytes).reduce(
+      (a, b) => a + b
+    )
+    const names = toolchain.executables.slice(0, 4).map((e) => e.exe.split('/').pop() ?? e.exe)
+    out.push(
+      `<details><summary>Build toolchain: ${plural(toolchain.processes, 'process', 'processes')} (${escapeHtml(names.join(', '))}${toolchain.executables.length > 4 ? ', …' : ''}) with ${plural(toolchain.findings, 'record', 'records')}, not counted: compilers, build tools and shells outside the workspace, not the project's code</summary>`,
+      '',
+      '| Executable | Processes | Records |',
+      '| :--- | ---: | ---: |',
+      ...toolchain.executables
+        .slice(0, LISTED_AT_MOST)
+        .map(
+          (e) => `| ${code(e.exe)} | ${formatNumber(e.processes)} | ${formatNumber(e.findings)} |`
+        ),
+      ...(toolchain.executables.length > LISTED_AT_MOST
+        ? [`| … and ${formatNumber(toolchain.executables.length - LISTED_AT_MOST)} more | | |`]
+        : []),
+      '',
+      `Leaks in these processes: ${LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]} ${formatNumber(toolchain.leakTotals[kind].bytes)} bytes`).join(', ')} (${formatNumber(leakedBytes)} bytes in all). The full records are in the JSON report's XML directory.`,
+      '',
+      '</details>',
+      ''
+    )
+  }
+  const untraced = report.untracedChildren ?? 0
+  if (untraced > 0) {
+    out.push(
+      `${plural(untraced, 'child process', 'child processes')} ran outside valgrind (${code('trace-children-skip')}: compilers and linkers by default).`,
+      ''
+    )
+  }
+  return out
+}
+
+/**
+ * A list of at most `LISTED_AT_MOST` items and `LIST_MAX_BYTES`, then how many more there are and
+ * where they are.
+ */
+function cappedList(items: readonly string[], what: string, where: string): string[] {
+  const shown: string[] = []
+  let size = 0
+  for (const item of items.slice(0, LISTED_AT_MOST)) {
+    // Each list keeps to its share of the summary's bytes (stacks of 2,000-character names).
+    if (shown.length > 0 && size + bytes(item) > LIST_MAX_BYTES) break
+    shown.push(item)
+    size += bytes(item)
+  }
+  const rest = items.length - shown.length
+  return rest > 0 ? [...shown, `- … and ${rest} more ${what}: see ${where}.`] : shown
+}
+
 export function renderSummary(report: RunReport, context: SummaryContext): string {
+  const maxBytes = context.maxBytes ?? SUMMARY_MAX_BYTES
+  // The JSON report, or the run directory when the report could not be written.
+  const reportFile = code(report.reportFile ?? report.runDirectory)
   const icon = report.verdict.failed ? '❌' : '✅'
-  const tools = report.tool.split(',').map(toolLabel).join(' + ')
+  const tools = report.tool
+    .split(',')
+    .map(toolLabel)
+    .map((tool) => escapeHtml(tool))
+    .join(' + ')
   const out: string[] = [`## ${icon} Valgrind ${tools}: ${escapeHtml(report.verdict.headline)}`, '']
   if (report.verdict.reasons.length > 1) {
     out.push(...report.verdict.reasons.map((reason) => `- ${escapeHtml(reason)}`), '')
   }
+  const source = report.valgrind.source ? escapeHtml(report.valgrind.source) : undefined
   const facts = [
-    `valgrind ${report.valgrind.version ?? '(unknown version)'}${report.valgrind.source ? ` (${report.valgrind.source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
+    `valgrind ${report.valgrind.version !== undefined ? escapeHtml(report.valgrind.version) : '(unknown version)'}${source ? ` (${source}${report.valgrind.seconds !== undefined ? `, ${report.valgrind.seconds.toFixed(1)} s` : ''})` : ''}`,
     `command ${code(report.command)}`,
-    report.leakTotals === undefined && report.profiles !== undefined
+    (report.leakTotals === undefined && report.profiles !== undefined
       ? plural(report.profiles.rows.length, 'process profiled', 'processes profiled')
-      : plural(report.processes.length, 'process', 'processes'),
+      : plural(report.processes.length, 'process', 'processes')) +
+      (report.toolchain !== undefined
+        ? ` (${report.toolchain.processes} of the build toolchain)`
+        : ''),
     report.cancelled !== undefined
-      ? `cancelled (${report.cancelled})`
+      ? `cancelled (${escapeHtml(report.cancelled)})`
       : report.outcome.signal
-        ? `killed by ${report.outcome.signal.name}`
+        ? `killed by ${escapeHtml(report.outcome.signal.name)}`
         : `exit status ${report.outcome.exitCode ?? 'unknown'}${report.outcome.valgrindErrorExit ? valgrindStatusWords(report) : ''}`
   ]
   out.push(facts.join(' · '), '')
 
   const table = kindTable(report)
   if (table.length > 0) out.push(...table, '')
+  out.push(...renderBaselineFindings(report))
 
   if (report.testFailures.length > 0) {
     out.push('### Tests that failed on their own', '')
-    for (const failure of report.testFailures) {
+    const items = report.testFailures.map((failure) => {
       const how = failure.signal
-        ? `killed by ${failure.signal}`
+        ? `killed by ${escapeHtml(failure.signal)}`
         : `exit status ${failure.exitCode ?? 'unknown'}`
-      out.push(
-        `- ${code(testLabel(failure.test))}: ${how}${failure.message ? ` — ${escapeHtml(failure.message)}` : ''}`
-      )
-    }
-    out.push('')
+      return `- ${code(testLabel(failure.test))}: ${how}${failure.message ? ` — ${escapeHtml(failure.message)}` : ''}`
+    })
+    out.push(...cappedList(items, 'test failures', reportFile), '')
+  }
+
+  // Sections after the findings, rendered first so that the findings get the bytes left over.
+  const tail: string[] = [
+    ...(context.annotationNote !== undefined ? [escapeHtml(context.annotationNote), ''] : []),
+    ...toolchainSection(report),
+    ...clientMessageSection(report, context, reportFile),
+    ...renderProfileComparison(report.baseline?.profiles)
+  ]
+  if (report.profiles !== undefined) {
+    tail.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
+  }
+  if (report.isolation !== undefined) {
+    const items = report.isolation.map((line) => `- ${escapeHtml(line)}`)
+    tail.push(
+      '<details><summary>How the tests ran under valgrind</summary>',
+      '',
+      ...cappedList(items, 'test binaries', reportFile),
+      '',
+      '</details>',
+      ''
+    )
+  }
+  if (report.warnings.length > 0) {
+    const items = report.warnings.map((w) => `- ${escapeHtml(w)}`)
+    tail.push('### Warnings', '', ...cappedList(items, 'warnings', reportFile), '')
+  }
+  const incomplete = report.processes.filter((p) => !p.complete).length
+  if (incomplete > 0) {
+    tail.push(
+      `${plural(incomplete, 'XML file was', 'XML files were')} cut short; everything read before the cut is reported above, and the raw files are kept.`,
+      ''
+    )
   }
 
   if (report.findings.length > 0) {
     const limit = context.maxDetailedFindings ?? 200
-    // GitHub refuses a step summary over 1 MiB: leave room for the profile section and warnings.
-    const budget = context.maxDetailedBytes ?? 768 * 1024
     out.push(`### Findings (${report.findings.length})`, '')
-    let size = out.reduce((sum, line) => sum + line.length + 1, 0)
+    // Room for the closing "… and N more findings" line.
+    const closing = 1024
+    let size = [...out, ...tail].reduce((sum, line) => sum + bytes(line), closing)
     const shown = new Set<Finding>()
+    let full = false
+    const fits = (text: string): boolean => {
+      if (full || shown.size >= limit || size + bytes(text) + 1 > maxBytes) full = true
+      return !full
+    }
     const render = (findings: readonly Finding[]): void => {
       for (const finding of findings) {
-        if (shown.size >= limit || size >= budget) return
         const block = findingDetails(finding, context)
-        size += block.length + 2
+        if (!fits(block)) return
+        size += bytes(block) + 1
         out.push(block, '')
         shown.add(finding)
       }
     }
-    if (report.findings.some((f) => f.tests.length > 0)) {
-      for (const [test, findings] of groupByTest(report.findings)) {
-        if (shown.size >= limit || size >= budget) break
-        out.push(`#### ${code(test)}`, '')
+    const groups = groupByTest(report.findings)
+    // One program alone needs no heading of its own: the facts line names its command.
+    const named = report.findings.some((f) => f.tests.some((t) => t.runner !== 'program'))
+    if (groups.size > 1 || (named && !groups.has(UNTIED))) {
+      for (const [test, findings] of groups) {
+        const heading = `#### ${code(test)}`
+        if (!fits(heading)) break
+        size += bytes(heading) + 1
+        out.push(heading, '')
         render(findings)
       }
     } else {
@@ -235,37 +379,11 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
     const rest = report.findings.length - shown.size
     if (rest > 0) {
       out.push(
-        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${code(report.reportFile ?? report.runDirectory)}).`,
+        `… and ${plural(rest, 'more finding', 'more findings')}: see the JSON report (${reportFile}).`,
         ''
       )
     }
   }
-
-  out.push(...clientMessageSection(report, context))
-
-  if (report.profiles !== undefined) {
-    out.push(renderProfileSection(report.profiles.rows, { workspace: context.workspace }), '')
-  }
-
-  if (report.isolation !== undefined) {
-    out.push(
-      '<details><summary>How the tests ran under valgrind</summary>',
-      '',
-      ...report.isolation.map((line) => `- ${escapeHtml(line)}`),
-      '',
-      '</details>',
-      ''
-    )
-  }
-  if (report.warnings.length > 0) {
-    out.push('### Warnings', '', ...report.warnings.map((w) => `- ${escapeHtml(w)}`), '')
-  }
-  const incomplete = report.processes.filter((p) => !p.complete).length
-  if (incomplete > 0) {
-    out.push(
-      `${plural(incomplete, 'XML file was', 'XML files were')} cut short; everything read before the cut is reported above, and the raw files are kept.`,
-      ''
-    )
-  }
+  out.push(...tail)
   return out.join('\n') + '\n'
 }

@@ -65,11 +65,28 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
     )
     out.push(`Leak summary: ${leaks.join('; ')}`)
   }
+  if (report.toolchain !== undefined) {
+    const names = report.toolchain.executables.map((e) => e.exe.split('/').pop() ?? e.exe)
+    out.push(
+      paint(
+        style,
+        '2',
+        `Build toolchain (not counted): ${report.toolchain.processes} process(es) of ${[...new Set(names)].join(', ')} with ${report.toolchain.findings} record(s)`
+      )
+    )
+  }
   if (report.profiles !== undefined) {
     out.push(
       `Callgrind: ${formatNumber(report.profiles.instructions)} instructions in ${report.profiles.rows.length} processes; profiles in ${report.profiles.directory}`
     )
   }
+  if (report.baseline !== undefined) {
+    const { newFindings, unchangedFindings, fixed, profiles, source } = report.baseline
+    out.push(
+      `Baseline ${source}: ${newFindings} new, ${unchangedFindings} still present, ${fixed.length} fixed${profiles !== undefined ? `; ${profiles.regressions} instruction-count regressions over ${profiles.thresholdPercent}%` : ''}`
+    )
+  }
+  if (report.sarifFile !== undefined) out.push(`SARIF: ${report.sarifFile}`)
   for (const warning of report.warnings) out.push(paint(style, '33', `warning: ${warning}`))
   const verdict = report.verdict.failed
     ? paint(style, '1;31', report.verdict.headline)

@@ -11,11 +11,26 @@ export function errorTool(
   return tool as 'memcheck' | 'helgrind' | 'drd' | undefined
 }
 
+/**
+ * `--trace-children-skip=<patterns>` when children are traced. A skipped child runs natively,
+ * with everything it starts: compilers and linkers cost most of a build-driven suite's time under
+ * valgrind and their findings are nobody's bug here.
+ */
+export function traceChildrenSkipArgs(
+  traceChildren: boolean,
+  patterns: readonly string[] | undefined
+): string[] {
+  if (!traceChildren || patterns === undefined || patterns.length === 0) return []
+  return [`--trace-children-skip=${patterns.join(',')}`]
+}
+
 export interface ErrorCheckOptions {
   tool: 'memcheck' | 'helgrind' | 'drd'
   xmlDir: string
   trackOrigins: boolean
   traceChildren: boolean
+  /** Children not to follow (compilers, linkers): `--trace-children-skip`. */
+  traceChildrenSkip?: readonly string[]
   suppressions: readonly string[]
   extraArgs: readonly string[]
   /** Minimum stack depth; Rust needs deeper stacks to reach the test function. */
@@ -36,7 +51,8 @@ export function errorCheckArgs(options: ErrorCheckOptions): string[] {
     `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
     // A forked child that does not exec is checked too (its own %p file). Without tracing, a
     // child would only write a half file before its exec leaves valgrind: keep it silent.
-    `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`
+    `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`,
+    ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip)
   ]
   if (options.tool === 'memcheck') {
     args.push('--leak-check=full', '--show-leak-kinds=all')

@@ -1,8 +1,9 @@
 // Runs a plan and owns everything the program does to the log and the machine:
 // - On GitHub the program's stdout and stderr come through pipes; the action copies them into the
 //   log between `::stop-commands::<token>` and `::<token>::`, the closing fence always on a line of
-//   its own. Nothing the program starts can write to the runner's log directly, so output of a
-//   process it leaves behind (a daemon) cannot act as a workflow command once the fence is closed.
+//   its own. The streams the program is given reach the runner only through the action, so output
+//   of a process it leaves behind (a daemon) cannot act as a workflow command once the fence is
+//   closed. (A same-user process can still open /proc/<our pid>/fd/1 on purpose: SECURITY.md.)
 // - The program gets the step's environment without the runner's internal variables.
 // - After the command exits, the output is drained for a moment, the fence closed, and every
 //   process the command left running is stopped (found by a tracking variable, see process-tree).
@@ -60,7 +61,6 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
 export async function executePlan(plan: RunPlan, options: RunOptions): Promise<ProcessExit> {
   const executable = resolveExecutable(plan.command, plan.cwd)
   if (executable.path === undefined) {
-    // escape: program data
     throw new RunError(
       executable.problem === 'not found'
         ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`

@@ -1,0 +1,411 @@
+// Pure parts of SARIF and baselines: finding identity, new/unchanged/fixed, instruction-count
+// comparison, the suppressions file, inputs. Findings come from a real valgrind XML file in the
+// fixtures; the end-to-end tests (baseline*.e2e.test.ts) run valgrind on two builds.
+import * as path from 'node:path'
+import { collectFindings } from '../src/analysis/findings.js'
+import { assignFingerprints, identityText } from '../src/analysis/identity.js'
+import { applyBaseline } from '../src/baseline/apply.js'
+import { compareWithBaseline } from '../src/baseline/findings.js'
+import { compareProfiles } from '../src/baseline/profiles.js'
+import { parseBaselineReport } from '../src/baseline/report-file.js'
+import { suppressionsFile } from '../src/baseline/suppressions.js'
+import type { ProfileRow } from '../src/callgrind/summary.js'
+import { parseRegressionThreshold, readConfig } from '../src/config.js'
+import type { Finding, ProcessRun } from '../src/model.js'
+import { parseValgrindXmlFile } from '../src/parse/xml.js'
+import { buildSarif } from '../src/report/sarif.js'
+import { fixturesDir } from './support/paths.js'
+import { sarifSchemaErrors } from './support/sarif-schema.js'
+
+const workspace = '/home/runner/work/demo/demo'
+const failOn = new Set(['definite', 'errors'] as const)
+
+let run: ProcessRun
+beforeAll(async () => {
+  run = await parseValgrindXmlFile(path.join(fixturesDir, 'xml', 'protocol6-leaks.xml'))
+})
+
+function findingsOf(processRun: ProcessRun): Finding[] {
+  return assignFingerprints(collectFindings([processRun], { workspace, failOn }))
+}
+
+/** The same run with every frame `by` lines lower, as after adding lines at the top of files. */
+function shifted(by: number): ProcessRun {
+  return {
+    ...run,
+    findings: run.findings.map((raw) => ({
+      ...raw,
+      stack: raw.stack.map((f) => (f.line !== undefined ? { ...f, line: f.line + by } : f))
+    }))
+  }
+}
+
+describe('finding identity', () => {
+  it('does not change when lines are added above the findings', () => {
+    const before = findingsOf(run)
+    const after = findingsOf(shifted(12))
+    expect(before.length).toBeGreaterThan(1)
+    expect(after.map((f) => f.location?.line)).toEqual(
+      before.map((f) => (f.location?.line ?? 0) + 12)
+    )
+    expect(after.map((f) => f.fingerprint)).toEqual(before.map((f) => f.fingerprint))
+    expect(new Set(before.map((f) => f.fingerprint)).size).toBe(before.length)
+  })
+
+  it('is built from the kind and the user frames (function and file), not addresses', () => {
+    const [first] = findingsOf(run)
+    const text = identityText(first)
+    expect(text.split('\n').slice(0, 2)).toEqual(['memcheck', first.kind])
+    expect(text).toMatch(/@big_leaks\.c/)
+    expect(text).not.toMatch(/0x[0-9a-f]{4,}/i)
+    expect(text).not.toMatch(/:\d+/)
+    // Renaming the function that allocates makes it another finding.
+    const renamed: ProcessRun = {
+      ...run,
+      findings: run.findings.map((raw) => ({
+        ...raw,
+        stack: raw.stack.map((f) => (f.fn === first.location?.fn ? { ...f, fn: 'renamed' } : f))
+      }))
+    }
+    const again = findingsOf(renamed).find((f) => f.location?.line === first.location?.line)
+    expect(again?.fingerprint).not.toBe(first.fingerprint)
+  })
+
+  it('tells apart findings of one recipe by their order in the file', () => {
+    const [one] = findingsOf(run)
+    const twin: Finding = {
+      ...one,
+      key: `${one.key}-twin`,
+      location: { ...one.location!, line: one.location!.line + 5 }
+    }
+    const [a, b] = assignFingerprints([twin, one])
+    expect(b.fingerprint).toMatch(/:-:1$/)
+    expect(a.fingerprint).toMatch(/:-:2$/)
+    expect(a.fingerprint?.replace(/:\d+$/, '')).toBe(b.fingerprint?.replace(/:\d+$/, ''))
+  })
+})
+
+describe('findings of one recipe (two allocations in one function)', () => {
+  const at = (finding: Finding, line: number, name: string): Finding => ({
+    ...finding,
+    key: name,
+    location: { ...finding.location!, line }
+  })
+  const texts = (byLine: Record<number, string>) => (location: { line: number }) =>
+    byLine[location.line]
+
+  it('keeps the old ones unchanged when a new one is added above them', () => {
+    const one = findingsOf(run).find((f) => f.leak?.kind === 'definite')!
+    const base = assignFingerprints(
+      [at(one, 10, 'a'), at(one, 20, 'b')],
+      texts({ 10: '  char *a = malloc(1);', 20: 'char *b = malloc(2);' })
+    )
+    const head = assignFingerprints(
+      [at(one, 10, 'n'), at(one, 15, 'a'), at(one, 25, 'b')],
+      texts({ 10: 'char *n = malloc(3);', 15: 'char *a =  malloc(1);', 25: 'char *b = malloc(2);' })
+    )
+    const compared = compareWithBaseline(head, base)
+    expect(compared.findings.filter((f) => f.baseline === 'new').map((f) => f.key)).toEqual(['n'])
+    expect(compared.fixed).toEqual([])
+    // Whitespace does not count: the reindented line keeps its fingerprint.
+    expect(head.find((f) => f.key === 'a')?.fingerprint).toBe(base[0].fingerprint)
+  })
+
+  it('still matches a finding whose line was edited, by its recipe', () => {
+    const one = findingsOf(run).find((f) => f.leak?.kind === 'definite')!
+    const base = assignFingerprints([at(one, 10, 'a')], texts({ 10: 'p = malloc(1);' }))
+    const head = assignFingerprints([at(one, 12, 'a')], texts({ 12: 'p = malloc(100);' }))
+    expect(head[0].fingerprint).not.toBe(base[0].fingerprint)
+    const compared = compareWithBaseline(head, base)
+    expect(compared.findings.map((f) => f.baseline)).toEqual(['unchanged'])
+    expect(compared.fixed).toEqual([])
+  })
+})
+
+describe('findings against a baseline', () => {
+  it('marks new and unchanged, lists the fixed, and only new ones fail', () => {
+    const base = findingsOf(run)
+    const [kept, gone, ...rest] = base
+    const head = base.filter((f) => f !== gone)
+    const compared = compareWithBaseline(head, [kept, ...rest])
+    expect(compared.newCount).toBe(0)
+    expect(compared.findings.every((f) => f.baseline === 'unchanged' && !f.failing)).toBe(true)
+    expect(compared.fixed).toEqual([])
+
+    const againstOld = compareWithBaseline(base, [kept])
+    expect(againstOld.newCount).toBe(base.length - 1)
+    const fresh = againstOld.findings.filter((f) => f.baseline === 'new')
+    expect(fresh.filter((f) => f.failing)).toEqual(fresh.filter((f) => f.category === 'definite'))
+
+    const fixed = compareWithBaseline([kept], [kept, gone])
+    expect(fixed.fixed.map((f) => f.fingerprint)).toEqual([gone.fingerprint])
+  })
+
+  it('refuses a report without fingerprints, or something that is not a report, in one sentence', () => {
+    expect(() =>
+      parseBaselineReport('{"schemaVersion":1,"findings":[{"kind":"x"}]}', 'old.json')
+    ).toThrow(/'old.json' carry no fingerprints: it was written by an older version/)
+    expect(() => parseBaselineReport('not json', 'x.json')).toThrow(
+      /Input 'baseline': 'x.json' is not a valgrind-action JSON report \(invalid JSON/
+    )
+    expect(() => parseBaselineReport('{"schemaVersion":2,"findings":[]}', 'y.json')).toThrow(
+      /schemaVersion is 2/
+    )
+  })
+})
+
+function row(label: string, instructions: number, pid = 1): ProfileRow {
+  return {
+    profile: {
+      file: `callgrind.out.${pid}`,
+      files: [],
+      pid,
+      exe: `/build/${label.split(' ')[0]}`,
+      args: label.split(' ').slice(1),
+      events: ['Ir'],
+      totals: { Ir: instructions },
+      parts: 1,
+      functions: [],
+      warnings: []
+    }
+  }
+}
+
+describe('instruction counts against a baseline', () => {
+  it('puts the largest regression first, fails above the threshold only, lists rows that came and went', () => {
+    const base = [
+      row('p grows', 1000),
+      row('p steady', 1000),
+      row('p faster', 1000),
+      row('p gone', 50),
+      row('p edge', 1000)
+    ]
+    const head = [
+      row('p grows', 1300),
+      row('p steady', 1005),
+      row('p faster', 800),
+      row('p new', 70),
+      row('p edge', 1050)
+    ]
+    const compared = compareProfiles(base, head, 5)
+    expect(compared.rows.map((r) => [r.label, r.percent, r.regression])).toEqual([
+      ['p grows', 30, true],
+      ['p edge', 5, false],
+      ['p steady', 0.5, false],
+      ['p faster', -20, false],
+      ['p new', undefined, false],
+      ['p gone', undefined, false]
+    ])
+    expect(compared.regressions).toBe(1)
+    expect(compared.rows[4].head).toBe(70)
+    expect(compared.rows[4].base).toBeUndefined()
+  })
+
+  it('matches processes of one label in pid order', () => {
+    const compared = compareProfiles(
+      [row('p', 100, 1), row('p', 200, 2)],
+      [row('p', 100, 7), row('p', 260, 9)],
+      5
+    )
+    expect(compared.rows.map((r) => [r.label, r.change])).toEqual([
+      ['p #2', 60],
+      ['p', 0]
+    ])
+  })
+
+  it('reads the threshold as percent, with or without the sign', () => {
+    expect(parseRegressionThreshold('')).toBe(5)
+    expect(parseRegressionThreshold('2.5%')).toBe(2.5)
+    expect(parseRegressionThreshold(' 10 ')).toBe(10)
+    expect(() => parseRegressionThreshold('-1')).toThrow(
+      /Input 'regression-threshold': '-1' is not a percentage/
+    )
+    expect(() => parseRegressionThreshold('lots')).toThrow(/Accepted: a number of percent/)
+  })
+})
+
+describe('a run against its baseline', () => {
+  const baseline = (over: object = {}) => ({
+    file: 'base.json',
+    source: 'base.json',
+    findings: findingsOf(run),
+    tools: ['memcheck', 'callgrind'],
+    profileRows: [row('p grows', 1000)],
+    ...over
+  })
+
+  it('words each regression for the verdict', () => {
+    const applied = applyBaseline({
+      baseline: baseline(),
+      findings: findingsOf(run),
+      checker: 'memcheck',
+      profileRows: [row('p grows', 1300)],
+      thresholdPercent: 5
+    })
+    expect(applied.regressions).toEqual([
+      "p grows: 1,300 instructions, +30.00% over the baseline's 1,000 (regression-threshold: 5%)."
+    ])
+    expect(applied.result.newFindings).toBe(0)
+    expect(applied.findings.some((f) => f.failing)).toBe(false)
+  })
+
+  it('reports nothing fixed when no error check ran, and says why counts were not compared', () => {
+    const applied = applyBaseline({
+      baseline: baseline({ profileRows: undefined }),
+      findings: [],
+      profileRows: [row('p grows', 1300)],
+      thresholdPercent: 5
+    })
+    expect(applied.result.fixed).toEqual([])
+    expect(applied.result.notes).toEqual([expect.stringMatching(/no callgrind profiles/)])
+  })
+
+  it('says so when the baseline used another checker', () => {
+    const applied = applyBaseline({
+      baseline: baseline({ tools: ['helgrind'] }),
+      findings: findingsOf(run),
+      checker: 'memcheck',
+      thresholdPercent: 5
+    })
+    expect(applied.result.notes).toEqual([
+      "The baseline's run did not use memcheck (it ran helgrind): every finding counts as new."
+    ])
+  })
+})
+
+describe('inputs', () => {
+  const env = { workspace: fixturesDir, tempDirectory: '/tmp' }
+  const read = (values: Record<string, string>) => (name: string) =>
+    ({ command: 'prog', ...values })[name] ?? ''
+  it('takes cache, a report file, or nothing', () => {
+    expect(readConfig(read({}), env).baseline).toEqual({ kind: 'none' })
+    expect(readConfig(read({ baseline: 'Cache' }), env).baseline).toEqual({ kind: 'cache' })
+    expect(readConfig(read({ baseline: 'xml/protocol6-leaks.xml' }), env).baseline).toEqual({
+      kind: 'file',
+      file: path.join(fixturesDir, 'xml', 'protocol6-leaks.xml')
+    })
+    expect(() => readConfig(read({ baseline: 'nowhere.json' }), env)).toThrow(
+      /Input 'baseline': '.*nowhere.json' is not a file. Accepted: the path of an earlier run's JSON report/
+    )
+    expect(readConfig(read({}), env).sarif).toBe(true)
+    expect(readConfig(read({ sarif: 'false' }), env).sarif).toBe(false)
+  })
+})
+
+describe('SARIF', () => {
+  it('validates against the schema, with an error that has further stacks and a finding outside the workspace', () => {
+    const findings = findingsOf(run)
+    const error: Finding = {
+      ...findings[0],
+      key: 'invalid-read',
+      kind: 'InvalidRead',
+      category: 'errors',
+      what: 'Invalid read of size 4',
+      leak: undefined,
+      auxStacks: [
+        {
+          label: "Address 0x4a8e040 is 0 bytes inside a block of size 40 free'd",
+          frames: findings[0].stack
+        }
+      ],
+      notes: ["Block was alloc'd at"],
+      tests: [{ binary: 'demo', name: 'tests::reads' }],
+      fingerprint: 'v1:abc:1'
+    }
+    const outside: Finding = {
+      ...findings[0],
+      key: 'outside',
+      location: undefined,
+      fingerprint: 'v1:def:1'
+    }
+    const log = buildSarif({
+      findings: [error, ...findings, outside],
+      tools: ['memcheck'],
+      failOn,
+      workspace,
+      valgrindVersion: '3.22.0',
+      commandLine: './demo',
+      withBaseline: false
+    })
+    expect(sarifSchemaErrors(log)).toEqual([])
+    const results = log.runs[0].results ?? []
+    // Code scanning needs a file in the repository: the finding outside the workspace is left out.
+    expect(results).toHaveLength(findings.length + 1)
+    expect(results[0]).toMatchObject({
+      ruleId: 'InvalidRead',
+      level: 'error',
+      properties: { tests: ['tests::reads (demo)'] }
+    })
+    expect(results[0].relatedLocations?.[0].message?.text).toMatch(
+      /^Address 0x4a8e040 is 0 bytes inside/
+    )
+    expect(results[0].codeFlows).toHaveLength(2)
+    const rules = log.runs[0].tool.driver.rules ?? []
+    expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length)
+    expect(rules.find((r) => r.id === 'InvalidRead')?.help?.text).toMatch(/Usual fix:/)
+  })
+
+  it('is caught by the schema check when it is not SARIF', () => {
+    expect(
+      sarifSchemaErrors({
+        version: '2.1.0',
+        runs: [
+          { tool: { driver: { name: 'x' } }, results: [{ message: { text: 'a' }, level: 'fatal' }] }
+        ]
+      })
+    ).not.toEqual([])
+  })
+
+  it('has one run for the tool that ran, also without findings, so fixed alerts close', () => {
+    const log = buildSarif({
+      findings: [],
+      tools: ['helgrind'],
+      failOn,
+      workspace,
+      commandLine: 'x',
+      withBaseline: false
+    })
+    expect(log.runs.map((r) => [r.tool.driver.name, r.results])).toEqual([
+      ['Valgrind Helgrind', []]
+    ])
+    expect(sarifSchemaErrors(log)).toEqual([])
+  })
+
+  it('says when the run had problems', () => {
+    const failed = buildSarif({
+      findings: [],
+      tools: ['memcheck'],
+      failOn,
+      workspace,
+      commandLine: 'x',
+      withBaseline: false,
+      problems: ['Valgrind wrote no XML file.']
+    })
+    expect(failed.runs[0].invocations?.[0]).toMatchObject({
+      executionSuccessful: false,
+      toolExecutionNotifications: [
+        { level: 'error', message: { text: 'Valgrind wrote no XML file.' } }
+      ]
+    })
+    expect(sarifSchemaErrors(failed)).toEqual([])
+  })
+})
+
+describe('suppressions file', () => {
+  it('names each entry after what it silences and writes shared ones once', () => {
+    const suppression =
+      '{\n   <insert_a_suppression_name_here>\n   Memcheck:Leak\n   match-leak-kinds: definite\n   fun:malloc\n   fun:lose\n}'
+    const one = findingsOf(run).find((f) => f.leak?.kind === 'definite')!
+    const file = suppressionsFile([
+      { ...one, suppression },
+      { ...one, key: 'other', suppression },
+      { ...one, key: 'none', suppression: undefined }
+    ])
+    expect(file.written).toBe(1)
+    expect(file.missing).toBe(1)
+    expect(file.text).toContain(
+      `{\n   valgrind-action: Memcheck Definitely lost at ${one.location?.fn} (${one.location?.file})\n   Memcheck:Leak\n`
+    )
+    expect(file.text).not.toContain('insert_a_suppression_name_here')
+  })
+})

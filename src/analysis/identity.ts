@@ -1,0 +1,103 @@
+// A finding's identity across commits: what the SARIF `partialFingerprints` carry and what a
+// baseline matches findings by. `Finding.key` cannot serve: it holds line numbers, and adding a
+// line above a leak must not turn it into a new finding. The identity is the tool, the kind (and
+// for errors the text without addresses), and the user's frames as function name + source file
+// name. File names, not workspace paths: a base commit checked out into a subdirectory (to
+// profile it in the same job) must match the head's findings.
+import { createHash } from 'node:crypto'
+import * as path from 'node:path'
+import type { Finding, Frame, SourceLocation } from '../model.js'
+import { visibleFrames } from '../report/format.js'
+import { isRuntimeFrame } from './location.js'
+
+/** Version of the identity scheme: a change of the recipe must not silently match old ones. */
+export const IDENTITY_VERSION = 'v1'
+
+/**
+ * GCC's clones of one function (`lose.constprop.0`, `lose.isra.0`, `lose.part.0`, `lose.cold`)
+ * come and go with unrelated edits: they name the same source function.
+ */
+function functionName(fn: string): string {
+  return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '')
+}
+
+function frameIdentity(frame: Frame): string {
+  const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '')
+  return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`
+}
+
+/** The frames that belong to the user's code: the visible stack without runtime frames. */
+export function userFrames(stack: readonly Frame[]): Frame[] {
+  return visibleFrames(stack, Number.MAX_SAFE_INTEGER).filter((frame) => !isRuntimeFrame(frame))
+}
+
+/** The error text without what varies from run to run: addresses, thread numbers. */
+function textIdentity(finding: Pick<Finding, 'what' | 'leak'>): string {
+  if (finding.leak !== undefined) return ''
+  return finding.what
+    .split('\n')[0]
+    .trim()
+    .replace(/0x[0-9A-Fa-f]+/g, '0x')
+    .replace(/thread #\d+/g, 'thread #')
+}
+
+/** The recipe before hashing (exported for tests that show what it is made of). */
+export function identityText(
+  finding: Pick<Finding, 'tool' | 'kind' | 'what' | 'leak' | 'stack'>
+): string {
+  const mine = userFrames(finding.stack)
+  // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
+  const frames = mine.length > 0 ? mine : visibleFrames(finding.stack)
+  return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join(
+    '\n'
+  )
+}
+
+function hash(text: string, length = 32): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, length)
+}
+
+/** The source text of a finding's line (from the workspace), when it can be read. */
+export type LineText = (location: SourceLocation) => string | undefined
+
+/**
+ * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
+ * user frames) is what identifies a finding; two allocations in one function called the same way
+ * share it, and are told apart by the text of their line (whitespace-insensitive, as code
+ * scanning's own line hash) and then by their order in the file. Lines added above change none of
+ * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
+ */
+export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
+  const groups = new Map<string, Finding[]>()
+  for (const finding of findings) {
+    const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
+    const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-'
+    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`
+    const group = groups.get(prefix) ?? []
+    group.push(finding)
+    groups.set(prefix, group)
+  }
+  const fingerprints = new Map<Finding, string>()
+  for (const [prefix, group] of groups) {
+    inFileOrder(group).forEach((finding, index) =>
+      fingerprints.set(finding, `${prefix}:${index + 1}`)
+    )
+  }
+  return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }))
+}
+
+/** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
+export function recipeOf(fingerprint: string | undefined): string | undefined {
+  return fingerprint?.split(':').slice(0, 2).join(':')
+}
+
+export function inFileOrder<T extends Pick<Finding, 'location' | 'key'>>(
+  findings: readonly T[]
+): T[] {
+  return [...findings].sort(
+    (a, b) =>
+      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+      (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
+  )
+}

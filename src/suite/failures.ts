@@ -1,0 +1,82 @@
+// Which tests of a ctest or meson run failed on their own, from the logs the driver writes: the
+// verdict names them ("1 test failed on its own: ...") instead of a bare exit status (ctest's
+// memory-check step exits 16 when a test fails).
+import * as fs from 'node:fs'
+import * as path from 'node:path'
+import type { TestFailure } from '../rust/index.js'
+
+/** `Testing/Temporary/LastTestsFailed_<tag>.log`: one `<number>:<name>` line per failed test. */
+export function parseCtestFailedLog(text: string): string[] {
+  return text
+    .split('\n')
+    .map((line) => /^\d+:(.+)$/.exec(line.trim())?.[1])
+    .filter((name): name is string => name !== undefined)
+}
+
+/** `meson-logs/testlog.json`: one JSON object per line with `name`, `result` and `returncode`. */
+export function parseMesonTestLog(text: string): TestFailure[] {
+  const failures: TestFailure[] = []
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue
+    let entry: { name?: unknown; result?: unknown; returncode?: unknown }
+    try {
+      entry = JSON.parse(line) as typeof entry
+    } catch {
+      continue
+    }
+    if (typeof entry.name !== 'string' || typeof entry.result !== 'string') continue
+    if (['OK', 'SKIP', 'EXPECTEDFAIL'].includes(entry.result)) continue
+    failures.push({
+      test: { binary: entry.name, name: entry.name, runner: 'meson' },
+      exitCode: typeof entry.returncode === 'number' ? entry.returncode : null,
+      message: `meson test result ${entry.result}`
+    })
+  }
+  return failures
+}
+
+/** The directory a ctest command runs its tests in: `--test-dir <dir>`, else the working directory. */
+export function ctestDirectory(args: readonly string[], cwd: string): string {
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--test-dir' && args[i + 1] !== undefined) return path.resolve(cwd, args[i + 1])
+    if (args[i].startsWith('--test-dir=')) return path.resolve(cwd, args[i].slice(11))
+  }
+  return cwd
+}
+
+/** A log written by this run (ctest and meson leave the last run's logs in place). */
+function freshText(file: string, since: number): string | undefined {
+  try {
+    if (fs.statSync(file).mtimeMs < since) return undefined
+    return fs.readFileSync(file, 'utf8')
+  } catch {
+    return undefined
+  }
+}
+
+export function ctestFailures(testDirectory: string, since: number): TestFailure[] {
+  const temporary = path.join(testDirectory, 'Testing', 'Temporary')
+  let tag: string | undefined
+  try {
+    tag = fs
+      .readFileSync(path.join(testDirectory, 'Testing', 'TAG'), 'utf8')
+      .split('\n')[0]
+      .trim()
+  } catch {
+    tag = undefined
+  }
+  const text =
+    (tag !== undefined
+      ? freshText(path.join(temporary, `LastTestsFailed_${tag}.log`), since)
+      : undefined) ?? freshText(path.join(temporary, 'LastTestsFailed.log'), since)
+  return parseCtestFailedLog(text ?? '').map((name) => ({
+    test: { binary: name, name, runner: 'ctest' },
+    exitCode: null,
+    message: 'failed under ctest (its output is in the log above)'
+  }))
+}
+
+export function mesonFailures(buildDirectory: string, since: number): TestFailure[] {
+  const text = freshText(path.join(buildDirectory, 'meson-logs', 'testlog.json'), since)
+  return text !== undefined ? parseMesonTestLog(text) : []
+}
