@@ -49,7 +49,7 @@ import require$$0$b from 'buffer';
 import require$$5$4 from 'node:fs/promises';
 import require$$2$1 from 'node:string_decoder';
 import require$$0$c from 'zlib';
-import { execFile, execFileSync, spawn } from 'node:child_process';
+import { spawn, execFile, execFileSync } from 'node:child_process';
 import 'url';
 import * as readline from 'node:readline';
 import { pipeline } from 'node:stream/promises';
@@ -443,6 +443,168 @@ function findShellSyntax(line) {
         if (wordStart && c === '#')
             return "a comment ('#')";
         wordStart = false;
+    }
+    return undefined;
+}
+
+const RUST_ISOLATIONS = ['auto', 'batch', 'per-test'];
+/** A per-test process pays its start-up on top of the work; past this ratio of work to start-up,
+ * isolation costs under 10% and balances the cores better than batches of unequal tests. */
+const PER_TEST_WORK_RATIO = 10;
+/** Work assumed per test when nothing was measured: most unit tests take milliseconds. */
+const UNKNOWN_SECONDS_PER_TEST = 0.02;
+/** valgrind's start-up for a test binary, from its size (its debug info is most of it). */
+function estimatedStartup(binaryBytes) {
+    return 0.3 + (0.05 * binaryBytes) / 1e6;
+}
+/** Per suite: batches or one process per test, and why. */
+function chooseIsolation(suite, requested, binaryBytes, timing) {
+    const base = { binaryId: suite.binaryId };
+    const count = `${suite.tests.length} test${suite.tests.length === 1 ? '' : 's'}`;
+    if (requested === 'per-test') {
+        return { ...base, isolation: 'per-test', reason: `${count}, rust-isolation: per-test` };
+    }
+    if (requested === 'batch') {
+        return { ...base, isolation: 'batch', reason: `${count}, rust-isolation: batch` };
+    }
+    const startup = estimatedStartup(binaryBytes);
+    const startupWords = `start-up ~${startup.toFixed(1)} s (${(binaryBytes / 1e6).toFixed(1)} MB binary)`;
+    if (suite.tests.length === 1) {
+        return { ...base, isolation: 'per-test', reason: `1 test: its own process either way` };
+    }
+    if (timing !== undefined && timing.secondsPerTest >= PER_TEST_WORK_RATIO * startup) {
+        return {
+            ...base,
+            isolation: 'per-test',
+            reason: `${count} of ~${timing.secondsPerTest.toFixed(1)} s each in an earlier run, ${startupWords}: isolation costs little`
+        };
+    }
+    const work = timing !== undefined
+        ? `~${timing.secondsPerTest.toFixed(2)} s each in an earlier run`
+        : 'no earlier timings';
+    return {
+        ...base,
+        isolation: 'batch',
+        reason: `${count}, ${work}, ${startupWords}: one start-up per test would dominate`
+    };
+}
+function jobOf(suite, names, estimate, isolated) {
+    const ignored = new Set(suite.tests.filter((t) => t.ignored).map((t) => t.name));
+    return {
+        suite,
+        tests: names,
+        includeIgnored: names.some((name) => ignored.has(name)),
+        estimate,
+        isolated
+    };
+}
+/** Each test in its own process. */
+function perTestJobs(suite, names, estimate) {
+    return names.map((name) => jobOf(suite, [name], estimate, true));
+}
+/**
+ * The jobs of a run, longest first. Batched suites start with one batch each. A batch is added to
+ * the suite with the longest batches while fewer jobs than cores exist, or while its batches run
+ * over 1.25 times the fair share per core (all work and start-ups / cores) — but, where an earlier
+ * run measured the suite, only while its batches still hold more work than one start-up: tiny
+ * tests gain nothing from a second process, which costs a start-up of CPU on a busy machine.
+ */
+function planJobs(inputs, cores) {
+    const jobs = [];
+    const batched = [];
+    let perTestCost = 0;
+    for (const input of inputs) {
+        const startup = estimatedStartup(input.binaryBytes);
+        const perTest = input.timing?.secondsPerTest ?? UNKNOWN_SECONDS_PER_TEST;
+        const names = input.suite.tests.map((t) => t.name);
+        if (input.choice.isolation === 'per-test') {
+            jobs.push(...perTestJobs(input.suite, names, startup + perTest));
+            perTestCost += names.length * (startup + perTest);
+        }
+        else {
+            const work = names.length * perTest;
+            batched.push({ input, startup, work, batches: 1, measured: input.timing !== undefined });
+        }
+    }
+    const batchCost = (b) => b.startup + b.work / b.batches;
+    const worthSplitting = (b) => b.batches < b.input.suite.tests.length && (!b.measured || b.work / b.batches >= b.startup);
+    for (;;) {
+        const splittable = batched.filter(worthSplitting);
+        if (splittable.length === 0)
+            break;
+        const longest = splittable.reduce((a, b) => (batchCost(b) > batchCost(a) ? b : a));
+        const jobCount = jobs.length + batched.reduce((sum, b) => sum + b.batches, 0);
+        const total = perTestCost + batched.reduce((sum, b) => sum + b.work + b.batches * b.startup, 0);
+        const share = total / Math.max(1, cores);
+        if (jobCount >= cores && batchCost(longest) <= 1.25 * share)
+            break;
+        longest.batches++;
+    }
+    for (const b of batched) {
+        const names = b.input.suite.tests.map((t) => t.name);
+        for (let index = 0; index < b.batches; index++) {
+            // Every b-th test: neighbours (often alike in cost) land in different batches.
+            const share = names.filter((_, i) => i % b.batches === index);
+            jobs.push(jobOf(b.input.suite, share, batchCost(b), share.length === 1));
+        }
+    }
+    return jobs.sort((a, b) => b.estimate - a.estimate);
+}
+/** The test binary's arguments for a job: exactly its tests, one at a time. */
+function jobArguments(job) {
+    // --test-threads=1: one test at a time, as nextest runs them; valgrind serializes threads anyway.
+    const args = ['--exact', ...job.tests, '--test-threads=1'];
+    if (job.includeIgnored)
+        args.push('--include-ignored');
+    return args;
+}
+/**
+ * Whether a batch's libtest report is complete: the process ended by itself (no signal: a shell
+ * status under 128, whatever the code: 101 for failed tests, or a valgrind `--error-exitcode`) and
+ * libtest printed its result line (an `exit()` inside a test ends the process without it).
+ */
+function batchFinished(exitCode, stdout) {
+    return exitCode !== undefined && exitCode < 128 && /^test result: /m.test(stdout);
+}
+/** Whether libtest reported a failed test (the exit status may be valgrind's --error-exitcode). */
+function batchFailed(stdout) {
+    return /^test result: FAILED\./m.test(stdout);
+}
+/** Seconds of work per test measured by this run's jobs, per binary id. */
+function measuredTimings(results) {
+    const sums = new Map();
+    for (const { job, seconds, startup } of results) {
+        const sum = sums.get(job.suite.binaryId) ?? { seconds: 0, tests: 0 };
+        sum.seconds += Math.max(0, seconds - startup);
+        sum.tests += job.tests.length;
+        sums.set(job.suite.binaryId, sum);
+    }
+    return Object.fromEntries([...sums].map(([id, sum]) => [id, { secondsPerTest: sum.seconds / Math.max(1, sum.tests) }]));
+}
+/**
+ * Whether a whole nextest run should stay nextest's own (one process per test), before listing:
+ * with `rust-isolation: per-test`, and in `auto` when the run relies on what only nextest's
+ * scheduler does per test: retries (`--retries`, `retries =`) and terminating slow tests
+ * (`terminate-after`) in the repository's nextest config. Undefined: batches may be used.
+ */
+function nextestOwnRunReason(requested, runArgs, repositoryConfig) {
+    if (requested === 'per-test')
+        return 'rust-isolation: per-test';
+    if (runArgs.some((arg) => arg === '--archive-file' || arg.startsWith('--archive-file='))) {
+        // nextest extracts an archive for the length of one command: a list's binaries are gone after it.
+        return 'an --archive-file run: nextest extracts the test binaries for its own run only';
+    }
+    if (requested === 'batch')
+        return undefined;
+    if (runArgs.some((arg) => arg === '--retries' || arg.startsWith('--retries='))) {
+        return 'the command asks for --retries, which nextest applies per test process';
+    }
+    const config = (repositoryConfig ?? '').replace(/#.*$/gm, '');
+    if (/\bterminate-after\s*=/.test(config)) {
+        return "the repository's .config/nextest.toml terminates slow tests (terminate-after), which nextest does per test process";
+    }
+    if (/^\s*retries\s*=/m.test(config) || /[{,]\s*retries\s*=/.test(config)) {
+        return "the repository's .config/nextest.toml sets retries, which nextest applies per test process";
     }
     return undefined;
 }
@@ -90266,6 +90428,14 @@ function parseTools(raw) {
     }
     return tools;
 }
+function parseRustIsolation(raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return 'auto';
+    if (RUST_ISOLATIONS.includes(value))
+        return value;
+    throw new InputError(`Input 'rust-isolation' must be one of ${RUST_ISOLATIONS.join(', ')}, got '${raw.trim()}'.`);
+}
 function parseInstall(raw) {
     const value = raw.trim().toLowerCase() || 'auto';
     if (!INSTALL_MODES.includes(value)) {
@@ -90407,6 +90577,7 @@ function readConfig(read, env) {
         allocatorWrappers: listItems(read('allocator-wrappers')),
         annotations: parseAnnotations(read('annotations')),
         rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
+        rustIsolation: parseRustIsolation(read('rust-isolation')),
         install: parseInstall(read('install')),
         valgrindVersion: parseVersionSpec$1(read('valgrind-version')),
         cache: parseBoolean(read, 'cache', true),
@@ -90551,6 +90722,683 @@ function withNoFailFast(command, parsed) {
     if (options.some((word) => FAIL_FAST_CHOICE.test(word)))
         return [...command];
     return [...command.slice(0, parsed.insertAt), '--no-fail-fast', ...command.slice(parsed.insertAt)];
+}
+
+// The environment the program under test gets: the step's environment without what the runner
+// gives the action for itself. A `run:` step never sees the runtime token; a pull request's tests
+// run here must not see it either (it can write the Actions cache, including the packages this
+// action installs as root). The action keeps these variables in its own `process.env` for its
+// upload and cache. Pure: an environment in, a filtered copy out.
+/**
+ * Prefixes of runner-internal variables: `ACTIONS_*` (runtime, results, cache and ID-token URLs and
+ * tokens, the orchestration id, runner debug switches), `INPUT_*` (this action's inputs) and
+ * `STATE_*` (an action's saved state).
+ */
+const INTERNAL_PREFIXES = ['ACTIONS_', 'INPUT_', 'STATE_'];
+/**
+ * The runner's file commands: writing to them sets outputs, environment, PATH or the job summary
+ * for this and later steps. The program's own output reaches the log through the action instead.
+ */
+const FILE_COMMANDS = [
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY'
+];
+/** True for a variable the program under test does not get. */
+function isRunnerInternal(name) {
+    const upper = name.toUpperCase();
+    return (INTERNAL_PREFIXES.some((prefix) => upper.startsWith(prefix)) || FILE_COMMANDS.includes(upper));
+}
+/** A copy of `env` without the runner's internal variables. */
+function programEnvironment(env) {
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && !isRunnerInternal(name))
+            result[name] = value;
+    }
+    return result;
+}
+
+// Finds and stops every process a run started, also those that left its process group or session
+// (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
+// The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
+// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+/** The variable whose value marks a run's processes. */
+const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID';
+/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
+function trackedProcesses(id, procDirectory = '/proc') {
+    const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`);
+    const pids = [];
+    let entries;
+    try {
+        entries = fs$1.readdirSync(procDirectory);
+    }
+    catch {
+        return pids;
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            // A leading NUL lets the first variable match like every other one.
+            const environ = Buffer.concat([
+                Buffer.from([0]),
+                fs$1.readFileSync(`${procDirectory}/${entry}/environ`)
+            ]);
+            if (environ.includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone, or another user's process: not ours.
+        }
+    }
+    return pids;
+}
+function signalEach(pids, signal) {
+    for (const pid of pids) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // Already gone.
+        }
+    }
+}
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
+ * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
+ */
+async function stopTrackedProcesses(id, graceMs) {
+    const found = trackedProcesses(id);
+    if (found.length === 0)
+        return { found: 0, killed: 0 };
+    signalEach(found, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    let remaining = found;
+    while (Date.now() < deadline) {
+        await delay(50);
+        remaining = trackedProcesses(id);
+        if (remaining.length === 0)
+            return { found: found.length, killed: 0 };
+    }
+    // Children may have started during the grace period: kill what is there now.
+    remaining = trackedProcesses(id);
+    signalEach(remaining, 'SIGKILL');
+    return { found: found.length, killed: remaining.length };
+}
+
+// Copies the program's stdout and stderr into one log, as the chunks arrive. Two rules keep the
+// log readable and the fence intact: a chunk from one stream never continues a line the other
+// stream left unfinished (a newline goes in between), and `endLine` finishes the last line, so
+// whatever the action writes next (the closing `::<token>::` fence) starts a line of its own.
+const NEWLINE = 0x0a;
+class InterleavedLog {
+    write;
+    atLineStart = true;
+    lastStream;
+    constructor(write) {
+        this.write = write;
+    }
+    append(stream, chunk) {
+        if (chunk.length === 0)
+            return;
+        if (!this.atLineStart && this.lastStream !== stream)
+            this.write('\n');
+        this.write(chunk);
+        this.atLineStart = chunk[chunk.length - 1] === NEWLINE;
+        this.lastStream = stream;
+    }
+    /** Ends an unfinished line (e.g. `printf("progress: 100%")` with no newline). */
+    endLine() {
+        if (!this.atLineStart)
+            this.write('\n');
+        this.atLineStart = true;
+    }
+}
+
+// Runs a plan and owns everything the program does to the log and the machine:
+// - On GitHub the program's stdout and stderr come through pipes; the action copies them into the
+//   log between `::stop-commands::<token>` and `::<token>::`, the closing fence always on a line of
+//   its own. The streams the program is given reach the runner only through the action, so output
+//   of a process it leaves behind (a daemon) cannot act as a workflow command once the fence is
+//   closed. (A same-user process can still open /proc/<our pid>/fd/1 on purpose: SECURITY.md.)
+// - The program gets the step's environment without the runner's internal variables.
+// - After the command exits, the output is drained for a moment, the fence closed, and every
+//   process the command left running is stopped (found by a tracking variable, see process-tree).
+// - Cancellation (the runner's SIGINT/SIGTERM) stops the whole tree; valgrind finishes its XML.
+// On a terminal (the CLI) the program keeps the TTY instead, so it keeps its colours.
+/** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
+class RunError extends Error {
+    name = 'RunError';
+}
+/**
+ * How long output may still arrive after the command exited: what is in the pipes already arrives
+ * at once, this is for a child finishing its last write. Short, so a daemon costs little.
+ */
+const DRAIN_MS = 500;
+/** How long processes get to exit after SIGTERM before SIGKILL (within the runner's 7.5 s). */
+const STOP_GRACE_MS = 3000;
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost$1(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+async function executePlan(plan, options) {
+    const executable = resolveExecutable(plan.command, plan.cwd);
+    if (executable.path === undefined) {
+        throw new RunError(executable.problem === 'not found'
+            ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`
+            : `'${plan.command}' ${executable.problem} (${executable.candidate}).`);
+    }
+    const trackingId = randomUUID();
+    const token = randomUUID().replace(/-/g, '');
+    const capture = options.fenceCommands;
+    if (capture)
+        options.write(`::stop-commands::${token}\n`);
+    const log = new InterleavedLog(options.write);
+    let fenceOpen = capture;
+    let lateOutputBytes = 0;
+    const closeFence = () => {
+        if (!fenceOpen)
+            return;
+        log.endLine();
+        options.write(`::${token}::\n`);
+        fenceOpen = false;
+    };
+    const child = spawn(executable.path, plan.args, {
+        cwd: plan.cwd,
+        env: { ...programEnvironment(process.env), ...plan.env, [TRACKING_VARIABLE]: trackingId },
+        stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit']
+    });
+    const streamsEnded = [];
+    for (const [name, stream] of [
+        ['stdout', child.stdout],
+        ['stderr', child.stderr]
+    ]) {
+        if (stream === null)
+            continue;
+        stream.on('data', (chunk) => {
+            if (fenceOpen)
+                log.append(name, chunk);
+            else
+                lateOutputBytes += chunk.length;
+        });
+        streamsEnded.push(new Promise((resolve) => {
+            stream.on('close', resolve);
+            stream.on('error', () => resolve());
+        }));
+    }
+    let cancelled;
+    let stopping;
+    const onCancel = () => {
+        cancelled = String(options.cancel?.reason ?? 'SIGINT');
+        // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
+        child.kill('SIGTERM');
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
+        });
+    };
+    try {
+        const exit = await new Promise((resolve, reject) => {
+            child.on('error', (error) => {
+                reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
+            });
+            child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+            if (options.cancel?.aborted)
+                onCancel();
+            else
+                options.cancel?.addEventListener('abort', onCancel, { once: true });
+        });
+        options.cancel?.removeEventListener('abort', onCancel);
+        await stopping;
+        // Output already in the pipes arrives at once; a process still holding them gets DRAIN_MS.
+        await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
+        closeFence();
+        // Whatever the command left running is stopped: it would otherwise keep valgrind and the
+        // program going behind the next steps, and its XML would never be complete.
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes };
+    }
+    finally {
+        options.cancel?.removeEventListener('abort', onCancel);
+        closeFence();
+    }
+}
+/**
+ * Finds an executable the way a shell would: a path with a slash, or a name searched on PATH.
+ * When nothing runnable is found, says why: missing, or there but a directory or without the
+ * execute permission.
+ */
+function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
+    const candidates = name.includes('/')
+        ? [path$2.resolve(cwd, name)]
+        : pathVariable
+            .split(path$2.delimiter)
+            .filter((dir) => dir !== '')
+            .map((dir) => path$2.join(dir, name));
+    let found = { problem: 'not found' };
+    for (const candidate of candidates) {
+        let stat;
+        try {
+            stat = fs$1.statSync(candidate);
+        }
+        catch {
+            continue; // not here; try the next
+        }
+        if (stat.isDirectory()) {
+            if (found.problem === 'not found')
+                found = { problem: 'is a directory', candidate };
+            continue;
+        }
+        try {
+            fs$1.accessSync(candidate, fs$1.constants.X_OK);
+            return { path: candidate };
+        }
+        catch {
+            found = { problem: 'is not executable', candidate };
+        }
+    }
+    return found;
+}
+
+// What `cargo nextest run …` would run, asked of nextest itself: the run's arguments turned into a
+// `cargo nextest list --message-format json …` call (same build, filters, partition, profile), and
+// that call's JSON read into the test binaries and the selected tests. Pure: words and text in.
+/** `cargo nextest run` options that `list` does not accept, and whether each takes a value. */
+const RUN_ONLY_OPTIONS = new Map([
+    ['--no-fail-fast', false],
+    ['--fail-fast', false],
+    ['--max-fail', true],
+    ['-j', true],
+    ['--test-threads', true],
+    ['--retries', true],
+    ['--no-capture', false],
+    ['--nocapture', false],
+    ['--failure-output', true],
+    ['--success-output', true],
+    ['--status-level', true],
+    ['--final-status-level', true],
+    ['--flaky-result', true],
+    ['--hide-progress-bar', false],
+    ['--show-progress', true],
+    ['--max-progress-running', true],
+    ['--no-input-handler', false],
+    ['--no-output-indent', false],
+    ['--no-tests', true],
+    ['--stress-count', true],
+    ['--stress-duration', true],
+    ['--message-format', true],
+    ['--message-format-version', true],
+    ['--debugger', true],
+    ['--tracer', true],
+    ['-R', true],
+    ['--rerun', true]
+]);
+/**
+ * The `cargo nextest list` arguments for a run's arguments (`args` = the command without `cargo`;
+ * `runAt` = index in `args` of the `run` word). Options list does not know are dropped, the rest
+ * (build options, filters, `-E`, `--partition`, `--run-ignored`, `--profile`, archives) kept.
+ */
+function listCallForRun(args, runAt) {
+    const out = [...args.slice(0, runAt), 'list', '--message-format', 'json'];
+    let testThreads;
+    let index = runAt + 1;
+    while (index < args.length) {
+        const word = args[index];
+        if (word === '--') {
+            out.push(...args.slice(index));
+            break;
+        }
+        const [name, inlineValue] = word.startsWith('--') ? splitOnce(word, '=') : [word, undefined];
+        const takesValue = RUN_ONLY_OPTIONS.get(name);
+        if (takesValue === undefined) {
+            out.push(word);
+            index++;
+            continue;
+        }
+        const value = takesValue && inlineValue === undefined ? args[index + 1] : inlineValue;
+        if (name === '-j' || name === '--test-threads') {
+            const threads = Number(value);
+            if (Number.isInteger(threads) && threads > 0)
+                testThreads = threads;
+        }
+        index += takesValue && inlineValue === undefined ? 2 : 1;
+    }
+    return { args: out, testThreads };
+}
+function splitOnce(word, separator) {
+    const at = word.indexOf(separator);
+    return at === -1 ? [word, undefined] : [word.slice(0, at), word.slice(at + 1)];
+}
+/** Reads `cargo nextest list --message-format json`: the tests whose filter-match is `matches`. */
+function parseTestList(json) {
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch (error) {
+        throw new Error(`Could not read the output of 'cargo nextest list --message-format json' (${error.message}).`);
+    }
+    const meta = parsed['rust-build-meta'] ?? {};
+    const target = meta['target-directory'];
+    const libraryPaths = [];
+    if (target !== undefined) {
+        for (const base of meta['base-output-directories'] ?? []) {
+            libraryPaths.push(`${target}/${base}/deps`, `${target}/${base}`);
+        }
+    }
+    libraryPaths.push(...(meta['linked-paths'] ?? []).map((p) => (p.startsWith('/') ? p : `${target}/${p}`)));
+    const suites = [];
+    for (const [key, suite] of Object.entries(parsed['rust-suites'] ?? {})) {
+        if (suite.status !== undefined && suite.status !== 'listed')
+            continue;
+        const tests = Object.entries(suite.testcases ?? {})
+            .filter(([, test]) => test['filter-match']?.status === 'matches')
+            .map(([name, test]) => ({ name, ignored: test.ignored === true }));
+        if (tests.length === 0 || suite['binary-path'] === undefined)
+            continue;
+        suites.push({
+            binaryId: suite['binary-id'] ?? key,
+            binaryPath: suite['binary-path'],
+            cwd: suite.cwd ?? '.',
+            packageName: suite['package-name'] ?? key,
+            tests
+        });
+    }
+    return { suites, libraryPaths, targetDirectory: target };
+}
+
+// The target runner that cargo and cargo-nextest start for every test binary they execute. It is
+// a POSIX sh script, written per run with valgrind's argv baked in (the RUNNER environment variable
+// is split on whitespace, without quoting, so the options cannot travel in it). Pure: options in,
+// script text out.
+function runnerScript(options) {
+    const valgrind = joinShellWords(options.valgrindArgv);
+    const lines = [
+        '#!/bin/sh',
+        '# Generated by valgrind-action for one run. cargo / cargo-nextest start it as the target runner:',
+        '#   runner.sh <test-binary> [arguments...]',
+        "# Listing tests (nextest's `--list` calls) runs the binary directly: it would be slow under",
+        '# valgrind and its XML would be noise. Every other run goes under valgrind and leaves a record',
+        '# of which test ran and how it ended in the state directory.',
+        'for arg in "$@"; do',
+        '  if [ "$arg" = --list ]; then exec "$@"; fi',
+        'done',
+        `state=${joinShellWords([options.stateDir])}`,
+        'record="$state/$$.status"',
+        '{',
+        `  printf 'binary-id %s\\n' "\${NEXTEST_BINARY_ID-}"`,
+        `  printf 'attempt %s\\n' "\${NEXTEST_ATTEMPT-}"`,
+        `  for arg in "$@"; do printf 'arg %s\\n' "$arg"; done`,
+        '} > "$record"'
+    ];
+    if (options.mode === 'nextest') {
+        lines.push('# A trap (not an ignore, which valgrind would inherit) keeps this shell waiting while valgrind', "# handles nextest's SIGTERM on a timeout: valgrind completes the XML, the status gets recorded.", "trap 'true' HUP INT TERM", `${valgrind} "$@"`, 'code=$?', 'echo "exit $code" >> "$record"');
+    }
+    else {
+        lines.push("# One process runs all tests of a binary: libtest's report (on stdout) names the failed tests.", "# `times`' second line: the CPU time of valgrind (this group's child), which, unlike wall time,", '# a busy machine does not inflate: the batches plan from it.', `{ ${valgrind} "$@"; echo "exit $?" >> "$record"; times > "$record.cpu"; } | tee -a "$state/$$.stdout"`, `code=$(sed -n 's/^exit //p' "$record")`, 'code=${code:-1}');
+    }
+    lines.push('if [ "$code" -gt 128 ] && [ "$code" -lt 160 ]; then', "  # valgrind re-raised the test's fatal signal; raise it again so the caller sees a signal too.", '  trap - HUP INT TERM', '  ulimit -c 0 2>/dev/null', '  kill -s "$(kill -l "$code")" $$ 2>/dev/null', 'fi', 'exit "$code"', '');
+    return lines.join('\n');
+}
+/** Parses a status record (`binary-id …`, `attempt …`, `arg …` lines, then `exit N`). */
+function parseStatusRecord(pid, text) {
+    const record = { pid, argv: [] };
+    for (const line of text.split('\n')) {
+        const space = line.indexOf(' ');
+        const key = space === -1 ? line : line.slice(0, space);
+        const value = space === -1 ? '' : line.slice(space + 1);
+        if (key === 'binary-id' && value !== '')
+            record.binaryId = value;
+        else if (key === 'attempt' && /^\d+$/.test(value))
+            record.attempt = Number(value);
+        else if (key === 'arg')
+            record.argv.push(value);
+        else if (key === 'exit' && /^\d+$/.test(value))
+            record.exitCode = Number(value);
+        else if (key === 'superseded')
+            record.superseded = true;
+    }
+    return record;
+}
+/** CPU seconds (user + system) of valgrind, from the `times` output the runner keeps. */
+function cpuSecondsFromTimes(text) {
+    const children = text.split('\n')[1] ?? '';
+    const match = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(children.trim());
+    if (match === null)
+        return undefined;
+    return Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4]);
+}
+
+// Runs a `cargo nextest run …` command in batches (rust-isolation auto/batch): nextest selects
+// the tests (`cargo nextest list --message-format json` with the user's arguments, which also
+// builds them), then the action runs each test binary under valgrind with batches of those tests,
+// on every core, through the same target runner script that records each process. A batch that
+// does not complete its libtest report is run again test by test. Planning is in batches.ts.
+// Like executePlan, the batches own their processes: the tests get the step's environment without
+// the runner's internal variables, every process carries the run's tracking variable (whatever a
+// test leaves running is stopped at the end), and cancellation stops the running batches (valgrind
+// finishes its XML) and starts no more.
+/** Where the per-binary timings of earlier runs are kept, in the target directory. */
+const TIMINGS_FILE = path$2.join('valgrind-action', 'rust-timings.json');
+/** What `finishRustRun` reads to say how each suite ran. */
+const CHOICES_FILE = 'isolation.json';
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+/**
+ * Runs one process and collects its output. Ends when the process exits: output still in the pipes
+ * arrives at once, a process it left holding them (a daemon) gets DRAIN_MS, then the pipes close.
+ * `running` holds the child while it runs (for cancellation).
+ */
+function capture(command, args, cwd, env, running, streamStderr) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        running.add(child);
+        const stdout = [];
+        const stderr = [];
+        child.stdout.on('data', (chunk) => stdout.push(chunk));
+        child.stderr.on('data', (chunk) => {
+            if (streamStderr !== undefined)
+                streamStderr(chunk.toString('utf8'));
+            else
+                stderr.push(chunk);
+        });
+        const closed = Promise.all([child.stdout, child.stderr].map((stream) => new Promise((done) => {
+            stream.on('close', () => done());
+            stream.on('error', () => done());
+        })));
+        child.on('error', (error) => {
+            running.delete(child);
+            reject(new Error(`Could not start '${command}': ${error.message}`));
+        });
+        child.on('exit', (exitCode, signal) => {
+            running.delete(child);
+            void waitAtMost(closed, DRAIN_MS).then(() => {
+                child.stdout.destroy();
+                child.stderr.destroy();
+                resolve({
+                    exitCode,
+                    signal,
+                    stdout: Buffer.concat(stdout).toString('utf8'),
+                    stderr: Buffer.concat(stderr).toString('utf8'),
+                    pid: child.pid
+                });
+            });
+        });
+    });
+}
+function readTimings(targetDirectory) {
+    if (targetDirectory === undefined)
+        return {};
+    try {
+        return JSON.parse(fs$1.readFileSync(path$2.join(targetDirectory, TIMINGS_FILE), 'utf8'));
+    }
+    catch {
+        return {}; // first run, or an unreadable file: plan without history
+    }
+}
+function writeTimings(targetDirectory, timings) {
+    if (targetDirectory === undefined)
+        return;
+    try {
+        const file = path$2.join(targetDirectory, TIMINGS_FILE);
+        fs$1.mkdirSync(path$2.dirname(file), { recursive: true });
+        fs$1.writeFileSync(file, JSON.stringify({ ...readTimings(targetDirectory), ...timings }, null, 1));
+    }
+    catch {
+        // A read-only target directory: the next run plans without history.
+    }
+}
+function binarySize(file) {
+    try {
+        return fs$1.statSync(file).size;
+    }
+    catch {
+        return 0;
+    }
+}
+/** The environment nextest gives a test process, as far as the list tells it. */
+function testEnv(baseEnv, list, job) {
+    const loaderPath = [...list.libraryPaths, baseEnv.LD_LIBRARY_PATH ?? '']
+        .filter((p) => p !== '')
+        .join(':');
+    return {
+        ...baseEnv,
+        NEXTEST_BINARY_ID: job.suite.binaryId,
+        CARGO_MANIFEST_DIR: job.suite.cwd,
+        CARGO_PKG_NAME: job.suite.packageName,
+        LD_LIBRARY_PATH: loaderPath
+    };
+}
+function describeJob(job) {
+    return job.tests.length === 1
+        ? `${job.suite.binaryId} ${job.tests[0]}`
+        : `${job.suite.binaryId}: batch of ${job.tests.length} tests`;
+}
+/** Runs the nextest command in batches; the exit status is nextest's: 100 when a test failed. */
+async function runBatches(options) {
+    const trackingId = randomUUID();
+    const running = new Set();
+    let cancelled;
+    let stopping;
+    const onCancel = () => {
+        cancelled = String(options.cancel?.reason ?? 'SIGINT');
+        for (const child of running)
+            child.kill('SIGTERM');
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+    };
+    if (options.cancel?.aborted)
+        onCancel();
+    else
+        options.cancel?.addEventListener('abort', onCancel, { once: true });
+    try {
+        const exit = await runSelected(options, trackingId, running, () => cancelled !== undefined);
+        await stopping;
+        // Whatever the tests left running is stopped, as executePlan does for a program.
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes: 0 };
+    }
+    finally {
+        options.cancel?.removeEventListener('abort', onCancel);
+    }
+}
+async function runSelected(options, trackingId, running, isCancelled) {
+    const { write } = options;
+    const listCall = listCallForRun(options.args, options.runAt);
+    write(`valgrind-action: selecting tests with ${options.command} ${listCall.args.join(' ')}\n`);
+    const baseEnv = {
+        ...programEnvironment(process.env),
+        ...options.env,
+        [TRACKING_VARIABLE]: trackingId
+    };
+    const listed = await capture(options.command, listCall.args, options.cwd, baseEnv, running, write);
+    if (listed.exitCode !== 0 || isCancelled()) {
+        return { exitCode: listed.exitCode, signal: listed.signal };
+    }
+    const list = parseTestList(listed.stdout);
+    if (list.suites.length === 0) {
+        // nextest's own answer to an empty selection (exit 4, NO_TESTS_RUN).
+        write("valgrind-action: no test matches the command's filters: nothing ran under valgrind\n");
+        return { exitCode: 4, signal: null };
+    }
+    const cores = listCall.testThreads ?? os$1.availableParallelism();
+    const timings = readTimings(list.targetDirectory);
+    const inputs = list.suites.map((suite) => {
+        const binaryBytes = binarySize(suite.binaryPath);
+        const timing = timings[suite.binaryId];
+        return {
+            suite,
+            binaryBytes,
+            timing,
+            choice: chooseIsolation(suite, options.isolation, binaryBytes, timing)
+        };
+    });
+    fs$1.writeFileSync(path$2.join(options.stateDir, CHOICES_FILE), JSON.stringify({ cores, choices: inputs.map((input) => input.choice) }));
+    const queue = planJobs(inputs, cores);
+    const tests = list.suites.reduce((sum, suite) => sum + suite.tests.length, 0);
+    write(`valgrind-action: ${tests} test(s) in ${list.suites.length} binaries, ${queue.length} valgrind process(es), ${cores} at a time\n`);
+    const results = [];
+    let failed = false;
+    const runJob = async (job) => {
+        const started = process.hrtime.bigint();
+        const ran = await capture(options.runner, [job.suite.binaryPath, ...jobArguments(job)], job.suite.cwd, testEnv(baseEnv, list, job), running);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const recordFile = path$2.join(options.stateDir, `${ran.pid}.status`);
+        const record = fs$1.existsSync(recordFile)
+            ? parseStatusRecord(ran.pid ?? 0, fs$1.readFileSync(recordFile, 'utf8'))
+            : undefined;
+        const exitCode = record?.exitCode;
+        write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ran.stdout}${ran.stderr}`);
+        // Stopped by a cancellation: its XML is reported as written, nothing is re-run or timed.
+        if (isCancelled())
+            return;
+        if (!job.isolated && !batchFinished(exitCode, ran.stdout)) {
+            // A crash, an abort or an exit() inside a test: its batch mates' results are unknown. Run
+            // each test alone; the batch's own files and record are set aside (not reported twice).
+            if (fs$1.existsSync(recordFile))
+                fs$1.appendFileSync(recordFile, 'superseded\n');
+            write(`valgrind-action: the batch ended before its report (exit ${exitCode ?? ran.signal ?? 'unknown'}); running its ${job.tests.length} tests one by one\n`);
+            queue.push(...perTestJobs(job.suite, job.tests, job.estimate / Math.max(1, job.tests.length)));
+            return;
+        }
+        // CPU time where the runner could record it: wall time on a busy machine says little.
+        const cpu = fs$1.existsSync(`${recordFile}.cpu`)
+            ? cpuSecondsFromTimes(fs$1.readFileSync(`${recordFile}.cpu`, 'utf8'))
+            : undefined;
+        results.push({
+            job,
+            seconds: cpu ?? seconds,
+            startup: estimatedStartup(binarySize(job.suite.binaryPath))
+        });
+        // A test failed (libtest says so), or a test alone crashed: nextest's status 100.
+        if (!batchFinished(exitCode, ran.stdout) || batchFailed(ran.stdout))
+            failed = true;
+    };
+    const worker = async () => {
+        for (let job = queue.shift(); job !== undefined && !isCancelled(); job = queue.shift()) {
+            await runJob(job);
+        }
+    };
+    // Workers take the next job as they finish one; re-runs join the same queue.
+    do {
+        await Promise.all(Array.from({ length: Math.min(cores, queue.length) }, worker));
+    } while (queue.length > 0 && !isCancelled());
+    if (isCancelled())
+        return { exitCode: failed ? 100 : 0, signal: null };
+    writeTimings(list.targetDirectory, measuredTimings(results));
+    return { exitCode: failed ? 100 : 0, signal: null };
 }
 
 const TOOLCHAIN_SOURCE = [
@@ -90953,66 +91801,16 @@ function parseLibtestFailures(stdout) {
     return [...failed.values()];
 }
 
-// The target runner that cargo and cargo-nextest start for every test binary they execute. It is
-// a POSIX sh script, written per run with valgrind's argv baked in (the RUNNER environment variable
-// is split on whitespace, without quoting, so the options cannot travel in it). Pure: options in,
-// script text out.
-function runnerScript(options) {
-    const valgrind = joinShellWords(options.valgrindArgv);
-    const lines = [
-        '#!/bin/sh',
-        '# Generated by valgrind-action for one run. cargo / cargo-nextest start it as the target runner:',
-        '#   runner.sh <test-binary> [arguments...]',
-        "# Listing tests (nextest's `--list` calls) runs the binary directly: it would be slow under",
-        '# valgrind and its XML would be noise. Every other run goes under valgrind and leaves a record',
-        '# of which test ran and how it ended in the state directory.',
-        'for arg in "$@"; do',
-        '  if [ "$arg" = --list ]; then exec "$@"; fi',
-        'done',
-        `state=${joinShellWords([options.stateDir])}`,
-        'record="$state/$$.status"',
-        '{',
-        `  printf 'binary-id %s\\n' "\${NEXTEST_BINARY_ID-}"`,
-        `  printf 'attempt %s\\n' "\${NEXTEST_ATTEMPT-}"`,
-        `  for arg in "$@"; do printf 'arg %s\\n' "$arg"; done`,
-        '} > "$record"'
-    ];
-    if (options.mode === 'nextest') {
-        lines.push('# A trap (not an ignore, which valgrind would inherit) keeps this shell waiting while valgrind', "# handles nextest's SIGTERM on a timeout: valgrind completes the XML, the status gets recorded.", "trap 'true' HUP INT TERM", `${valgrind} "$@"`, 'code=$?', 'echo "exit $code" >> "$record"');
-    }
-    else {
-        lines.push("# One process runs all tests of a binary: libtest's report (on stdout) names the failed tests.", `{ ${valgrind} "$@"; echo "exit $?" >> "$record"; } | tee -a "$state/$$.stdout"`, `code=$(sed -n 's/^exit //p' "$record")`, 'code=${code:-1}');
-    }
-    lines.push('if [ "$code" -gt 128 ] && [ "$code" -lt 160 ]; then', "  # valgrind re-raised the test's fatal signal; raise it again so the caller sees a signal too.", '  trap - HUP INT TERM', '  ulimit -c 0 2>/dev/null', '  kill -s "$(kill -l "$code")" $$ 2>/dev/null', 'fi', 'exit "$code"', '');
-    return lines.join('\n');
-}
-/** Parses a status record (`binary-id …`, `attempt …`, `arg …` lines, then `exit N`). */
-function parseStatusRecord(pid, text) {
-    const record = { pid, argv: [] };
-    for (const line of text.split('\n')) {
-        const space = line.indexOf(' ');
-        const key = space === -1 ? line : line.slice(0, space);
-        const value = space === -1 ? '' : line.slice(space + 1);
-        if (key === 'binary-id' && value !== '')
-            record.binaryId = value;
-        else if (key === 'attempt' && /^\d+$/.test(value))
-            record.attempt = Number(value);
-        else if (key === 'arg')
-            record.argv.push(value);
-        else if (key === 'exit' && /^\d+$/.test(value))
-            record.exitCode = Number(value);
-    }
-    return record;
-}
-
 // Rust support: `cargo nextest run` and `cargo test` under valgrind, every finding tied to its test.
 //
 // Cargo is never run under valgrind. The plan sets cargo's target runner for the host triple
 // (`CARGO_TARGET_<TRIPLE>_RUNNER`, honoured by cargo test and by every nextest version) to a
 // generated script that runs each test binary under valgrind, except nextest's `--list` calls.
-// nextest keeps running one process per test, in parallel; each writes its own `%p` XML file and
-// leaves a small status record, from which `finishRustRun` learns which test a process ran and
-// whether it failed on its own. Why a runner and not a nextest wrapper script: docs/rust.md.
+// A nextest command runs in batches by default (batch-run.ts: nextest lists the selected tests, the
+// action starts the runner per batch of a binary's tests); in nextest's own run, one process per
+// test. Each process writes its own `%p` XML file and leaves a small status record, from which
+// `finishRustRun` learns which tests a process ran and which failed on their own. Why a runner and
+// not a nextest wrapper script: docs/rust.md.
 /** Carries the state directory from the plan to `finishRustRun` (and into the runner's env). */
 const STATE_VARIABLE = 'VALGRIND_ACTION_RUST_STATE';
 /** The name nextest shows for the action's tool config file. */
@@ -91074,6 +91872,16 @@ function scriptDirectory(stateDir) {
     }
     return dir;
 }
+/** The repository's `.config/nextest.toml`: the nearest one from the working directory up. */
+function repositoryNextestConfig(cwd) {
+    for (let dir = path$2.resolve(cwd);; dir = path$2.dirname(dir)) {
+        const file = path$2.join(dir, '.config', 'nextest.toml');
+        if (fs$1.existsSync(file))
+            return fs$1.readFileSync(file, 'utf8');
+        if (path$2.dirname(dir) === dir)
+            return undefined;
+    }
+}
 /** A plan for a cargo command, or undefined when `config.command` is not one. */
 async function planRustRun(config, valgrind) {
     const command = parseCargoTestCommand(config.command);
@@ -91104,6 +91912,45 @@ async function planRustRun(config, valgrind) {
         fs$1.writeFileSync(toolConfig, nextestToolConfig());
         args.splice(command.insertAt - 1, 0, '--tool-config-file', `${NEXTEST_TOOL_NAME}:${toolConfig}`);
     }
+    // Batches: nextest selects the tests, the action runs them (see batch-run.ts). Not for
+    // callgrind, whose point is a profile per test.
+    const ownRun = command.mode === 'nextest' && valgrind.tool !== 'callgrind'
+        ? nextestOwnRunReason(config.rustIsolation, config.command, repositoryNextestConfig(config.workingDirectory))
+        : undefined;
+    if (command.mode === 'nextest' && valgrind.tool !== 'callgrind' && ownRun === undefined) {
+        const batchRunner = path$2.join(path$2.dirname(runner), 'batch-runner.sh');
+        fs$1.writeFileSync(batchRunner, runnerScript({ mode: 'cargo-test', valgrindArgv, stateDir }), {
+            mode: 0o755
+        });
+        const userArgs = config.command.slice(1);
+        notes.unshift(`rust-isolation: ${config.rustIsolation}. cargo nextest lists the selected tests; valgrind runs each test binary with batches of them (${batchRunner}), a batch that crashes is re-run test by test.`);
+        const plan = {
+            mode: command.mode,
+            command: config.command[0],
+            args: userArgs,
+            env,
+            cwd: config.workingDirectory,
+            notes
+        };
+        // plan.env as the engine leaves it (it adds valgrind's own variables before running).
+        plan.execute = (options) => runBatches({
+            command: config.command[0],
+            args: userArgs,
+            runAt: command.insertAt - 2,
+            cwd: config.workingDirectory,
+            env: plan.env,
+            runner: batchRunner,
+            stateDir,
+            isolation: config.rustIsolation,
+            write: options.write,
+            cancel: options.cancel
+        });
+        return plan;
+    }
+    const howItRuns = command.mode === 'nextest'
+        ? `All tests: one valgrind process per test, run by nextest (${ownRun ?? 'callgrind profiles each test'}).`
+        : 'One valgrind process per test binary, run by cargo test (its tests one after the other).';
+    fs$1.writeFileSync(path$2.join(stateDir, CHOICES_FILE), JSON.stringify({ run: howItRuns }));
     notes.unshift(command.mode === 'nextest'
         ? `valgrind runs each test process of cargo nextest through the target runner ${runner} (${Object.keys(env)
             .filter((k) => k !== STATE_VARIABLE)
@@ -91145,11 +91992,22 @@ function testFromArgv(exe, args) {
     if (exe === '')
         return undefined;
     const identity = { binary: testBinaryName(exe) };
-    const exact = args.indexOf('--exact');
-    const name = exact === -1 ? undefined : args[exact + 1];
-    if (name !== undefined && !name.startsWith('-'))
-        identity.name = name;
+    const names = exactNames(args);
+    // A batch (several names) runs several tests: its findings are named from their stacks.
+    if (names.length === 1)
+        identity.name = names[0];
     return identity;
+}
+/** The test names after `--exact` (one for a nextest process, several for a batch). */
+function exactNames(args) {
+    const exact = args.indexOf('--exact');
+    if (exact === -1)
+        return [];
+    const names = [];
+    for (let index = exact + 1; index < args.length && !args[index].startsWith('-'); index++) {
+        names.push(args[index]);
+    }
+    return names;
 }
 function readRecords(stateDir) {
     if (stateDir === undefined || !fs$1.existsSync(stateDir))
@@ -91237,8 +92095,13 @@ function attributeRuns(runs, records) {
         return test !== undefined ? { ...run, test } : run;
     });
 }
-/** In a cargo test process every test of the binary ran: name each finding's test from its stacks. */
+/**
+ * In a process that ran several tests (cargo test, a batch) name each finding's test from its
+ * stacks; failing that, from its thread (libtest names a test's thread after the test, which the
+ * kernel cuts to 15 bytes) when exactly one test of a batch has that name.
+ */
 function withFindingTests(run) {
+    const batch = exactNames(run.args);
     return {
         ...run,
         findings: run.findings.map((finding) => {
@@ -91250,9 +92113,50 @@ function withFindingTests(run) {
                 if (test !== undefined)
                     return { ...finding, test };
             }
+            const thread = finding.threadName;
+            if (thread !== undefined && thread !== '' && thread !== 'main') {
+                const named = batch.filter((name) => name.startsWith(thread));
+                if (named.length === 1)
+                    return { ...finding, test: named[0] };
+            }
             return finding;
         })
     };
+}
+/** Runs of batches that were run again test by test (and their children): not reported twice. */
+function withoutSuperseded(runs, records) {
+    const superseded = records.filter((record) => record.superseded);
+    if (superseded.length === 0)
+        return [...runs];
+    // The runner starts valgrind in a pipeline (a subshell): match the batch by its command line.
+    const dropped = new Set(superseded.flatMap((record) => runs.filter((run) => runOfRecord(record, [run]) === run)));
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const run of runs) {
+            if (dropped.has(run))
+                continue;
+            if ([...dropped].some((parent) => parent.pid !== undefined && parent.pid === run.ppid)) {
+                dropped.add(run);
+                grew = true;
+            }
+        }
+    }
+    return runs.filter((run) => !dropped.has(run));
+}
+/** How each suite of a batched nextest run ran, and why (for the log and the summary). */
+function isolationNotes(stateDir) {
+    if (stateDir === undefined)
+        return [];
+    try {
+        const { cores, choices, run } = JSON.parse(fs$1.readFileSync(path$2.join(stateDir, CHOICES_FILE), 'utf8'));
+        if (run !== undefined)
+            return [run];
+        return (choices ?? []).map((choice) => `${choice.binaryId}: ${choice.isolation === 'batch' ? 'batches of tests per valgrind process' : 'one valgrind process per test'} (${choice.reason}; ${cores} at a time)`);
+    }
+    catch {
+        return []; // the run did not get as far as choosing
+    }
 }
 /** `SIGSEGV` for a shell status of 139 (valgrind re-raises the client's fatal signal). */
 function signalOfStatus(code) {
@@ -91326,6 +92230,9 @@ function cargoTestFailures(records, runs, failedByValgrind) {
             continue;
         const binary = recordIdentity(record);
         const reported = parseLibtestFailures(record.stdout ?? '');
+        // Every test passed: the status is valgrind's --error-exitcode for its findings, not a failure.
+        if (reported.length === 0 && /^test result: ok\./m.test(record.stdout ?? ''))
+            continue;
         if (reported.length > 0) {
             for (const test of reported) {
                 const failure = {
@@ -91358,18 +92265,26 @@ function describeTest(test) {
 /** After the run: attribute each process to its test, drop list-phase processes, find failed tests. */
 async function finishRustRun(plan, runs, exitCode) {
     const notes = [];
-    const records = readRecords(plan.env[STATE_VARIABLE]);
-    const testRuns = runs.filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list');
+    const allRecords = readRecords(plan.env[STATE_VARIABLE]);
+    const records = allRecords.filter((record) => !record.superseded);
+    const rerun = allRecords.length - records.length;
+    if (rerun > 0) {
+        notes.push(`${rerun} batch(es) ended before their report (a crash or an abort) and were run again test by test; only the re-runs are reported.`);
+    }
+    const isolation = isolationNotes(plan.env[STATE_VARIABLE]);
+    const testRuns = withoutSuperseded(runs, allRecords).filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list');
     if (testRuns.length < runs.length) {
         notes.push(`Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`);
     }
-    let attributed = attributeRuns(testRuns, records);
-    if (plan.mode === 'cargo-test')
-        attributed = attributed.map(withFindingTests);
+    const attributed = attributeRuns(testRuns, records).map((run) => run.test?.name === undefined ? withFindingTests(run) : run);
+    // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from
+    // it; nextest's own processes (one test each) from their status.
     const failedByValgrind = [];
-    const testFailures = plan.mode === 'nextest'
-        ? nextestFailures(records, attributed, notes, failedByValgrind)
-        : cargoTestFailures(records, attributed, failedByValgrind);
+    const withReport = records.filter((record) => record.stdout !== undefined);
+    const testFailures = [
+        ...cargoTestFailures(withReport, attributed, failedByValgrind),
+        ...nextestFailures(records.filter((record) => record.stdout === undefined), attributed, notes, failedByValgrind)
+    ];
     const unfinished = records.filter((record) => record.exitCode === undefined).length;
     if (records.length > 0) {
         notes.push(`${records.length} ${plan.mode === 'nextest' ? 'test process(es)' : 'test binary run(s)'} ran under valgrind${unfinished > 0 ? `, ${unfinished} without a recorded exit status` : ''}; ${testFailures.length} test(s) failed on their own.`);
@@ -91385,7 +92300,8 @@ async function finishRustRun(plan, runs, exitCode) {
         testFailures,
         failedByValgrind,
         testProcesses: records.length,
-        notes
+        notes,
+        isolation
     };
 }
 
@@ -101355,291 +102271,6 @@ function installExecLauncher(options) {
     return { [LAUNCHER_VARIABLE]: options.scriptPath };
 }
 
-// The environment the program under test gets: the step's environment without what the runner
-// gives the action for itself. A `run:` step never sees the runtime token; a pull request's tests
-// run here must not see it either (it can write the Actions cache, including the packages this
-// action installs as root). The action keeps these variables in its own `process.env` for its
-// upload and cache. Pure: an environment in, a filtered copy out.
-/**
- * Prefixes of runner-internal variables: `ACTIONS_*` (runtime, results, cache and ID-token URLs and
- * tokens, the orchestration id, runner debug switches), `INPUT_*` (this action's inputs) and
- * `STATE_*` (an action's saved state).
- */
-const INTERNAL_PREFIXES = ['ACTIONS_', 'INPUT_', 'STATE_'];
-/**
- * The runner's file commands: writing to them sets outputs, environment, PATH or the job summary
- * for this and later steps. The program's own output reaches the log through the action instead.
- */
-const FILE_COMMANDS = [
-    'GITHUB_ENV',
-    'GITHUB_OUTPUT',
-    'GITHUB_PATH',
-    'GITHUB_STATE',
-    'GITHUB_STEP_SUMMARY'
-];
-/** True for a variable the program under test does not get. */
-function isRunnerInternal(name) {
-    const upper = name.toUpperCase();
-    return (INTERNAL_PREFIXES.some((prefix) => upper.startsWith(prefix)) || FILE_COMMANDS.includes(upper));
-}
-/** A copy of `env` without the runner's internal variables. */
-function programEnvironment(env) {
-    const result = {};
-    for (const [name, value] of Object.entries(env)) {
-        if (value !== undefined && !isRunnerInternal(name))
-            result[name] = value;
-    }
-    return result;
-}
-
-// Copies the program's stdout and stderr into one log, as the chunks arrive. Two rules keep the
-// log readable and the fence intact: a chunk from one stream never continues a line the other
-// stream left unfinished (a newline goes in between), and `endLine` finishes the last line, so
-// whatever the action writes next (the closing `::<token>::` fence) starts a line of its own.
-const NEWLINE = 0x0a;
-class InterleavedLog {
-    write;
-    atLineStart = true;
-    lastStream;
-    constructor(write) {
-        this.write = write;
-    }
-    append(stream, chunk) {
-        if (chunk.length === 0)
-            return;
-        if (!this.atLineStart && this.lastStream !== stream)
-            this.write('\n');
-        this.write(chunk);
-        this.atLineStart = chunk[chunk.length - 1] === NEWLINE;
-        this.lastStream = stream;
-    }
-    /** Ends an unfinished line (e.g. `printf("progress: 100%")` with no newline). */
-    endLine() {
-        if (!this.atLineStart)
-            this.write('\n');
-        this.atLineStart = true;
-    }
-}
-
-// Finds and stops every process a run started, also those that left its process group or session
-// (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
-// The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
-// rewrites its environment escapes this; the runner's own job cleanup is the last line.
-/** The variable whose value marks a run's processes. */
-const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID';
-/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
-function trackedProcesses(id, procDirectory = '/proc') {
-    const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`);
-    const pids = [];
-    let entries;
-    try {
-        entries = fs$1.readdirSync(procDirectory);
-    }
-    catch {
-        return pids;
-    }
-    for (const entry of entries) {
-        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
-            continue;
-        try {
-            // A leading NUL lets the first variable match like every other one.
-            const environ = Buffer.concat([
-                Buffer.from([0]),
-                fs$1.readFileSync(`${procDirectory}/${entry}/environ`)
-            ]);
-            if (environ.includes(needle))
-                pids.push(Number(entry));
-        }
-        catch {
-            // Gone, or another user's process: not ours.
-        }
-    }
-    return pids;
-}
-function signalEach(pids, signal) {
-    for (const pid of pids) {
-        try {
-            process.kill(pid, signal);
-        }
-        catch {
-            // Already gone.
-        }
-    }
-}
-const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-/**
- * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
- * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
- */
-async function stopTrackedProcesses(id, graceMs) {
-    const found = trackedProcesses(id);
-    if (found.length === 0)
-        return { found: 0, killed: 0 };
-    signalEach(found, 'SIGTERM');
-    const deadline = Date.now() + graceMs;
-    let remaining = found;
-    while (Date.now() < deadline) {
-        await delay(50);
-        remaining = trackedProcesses(id);
-        if (remaining.length === 0)
-            return { found: found.length, killed: 0 };
-    }
-    // Children may have started during the grace period: kill what is there now.
-    remaining = trackedProcesses(id);
-    signalEach(remaining, 'SIGKILL');
-    return { found: found.length, killed: remaining.length };
-}
-
-// Runs a plan and owns everything the program does to the log and the machine:
-// - On GitHub the program's stdout and stderr come through pipes; the action copies them into the
-//   log between `::stop-commands::<token>` and `::<token>::`, the closing fence always on a line of
-//   its own. The streams the program is given reach the runner only through the action, so output
-//   of a process it leaves behind (a daemon) cannot act as a workflow command once the fence is
-//   closed. (A same-user process can still open /proc/<our pid>/fd/1 on purpose: SECURITY.md.)
-// - The program gets the step's environment without the runner's internal variables.
-// - After the command exits, the output is drained for a moment, the fence closed, and every
-//   process the command left running is stopped (found by a tracking variable, see process-tree).
-// - Cancellation (the runner's SIGINT/SIGTERM) stops the whole tree; valgrind finishes its XML.
-// On a terminal (the CLI) the program keeps the TTY instead, so it keeps its colours.
-/** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
-class RunError extends Error {
-    name = 'RunError';
-}
-/**
- * How long output may still arrive after the command exited: what is in the pipes already arrives
- * at once, this is for a child finishing its last write. Short, so a daemon costs little.
- */
-const DRAIN_MS = 500;
-/** How long processes get to exit after SIGTERM before SIGKILL (within the runner's 7.5 s). */
-const STOP_GRACE_MS = 3000;
-/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
-async function waitAtMost(promise, ms) {
-    let timer;
-    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
-    clearTimeout(timer);
-}
-async function executePlan(plan, options) {
-    const executable = resolveExecutable(plan.command, plan.cwd);
-    if (executable.path === undefined) {
-        throw new RunError(executable.problem === 'not found'
-            ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`
-            : `'${plan.command}' ${executable.problem} (${executable.candidate}).`);
-    }
-    const trackingId = randomUUID();
-    const token = randomUUID().replace(/-/g, '');
-    const capture = options.fenceCommands;
-    if (capture)
-        options.write(`::stop-commands::${token}\n`);
-    const log = new InterleavedLog(options.write);
-    let fenceOpen = capture;
-    let lateOutputBytes = 0;
-    const closeFence = () => {
-        if (!fenceOpen)
-            return;
-        log.endLine();
-        options.write(`::${token}::\n`);
-        fenceOpen = false;
-    };
-    const child = spawn(executable.path, plan.args, {
-        cwd: plan.cwd,
-        env: { ...programEnvironment(process.env), ...plan.env, [TRACKING_VARIABLE]: trackingId },
-        stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit']
-    });
-    const streamsEnded = [];
-    for (const [name, stream] of [
-        ['stdout', child.stdout],
-        ['stderr', child.stderr]
-    ]) {
-        if (stream === null)
-            continue;
-        stream.on('data', (chunk) => {
-            if (fenceOpen)
-                log.append(name, chunk);
-            else
-                lateOutputBytes += chunk.length;
-        });
-        streamsEnded.push(new Promise((resolve) => {
-            stream.on('close', resolve);
-            stream.on('error', () => resolve());
-        }));
-    }
-    let cancelled;
-    let stopping;
-    const onCancel = () => {
-        cancelled = String(options.cancel?.reason ?? 'SIGINT');
-        // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
-        child.kill('SIGTERM');
-        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
-            if (child.exitCode === null && child.signalCode === null)
-                child.kill('SIGKILL');
-        });
-    };
-    try {
-        const exit = await new Promise((resolve, reject) => {
-            child.on('error', (error) => {
-                reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
-            });
-            child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
-            if (options.cancel?.aborted)
-                onCancel();
-            else
-                options.cancel?.addEventListener('abort', onCancel, { once: true });
-        });
-        options.cancel?.removeEventListener('abort', onCancel);
-        await stopping;
-        // Output already in the pipes arrives at once; a process still holding them gets DRAIN_MS.
-        await waitAtMost(Promise.all(streamsEnded), DRAIN_MS);
-        closeFence();
-        // Whatever the command left running is stopped: it would otherwise keep valgrind and the
-        // program going behind the next steps, and its XML would never be complete.
-        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
-        await waitAtMost(Promise.all(streamsEnded), DRAIN_MS);
-        child.stdout?.destroy();
-        child.stderr?.destroy();
-        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes };
-    }
-    finally {
-        options.cancel?.removeEventListener('abort', onCancel);
-        closeFence();
-    }
-}
-/**
- * Finds an executable the way a shell would: a path with a slash, or a name searched on PATH.
- * When nothing runnable is found, says why: missing, or there but a directory or without the
- * execute permission.
- */
-function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
-    const candidates = name.includes('/')
-        ? [path$2.resolve(cwd, name)]
-        : pathVariable
-            .split(path$2.delimiter)
-            .filter((dir) => dir !== '')
-            .map((dir) => path$2.join(dir, name));
-    let found = { problem: 'not found' };
-    for (const candidate of candidates) {
-        let stat;
-        try {
-            stat = fs$1.statSync(candidate);
-        }
-        catch {
-            continue; // not here; try the next
-        }
-        if (stat.isDirectory()) {
-            if (found.problem === 'not found')
-                found = { problem: 'is a directory', candidate };
-            continue;
-        }
-        try {
-            fs$1.accessSync(candidate, fs$1.constants.X_OK);
-            return { path: candidate };
-        }
-        catch {
-            found = { problem: 'is not executable', candidate };
-        }
-    }
-    return found;
-}
-
 // The run directory holds the files the verdict is read from (XML, profiles, the JSON report).
 // Whoever can replace them decides the verdict. The command line runs on shared machines, in a
 // shared /tmp, so it checks its output directory: ours (or root's), not group- or world-writable
@@ -102610,6 +103241,19 @@ function programOutcome(exit, runs, valgrindErrorExit = false) {
     }
     return outcome;
 }
+/** A plan that runs itself (nextest in batches): its output fenced like a program's. */
+async function fenced(options, execute) {
+    const token = randomUUID().replace(/-/g, '');
+    if (options.fenceCommands)
+        options.write(`::stop-commands::${token}\n`);
+    try {
+        return await execute(options);
+    }
+    finally {
+        if (options.fenceCommands)
+            options.write(`\n::${token}::\n`);
+    }
+}
 /** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
 async function runPass(config, host, valgrind, description) {
     // Cancelled before it began (e.g. while valgrind was being installed): start nothing.
@@ -102621,11 +103265,10 @@ async function runPass(config, host, valgrind, description) {
     for (const note of plan.notes)
         host.info(note);
     host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
-    const exit = await executePlan(plan, {
-        fenceCommands: host.fenceCommands,
-        write: host.write,
-        cancel: host.cancel
-    });
+    const options = { fenceCommands: host.fenceCommands, write: host.write, cancel: host.cancel };
+    const exit = plan.execute !== undefined
+        ? await fenced(options, plan.execute)
+        : await executePlan(plan, options);
     if (exit.cancelled !== undefined) {
         host.info(`Cancelled (${exit.cancelled}): valgrind and the program were stopped; reporting what valgrind wrote until then.`);
     }
@@ -102687,6 +103330,7 @@ async function runErrorCheck(config, host, tool, runDirectory) {
     let runs = parsed.runs;
     let warnings = parsed.warnings;
     let testFailures = [];
+    let isolation = [];
     let failedByValgrind = [];
     let testProcesses;
     const problems = [];
@@ -102694,9 +103338,10 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         const finished = await finishRustRun(plan, runs, exit.exitCode);
         runs = finished.runs;
         testFailures = finished.testFailures;
+        isolation = finished.isolation;
         failedByValgrind = finished.failedByValgrind;
         testProcesses = finished.testProcesses;
-        for (const note of finished.notes)
+        for (const note of [...finished.isolation, ...finished.notes])
             host.info(note);
     }
     else {
@@ -102742,6 +103387,7 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         runs,
         exit,
         testFailures,
+        isolation,
         failedByValgrind,
         warnings,
         problems,
@@ -102914,6 +103560,7 @@ async function runEngine(config, host, options = {}) {
             ? describeToolchain(toolchainRuns, sumLeakTotals(toolchainRuns), config.workspace)
             : undefined,
         testFailures,
+        isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
         clientMessages: clientMessages(runs),
         warnings,
         runDirectory,
@@ -103079,6 +103726,7 @@ Options (the action's inputs):
   --trace-children-skip <l>   children not to follow (default: compilers and linkers; none)
   --allocator-wrappers <l>    your allocator wrappers (xmalloc,*_new): leaks placed at their callers
   --no-rust-suppressions      do not apply the bundled Rust std suppressions
+  --rust-isolation <how>      cargo nextest run: auto (default), batch or per-test
   --working-directory <dir>   where to run (default: the current directory)
   --workspace <dir>           paths are shown relative to this (default: the current directory)
   --output-directory <dir>    where the run directory goes (default: $TMPDIR/valgrind-action-<uid>)
@@ -103104,6 +103752,7 @@ const OPTIONS = {
     'allocator-wrappers': { type: 'string' },
     'error-exitcode': { type: 'string' },
     'no-rust-suppressions': { type: 'boolean' },
+    'rust-isolation': { type: 'string' },
     'working-directory': { type: 'string' },
     workspace: { type: 'string' },
     'output-directory': { type: 'string' },
@@ -103154,6 +103803,7 @@ async function main() {
         'allocator-wrappers': values['allocator-wrappers'] ?? '',
         'error-exitcode': values['error-exitcode'] ?? '',
         'rust-suppressions': values['no-rust-suppressions'] ? 'false' : '',
+        'rust-isolation': values['rust-isolation'] ?? '',
         'working-directory': values['working-directory'] ?? '',
         // Per user: /tmp is shared, and the run directory must be ours alone (run-directory.ts).
         'output-directory': values['output-directory'] ??
