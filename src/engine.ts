@@ -12,7 +12,6 @@ import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
 import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks, TestIdentity } from './model.js'
 import { LEAK_KINDS } from './model.js'
-import { parseValgrindXmlFile } from './parse/xml.js'
 import { MAX_CLIENT_MESSAGES } from './parse/reader.js'
 import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
@@ -68,6 +67,7 @@ import { suppressionsFile } from './baseline/suppressions.js'
 import type { BaselineResult } from './report/report.js'
 import { buildSarif, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
+import { XmlDirectoryFollower } from './parse/directory.js'
 
 /**
  * Messages (`info`, `warning`, and the messages of errors the engine throws) may carry data from
@@ -186,31 +186,6 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
   const suite = await planSuiteRun(config, valgrind)
   if (suite !== undefined) return suite
   return planProgramRun(config, valgrind)
-}
-
-/** Parses every XML file a pass wrote, in a stable order. Unreadable files become warnings. */
-export async function parseOutputDirectory(
-  dir: string
-): Promise<{ runs: ProcessRun[]; warnings: string[] }> {
-  const names = fs.existsSync(dir)
-    ? fs
-        .readdirSync(dir)
-        .filter((name) => name.endsWith('.xml'))
-        .sort()
-    : []
-  const runs: ProcessRun[] = []
-  const warnings: string[] = []
-  for (const name of names) {
-    const file = path.join(dir, name)
-    try {
-      const run = await parseValgrindXmlFile(file)
-      runs.push(run)
-      warnings.push(...run.warnings)
-    } catch (error) {
-      warnings.push(`${file}: could not be read (${(error as Error).message}).`)
-    }
-  }
-  return { runs, warnings }
 }
 
 export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, SizeAndBlocks> {
@@ -456,8 +431,18 @@ async function runErrorCheck(
   const valgrind = invocation.valgrind
   for (const note of invocation.notes) host.info(note)
   const started = Date.now()
-  const { plan, exit } = await runPass(config, host, valgrind, `valgrind ${tool}`)
-  const parsed = await parseOutputDirectory(valgrind.outputDir)
+  // The XML is parsed while valgrind writes it: after the run, only the rest is left to read.
+  const follower = new XmlDirectoryFollower(valgrind.outputDir)
+  follower.start()
+  let pass: PassResult
+  try {
+    pass = await runPass(config, host, valgrind, `valgrind ${tool}`)
+  } catch (error) {
+    await follower.finish() // closes the files it holds open
+    throw error
+  }
+  const parsed = await follower.finish()
+  const { plan, exit } = pass
   let runs = parsed.runs
   let warnings = parsed.warnings
   let testFailures: TestFailure[] = []

@@ -2,7 +2,7 @@
 // requests (and other branches) restore the newest one. Caches saved on the default branch are
 // readable from every branch's runs, and a cache entry never changes once saved, so each save
 // gets a key of its own and a restore asks for the newest entry with the common prefix.
-import * as cache from '@actions/cache'
+// @actions/cache (with the Azure SDK under it) is loaded only when a baseline is restored or saved.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { readBaselineReport, type BaselineReport } from './report-file.js'
@@ -57,6 +57,7 @@ export async function restoreBaseline(context: CacheContext): Promise<RestoreOut
     status: 'missing',
     message: `No baseline report for 'baseline: cache' (${why}): every finding counts as new. A push to the default branch saves one for the next pull request.`
   })
+  const cache = await import('@actions/cache')
   if (!cache.isFeatureAvailable()) return miss('the Actions cache service is not available here')
   let key: string | undefined
   try {
@@ -74,6 +75,7 @@ export async function restoreBaseline(context: CacheContext): Promise<RestoreOut
 
 /** Saves this run's report; returns a sentence for the log (a failed save never fails the step). */
 export async function saveBaseline(context: CacheContext, reportFile: string): Promise<string> {
+  const cache = await import('@actions/cache')
   if (!cache.isFeatureAvailable())
     return 'Baseline not saved: the Actions cache service is not available here.'
   const { GITHUB_SHA, GITHUB_RUN_ID, GITHUB_RUN_ATTEMPT } = context.env

@@ -1,9 +1,11 @@
 // @actions/cache around installs: optional by nature, so every failure becomes a note, never an
 // error (the install then just takes longer).
-import * as cache from '@actions/cache'
+// @actions/cache (and the Azure SDK under it) is loaded only when a step uses the cache: most runs
+// never do, and loading it costs start-up time on every run.
+const loadCache = async (): Promise<typeof import('@actions/cache')> => import('@actions/cache')
 
-export function cacheAvailable(): boolean {
-  return cache.isFeatureAvailable()
+export async function cacheAvailable(): Promise<boolean> {
+  return (await loadCache()).isFeatureAvailable()
 }
 
 export async function restoreFromCache(
@@ -12,7 +14,7 @@ export async function restoreFromCache(
   notes: string[]
 ): Promise<boolean> {
   try {
-    const matched = await cache.restoreCache(paths, key)
+    const matched = await (await loadCache()).restoreCache(paths, key)
     return matched === key
   } catch (error) {
     notes.push(`cache restore failed (${(error as Error).message}); installing instead`)
@@ -22,7 +24,7 @@ export async function restoreFromCache(
 
 export async function saveToCache(paths: string[], key: string, notes: string[]): Promise<void> {
   try {
-    const id = await cache.saveCache(paths, key)
+    const id = await (await loadCache()).saveCache(paths, key)
     notes.push(
       id > 0
         ? `saved to the Actions cache under key ${key}`
@@ -43,7 +45,7 @@ export async function restoreLatest(
   notes: string[]
 ): Promise<string | undefined> {
   try {
-    const matched = await cache.restoreCache(paths, keyPrefix, [keyPrefix])
+    const matched = await (await loadCache()).restoreCache(paths, keyPrefix, [keyPrefix])
     return matched !== undefined && matched.startsWith(keyPrefix) ? matched : undefined
   } catch (error) {
     notes.push(`cache restore failed (${(error as Error).message}); installing instead`)
@@ -58,7 +60,7 @@ export async function cacheEntryExists(
   notes: string[]
 ): Promise<boolean> {
   try {
-    return (await cache.restoreCache(paths, key, [], { lookupOnly: true })) === key
+    return (await (await loadCache()).restoreCache(paths, key, [], { lookupOnly: true })) === key
   } catch (error) {
     notes.push(`cache lookup failed (${(error as Error).message})`)
     return false

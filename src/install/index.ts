@@ -146,7 +146,7 @@ async function chooseAndInstall(
   const toolCacheDir =
     options.toolCacheDir ??
     (process.env.RUNNER_TOOL_CACHE || path.join(os.tmpdir(), 'valgrind-action-tools'))
-  const useCache = options.cache && cacheAvailable()
+  const useCache = options.cache && (await cacheAvailable())
   if (options.cache && !useCache) {
     notes.push('no Actions cache service here (ACTIONS_RESULTS_URL is unset): nothing cached')
   }

@@ -8,7 +8,37 @@ import { ValgrindXmlReader } from './reader.js'
 import { XmlTokenizer } from './tokenizer.js'
 
 /** Chunk size for reading files: measured faster than 1 MiB chunks (it stays in the CPU cache). */
-const READ_CHUNK_BYTES = 1 << 16
+export const READ_CHUNK_BYTES = 1 << 16
+
+/** One document fed in pieces, as they arrive: from a stream, or from a file still being written. */
+export class XmlDocumentParser {
+  private readonly reader: ValgrindXmlReader
+  private readonly tokenizer: XmlTokenizer
+
+  /** `file` names the source in warnings. */
+  constructor(file: string) {
+    this.reader = new ValgrindXmlReader(file)
+    this.tokenizer = new XmlTokenizer(this.reader)
+  }
+
+  get bytesRead(): number {
+    return this.tokenizer.bytesRead
+  }
+
+  feed(chunk: Uint8Array): void {
+    this.tokenizer.feed(chunk)
+  }
+
+  /** A read that failed part-way: what was read is kept, the problem is a warning. */
+  readFailed(error: unknown): void {
+    this.reader.warn(`reading stopped early: ${(error as Error).message}`)
+  }
+
+  finish(): ProcessRun {
+    this.tokenizer.end()
+    return this.reader.finish(this.tokenizer.bytesRead)
+  }
+}
 
 /**
  * Parses one valgrind XML file. Never throws on bad content: problems go to `run.warnings`, each
@@ -37,14 +67,12 @@ export async function parseValgrindXml(
   source: AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   file: string
 ): Promise<ProcessRun> {
-  const reader = new ValgrindXmlReader(file)
-  const tokenizer = new XmlTokenizer(reader)
+  const parser = new XmlDocumentParser(file)
   try {
-    for await (const chunk of source) tokenizer.feed(chunk)
+    for await (const chunk of source) parser.feed(chunk)
   } catch (error) {
     // A read error part-way (or a bug of ours) must not lose what was read: report and go on.
-    reader.warn(`reading stopped early: ${(error as Error).message}`)
+    parser.readFailed(error)
   }
-  tokenizer.end()
-  return reader.finish(tokenizer.bytesRead)
+  return parser.finish()
 }

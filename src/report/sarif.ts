@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
 // SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
 // kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
-// scanning shows as the path to an alert) and as SARIF stacks, fingerprints from
+// scanning shows as the path to an alert, each frame with its module), fingerprints from
 // analysis/identity so that an alert keeps its identity when lines are added above it.
 import * as fs from 'node:fs'
 import type * as Sarif from 'sarif'
@@ -56,40 +56,56 @@ function frameText(frame: Frame): string {
 }
 
 /** A frame as a SARIF location: in the workspace relative to %SRCROOT%, elsewhere absolute. */
-function frameLocation(frame: Frame, workspace: string): Sarif.Location {
-  const message = { text: frameText(frame) }
-  const region = frame.line !== undefined ? { startLine: frame.line } : undefined
-  const inWorkspace = workspaceRelativePath(frame, workspace)
-  if (inWorkspace !== undefined) {
-    return {
-      physicalLocation: {
-        artifactLocation: { uri: relativeUri(inWorkspace), uriBaseId: SRCROOT },
-        ...(region ? { region } : {})
-      },
-      message
-    }
-  }
-  const outside = framePath(frame)
-  if (outside !== undefined) {
-    return {
-      physicalLocation: {
-        artifactLocation: { uri: fileUri(outside) },
-        ...(region ? { region } : {})
-      },
-      message
-    }
-  }
-  return { message }
-}
+type FrameLocator = (frame: Frame) => Sarif.Location
 
-/** A valgrind stack (innermost first) as a SARIF stack. */
-function sarifStack(label: string, frames: readonly Frame[], workspace: string): Sarif.Stack {
-  return {
-    message: { text: label },
-    frames: visibleFrames(frames).map((frame) => ({
-      location: frameLocation(frame, workspace),
-      ...(frame.obj !== undefined ? { module: frame.obj } : {})
-    }))
+/**
+ * Frame locations for one SARIF log. Each finding's frames appear twice (code flow and stack), and
+ * the same files in thousands of frames: each frame and each file is turned into a location once,
+ * and the log refers to the one object (JSON.stringify writes it out where it appears).
+ */
+function frameLocator(workspace: string): FrameLocator {
+  const byFrame = new WeakMap<Frame, Sarif.Location>()
+  const uris = new Map<string, string>()
+  const uriOf = (relative: string): string => {
+    let uri = uris.get(relative)
+    if (uri === undefined) {
+      uri = relativeUri(relative)
+      uris.set(relative, uri)
+    }
+    return uri
+  }
+  const locate = (frame: Frame): Sarif.Location => {
+    const message = { text: frameText(frame) }
+    const region = frame.line !== undefined ? { startLine: frame.line } : undefined
+    const inWorkspace = workspaceRelativePath(frame, workspace)
+    if (inWorkspace !== undefined) {
+      return {
+        physicalLocation: {
+          artifactLocation: { uri: uriOf(inWorkspace), uriBaseId: SRCROOT },
+          ...(region ? { region } : {})
+        },
+        message
+      }
+    }
+    const outside = framePath(frame)
+    if (outside !== undefined) {
+      return {
+        physicalLocation: {
+          artifactLocation: { uri: fileUri(outside) },
+          ...(region ? { region } : {})
+        },
+        message
+      }
+    }
+    return { message }
+  }
+  return (frame) => {
+    let location = byFrame.get(frame)
+    if (location === undefined) {
+      location = locate(frame)
+      byFrame.set(frame, location)
+    }
+    return location
   }
 }
 
@@ -97,14 +113,15 @@ function sarifStack(label: string, frames: readonly Frame[], workspace: string):
  * A stack as a code flow: in execution order (outermost call first, ending where the error
  * happened or the block was allocated), the user's frames marked important.
  */
-function codeFlow(label: string, frames: readonly Frame[], workspace: string): Sarif.CodeFlow {
+function codeFlow(label: string, frames: readonly Frame[], locate: FrameLocator): Sarif.CodeFlow {
   const shown = [...visibleFrames(frames)].reverse()
   return {
     message: { text: label },
     threadFlows: [
       {
         locations: shown.map((frame, index) => ({
-          location: frameLocation(frame, workspace),
+          location: locate(frame),
+          ...(frame.obj !== undefined ? { module: frame.obj } : {}),
           nestingLevel: index,
           importance: isRuntimeFrame(frame) ? 'unimportant' : 'important'
         }))
@@ -150,7 +167,12 @@ function rule(
   }
 }
 
-function result(finding: Finding, ruleIndex: number, input: SarifInput): Sarif.Result | undefined {
+function result(
+  finding: Finding,
+  ruleIndex: number,
+  input: SarifInput,
+  locate: FrameLocator
+): Sarif.Result | undefined {
   // Code scanning places every alert on a file of the repository: findings without a frame in
   // the workspace stay in the job summary and the JSON report only.
   if (finding.location === undefined) return undefined
@@ -161,8 +183,8 @@ function result(finding: Finding, ruleIndex: number, input: SarifInput): Sarif.R
     }
   }
   const flows = [
-    codeFlow(finding.what.split('\n')[0].trim(), finding.stack, input.workspace),
-    ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, input.workspace))
+    codeFlow(finding.what.split('\n')[0].trim(), finding.stack, locate),
+    ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, locate))
   ]
   const related: Sarif.Location[] = []
   finding.auxStacks.forEach((aux) => {
@@ -171,7 +193,7 @@ function result(finding: Finding, ruleIndex: number, input: SarifInput): Sarif.R
     )
     if (frame === undefined) return
     related.push({
-      ...frameLocation(frame, input.workspace),
+      ...locate(frame),
       id: related.length + 1,
       message: { text: `${aux.label} ${frameText(frame)}` }
     })
@@ -183,11 +205,8 @@ function result(finding: Finding, ruleIndex: number, input: SarifInput): Sarif.R
     message: { text: resultMessage(finding) },
     locations: [primary],
     ...(related.length > 0 ? { relatedLocations: related } : {}),
+    // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
     codeFlows: flows,
-    stacks: [
-      sarifStack(finding.what.split('\n')[0].trim(), finding.stack, input.workspace),
-      ...finding.auxStacks.map((aux) => sarifStack(aux.label, aux.frames, input.workspace))
-    ],
     ...(finding.fingerprint !== undefined
       ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
       : {}),
@@ -210,6 +229,7 @@ function run(tool: string, input: SarifInput): Sarif.Run {
   const rules: Sarif.ReportingDescriptor[] = []
   const ruleIndex = new Map<string, number>()
   const results: Sarif.Result[] = []
+  const locate = frameLocator(input.workspace)
   for (const finding of findings) {
     let index = ruleIndex.get(finding.kind)
     if (index === undefined) {
@@ -217,7 +237,7 @@ function run(tool: string, input: SarifInput): Sarif.Run {
       ruleIndex.set(finding.kind, index)
       rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn))
     }
-    const entry = result(finding, index, input)
+    const entry = result(finding, index, input, locate)
     if (entry !== undefined) results.push(entry)
   }
   return {
@@ -252,5 +272,7 @@ export function buildSarif(input: SarifInput): Sarif.Log {
 }
 
 export function writeSarif(file: string, log: Sarif.Log): void {
-  fs.writeFileSync(file, JSON.stringify(log, null, 2) + '\n')
+  // Compact: the file is for code scanning, not for reading, and indenting a log of thousands of
+  // results costs about as long as building it.
+  fs.writeFileSync(file, JSON.stringify(log) + '\n')
 }

@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import * as core from '@actions/core'
-import { DefaultArtifactClient } from '@actions/artifact'
+import type { DefaultArtifactClient } from '@actions/artifact'
 import { InputError } from '../errors.js'
 
 export type UploadResult =
@@ -254,6 +254,9 @@ export async function uploadRunDirectory(options: UploadOptions): Promise<Upload
   if (problem !== undefined) return failed(`the name cannot be used, ${problem}`, all)
   if (files.length === 0) return failed('every file name holds a character artifacts refuse', all)
 
+  // Loaded here, not at the top: the artifact client and the Azure SDK under it are most of the
+  // bundle, and a run that uploads nothing should not pay for loading them.
+  const { DefaultArtifactClient } = await import('@actions/artifact')
   const client = new DefaultArtifactClient()
   // Another job or step of this run may have the name (a re-run, two steps without `id:`). Asking
   // first avoids the toolkit's warning about a refused upload; a race is still caught below.
