@@ -13,7 +13,7 @@ import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
-import { buildSarif } from '../src/report/sarif.js'
+import { buildSarif, FINGERPRINT_KEY } from '../src/report/sarif.js'
 import { fixturesDir } from './support/paths.js'
 import { sarifSchemaErrors } from './support/sarif-schema.js'
 
@@ -343,6 +343,32 @@ describe('SARIF', () => {
     const rules = log.runs[0].tool.driver.rules ?? []
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length)
     expect(rules.find((r) => r.id === 'InvalidRead')?.help?.text).toMatch(/Usual fix:/)
+  })
+
+  it('keeps the most severe results code scanning stores, and says how many it left out', () => {
+    const findings = findingsOf(run)
+    const many = Array.from({ length: 7 }, (_, index) =>
+      findings.map((f) => ({ ...f, key: `${f.key}-${index}`, fingerprint: `v1:x:${index}` }))
+    ).flat()
+    const log = buildSarif({
+      findings: many,
+      tools: ['memcheck'],
+      failOn,
+      workspace,
+      commandLine: './demo',
+      withBaseline: false,
+      maxResultsPerRun: 5
+    })
+    expect(sarifSchemaErrors(log)).toEqual([])
+    const results = log.runs[0].results ?? []
+    expect(results.map((r) => r.partialFingerprints?.[FINGERPRINT_KEY])).toEqual(
+      many.slice(0, 5).map((f) => f.fingerprint)
+    )
+    const notes = log.runs[0].invocations?.[0].toolExecutionNotifications ?? []
+    const located = many.filter((f) => f.location !== undefined).length
+    expect(notes.map((n) => [n.level, n.message.text])).toEqual([
+      ['warning', expect.stringMatching(new RegExp(`^${located - 5} more findings left out`))]
+    ])
   })
 
   it('is caught by the schema check when it is not SARIF', () => {

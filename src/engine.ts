@@ -65,7 +65,7 @@ import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
 import type { BaselineResult } from './report/report.js'
-import { buildSarif, writeSarif } from './report/sarif.js'
+import { buildSarif, omittedResultsText, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 import { XmlDirectoryFollower } from './parse/directory.js'
 
@@ -750,19 +750,20 @@ export async function runEngine(
   }
   if (config.sarif && checker !== undefined && checkedAll) {
     report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
-    writeSarif(
-      report.sarifFile,
-      buildSarif({
-        findings,
-        tools: [checker],
-        failOn: config.failOn,
-        workspace: config.workspace,
-        valgrindVersion: host.valgrind.version,
-        commandLine: config.commandLine,
-        withBaseline: baseline !== undefined,
-        problems
-      })
-    )
+    const sarif = buildSarif({
+      findings,
+      tools: [checker],
+      failOn: config.failOn,
+      workspace: config.workspace,
+      valgrindVersion: host.valgrind.version,
+      commandLine: config.commandLine,
+      withBaseline: baseline !== undefined,
+      problems
+    })
+    writeSarif(report.sarifFile, sarif)
+    const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0)
+    const located = findings.filter((finding) => finding.location !== undefined).length
+    if (located > results) host.info(`SARIF: ${omittedResultsText(located - results, results)}`)
   }
   if (config.writeSuppressions !== undefined) {
     const written = suppressionsFile(findings)

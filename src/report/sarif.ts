@@ -24,6 +24,12 @@ export const SARIF_SCHEMA =
 /** The key of our fingerprint in `partialFingerprints`, versioned with the recipe. */
 export const FINGERPRINT_KEY = 'valgrindFindingIdentity/v1'
 const SRCROOT = '%SRCROOT%'
+/**
+ * Results per run at most. Code scanning keeps the 5,000 most severe results of a run and rejects
+ * a run of more than 25,000 outright (the whole upload fails); findings come most severe first, so
+ * the first 5,000 are the ones it would keep. The JSON report and the job summary count them all.
+ */
+export const SARIF_RESULTS_PER_RUN = 5000
 
 export interface SarifInput {
   findings: readonly Finding[]
@@ -37,6 +43,8 @@ export interface SarifInput {
   withBaseline: boolean
   /** Problems that make the run untrustworthy (no XML written...): the invocation did not succeed. */
   problems?: readonly string[]
+  /** Results per run at most (default SARIF_RESULTS_PER_RUN). */
+  maxResultsPerRun?: number
 }
 
 function level(category: FailCategory, failOn: ReadonlySet<FailCategory>): Sarif.Result.level {
@@ -230,7 +238,13 @@ function run(tool: string, input: SarifInput): Sarif.Run {
   const ruleIndex = new Map<string, number>()
   const results: Sarif.Result[] = []
   const locate = frameLocator(input.workspace)
+  const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN
+  let omitted = 0
   for (const finding of findings) {
+    if (results.length >= maxResults) {
+      if (finding.location !== undefined) omitted++
+      continue
+    }
     let index = ruleIndex.get(finding.kind)
     if (index === undefined) {
       index = rules.length
@@ -254,15 +268,30 @@ function run(tool: string, input: SarifInput): Sarif.Run {
       {
         executionSuccessful: (input.problems ?? []).length === 0,
         commandLine: input.commandLine,
-        toolExecutionNotifications: (input.problems ?? []).map((text) => ({
-          level: 'error' as const,
-          message: { text }
-        }))
+        toolExecutionNotifications: [
+          ...(input.problems ?? []).map((text) => ({
+            level: 'error' as const,
+            message: { text }
+          })),
+          ...(omitted > 0
+            ? [
+                {
+                  level: 'warning' as const,
+                  message: { text: omittedResultsText(omitted, maxResults) }
+                }
+              ]
+            : [])
+        ]
       }
     ],
     results,
     columnKind: 'utf16CodeUnits'
   }
+}
+
+/** Why a run holds fewer results than findings. */
+export function omittedResultsText(omitted: number, kept: number): string {
+  return `${omitted} more finding${omitted === 1 ? '' : 's'} left out of the SARIF file: code scanning keeps the ${kept} most severe results of a run (and rejects a run of over 25,000). The JSON report lists every finding.`
 }
 
 export function buildSarif(input: SarifInput): Sarif.Log {
