@@ -10,7 +10,14 @@ import { collectFindings } from './analysis/findings.js'
 import { errorSummary, leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks, TestIdentity } from './model.js'
+import type {
+  LeakKind,
+  ProcessRun,
+  ProgramOutcome,
+  SizeAndBlocks,
+  TestFailure,
+  TestIdentity
+} from './model.js'
 import { LEAK_KINDS } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
 import { MAX_CLIENT_MESSAGES } from './parse/reader.js'
@@ -32,7 +39,7 @@ import type {
   RunReport,
   ValgrindInfo
 } from './report/report.js'
-import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
+import { finishRustRun, planRustRun, testIdentifier } from './rust/index.js'
 import { cargoSetupProblem } from './rust/setup.js'
 import {
   attributeProcesses,

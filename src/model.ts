@@ -100,6 +100,14 @@ export interface TestIdentity {
   runner?: 'ctest' | 'meson' | 'program'
 }
 
+/** A test that failed by itself (panic, assertion, crash), apart from anything valgrind found. */
+export interface TestFailure {
+  test: TestIdentity
+  exitCode: number | null
+  signal?: string
+  message?: string
+}
+
 /**
  * What a process was to the run. `toolchain`: its executable lies outside the workspace and it is
  * not a test (compilers, make, shells, cmake): its findings never fail the step. `untraced`: a

@@ -7,13 +7,13 @@ import type {
   ProcessRole,
   ProgramOutcome,
   SizeAndBlocks,
+  TestFailure,
   TestIdentity,
   Verdict
 } from '../model.js'
 import type { ProfileRow } from '../callgrind/summary.js'
 import type { ProfileComparison } from '../baseline/profiles.js'
 import type { RunMode } from '../plan.js'
-import type { TestFailure } from '../rust/index.js'
 
 export interface ProcessSummary {
   file: string
