@@ -3,15 +3,18 @@
 // so the GitHub Action (`core.getInput`) and the command line share the same validation.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { FAIL_CATEGORIES, type FailCategory } from './model.js'
+import {
+  ERROR_TOOLS,
+  FAIL_CATEGORIES,
+  VALGRIND_TOOLS,
+  type FailCategory,
+  type ValgrindTool
+} from './model.js'
 import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
 import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { parseTraceChildrenSkip } from './suite/toolchain.js'
 import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
-
-export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
-export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
 
 /** Which findings become annotations: those that fail the step, all of them, or none. */
 export type AnnotationMode = 'failing' | 'all' | 'none'
@@ -130,7 +133,7 @@ function failOnHelp(problem: string): string {
 
 export function parseTools(raw: string): ValgrindTool[] {
   const items = listItems(raw.toLowerCase())
-  const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
+  const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of ${ERROR_TOOLS.join('/')} plus callgrind (e.g. memcheck,callgrind).`
   if (items.length === 0) {
     // Empty means the default; separators with nothing between them are a typo, not a choice.
     if (raw.trim() === '') return ['memcheck']

@@ -11,6 +11,7 @@ import { errorSummary, leakTotals } from './analysis/leak-totals.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
 import type {
+  ErrorTool,
   LeakKind,
   ProcessRun,
   ProgramOutcome,
@@ -115,7 +116,7 @@ interface ErrorCheckInvocation {
 function memcheckInvocation(
   config: Config,
   host: EngineHost,
-  tool: 'memcheck' | 'helgrind' | 'drd',
+  tool: ErrorTool,
   runDirectory: string,
   executable: string
 ): ErrorCheckInvocation {
@@ -388,7 +389,7 @@ async function runPass(
 }
 
 interface CheckResult {
-  tool: 'memcheck' | 'helgrind' | 'drd'
+  tool: ErrorTool
   mode: RunMode
   runs: ProcessRun[]
   exit: ProcessExit
@@ -456,7 +457,7 @@ async function noXmlProblem(
 async function runErrorCheck(
   config: Config,
   host: EngineHost,
-  tool: 'memcheck' | 'helgrind' | 'drd',
+  tool: ErrorTool,
   runDirectory: string
 ): Promise<CheckResult> {
   const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
