@@ -20,11 +20,8 @@ import {
 import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
 import { splitSuiteFailures } from '../src/engine.js'
-import {
-  DEFAULT_TRACE_CHILDREN_SKIP,
-  globPattern,
-  parseTraceChildrenSkip
-} from '../src/suite/toolchain.js'
+import { DEFAULT_TRACE_CHILDREN_SKIP, parseTraceChildrenSkip } from '../src/suite/toolchain.js'
+import { globPattern } from '../src/glob-pattern.js'
 
 const workspace = '/home/runner/work/demo/demo'
 const build = `${workspace}/build`

@@ -48,7 +48,7 @@ import {
   suiteFailures,
   suiteTestIdentifier
 } from './suite/index.js'
-import { globPattern } from './suite/toolchain.js'
+import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import {
   errorCheckArgs,

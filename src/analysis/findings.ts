@@ -10,7 +10,7 @@ import type {
   TestIdentity
 } from '../model.js'
 import { findingLocation, workspaceLineCounter, type LineCounter } from './location.js'
-import { globPattern } from '../suite/toolchain.js'
+import { globPattern } from '../glob-pattern.js'
 
 export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
   return raw.leak?.kind ?? 'errors'

@@ -33,7 +33,7 @@ import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
 
-export { isRustRuntimeFrame, testFromStack } from './frames.js'
+export { testFromStack } from './frames.js'
 export { parseCargoTestCommand } from './command.js'
 
 /** Carries the state directory from the plan to `finishRustRun` (and into the runner's env). */
