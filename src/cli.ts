@@ -139,7 +139,11 @@ async function runCli(
   workspace: string,
   color: boolean
 ): Promise<number> {
-  const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
+  const config = readConfig((name) => inputs[name] ?? '', {
+    workspace,
+    tempDirectory: os.tmpdir(),
+    variables: process.env
+  })
   ensurePrivateDirectory(config.outputDirectory)
   // On a laptop the action never installs anything: it uses the valgrind on PATH.
   const installed = await ensureValgrind({

@@ -14,7 +14,7 @@ import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
 import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { parseTraceChildrenSkip } from './suite/toolchain.js'
-import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
+import { defaultArtifactName, validateArtifactName } from './artifact-name.js'
 
 /** Which findings become annotations: those that fail the step, all of them, or none. */
 export type AnnotationMode = 'failing' | 'all' | 'none'
@@ -221,9 +221,9 @@ function traceChildrenSkip(raw: string): string[] {
   }
 }
 
-function artifactName(read: InputReader): string {
+function artifactName(read: InputReader, variables: EnvironmentVariables): string {
   const given = read('artifact-name').trim()
-  if (given === '') return defaultArtifactName(process.env, read('matrix'))
+  if (given === '') return defaultArtifactName(variables, read('matrix'))
   validateArtifactName(given)
   return given
 }
@@ -284,14 +284,22 @@ export function parseRegressionThreshold(raw: string): number {
   return percent
 }
 
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>
+
 export interface ConfigEnvironment {
   /** GITHUB_WORKSPACE, or the current directory outside Actions. */
   workspace: string
   /** RUNNER_TEMP, or the OS temp directory outside Actions. */
   tempDirectory: string
+  /**
+   * The job's environment variables, which name the default artifact and the baseline cache
+   * (GITHUB_JOB, GITHUB_ACTION, GITHUB_RUN_ATTEMPT). Absent: none are set.
+   */
+  variables?: EnvironmentVariables
 }
 
 export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
+  const variables = env.variables ?? {}
   const commandLine = read('command').trim()
   if (commandLine === '') {
     throw new InputError(
@@ -340,7 +348,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     cache: parseBoolean(read, 'cache', true),
     callgrindArgs: splitArgs(read, 'callgrind-args'),
     upload: parseBoolean(read, 'upload', true),
-    artifactName: artifactName(read),
+    artifactName: artifactName(read, variables),
     retentionDays: parseRetentionDays(read('retention-days')),
     outputDirectory: path.resolve(
       workspace,
@@ -349,7 +357,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     sarif: parseBoolean(read, 'sarif', true),
     baseline: parseBaseline(read('baseline'), workingDirectory),
     baselineCacheName: defaultArtifactName(
-      { ...process.env, GITHUB_RUN_ATTEMPT: '1' },
+      { ...variables, GITHUB_RUN_ATTEMPT: '1' },
       read('matrix')
     ),
     regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
