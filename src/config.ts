@@ -1,6 +1,7 @@
 // Reads every input once, validates it, and returns one typed `Config` (as actions/checkout's
-// input-helper does). Nothing else in the code reads inputs. Where inputs come from is passed in,
-// so the GitHub Action (`core.getInput`) and the command line share the same validation.
+// input-helper does). Nothing else in the code reads inputs. Where inputs and the environment come
+// from is passed in, so the GitHub Action (`core.getInput`) and the command line share the same
+// validation.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import {
@@ -15,6 +16,7 @@ import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.
 import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { parseTraceChildrenSkip } from './suite/toolchain.js'
 import { defaultArtifactName, validateArtifactName } from './artifact-name.js'
+import { formatVersionSpec, parseVersionSpec } from './install/version.js'
 
 /** Which findings become annotations: those that fail the step, all of them, or none. */
 export type AnnotationMode = 'failing' | 'all' | 'none'
@@ -169,15 +171,6 @@ function parseInstall(raw: string): InstallMode {
     )
   }
   return value as InstallMode
-}
-
-function parseVersionSpec(raw: string): string {
-  const value = raw.trim() || 'system'
-  if (value === 'system' || /^(>=)?\s*\d+\.\d+(\.\d+)?$/.test(value))
-    return value.replace(/\s+/g, '')
-  throw new InputError(
-    `Input 'valgrind-version': '${raw}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
-  )
 }
 
 function parseRetentionDays(raw: string): number | undefined {
@@ -344,7 +337,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
     rustIsolation: parseRustIsolation(read('rust-isolation')),
     install: parseInstall(read('install')),
-    valgrindVersion: parseVersionSpec(read('valgrind-version')),
+    valgrindVersion: formatVersionSpec(parseVersionSpec(read('valgrind-version'))),
     cache: parseBoolean(read, 'cache', true),
     callgrindArgs: splitArgs(read, 'callgrind-args'),
     upload: parseBoolean(read, 'upload', true),
