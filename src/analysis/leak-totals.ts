@@ -31,6 +31,21 @@ export function leakTotals(run: ProcessRun): Record<LeakKind, SizeAndBlocks> {
   return totals
 }
 
+/** The LEAK SUMMARY of a whole run: every process's, added up. */
+export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, SizeAndBlocks> {
+  const totals = Object.fromEntries(
+    LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }])
+  ) as Record<LeakKind, SizeAndBlocks>
+  for (const run of runs) {
+    const perRun = leakTotals(run)
+    for (const kind of LEAK_KINDS) {
+      totals[kind].bytes += perRun[kind].bytes
+      totals[kind].blocks += perRun[kind].blocks
+    }
+  }
+  return totals
+}
+
 export interface ErrorSummary {
   errors: number
   contexts: number

@@ -5,6 +5,7 @@ import type {
   Finding,
   LeakKind,
   ProcessRole,
+  ProcessRun,
   ProgramOutcome,
   SizeAndBlocks,
   TestFailure,
@@ -116,4 +117,20 @@ export interface ToolchainReport {
   /** Their records (errors and leak records), summed over processes. */
   findings: number
   leakTotals: Record<LeakKind, SizeAndBlocks>
+}
+
+/** What the JSON report says of one process. */
+export function processSummary(run: ProcessRun): ProcessSummary {
+  return {
+    file: run.file,
+    role: run.role,
+    pid: run.pid,
+    ppid: run.ppid,
+    exe: run.exe,
+    args: run.args,
+    complete: run.complete,
+    findings: run.findings.length,
+    test: run.test,
+    fatalSignal: run.fatalSignal?.signame
+  }
 }
