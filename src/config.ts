@@ -83,12 +83,47 @@ export type BaselineSource =
   | { kind: 'cache' }
   | { kind: 'file'; file: string }
 
+/**
+ * Every input of the action, as action.yml declares them (a test keeps the two the same). The CLI's
+ * options map onto these names, and `InputReader` takes no other.
+ */
+export const INPUT_NAMES = [
+  'command',
+  'working-directory',
+  'tool',
+  'fail-on',
+  'suppressions',
+  'track-origins',
+  'trace-children',
+  'trace-children-skip',
+  'allocator-wrappers',
+  'error-exitcode',
+  'valgrind-args',
+  'annotations',
+  'rust-suppressions',
+  'rust-isolation',
+  'install',
+  'valgrind-version',
+  'cache',
+  'callgrind-args',
+  'upload',
+  'artifact-name',
+  'retention-days',
+  'matrix',
+  'output-directory',
+  'sarif',
+  'baseline',
+  'regression-threshold',
+  'write-suppressions'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+
 /** Returns the input's value, or '' when it was not given (like core.getInput). */
-export type InputReader = (name: string) => string
+export type InputReader = (name: InputName) => string
 
 export { InputError }
 
-function parseBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+function parseBoolean(read: InputReader, name: InputName, fallback: boolean): boolean {
   const raw = read(name).trim()
   if (raw === '') return fallback
   if (/^(true|yes|on|1)$/i.test(raw)) return true
@@ -198,7 +233,7 @@ function parseErrorExitCode(raw: string): number {
   return code
 }
 
-function splitArgs(read: InputReader, name: string): string[] {
+function splitArgs(read: InputReader, name: InputName): string[] {
   try {
     return splitShellWords(read(name))
   } catch (error) {
