@@ -19,7 +19,6 @@ import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
 import type { ErrorTool, LeakKind, ProcessRun, TestFailure, TestIdentity } from './model.js'
 import { parseValgrindXmlFile } from './parse/xml.js'
-import { MAX_CLIENT_MESSAGES } from './parse/reader.js'
 import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
@@ -34,8 +33,8 @@ import {
 import { writeJsonFile } from './report/json.js'
 import {
   processSummary,
+  reportedClientMessages,
   type BaselineResult,
-  type ProcessClientMessage,
   type RunReport,
   type ValgrindInfo
 } from './report/report.js'
@@ -627,7 +626,7 @@ export async function runEngine(
         : undefined,
     testFailures,
     isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
-    clientMessages: clientMessages(runs),
+    clientMessages: reportedClientMessages(runs),
     warnings,
     runDirectory,
     xmlDirectory: check?.xmlDirectory,
@@ -686,18 +685,6 @@ export async function runEngine(
     report.warnings.push(message)
   }
   return report
-}
-
-/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
-function clientMessages(runs: readonly ProcessRun[]): ProcessClientMessage[] {
-  const messages: ProcessClientMessage[] = []
-  for (const run of runs) {
-    for (const message of run.clientMessages ?? []) {
-      if (messages.length >= MAX_CLIENT_MESSAGES) return messages
-      messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message })
-    }
-  }
-  return messages
 }
 
 /** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */

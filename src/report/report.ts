@@ -1,4 +1,5 @@
-// The run's result as plain data: what the JSON report holds and what every view renders.
+// The run's result as plain data: what the JSON report holds and what every view renders, and the
+// functions that turn a process into its entries.
 import type {
   ClientMessage,
   FailCategory,
@@ -15,6 +16,7 @@ import type {
 import type { ProfileRow } from '../callgrind/summary.js'
 import type { ProfileComparison } from '../baseline/profiles.js'
 import type { RunMode } from '../plan.js'
+import { MAX_CLIENT_MESSAGES } from '../parse/reader.js'
 
 export interface ProcessSummary {
   file: string
@@ -133,4 +135,16 @@ export function processSummary(run: ProcessRun): ProcessSummary {
     test: run.test,
     fatalSignal: run.fatalSignal?.signame
   }
+}
+
+/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
+export function reportedClientMessages(runs: readonly ProcessRun[]): ProcessClientMessage[] {
+  const messages: ProcessClientMessage[] = []
+  for (const run of runs) {
+    for (const message of run.clientMessages ?? []) {
+      if (messages.length >= MAX_CLIENT_MESSAGES) return messages
+      messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message })
+    }
+  }
+  return messages
 }
