@@ -10,12 +10,14 @@
 import type { Frame } from '../model.js'
 import { FrameMemo } from './frame-memo.js'
 
+/** valgrind's preload objects, the dynamic loader, and the C and C++ runtime libraries. */
 const RUNTIME_OBJECTS = [
   /\/vgpreload_[^/]*\.so$/,
   /\/(ld-linux[^/]*|ld64)\.so[.\d]*$/,
   /\/lib(c|m|dl|rt|pthread|stdc\+\+|gcc_s|c\+\+|c\+\+abi|unwind)([-.][^/]*)?\.so[.\d]*$/
 ]
 
+/** Where a Rust toolchain's std, and std's own dependencies, were compiled from. */
 const TOOLCHAIN_SOURCE = [
   /^\/rustc\/[0-9a-f]{7,}\//,
   /^\/rust\/deps\//,
