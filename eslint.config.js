@@ -15,6 +15,24 @@ export default tseslint.config(
     }
   },
   {
+    // analysis/ is pure reasoning over the domain model: the runners, views and upload build on
+    // it, never the other way round.
+    files: ['src/analysis/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../rust/*', '../suite/*', '../report/*', '../upload/*'],
+              message: 'analysis/ must not depend on runners, views or upload.'
+            }
+          ]
+        }
+      ]
+    }
+  },
+  {
     files: ['**/*.js'],
     languageOptions: { globals: globals.node }
   },

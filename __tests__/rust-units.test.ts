@@ -10,11 +10,11 @@ import type { Frame } from '../src/model.js'
 import { InputError } from '../src/config.js'
 import {
   bundledRustSuppressions,
-  isRustRuntimeFrame,
   parseCargoTestCommand,
   testFromArgv,
   testFromStack
 } from '../src/rust/index.js'
+import { isRustRuntimeFrame } from '../src/analysis/runtime-frames.js'
 import { parseLibtestFailures } from '../src/rust/libtest-output.js'
 import { parseStatusRecord, runnerScript } from '../src/rust/runner-script.js'
 import { runnerVariable } from '../src/rust/command.js'

@@ -19,12 +19,9 @@ import {
 } from '../src/suite/index.js'
 import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
-import { splitSuiteFailures } from '../src/engine.js'
-import {
-  DEFAULT_TRACE_CHILDREN_SKIP,
-  globPattern,
-  parseTraceChildrenSkip
-} from '../src/suite/toolchain.js'
+import { splitSuiteFailures } from '../src/analysis/outcome.js'
+import { DEFAULT_TRACE_CHILDREN_SKIP, parseTraceChildrenSkip } from '../src/suite/toolchain.js'
+import { globPattern } from '../src/glob-pattern.js'
 
 const workspace = '/home/runner/work/demo/demo'
 const build = `${workspace}/build`

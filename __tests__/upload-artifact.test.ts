@@ -4,12 +4,12 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { jest } from '@jest/globals'
+import { uploadRunDirectory } from '../src/upload/artifact.js'
 import {
   artifactNameProblem,
   defaultArtifactName,
-  uploadRunDirectory,
   validateArtifactName
-} from '../src/upload/artifact.js'
+} from '../src/artifact-name.js'
 import { startStandIn, type StandIn } from './support/actions-standin.js'
 import { shortenRetryWaits } from './support/retry-waits.js'
 import { unpackZip } from './support/unzip.js'

@@ -1,4 +1,4 @@
-// Installing valgrind (issue 4), timed: the package-manager install, the warm install from the
+// Installing valgrind, timed: the package-manager install, the warm install from the
 // Actions cache (target: under 5 s), and the source build. Runs the real code (src/install,
 // transpiled on the fly into node_modules/.cache/) against the local stand-in of GitHub's cache service.
 //

@@ -1,8 +1,9 @@
 // What the action adds to valgrind's own time, on a program with many distinct memory errors:
 // plain valgrind (the same options the action passes: XML, full leak check) against the bundled
 // action (dist/index.js through the local runner, with a GitHub-runner environment), side by side
-// in one run, alternating, median of the pairs. Target (issue 8): the action adds at most a fixed
-// start-up of 0.25 s plus 5% of valgrind's own time. Prints both parts and the ratio to the target.
+// in one run, alternating, median of the pairs. Target: the action adds at most a fixed start-up of
+// 0.25 s plus 5% of valgrind's own time, so that running under the action costs no more than
+// running valgrind by hand. Prints both parts and the ratio to the target.
 //   npm run bench -- overhead            (6,000 and 60,000 errors)
 //   OVERHEAD_ERRORS=6000 OVERHEAD_PAIRS=5 npm run bench -- overhead
 import { execFileSync, spawnSync } from 'node:child_process'

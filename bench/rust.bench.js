@@ -10,8 +10,10 @@
 //   cargo-valgrind `cargo valgrind test --tests` (installed with `cargo install cargo-valgrind`)
 // A heavy suite (40 tests of about one second of work under valgrind each): nextest (auto) and
 // per-test against one valgrind per binary (the action's cargo test mode).
-// Targets (issue 13): on small tests, nextest within 1.2x of cargo test and of cargo-valgrind; on
-// the heavy suite, nextest at least 1.8x as fast as one valgrind per binary (2 cores).
+// Targets: on small tests, nextest within 1.2x of cargo test and of cargo-valgrind, so that
+// choosing nextest costs little; on the heavy suite, nextest at least 1.8x as fast as one
+// valgrind per binary (2 cores): one valgrind runs a binary's tests one after the other (it
+// serializes a program's threads) and leaves the other core idle, while batches use both.
 // Needs dist/ built, cargo, cargo-nextest, valgrind, and network for the crates (first run only).
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
@@ -129,8 +131,9 @@ const nextest = (crate) => viaAction(crate, 'cargo nextest run --no-fail-fast')
 const nextestPerTest = (crate) =>
   viaAction(crate, 'cargo nextest run --no-fail-fast', { 'rust-isolation': 'per-test' })
 const cargoTest = (crate) => viaAction(crate, 'cargo test --tests --no-fail-fast')
-// One valgrind per test on small suites is known to be slow (issue 13: 2-8x); it runs only where
-// RUST_BENCH_PER_TEST=1 asks, to keep the bench short on a shared machine.
+// One valgrind per test on small suites is known to be slow (2-8x: every test pays valgrind's
+// start-up and exit-time leak scan); it runs only where RUST_BENCH_PER_TEST=1 asks, to keep the
+// bench short on a shared machine.
 const smallWays = {
   nextest,
   ...(process.env.RUST_BENCH_PER_TEST === '1' ? { 'nextest/test': nextestPerTest } : {}),

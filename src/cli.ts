@@ -7,7 +7,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
-import { InputError, readConfig } from './config.js'
+import { InputError, readConfig, type InputName } from './config.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
 import { commandSafeText, logLine } from './report/escape.js'
@@ -99,7 +99,7 @@ async function main(): Promise<number> {
     return 0
   }
   if (positionals.length === 0) throw new InputError(`No program given.\n\n${USAGE}`)
-  const inputs: Record<string, string> = {
+  const inputs = {
     command: joinShellWords(positionals),
     tool: values.tool ?? '',
     'callgrind-args': values['callgrind-args'] ?? '',
@@ -121,7 +121,7 @@ async function main(): Promise<number> {
     baseline: values.baseline ?? '',
     'regression-threshold': values['regression-threshold'] ?? '',
     'write-suppressions': values['write-suppressions'] ?? ''
-  }
+  } satisfies Partial<Record<InputName, string>>
   if (inputs.baseline.trim().toLowerCase() === 'cache') {
     throw new InputError(
       `--baseline cache works in GitHub Actions only; give the path of a JSON report instead.`
@@ -135,11 +135,15 @@ async function main(): Promise<number> {
 }
 
 async function runCli(
-  inputs: Record<string, string>,
+  inputs: Partial<Record<InputName, string>>,
   workspace: string,
   color: boolean
 ): Promise<number> {
-  const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() })
+  const config = readConfig((name) => inputs[name] ?? '', {
+    workspace,
+    tempDirectory: os.tmpdir(),
+    variables: process.env
+  })
   ensurePrivateDirectory(config.outputDirectory)
   // On a laptop the action never installs anything: it uses the valgrind on PATH.
   const installed = await ensureValgrind({

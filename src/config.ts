@@ -1,17 +1,22 @@
 // Reads every input once, validates it, and returns one typed `Config` (as actions/checkout's
-// input-helper does). Nothing else in the code reads inputs. Where inputs come from is passed in,
-// so the GitHub Action (`core.getInput`) and the command line share the same validation.
+// input-helper does). Nothing else in the code reads inputs. Where inputs and the environment come
+// from is passed in, so the GitHub Action (`core.getInput`) and the command line share the same
+// validation.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { FAIL_CATEGORIES, type FailCategory } from './model.js'
+import {
+  ERROR_TOOLS,
+  FAIL_CATEGORIES,
+  VALGRIND_TOOLS,
+  type FailCategory,
+  type ValgrindTool
+} from './model.js'
 import { InputError } from './errors.js'
 import { findShellSyntax, joinShellWords, splitShellWords } from './shell-words.js'
 import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { parseTraceChildrenSkip } from './suite/toolchain.js'
-import { defaultArtifactName, validateArtifactName } from './upload/artifact.js'
-
-export type ValgrindTool = 'memcheck' | 'helgrind' | 'drd' | 'callgrind'
-export const VALGRIND_TOOLS: readonly ValgrindTool[] = ['memcheck', 'helgrind', 'drd', 'callgrind']
+import { defaultArtifactName, validateArtifactName } from './artifact-name.js'
+import { formatVersionSpec, parseVersionSpec } from './install/version.js'
 
 /** Which findings become annotations: those that fail the step, all of them, or none. */
 export type AnnotationMode = 'failing' | 'all' | 'none'
@@ -78,12 +83,47 @@ export type BaselineSource =
   | { kind: 'cache' }
   | { kind: 'file'; file: string }
 
+/**
+ * Every input of the action, as action.yml declares them (a test keeps the two the same). The CLI's
+ * options map onto these names, and `InputReader` takes no other.
+ */
+export const INPUT_NAMES = [
+  'command',
+  'working-directory',
+  'tool',
+  'fail-on',
+  'suppressions',
+  'track-origins',
+  'trace-children',
+  'trace-children-skip',
+  'allocator-wrappers',
+  'error-exitcode',
+  'valgrind-args',
+  'annotations',
+  'rust-suppressions',
+  'rust-isolation',
+  'install',
+  'valgrind-version',
+  'cache',
+  'callgrind-args',
+  'upload',
+  'artifact-name',
+  'retention-days',
+  'matrix',
+  'output-directory',
+  'sarif',
+  'baseline',
+  'regression-threshold',
+  'write-suppressions'
+] as const
+export type InputName = (typeof INPUT_NAMES)[number]
+
 /** Returns the input's value, or '' when it was not given (like core.getInput). */
-export type InputReader = (name: string) => string
+export type InputReader = (name: InputName) => string
 
 export { InputError }
 
-function parseBoolean(read: InputReader, name: string, fallback: boolean): boolean {
+function parseBoolean(read: InputReader, name: InputName, fallback: boolean): boolean {
   const raw = read(name).trim()
   if (raw === '') return fallback
   if (/^(true|yes|on|1)$/i.test(raw)) return true
@@ -130,7 +170,7 @@ function failOnHelp(problem: string): string {
 
 export function parseTools(raw: string): ValgrindTool[] {
   const items = listItems(raw.toLowerCase())
-  const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of memcheck/helgrind/drd plus callgrind (e.g. memcheck,callgrind).`
+  const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of ${ERROR_TOOLS.join('/')} plus callgrind (e.g. memcheck,callgrind).`
   if (items.length === 0) {
     // Empty means the default; separators with nothing between them are a typo, not a choice.
     if (raw.trim() === '') return ['memcheck']
@@ -168,15 +208,6 @@ function parseInstall(raw: string): InstallMode {
   return value as InstallMode
 }
 
-function parseVersionSpec(raw: string): string {
-  const value = raw.trim() || 'system'
-  if (value === 'system' || /^(>=)?\s*\d+\.\d+(\.\d+)?$/.test(value))
-    return value.replace(/\s+/g, '')
-  throw new InputError(
-    `Input 'valgrind-version': '${raw}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
-  )
-}
-
 function parseRetentionDays(raw: string): number | undefined {
   const value = raw.trim()
   if (value === '') return undefined
@@ -202,7 +233,7 @@ function parseErrorExitCode(raw: string): number {
   return code
 }
 
-function splitArgs(read: InputReader, name: string): string[] {
+function splitArgs(read: InputReader, name: InputName): string[] {
   try {
     return splitShellWords(read(name))
   } catch (error) {
@@ -218,9 +249,9 @@ function traceChildrenSkip(raw: string): string[] {
   }
 }
 
-function artifactName(read: InputReader): string {
+function artifactName(read: InputReader, variables: EnvironmentVariables): string {
   const given = read('artifact-name').trim()
-  if (given === '') return defaultArtifactName(process.env, read('matrix'))
+  if (given === '') return defaultArtifactName(variables, read('matrix'))
   validateArtifactName(given)
   return given
 }
@@ -281,14 +312,22 @@ export function parseRegressionThreshold(raw: string): number {
   return percent
 }
 
+export type EnvironmentVariables = Readonly<Record<string, string | undefined>>
+
 export interface ConfigEnvironment {
   /** GITHUB_WORKSPACE, or the current directory outside Actions. */
   workspace: string
   /** RUNNER_TEMP, or the OS temp directory outside Actions. */
   tempDirectory: string
+  /**
+   * The job's environment variables, which name the default artifact and the baseline cache
+   * (GITHUB_JOB, GITHUB_ACTION, GITHUB_RUN_ATTEMPT). Absent: none are set.
+   */
+  variables?: EnvironmentVariables
 }
 
 export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
+  const variables = env.variables ?? {}
   const commandLine = read('command').trim()
   if (commandLine === '') {
     throw new InputError(
@@ -333,11 +372,11 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
     rustIsolation: parseRustIsolation(read('rust-isolation')),
     install: parseInstall(read('install')),
-    valgrindVersion: parseVersionSpec(read('valgrind-version')),
+    valgrindVersion: formatVersionSpec(parseVersionSpec(read('valgrind-version'))),
     cache: parseBoolean(read, 'cache', true),
     callgrindArgs: splitArgs(read, 'callgrind-args'),
     upload: parseBoolean(read, 'upload', true),
-    artifactName: artifactName(read),
+    artifactName: artifactName(read, variables),
     retentionDays: parseRetentionDays(read('retention-days')),
     outputDirectory: path.resolve(
       workspace,
@@ -346,7 +385,7 @@ export function readConfig(read: InputReader, env: ConfigEnvironment): Config {
     sarif: parseBoolean(read, 'sarif', true),
     baseline: parseBaseline(read('baseline'), workingDirectory),
     baselineCacheName: defaultArtifactName(
-      { ...process.env, GITHUB_RUN_ATTEMPT: '1' },
+      { ...variables, GITHUB_RUN_ATTEMPT: '1' },
       read('matrix')
     ),
     regressionThreshold: parseRegressionThreshold(read('regression-threshold')),

@@ -7,12 +7,17 @@ import * as path from 'node:path'
 import type { Config } from './config.js'
 import { InputError } from './config.js'
 import { collectFindings } from './analysis/findings.js'
-import { errorSummary, leakTotals } from './analysis/leak-totals.js'
+import { sumLeakTotals } from './analysis/leak-totals.js'
+import {
+  programOutcome,
+  splitSuiteFailures,
+  statusFromValgrind,
+  topProcess,
+  usableXml
+} from './analysis/outcome.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { LeakKind, ProcessRun, ProgramOutcome, SizeAndBlocks, TestIdentity } from './model.js'
-import { LEAK_KINDS } from './model.js'
-import { MAX_CLIENT_MESSAGES } from './parse/reader.js'
+import type { ErrorTool, LeakKind, ProcessRun, TestFailure, TestIdentity } from './model.js'
 import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
@@ -25,13 +30,14 @@ import {
   type ValgrindInvocation
 } from './plan.js'
 import { writeJsonFile } from './report/json.js'
-import type {
-  ProcessClientMessage,
-  ProcessSummary,
-  RunReport,
-  ValgrindInfo
+import {
+  processSummary,
+  reportedClientMessages,
+  type BaselineResult,
+  type RunReport,
+  type ValgrindInfo
 } from './report/report.js'
-import { finishRustRun, planRustRun, testIdentifier, type TestFailure } from './rust/index.js'
+import { finishRustRun, planRustRun, testIdentifier } from './rust/index.js'
 import { cargoSetupProblem } from './rust/setup.js'
 import {
   attributeProcesses,
@@ -39,15 +45,9 @@ import {
   suiteFailures,
   suiteTestIdentifier
 } from './suite/index.js'
-import { globPattern } from './suite/toolchain.js'
+import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
-import {
-  errorCheckArgs,
-  errorExitCodeOf,
-  errorTool,
-  exitStatusArgs,
-  leakShowOptions
-} from './valgrind/args.js'
+import { errorCheckArgs, errorTool, exitStatusArgs, leakShowOptions } from './valgrind/args.js'
 import { dwarf5Advice, dwarfVersion, objectsWithoutLines } from './valgrind/dwarf.js'
 import { installExecLauncher } from './valgrind/exec-launcher.js'
 import {
@@ -64,7 +64,6 @@ import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
-import type { BaselineResult } from './report/report.js'
 import { buildSarif, omittedResultsText, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 import { XmlDirectoryFollower } from './parse/directory.js'
@@ -108,7 +107,7 @@ interface ErrorCheckInvocation {
 function memcheckInvocation(
   config: Config,
   host: EngineHost,
-  tool: 'memcheck' | 'helgrind' | 'drd',
+  tool: ErrorTool,
   runDirectory: string,
   executable: string
 ): ErrorCheckInvocation {
@@ -188,118 +187,6 @@ async function planRun(config: Config, valgrind: ValgrindInvocation): Promise<Ru
   return planProgramRun(config, valgrind)
 }
 
-export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, SizeAndBlocks> {
-  const totals = Object.fromEntries(
-    LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }])
-  ) as Record<LeakKind, SizeAndBlocks>
-  for (const run of runs) {
-    const perRun = leakTotals(run)
-    for (const kind of LEAK_KINDS) {
-      totals[kind].bytes += perRun[kind].bytes
-      totals[kind].blocks += perRun[kind].blocks
-    }
-  }
-  return totals
-}
-
-/** What the JSON report says of one process. */
-export function processSummary(run: ProcessRun): ProcessSummary {
-  return {
-    file: run.file,
-    role: run.role,
-    pid: run.pid,
-    ppid: run.ppid,
-    exe: run.exe,
-    args: run.args,
-    complete: run.complete,
-    findings: run.findings.length,
-    test: run.test,
-    fatalSignal: run.fatalSignal?.signame
-  }
-}
-
-/**
- * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
- * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
- */
-export function usableXml(run: ProcessRun): boolean {
-  return run.finished || (run.records ?? run.findings.length) > 0
-}
-
-/**
- * The process the command started: the one whose parent is no other process of the run. When it
- * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
- * valgrind set the exit status.
- */
-export function topProcess(runs: readonly ProcessRun[]): ProcessRun | undefined {
-  const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined))
-  const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0]
-  if (top?.pid === undefined) return top
-  const images = runs.filter((run) => run.pid === top.pid)
-  return images.find((run) => path.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1)
-}
-
-/**
- * valgrind's --error-exitcode replaced this status of the process: it is the code valgrind ran
- * with, and the process's XML counts errors (valgrind's ERROR SUMMARY, which is what it decides
- * by). A program returning that same code with no error counted keeps it as its own.
- */
-export function statusFromValgrind(exitCode: number | null, run: ProcessRun | undefined): boolean {
-  if (run === undefined || exitCode === null || exitCode === 0) return false
-  return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0
-}
-
-/**
- * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
- * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
- * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
- * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
- */
-export function splitSuiteFailures(
-  failures: readonly TestFailure[],
-  runs: readonly ProcessRun[]
-): { own: TestFailure[]; byValgrind: TestIdentity[] } {
-  const own: TestFailure[] = []
-  const byValgrind: TestIdentity[] = []
-  for (const failure of failures) {
-    // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
-    // verdict), and valgrind's status fails that test all the same.
-    const processes = runs.filter((run) => run.test?.name === failure.test.name)
-    const valgrinds = processes.some((run) =>
-      failure.exitCode !== null
-        ? statusFromValgrind(failure.exitCode, run)
-        : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0
-    )
-    if (valgrinds) byValgrind.push(failure.test)
-    else own.push(failure)
-  }
-  return { own, byValgrind }
-}
-
-/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
-export function programOutcome(
-  exit: ProcessExit,
-  runs: readonly ProcessRun[],
-  valgrindErrorExit = false
-): ProgramOutcome {
-  const outcome: ProgramOutcome = { exitCode: exit.exitCode, valgrindErrorExit }
-  if (exit.signal !== null) {
-    // The top process is the first one started; its fatal signal carries the stack.
-    const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal)
-    const top =
-      withSignal.find(
-        (run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)
-      ) ?? withSignal[0]
-    outcome.signal = {
-      name: exit.signal,
-      pid: top?.pid,
-      stack: top?.fatalSignal?.stack ?? [],
-      event: top?.fatalSignal?.event
-    }
-  }
-  return outcome
-}
-
 /** A plan that runs itself (nextest in batches): its output fenced like a program's. */
 async function fenced(
   options: RunOptions,
@@ -356,7 +243,7 @@ async function runPass(
 }
 
 interface CheckResult {
-  tool: 'memcheck' | 'helgrind' | 'drd'
+  tool: ErrorTool
   mode: RunMode
   runs: ProcessRun[]
   exit: ProcessExit
@@ -424,7 +311,7 @@ async function noXmlProblem(
 async function runErrorCheck(
   config: Config,
   host: EngineHost,
-  tool: 'memcheck' | 'helgrind' | 'drd',
+  tool: ErrorTool,
   runDirectory: string
 ): Promise<CheckResult> {
   const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable)
@@ -724,7 +611,7 @@ export async function runEngine(
         : undefined,
     testFailures,
     isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
-    clientMessages: clientMessages(runs),
+    clientMessages: reportedClientMessages(runs),
     warnings,
     runDirectory,
     xmlDirectory: check?.xmlDirectory,
@@ -784,18 +671,6 @@ export async function runEngine(
     report.warnings.push(message)
   }
   return report
-}
-
-/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
-function clientMessages(runs: readonly ProcessRun[]): ProcessClientMessage[] {
-  const messages: ProcessClientMessage[] = []
-  for (const run of runs) {
-    for (const message of run.clientMessages ?? []) {
-      if (messages.length >= MAX_CLIENT_MESSAGES) return messages
-      messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message })
-    }
-  }
-  return messages
 }
 
 /** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */

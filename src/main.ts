@@ -47,7 +47,8 @@ export async function run(): Promise<void> {
     const tempDirectory = process.env.RUNNER_TEMP || os.tmpdir()
     const config = readConfig((name) => core.getInput(name), {
       workspace: process.env.GITHUB_WORKSPACE || process.cwd(),
-      tempDirectory
+      tempDirectory,
+      variables: process.env
     })
     const installed = await ensureValgrind({
       install: config.install,

@@ -6,6 +6,14 @@
 export type LeakKind = 'definite' | 'indirect' | 'possible' | 'reachable'
 export const LEAK_KINDS: readonly LeakKind[] = ['definite', 'indirect', 'possible', 'reachable']
 
+/** The tools that check for errors; one of them runs at a time (callgrind profiles instead). */
+export type ErrorTool = 'memcheck' | 'helgrind' | 'drd'
+export const ERROR_TOOLS: readonly ErrorTool[] = ['memcheck', 'helgrind', 'drd']
+
+/** Every tool the `tool` input can name: an error checker, callgrind, or one of each. */
+export type ValgrindTool = ErrorTool | 'callgrind'
+export const VALGRIND_TOOLS: readonly ValgrindTool[] = [...ERROR_TOOLS, 'callgrind']
+
 /** What `fail-on` can name: a leak kind, or every non-leak error. */
 export type FailCategory = LeakKind | 'errors'
 export const FAIL_CATEGORIES: readonly FailCategory[] = [...LEAK_KINDS, 'errors']
@@ -98,6 +106,14 @@ export interface TestIdentity {
   name?: string
   /** Who named it: absent for cargo; `ctest` / `meson` tests; `program` when only the executable is known. */
   runner?: 'ctest' | 'meson' | 'program'
+}
+
+/** A test that failed by itself (panic, assertion, crash), apart from anything valgrind found. */
+export interface TestFailure {
+  test: TestIdentity
+  exitCode: number | null
+  signal?: string
+  message?: string
 }
 
 /**

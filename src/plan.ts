@@ -1,7 +1,8 @@
 // What the engine executes: a plain program wrapped in valgrind, or a cargo command into which
 // valgrind is injected per test process. Planning is separate from running so that each mode
 // (program, nextest, cargo test) and each tool pass (memcheck, callgrind) is a small function.
-import type { Config, ValgrindTool } from './config.js'
+import type { Config } from './config.js'
+import type { ValgrindTool } from './model.js'
 import type { ProcessExit, RunOptions } from './valgrind/run.js'
 import type { SuiteTest } from './suite/attribute.js'
 

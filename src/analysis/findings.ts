@@ -9,8 +9,9 @@ import type {
   SourceLocation,
   TestIdentity
 } from '../model.js'
+import { addLeaks } from './leak-totals.js'
 import { findingLocation, workspaceLineCounter, type LineCounter } from './location.js'
-import { globPattern } from '../suite/toolchain.js'
+import { globPattern } from '../glob-pattern.js'
 
 export function findingCategory(raw: Pick<RawFinding, 'leak'>): FailCategory {
   return raw.leak?.kind ?? 'errors'
@@ -44,14 +45,7 @@ export function findingKey(raw: RawFinding, location: SourceLocation | undefined
 function addLeak(into: LeakInfo | undefined, leak: LeakInfo | undefined): LeakInfo | undefined {
   if (leak === undefined) return into
   if (into === undefined) return { ...leak }
-  return {
-    kind: into.kind,
-    bytes: into.bytes + leak.bytes,
-    directBytes: into.directBytes + leak.directBytes,
-    indirectBytes: into.indirectBytes + leak.indirectBytes,
-    blocks: into.blocks + leak.blocks,
-    records: (into.records ?? 1) + (leak.records ?? 1)
-  }
+  return addLeaks(into, leak)
 }
 
 function sameTest(a: TestIdentity, b: TestIdentity): boolean {

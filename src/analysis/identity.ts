@@ -7,8 +7,7 @@
 import { createHash } from 'node:crypto'
 import * as path from 'node:path'
 import type { Finding, Frame, SourceLocation } from '../model.js'
-import { visibleFrames } from '../report/format.js'
-import { isRuntimeFrame } from './location.js'
+import { isRuntimeFrame, visibleFrames } from './runtime-frames.js'
 
 /** Version of the identity scheme: a change of the recipe must not silently match old ones. */
 export const IDENTITY_VERSION = 'v1'

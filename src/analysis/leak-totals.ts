@@ -2,7 +2,26 @@
 // "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
 // XML; for protocols 4 and 5 they are derived from the records (rules in
 // docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
-import { LEAK_KINDS, type LeakKind, type ProcessRun, type SizeAndBlocks } from '../model.js'
+// Leak sizes are added up here, wherever findings or processes are combined.
+import {
+  LEAK_KINDS,
+  type LeakInfo,
+  type LeakKind,
+  type ProcessRun,
+  type SizeAndBlocks
+} from '../model.js'
+
+/** Two leaks of one kind as one: bytes, blocks and loss records added up (the first's kind). */
+export function addLeaks(sum: LeakInfo, leak: LeakInfo): LeakInfo {
+  return {
+    kind: sum.kind,
+    bytes: sum.bytes + leak.bytes,
+    directBytes: sum.directBytes + leak.directBytes,
+    indirectBytes: sum.indirectBytes + leak.indirectBytes,
+    blocks: sum.blocks + leak.blocks,
+    records: (sum.records ?? 1) + (leak.records ?? 1)
+  }
+}
 
 /**
  * LEAK SUMMARY per leak kind. From `<leak_summary>` when present (protocol 6); otherwise the sum
@@ -27,6 +46,21 @@ export function leakTotals(run: ProcessRun): Record<LeakKind, SizeAndBlocks> {
     const total = totals[finding.leak.kind]
     total.bytes += finding.leak.directBytes
     total.blocks += finding.leak.blocks
+  }
+  return totals
+}
+
+/** The LEAK SUMMARY of a whole run: every process's, added up. */
+export function sumLeakTotals(runs: readonly ProcessRun[]): Record<LeakKind, SizeAndBlocks> {
+  const totals = Object.fromEntries(
+    LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }])
+  ) as Record<LeakKind, SizeAndBlocks>
+  for (const run of runs) {
+    const perRun = leakTotals(run)
+    for (const kind of LEAK_KINDS) {
+      totals[kind].bytes += perRun[kind].bytes
+      totals[kind].blocks += perRun[kind].blocks
+    }
   }
   return totals
 }

@@ -1,58 +1,13 @@
 // Chooses the source line a finding is shown on: the first frame of its stack that lies in the
-// user's workspace, skipping valgrind's preload objects, libc, the C++ runtime and Rust's standard
-// library (a frame there is never the user's bug, even when the workspace contains such code).
+// user's workspace, skipping runtime frames (runtime-frames.ts: a frame there is never the user's
+// bug, even when the workspace contains such code).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Frame, SourceLocation } from '../model.js'
-import { isRustRuntimeFrame } from '../rust/index.js'
+import { isRuntimeFrame } from './runtime-frames.js'
+import { FrameMemo } from './frame-memo.js'
 
-const RUNTIME_OBJECTS = [
-  /\/vgpreload_[^/]*\.so$/,
-  /\/(ld-linux[^/]*|ld64)\.so[.\d]*$/,
-  /\/lib(c|m|dl|rt|pthread|stdc\+\+|gcc_s|c\+\+|c\+\+abi|unwind)([-.][^/]*)?\.so[.\d]*$/
-]
-
-/**
- * Answers kept per distinct frame content: every view (location, annotations, summary, terminal)
- * asks about every frame of every finding, and tens of thousands of findings must stay cheap next
- * to valgrind's own time. Nested maps on the frame's strings (interned by the parser, so hashing is
- * cheap): no key strings built per call, no WeakMap (slow to collect with ~10^6 frames).
- */
-class FrameMemo<T> {
-  private readonly root = new Map<string, unknown>()
-  private size = 0
-
-  get(parts: readonly (string | undefined)[], compute: () => T): T {
-    let level = this.root
-    for (let index = 0; index < parts.length - 1; index++) {
-      const part = parts[index] ?? '\u0000'
-      let next = level.get(part) as Map<string, unknown> | undefined
-      if (next === undefined) level.set(part, (next = new Map()))
-      level = next
-    }
-    const last = parts[parts.length - 1] ?? '\u0000'
-    if (level.has(last)) return level.get(last) as T
-    const value = compute()
-    if (this.size++ < 200_000) level.set(last, value)
-    return value
-  }
-}
-
-const runtimeFrames = new FrameMemo<boolean>()
 const relativePaths = new FrameMemo<string | undefined>()
-
-/** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
-export function isRuntimeFrame(frame: Frame): boolean {
-  // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
-  const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : '']
-  return runtimeFrames.get(
-    parts,
-    () =>
-      (frame.obj !== undefined &&
-        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
-      isRustRuntimeFrame(frame)
-  )
-}
 
 /** The absolute path of a frame's source file, when valgrind knew it. */
 export function framePath(frame: Frame): string | undefined {

@@ -1,8 +1,7 @@
 // Decides whether the step fails, and says why in words a reviewer understands. Valgrind's
 // findings, the program's own failure and the action's problems are kept apart: a crash or a
 // failed test is never reported as a leak, and vice versa.
-import type { FailCategory, Finding, ProgramOutcome, Verdict } from '../model.js'
-import type { TestFailure } from '../rust/index.js'
+import type { FailCategory, Finding, ProgramOutcome, TestFailure, Verdict } from '../model.js'
 import { describeFrame } from './location.js'
 import { formatCount } from '../numbers.js'
 

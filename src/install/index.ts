@@ -1,6 +1,6 @@
-// Getting a valgrind that meets the `install` and `valgrind-version` inputs (issue 4): the one on
-// PATH, the distribution's package, or a release built from source; cached with @actions/cache so
-// the next run takes seconds. Reports honestly what was used and where it came from.
+// Getting a valgrind that meets the `install` and `valgrind-version` inputs: the one on PATH, the
+// distribution's package, or a release built from source; cached with @actions/cache so the next
+// run takes seconds. Reports honestly what was used and where it came from.
 //
 // Order of choice:
 // 1. Linux only (valgrind does not run on macOS/Windows): PlatformError otherwise, at once.

@@ -1,4 +1,5 @@
 // Valgrind version strings and the `valgrind-version` input's specs, as plain functions.
+import { InputError } from '../errors.js'
 
 /** `valgrind --version` prints e.g. "valgrind-3.19.0", "valgrind-3.22.0.GIT" or "valgrind-3.18.1-Debian". */
 export function parseValgrindVersion(text: string): string | undefined {
@@ -29,16 +30,35 @@ export type VersionSpec =
   /** "3.26.0" is that release; "3.26" is any 3.26.x. */
   | { kind: 'exact'; version: string }
 
-/** Reads a spec as src/config.ts validated it: `system`, `>=3.22`, `3.26.0`. */
+/**
+ * The `valgrind-version` input: `system` (or nothing), a minimum `>=3.22` (`>= 3.22`), or an exact
+ * release `3.26.0` or series `3.26`. The one reader of the grammar: config.ts checks the input with
+ * it, and the installer reads what config.ts kept.
+ */
 export function parseVersionSpec(spec: string): VersionSpec {
-  const value = spec.trim().replace(/\s+/g, '')
+  const value = spec.trim()
   if (value === '' || value === 'system') return { kind: 'system' }
-  const minimum = /^>=(\d+\.\d+(?:\.\d+)?)$/.exec(value)
-  if (minimum) return { kind: 'minimum', version: minimum[1] }
-  if (/^\d+\.\d+(?:\.\d+)?$/.test(value)) return { kind: 'exact', version: value }
-  throw new Error(
-    `valgrind-version '${spec}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
-  )
+  const match = /^(>=)?\s*(\d+\.\d+(?:\.\d+)?)$/.exec(value)
+  if (match === null) {
+    throw new InputError(
+      `Input 'valgrind-version': '${spec}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`
+    )
+  }
+  return match[1] !== undefined
+    ? { kind: 'minimum', version: match[2] }
+    : { kind: 'exact', version: match[2] }
+}
+
+/** A spec as `Config.valgrindVersion` holds it, without spaces: `system`, `>=3.22`, `3.26.0`. */
+export function formatVersionSpec(spec: VersionSpec): string {
+  switch (spec.kind) {
+    case 'system':
+      return 'system'
+    case 'minimum':
+      return `>=${spec.version}`
+    case 'exact':
+      return spec.version
+  }
 }
 
 /** Whether an installed version meets the `valgrind-version` input. */

@@ -1,7 +1,8 @@
 // Builds a ProcessRun from the token stream of one valgrind XML file (protocols 4, 5 and 6; memcheck,
 // helgrind, drd, and whatever else uses the same `<error>` shape). It keeps only what the model
 // needs, so memory grows with the number of distinct error contexts, not with the file: records of
-// the same context (kind, what and the fn/file/line of every frame) are merged as they arrive.
+// the same context are merged as they arrive (merge.ts), and repeated frame strings are stored once
+// (pool.ts). This file is the tag state machine: which element is open, and what its text sets.
 //
 // It never throws on content: unexpected structure is skipped and reported in `warnings`.
 import type {
@@ -14,6 +15,8 @@ import type {
   RawFinding
 } from '../model.js'
 import { Content, type TokenConsumer } from './tokenizer.js'
+import { FindingMerger } from './merge.js'
+import { StringPool } from './pool.js'
 
 const LEAK_KIND_OF_ERROR: ReadonlyMap<string, LeakKind> = new Map([
   ['Leak_DefinitelyLost', 'definite'],
@@ -81,36 +84,6 @@ function sourceLine(text: string): number | undefined {
   return Number.isSafeInteger(value) && value >= 1 ? value : undefined
 }
 
-/** Most distinct strings (function names, files, objects) shared between findings. */
-const MAX_INTERNED = 50_000
-const MAX_INTERNED_LENGTH = 2048
-
-/**
- * One copy of each repeated frame string (the same `malloc`, object path or source file shows in
- * many stacks), and a short id for it, so context keys stay small.
- */
-class StringPool {
-  private readonly ids = new Map<string, number>()
-  private readonly strings: string[] = []
-
-  intern(text: string): string {
-    const id = this.ids.get(text)
-    if (id !== undefined) return this.strings[id]
-    if (this.strings.length < MAX_INTERNED && text.length <= MAX_INTERNED_LENGTH) {
-      this.ids.set(text, this.strings.length)
-      this.strings.push(text)
-    }
-    return text
-  }
-
-  /** A short stand-in for a string in a key: its id when pooled, the string itself otherwise. */
-  key(text: string | undefined): string {
-    if (text === undefined) return ''
-    const id = this.ids.get(text)
-    return id === undefined ? `=${text}` : `#${id}`
-  }
-}
-
 export class ValgrindXmlReader implements TokenConsumer {
   capture = false
 
@@ -144,13 +117,7 @@ export class ValgrindXmlReader implements TokenConsumer {
   /** Complete `<error>` records read (before merging). */
   recordsRead = 0
   private readonly pool = new StringPool()
-  private readonly findingIndexByContext = new Map<string, number>()
-  /** Non-leak error uniques → finding index, to apply `<errorcounts>`. */
-  private readonly findingIndexByUnique = new Map<number | string, number>()
-  /** Per finding: how many records were merged into it. */
-  private readonly contexts: number[] = []
-  /** Counts from the last `<errorcounts>` seen, per finding index. */
-  private errorCounts: Map<number, number> | undefined
+  private readonly merger: FindingMerger
 
   constructor(file: string) {
     this.run = {
@@ -162,6 +129,7 @@ export class ValgrindXmlReader implements TokenConsumer {
       suppressionCounts: [],
       warnings: []
     }
+    this.merger = new FindingMerger(this.run.findings, this.pool)
   }
 
   warn(message: string): void {
@@ -290,7 +258,7 @@ export class ValgrindXmlReader implements TokenConsumer {
         return Content.Xml
       case 'errorcounts':
         // The spec allows several; each holds the counts so far, so the last one wins.
-        this.errorCounts = new Map()
+        this.merger.startErrorCounts()
         return Content.Xml
       case 'leak_summary':
         this.run.leakSummary = {
@@ -596,11 +564,8 @@ export class ValgrindXmlReader implements TokenConsumer {
     } else if (name === 'pair' && this.pairCount !== undefined) {
       if (this.section === 'suppcounts') {
         this.run.suppressionCounts.push({ name: this.pairKey, count: this.pairCount })
-      } else if (this.errorCounts) {
-        const index = this.findingIndexByUnique.get(uniqueKey(this.pairKey))
-        if (index !== undefined) {
-          this.errorCounts.set(index, (this.errorCounts.get(index) ?? 0) + this.pairCount)
-        }
+      } else {
+        this.merger.countErrors(this.pairKey, this.pairCount)
       }
     }
   }
@@ -730,39 +695,7 @@ export class ValgrindXmlReader implements TokenConsumer {
       const created = this.threadCreation.get(id)
       if (created) finding.auxStacks.push({ label: `Thread #${id} was created`, frames: created })
     }
-
-    const key = this.contextKey(finding)
-    let index = this.findingIndexByContext.get(key)
-    if (index === undefined) {
-      index = this.run.findings.length
-      this.run.findings.push(finding)
-      this.contexts.push(1)
-      this.findingIndexByContext.set(key, index)
-    } else {
-      const merged = this.run.findings[index]
-      merged.count += 1
-      this.contexts[index] += 1
-      if (merged.leak && finding.leak) {
-        merged.leak.bytes += finding.leak.bytes
-        merged.leak.directBytes += finding.leak.directBytes
-        merged.leak.indirectBytes += finding.leak.indirectBytes
-        merged.leak.blocks += finding.leak.blocks
-        merged.leak.records = (merged.leak.records ?? 1) + 1
-      }
-    }
-    if (leakKind === undefined && error.unique !== '') {
-      this.findingIndexByUnique.set(uniqueKey(error.unique), index)
-    }
-  }
-
-  /** Identity of an error context within one file: what valgrind shows, not where in memory. */
-  private contextKey(finding: RawFinding): string {
-    const pool = this.pool
-    let key = finding.kind + '\n' + (finding.leak ? '' : finding.what)
-    for (const frame of finding.stack) {
-      key += `\n${pool.key(frame.fn ?? frame.obj ?? frame.ip)}|${pool.key(frame.file)}|${frame.line ?? ''}`
-    }
-    return key
+    this.merger.add(finding)
   }
 
   /** Ends the document (a cut inside a tag is a truncation like any other). */
@@ -787,15 +720,7 @@ export class ValgrindXmlReader implements TokenConsumer {
     }
     run.complete = this.rootOpened && this.rootClosed
 
-    if (this.errorCounts) {
-      for (const [index, count] of this.errorCounts) {
-        const finding = run.findings[index]
-        if (!finding.leak) finding.count = count
-      }
-    }
-    run.findings.forEach((finding, index) => {
-      if (this.contexts[index] > 1) finding.contexts = this.contexts[index]
-    })
+    this.merger.finish()
     if (this.clientMessagesDropped > 0) {
       this.warn(
         `${this.clientMessagesDropped} more client messages (VALGRIND_PRINTF) than the ${MAX_CLIENT_MESSAGES} kept; all are in the XML file`
@@ -807,9 +732,4 @@ export class ValgrindXmlReader implements TokenConsumer {
     run.records = this.recordsRead
     return run
   }
-}
-
-function uniqueKey(unique: string): number | string {
-  const value = parseInt(unique, 16)
-  return Number.isNaN(value) ? unique : value
 }

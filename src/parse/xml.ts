@@ -1,7 +1,7 @@
 // Reads valgrind's XML output (protocol 4, 5 and 6; memcheck, helgrind, drd) into a ProcessRun,
 // streaming: the file is read in chunks and never held whole, so memory depends on the number of
 // distinct error contexts, not on the file's size. See tokenizer.ts for how malformed bytes are
-// tolerated and reader.ts for what is kept.
+// tolerated, reader.ts for what is kept, merge.ts for how repeated records become one finding.
 import * as fs from 'node:fs'
 import type { ProcessRun } from '../model.js'
 import { ValgrindXmlReader } from './reader.js'

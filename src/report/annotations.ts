@@ -5,6 +5,7 @@
 // (findings arrive sorted by `compareFindings`); the job summary keeps every finding.
 import type { AnnotationMode } from '../config.js'
 import type { FailCategory, Finding, LeakInfo } from '../model.js'
+import { addLeaks } from '../analysis/leak-totals.js'
 import { describeFrame } from '../analysis/location.js'
 import {
   findingText,
@@ -68,14 +69,7 @@ export function hitText(findings: readonly Finding[]): string {
 function sumLeaks(findings: readonly Finding[]): LeakInfo | undefined {
   const leaks = findings.flatMap((f) => (f.leak !== undefined ? [f.leak] : []))
   if (leaks.length === 0) return undefined
-  return leaks.reduce((sum, leak) => ({
-    kind: sum.kind,
-    bytes: sum.bytes + leak.bytes,
-    directBytes: sum.directBytes + leak.directBytes,
-    indirectBytes: sum.indirectBytes + leak.indirectBytes,
-    blocks: sum.blocks + leak.blocks,
-    records: (sum.records ?? 1) + (leak.records ?? 1)
-  }))
+  return leaks.reduce((sum, leak) => addLeaks(sum, leak))
 }
 
 /** The message of one finding, or of several on one line (the first one's stacks stand for all). */

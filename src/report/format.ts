@@ -1,6 +1,7 @@
 // Words and numbers shared by every view (annotations, job summary, terminal).
 import type { Finding, Frame, LeakKind, TestIdentity } from '../model.js'
-import { describeFrame, isRuntimeFrame } from '../analysis/location.js'
+import { describeFrame } from '../analysis/location.js'
+import { visibleFrames } from '../analysis/runtime-frames.js'
 import { clip, summaryText } from './escape.js'
 import { formatCount } from '../numbers.js'
 
@@ -88,20 +89,6 @@ export function threadText(finding: Finding): string | undefined {
 
 export function firstLine(text: string): string {
   return text.split('\n')[0].trim()
-}
-
-/**
- * The frames worth showing: the stack down to its last frame of the user's code. What lies below
- * it is the runtime calling in — libc's start-up under `main`, Rust's test harness under a test
- * function — and tells nobody anything. A stack with no user frame at all is shown whole.
- */
-export function visibleFrames(frames: readonly Frame[], limit = 16): Frame[] {
-  let last = frames.length - 1
-  while (last > 0 && isRuntimeFrame(frames[last])) last--
-  const end = frames
-    .slice(0, last + 1)
-    .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame))
-  return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit))
 }
 
 /** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */

@@ -1,19 +1,22 @@
-// The run's result as plain data: what the JSON report holds and what every view renders.
+// The run's result as plain data: what the JSON report holds and what every view renders, and the
+// functions that turn a process into its entries.
 import type {
   ClientMessage,
   FailCategory,
   Finding,
   LeakKind,
   ProcessRole,
+  ProcessRun,
   ProgramOutcome,
   SizeAndBlocks,
+  TestFailure,
   TestIdentity,
   Verdict
 } from '../model.js'
 import type { ProfileRow } from '../callgrind/summary.js'
 import type { ProfileComparison } from '../baseline/profiles.js'
 import type { RunMode } from '../plan.js'
-import type { TestFailure } from '../rust/index.js'
+import { MAX_CLIENT_MESSAGES } from '../parse/reader.js'
 
 export interface ProcessSummary {
   file: string
@@ -116,4 +119,32 @@ export interface ToolchainReport {
   /** Their records (errors and leak records), summed over processes. */
   findings: number
   leakTotals: Record<LeakKind, SizeAndBlocks>
+}
+
+/** What the JSON report says of one process. */
+export function processSummary(run: ProcessRun): ProcessSummary {
+  return {
+    file: run.file,
+    role: run.role,
+    pid: run.pid,
+    ppid: run.ppid,
+    exe: run.exe,
+    args: run.args,
+    complete: run.complete,
+    findings: run.findings.length,
+    test: run.test,
+    fatalSignal: run.fatalSignal?.signame
+  }
+}
+
+/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
+export function reportedClientMessages(runs: readonly ProcessRun[]): ProcessClientMessage[] {
+  const messages: ProcessClientMessage[] = []
+  for (const run of runs) {
+    for (const message of run.clientMessages ?? []) {
+      if (messages.length >= MAX_CLIENT_MESSAGES) return messages
+      messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message })
+    }
+  }
+  return messages
 }

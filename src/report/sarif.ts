@@ -7,15 +7,15 @@ import * as fs from 'node:fs'
 import type * as Sarif from 'sarif'
 import type { FailCategory, Finding, Frame } from '../model.js'
 import { findingCategory } from '../analysis/findings.js'
-import { framePath, isRuntimeFrame, workspaceRelativePath } from '../analysis/location.js'
+import { framePath, workspaceRelativePath } from '../analysis/location.js'
+import { isRuntimeFrame, visibleFrames } from '../analysis/runtime-frames.js'
 import {
   findingTitle,
   kindLabel,
   occurrenceText,
   testLabel,
   testsText,
-  toolLabel,
-  visibleFrames
+  toolLabel
 } from './format.js'
 import { kindHelp, kindManual } from './sarif-rules.js'
 

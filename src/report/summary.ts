@@ -3,6 +3,7 @@
 import type { Finding, Frame, LeakKind } from '../model.js'
 import { LEAK_KINDS } from '../model.js'
 import { framePath, workspaceRelativePath } from '../analysis/location.js'
+import { visibleFrames } from '../analysis/runtime-frames.js'
 import { plural } from '../analysis/verdict.js'
 import { renderProfileSection } from '../callgrind/summary.js'
 import type { RunReport } from './report.js'
@@ -18,8 +19,7 @@ import {
   occurrenceText,
   testLabel,
   threadText,
-  toolLabel,
-  visibleFrames
+  toolLabel
 } from './format.js'
 import { codeFence, summaryUrl } from './escape.js'
 

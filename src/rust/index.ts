@@ -15,7 +15,7 @@ import * as path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
 import type { Config } from '../config.js'
-import type { Frame, ProcessRun, TestIdentity } from '../model.js'
+import type { Frame, ProcessRun, TestFailure, TestIdentity } from '../model.js'
 import type { RunPlan, ValgrindInvocation } from '../plan.js'
 import {
   defaultHostTriple,
@@ -33,16 +33,8 @@ import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
 
-export { isRustRuntimeFrame, testFromStack } from './frames.js'
+export { testFromStack } from './frames.js'
 export { parseCargoTestCommand } from './command.js'
-
-/** A test that failed by itself (panic, assertion, crash), apart from anything valgrind found. */
-export interface TestFailure {
-  test: TestIdentity
-  exitCode: number | null
-  signal?: string
-  message?: string
-}
 
 /** Carries the state directory from the plan to `finishRustRun` (and into the runner's env). */
 export const STATE_VARIABLE = 'VALGRIND_ACTION_RUST_STATE'

@@ -3,7 +3,7 @@
 // memory-check step exits 16 when a test fails).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { TestFailure } from '../rust/index.js'
+import type { TestFailure } from '../model.js'
 
 /** `Testing/Temporary/LastTestsFailed_<tag>.log`: one `<number>:<name>` line per failed test. */
 export function parseCtestFailedLog(text: string): string[] {

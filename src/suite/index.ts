@@ -15,10 +15,9 @@ import type { Config } from '../config.js'
 import type { RunPlan, ValgrindInvocation } from '../plan.js'
 import { joinShellWords } from '../shell-words.js'
 import { sameArgs, type SuiteTest } from './attribute.js'
-import type { TestIdentity } from '../model.js'
+import type { TestFailure, TestIdentity } from '../model.js'
 import { parseSuiteCommand } from './command.js'
 import { ctestDirectory, ctestFailures, mesonFailures } from './failures.js'
-import type { TestFailure } from '../rust/index.js'
 
 export { attributeProcesses, type SuiteTest } from './attribute.js'
 

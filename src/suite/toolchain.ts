@@ -106,17 +106,3 @@ export function isValgrindExecutable(executable: string): boolean {
     )
   )
 }
-
-/** Glob patterns (`*`, `?`) as one regular expression over the whole text. */
-export function globPattern(patterns: readonly string[]): RegExp | undefined {
-  if (patterns.length === 0) return undefined
-  const alternatives = patterns.map((pattern) =>
-    pattern
-      .split('')
-      .map((char) =>
-        char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&')
-      )
-      .join('')
-  )
-  return new RegExp(`^(?:${alternatives.join('|')})$`)
-}

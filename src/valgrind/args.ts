@@ -1,14 +1,11 @@
 // Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
 import * as path from 'node:path'
 import type { Config } from '../config.js'
-import { LEAK_KINDS, type FailCategory, type LeakKind } from '../model.js'
+import { LEAK_KINDS, type ErrorTool, type FailCategory, type LeakKind } from '../model.js'
 
 /** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
-export function errorTool(
-  config: Pick<Config, 'tools'>
-): 'memcheck' | 'helgrind' | 'drd' | undefined {
-  const tool = config.tools.find((t) => t !== 'callgrind')
-  return tool as 'memcheck' | 'helgrind' | 'drd' | undefined
+export function errorTool(config: Pick<Config, 'tools'>): ErrorTool | undefined {
+  return config.tools.find((tool): tool is ErrorTool => tool !== 'callgrind')
 }
 
 /**
@@ -25,7 +22,7 @@ export function traceChildrenSkipArgs(
 }
 
 export interface ErrorCheckOptions {
-  tool: 'memcheck' | 'helgrind' | 'drd'
+  tool: ErrorTool
   xmlDir: string
   trackOrigins: boolean
   traceChildren: boolean
@@ -116,7 +113,7 @@ export function leakShowOptions(extraArgs: readonly string[]): {
  * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
  */
 export function exitStatusArgs(options: {
-  tool: 'memcheck' | 'helgrind' | 'drd'
+  tool: ErrorTool
   failOn: ReadonlySet<FailCategory>
   errorExitCode: number
 }): { args: string[]; note?: string } {

@@ -1,0 +1,90 @@
+// How the command and its processes ended, apart from what valgrind found in them: which process
+// the command started, whether valgrind's --error-exitcode replaced a status, which suite failures
+// are the tests' own, and the program's outcome for the verdict.
+import * as path from 'node:path'
+import type { ProcessRun, ProgramOutcome, TestFailure, TestIdentity } from '../model.js'
+import { errorExitCodeOf } from '../valgrind/args.js'
+import type { ProcessExit } from '../valgrind/run.js'
+import { errorSummary } from './leak-totals.js'
+
+/**
+ * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
+ * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
+ */
+export function usableXml(run: ProcessRun): boolean {
+  return run.finished || (run.records ?? run.findings.length) > 0
+}
+
+/**
+ * The process the command started: the one whose parent is no other process of the run. When it
+ * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
+ * valgrind set the exit status.
+ */
+export function topProcess(runs: readonly ProcessRun[]): ProcessRun | undefined {
+  const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined))
+  const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0]
+  if (top?.pid === undefined) return top
+  const images = runs.filter((run) => run.pid === top.pid)
+  return images.find((run) => path.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1)
+}
+
+/**
+ * valgrind's --error-exitcode replaced this status of the process: it is the code valgrind ran
+ * with, and the process's XML counts errors (valgrind's ERROR SUMMARY, which is what it decides
+ * by). A program returning that same code with no error counted keeps it as its own.
+ */
+export function statusFromValgrind(exitCode: number | null, run: ProcessRun | undefined): boolean {
+  if (run === undefined || exitCode === null || exitCode === 0) return false
+  return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0
+}
+
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+export function splitSuiteFailures(
+  failures: readonly TestFailure[],
+  runs: readonly ProcessRun[]
+): { own: TestFailure[]; byValgrind: TestIdentity[] } {
+  const own: TestFailure[] = []
+  const byValgrind: TestIdentity[] = []
+  for (const failure of failures) {
+    // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+    // verdict), and valgrind's status fails that test all the same.
+    const processes = runs.filter((run) => run.test?.name === failure.test.name)
+    const valgrinds = processes.some((run) =>
+      failure.exitCode !== null
+        ? statusFromValgrind(failure.exitCode, run)
+        : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0
+    )
+    if (valgrinds) byValgrind.push(failure.test)
+    else own.push(failure)
+  }
+  return { own, byValgrind }
+}
+
+/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
+export function programOutcome(
+  exit: Pick<ProcessExit, 'exitCode' | 'signal'>,
+  runs: readonly ProcessRun[],
+  valgrindErrorExit = false
+): ProgramOutcome {
+  const outcome: ProgramOutcome = { exitCode: exit.exitCode, valgrindErrorExit }
+  if (exit.signal !== null) {
+    // The top process is the first one started; its fatal signal carries the stack.
+    const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal)
+    const top =
+      withSignal.find(
+        (run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)
+      ) ?? withSignal[0]
+    outcome.signal = {
+      name: exit.signal,
+      pid: top?.pid,
+      stack: top?.fatalSignal?.stack ?? [],
+      event: top?.fatalSignal?.event
+    }
+  }
+  return outcome
+}
