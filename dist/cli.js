@@ -2,10 +2,11 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, o as occurrenceText, e as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine, l as logLine } from './chunks/engine-BmqzxVRh.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, o as occurrenceText, e as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine, l as logLine } from './chunks/engine-DG0jGRHn.js';
 import 'node:fs';
 import 'node:crypto';
-import './chunks/core-DvYfy68O.js';
+import 'node:perf_hooks';
+import './chunks/core-D0nTOIbc.js';
 import 'os';
 import 'crypto';
 import 'fs';
@@ -27,7 +28,6 @@ import 'node:events';
 import 'node:diagnostics_channel';
 import 'node:tls';
 import 'node:zlib';
-import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
 import 'node:url';
@@ -37,9 +37,9 @@ import 'node:dns';
 import 'string_decoder';
 import 'child_process';
 import 'timers';
-import 'node:child_process';
 import './chunks/index-DrxN3U0V.js';
 import 'stream';
+import 'node:child_process';
 import 'node:readline';
 import 'node:stream/promises';
 
@@ -227,7 +227,11 @@ async function main() {
     return runCli(inputs, values.workspace ?? process.cwd(), !values['no-color'] && process.stdout.isTTY === true);
 }
 async function runCli(inputs, workspace, color) {
-    const config = readConfig((name) => inputs[name] ?? '', { workspace, tempDirectory: os.tmpdir() });
+    const config = readConfig((name) => inputs[name] ?? '', {
+        workspace,
+        tempDirectory: os.tmpdir(),
+        variables: process.env
+    });
     ensurePrivateDirectory(config.outputDirectory);
     // On a laptop the action never installs anything: it uses the valgrind on PATH.
     const installed = await ensureValgrind({

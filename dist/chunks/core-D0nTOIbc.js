@@ -30913,4 +30913,4 @@ function info(message) {
     process.stdout.write(message + os.EOL);
 }
 
-export { BearerCredentialHandler as B, HttpClient as H, summary as a, setFailed as b, which as c, debug as d, error as e, getExecOutput as f, getInput as g, exec as h, info as i, isDebug as j, cp as k, addPath as l, mkdirP as m, exportVariable as n, setSecret as o, HttpCodes as p, getAugmentedNamespace as q, rmRF as r, setOutput as s, commonjsGlobal as t, getDefaultExportFromCjs as u, requireTunnel as v, warning as w, requireUndici as x, undiciExports as y, HttpClientError as z };
+export { BearerCredentialHandler as B, HttpClient as H, summary as a, setFailed as b, which as c, debug as d, error as e, getExecOutput as f, getInput as g, exec as h, info as i, isDebug as j, cp as k, addPath as l, mkdirP as m, exportVariable as n, HttpCodes as o, HttpClientError as p, setSecret as q, rmRF as r, setOutput as s, getAugmentedNamespace as t, commonjsGlobal as u, getDefaultExportFromCjs as v, warning as w, requireTunnel as x, requireUndici as y, undiciExports as z };

@@ -1,4 +1,4 @@
-import { d as debug, m as mkdirP, h as exec, c as which, w as warning, i as info, p as HttpCodes, z as HttpClientError, H as HttpClient, j as isDebug, o as setSecret, B as BearerCredentialHandler, r as rmRF, e as error } from './core-DvYfy68O.js';
+import { d as debug, m as mkdirP, h as exec, c as which, w as warning, i as info, o as HttpCodes, p as HttpClientError, H as HttpClient, j as isDebug, q as setSecret, B as BearerCredentialHandler, r as rmRF, e as error } from './core-D0nTOIbc.js';
 import * as path$1 from 'path';
 import * as fs from 'fs';
 import { writeFileSync, existsSync } from 'fs';
@@ -9,7 +9,7 @@ import * as require$$0$2 from 'stream';
 import * as require$$0$1 from 'util';
 import { s as semverExports } from './index-DrxN3U0V.js';
 import { URL as URL$1 } from 'url';
-import { c as createClientLogger, f as convertHttpClient, g as getCachedDefaultHttpClient, h as createClientPipeline, x as stringifyXML, y as parseXML, i as decompressResponsePolicyName, s as storageCorrectContentLengthPolicy, j as storageRetryPolicy, k as storageRequestFailureDetailsParserPolicy, l as storageBrowserPolicy, m as isTokenCredential, n as bearerTokenAuthenticationPolicy, z as authorizeRequestOnTenantChallenge, o as StorageSharedKeyCredential, p as storageSharedKeyCredentialPolicy, q as AnonymousCredential, u as createRequestPolicyFactoryPolicy, v as StorageBrowserPolicyFactory, w as StorageRetryPolicyFactory, B as createSerializer, E as ExtendedServiceClient, D as createTracingClient, F as UserDelegationKeyCredential, G as randomUUID, A as AbortError, H as Poller, I as delay, J as getDefaultProxySettings, K as BufferScheduler, M as MessageType, r as reflectionMergePartial, U as UnknownFieldHandler, W as WireType, a as MESSAGE_TYPE, b as ServiceType } from './poller-D9TMIPRo.js';
+import { c as createClientLogger, a as convertHttpClient, g as getCachedDefaultHttpClient, b as createClientPipeline, s as stringifyXML, p as parseXML, d as decompressResponsePolicyName, e as storageCorrectContentLengthPolicy, f as storageRetryPolicy, h as storageRequestFailureDetailsParserPolicy, i as storageBrowserPolicy, j as isTokenCredential, k as bearerTokenAuthenticationPolicy, l as authorizeRequestOnTenantChallenge, S as StorageSharedKeyCredential, m as storageSharedKeyCredentialPolicy, A as AnonymousCredential, n as createRequestPolicyFactoryPolicy, o as StorageBrowserPolicyFactory, q as StorageRetryPolicyFactory, r as createSerializer, E as ExtendedServiceClient, t as createTracingClient, U as UserDelegationKeyCredential, u as randomUUID, v as AbortError, P as Poller, w as delay, x as getDefaultProxySettings, B as BufferScheduler, M as MessageType, y as reflectionMergePartial, z as UnknownFieldHandler, W as WireType, C as MESSAGE_TYPE, D as ServiceType } from './service-type-COYfH1tb.js';
 import { Readable } from 'node:stream';
 import * as require$$0$3 from 'buffer';
 import { Buffer as Buffer$1 } from 'buffer';
