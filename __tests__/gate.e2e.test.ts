@@ -61,6 +61,12 @@ const scenarios = {
     runAction(
       { command: './build/client_messages' },
       { workspace: makeWorkspace(['client_messages']) }
+    ),
+  // A `make check`-style driver: the shell exits 2 because valgrind's status failed the test.
+  scriptedTest: () =>
+    runAction(
+      { command: "sh -c './build/leaks || exit 2'" },
+      { workspace: makeWorkspace(['leaks']) }
     )
 }
 type Scenario = keyof typeof scenarios
@@ -92,6 +98,17 @@ describe("valgrind's --error-exitcode contract", () => {
     )
     expect(run.summary).toContain(
       "exit status 1 (valgrind's --error-exitcode: it found errors and replaced the program's own status)"
+    )
+  })
+
+  it("a script's status that follows a test valgrind failed is no failure of its own", async () => {
+    const run = await started.scriptedTest
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      'Valgrind found 2 definite leaks (116 bytes in 2 blocks) (fail-on: definite, errors).'
+    )
+    expect(run.stdout).toContain(
+      "Exit status 2 follows valgrind's --error-exitcode in 1 process the command started (build/leaks)"
     )
   })
 

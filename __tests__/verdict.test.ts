@@ -58,6 +58,54 @@ describe('decideVerdict', () => {
     )
   })
 
+  describe('a command whose status follows processes valgrind failed (make check)', () => {
+    const exited = (below: { name: string; toolchain: boolean }[]) => ({
+      exitCode: 2,
+      valgrindErrorExit: false,
+      failedByValgrindBelow: below
+    })
+
+    it('adds no reason of its own when valgrind failed the project’s tests: the findings are the reason', () => {
+      const verdict = decideVerdict({
+        ...base,
+        findings: [finding('errors')],
+        outcome: exited([
+          { name: 'build/hits', toolchain: false },
+          { name: 'ctest', toolchain: true }
+        ])
+      })
+      expect(verdict.reasons).toEqual([
+        'Valgrind found 1 memory error (fail-on: definite, errors).'
+      ])
+    })
+
+    it('passes with a baseline that knows the findings valgrind failed the tests for', () => {
+      const known = { ...finding('definite', 48), failing: false, baseline: 'unchanged' as const }
+      const verdict = decideVerdict({
+        ...base,
+        findings: [known],
+        outcome: exited([{ name: 'build/leaks', toolchain: false }])
+      })
+      expect(verdict.failed).toBe(false)
+    })
+
+    it('fails, naming them and the way out, when only build tools were failed by valgrind', () => {
+      const verdict = decideVerdict({
+        ...base,
+        findings: [],
+        outcome: exited([{ name: 'sh', toolchain: true }])
+      })
+      expect(verdict.reasons).toEqual([
+        "The program exited with status 2 after valgrind's --error-exitcode failed 1 process of the build toolchain (sh): valgrind found errors in them, which are not the project's. Keep valgrind out of them (trace-children-skip) or set error-exitcode: 0."
+      ])
+    })
+
+    it('keeps the status as a reason when no process was failed by valgrind', () => {
+      const verdict = decideVerdict({ ...base, findings: [], outcome: exited([]) })
+      expect(verdict.reasons).toEqual(['The program exited with status 2.'])
+    })
+  })
+
   it('keeps findings, a crash, a failed test and an exit status as separate reasons', () => {
     const verdict = decideVerdict({
       ...base,

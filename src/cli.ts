@@ -1,5 +1,5 @@
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
-//   valgrind-action [options] [--] <program> [args...]
+//   run-under-valgrind [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
 // same verdict as the action (2 for bad usage or a setup problem: valgrind or cargo missing or
 // refusing to start, a program that is not there; 130 when interrupted).
@@ -15,7 +15,7 @@ import { joinShellWords } from './shell-words.js'
 import { ensureValgrind } from './install/index.js'
 import { ensurePrivateDirectory } from './run-directory.js'
 
-const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
+const USAGE = `Usage: run-under-valgrind [options] [--] <program> [args...]
 
 Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind and reports
 every memory error and leak with its source line, as the GitHub Action does. Exits 0 when the
@@ -73,7 +73,7 @@ const OPTIONS = {
 
 /**
  * Our options end at the first word that is not one (or at `--`): everything after it is the
- * program's own argv, so `valgrind-action ./prog --verbose` passes `--verbose` to the program.
+ * program's own argv, so `run-under-valgrind ./prog --verbose` passes `--verbose` to the program.
  */
 function splitCommandLine(argv: readonly string[]): {
   options: string[]
@@ -181,7 +181,7 @@ async function runCli(
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(commandSafeText(`valgrind-action: ${error.message}\n`))
+    process.stderr.write(commandSafeText(`run-under-valgrind: ${error.message}\n`))
     if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
     process.exit(2)
   }

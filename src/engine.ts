@@ -9,6 +9,7 @@ import { InputError } from './config.js'
 import { collectFindings } from './analysis/findings.js'
 import { sumLeakTotals } from './analysis/leak-totals.js'
 import {
+  processesFailedByValgrind,
   programOutcome,
   splitSuiteFailures,
   statusFromValgrind,
@@ -17,7 +18,14 @@ import {
 } from './analysis/outcome.js'
 import { decideVerdict } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
-import type { ErrorTool, LeakKind, ProcessRun, TestFailure, TestIdentity } from './model.js'
+import type {
+  ErrorTool,
+  LeakKind,
+  ProcessRun,
+  ProgramOutcome,
+  TestFailure,
+  TestIdentity
+} from './model.js'
 import { callgrindArgs } from './callgrind/args.js'
 import { noRandomizationPrefix } from './callgrind/aslr.js'
 import { readCallgrindDirectory } from './callgrind/reader.js'
@@ -562,7 +570,7 @@ export async function runEngine(
         : first.exit.exitCode !== 0 &&
           testFailures.length === 0 &&
           check.failedByValgrind.length > 0
-  const outcome =
+  const outcome: ProgramOutcome =
     cancelled !== undefined
       ? { exitCode: null, valgrindErrorExit: false }
       : programOutcome(first.exit, runs, valgrindStatus)
@@ -570,6 +578,26 @@ export async function runEngine(
     host.info(
       `Exit status ${first.exit.exitCode} is valgrind's (--error-exitcode): it found errors, and replaced the program's own exit status.`
     )
+  }
+  if (
+    first.mode === 'program' &&
+    check !== undefined &&
+    !valgrindStatus &&
+    outcome.exitCode !== null &&
+    outcome.exitCode !== 0 &&
+    outcome.signal === undefined
+  ) {
+    // make check, a test script: the status may come from tests that valgrind's status failed.
+    const below = processesFailedByValgrind(runs, topProcess(runs))
+    if (below.length > 0) {
+      outcome.failedByValgrindBelow = below.map((run) => ({
+        name: run.test?.binary ?? path.basename(run.exe ?? run.file),
+        toolchain: run.role === 'toolchain'
+      }))
+      host.info(
+        `Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${below.length === 1 ? '1 process' : `${below.length} processes`} the command started (${[...new Set(outcome.failedByValgrindBelow.map((process) => process.name))].slice(0, 5).join(', ')}): valgrind found errors there, and the command failed with them.`
+      )
+    }
   }
   const dwarf = dwarfWarning(host.valgrind.version, runs)
   if (dwarf !== undefined) warnings.push(dwarf)

@@ -232,6 +232,12 @@ export interface ProgramOutcome {
    * command: every test process that ended non-zero did so through valgrind's status.
    */
   valgrindErrorExit: boolean
+  /**
+   * A program's status that is not valgrind's own, while valgrind's `--error-exitcode` failed
+   * processes it started (`make check` exits 2 when a test does): those processes, named by test
+   * or executable, and whether they belong to the build toolchain.
+   */
+  failedByValgrindBelow?: { name: string; toolchain: boolean }[]
 }
 
 export interface Verdict {

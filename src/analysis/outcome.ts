@@ -65,6 +65,25 @@ export function splitSuiteFailures(
   return { own, byValgrind }
 }
 
+/**
+ * Processes below the top one whose exit status valgrind's --error-exitcode set: they ran to the
+ * end (an image that exec'd sets no status) and their XML counts errors. A build tool or script
+ * that runs them (make check, a test script) then fails because of what valgrind found in them.
+ */
+export function processesFailedByValgrind(
+  runs: readonly ProcessRun[],
+  top: ProcessRun | undefined
+): ProcessRun[] {
+  return runs.filter(
+    (run) =>
+      run !== top &&
+      run.pid !== top?.pid &&
+      run.finished &&
+      errorExitCodeOf(run.valgrindArgs) !== undefined &&
+      errorSummary(run).errors > 0
+  )
+}
+
 /** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
 export function programOutcome(
   exit: Pick<ProcessExit, 'exitCode' | 'signal'>,

@@ -81,6 +81,11 @@ function signalReason(
   return `${who} was killed by ${outcome.signal.name}${event}${where}.`
 }
 
+/** The first five names, then how many more. */
+function shortList(names: readonly string[]): string {
+  return names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
+}
+
 export function decideVerdict(input: VerdictInput): Verdict {
   const setupProblems = input.setupProblems ?? []
   if (setupProblems.length > 0) {
@@ -99,9 +104,9 @@ export function decideVerdict(input: VerdictInput): Verdict {
   const signal = signalReason(input.outcome, input.subject, input.workspace)
   if (signal !== undefined) reasons.push(signal)
   if (input.testFailures.length > 0) {
-    const names = input.testFailures.map((failure) => failure.test.name ?? failure.test.binary)
-    const shown =
-      names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
+    const shown = shortList(
+      input.testFailures.map((failure) => failure.test.name ?? failure.test.binary)
+    )
     reasons.push(
       `${input.testFailures.length === 1 ? '1 test failed on its own' : `${input.testFailures.length} tests failed on their own`} (not a valgrind finding): ${shown}.`
     )
@@ -112,7 +117,19 @@ export function decideVerdict(input: VerdictInput): Verdict {
     input.outcome.exitCode !== 0
   ) {
     const who = input.subject === 'program' ? 'The program' : 'The test command'
-    reasons.push(`${who} exited with status ${input.outcome.exitCode}.`)
+    const below = input.outcome.failedByValgrindBelow ?? []
+    const toolchain = below.filter((process) => process.toolchain)
+    if (below.length === 0) {
+      reasons.push(`${who} exited with status ${input.outcome.exitCode}.`)
+    } else if (toolchain.length === below.length) {
+      // The build tools' own findings do not count, but valgrind's status failed them all the same.
+      reasons.push(
+        `${who} exited with status ${input.outcome.exitCode} after valgrind's --error-exitcode failed ${plural(toolchain.length, 'process', 'processes')} of the build toolchain (${shortList(toolchain.map((process) => process.name))}): valgrind found errors in them, which are not the project's. Keep valgrind out of them (trace-children-skip) or set error-exitcode: 0.`
+      )
+    }
+    // Otherwise valgrind's status failed the project's own processes (tests the command runs): the
+    // status is a consequence of findings (reported above, or known to the baseline), not a
+    // failure of the program's own.
   }
 
   const failed = reasons.length > 0

@@ -1,0 +1,9064 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { createHash, randomUUID } from 'node:crypto';
+import * as os$1 from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { c as which, i as info, f as getExecOutput, d as debug, h as exec, j as isDebug, k as cp, m as mkdirP, r as rmRF, H as HttpClient, l as addPath, n as exportVariable } from './core-D0nTOIbc.js';
+import * as crypto from 'crypto';
+import * as fs$1 from 'fs';
+import { s as semverExports } from './index-DrxN3U0V.js';
+import * as os from 'os';
+import 'child_process';
+import * as path$1 from 'path';
+import * as require$$0$1 from 'stream';
+import * as require$$0 from 'util';
+import { ok } from 'assert';
+import { execFile, spawn, execFileSync } from 'node:child_process';
+import * as readline from 'node:readline';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import * as zlib from 'node:zlib';
+
+// Cancellation by signal, shared by the action and the CLI. The runner cancels a step (Cancel,
+// `timeout-minutes`) with SIGINT, then SIGTERM 7.5 s later, then kills the process tree; a terminal
+// sends SIGINT on Ctrl-C. Either signal aborts the run: the engine stops valgrind and the program
+// and reports what valgrind wrote until then. A second signal changes nothing.
+function cancelOnSignals(notify) {
+    const controller = new AbortController();
+    const onSignal = (name) => {
+        if (controller.signal.aborted)
+            return;
+        notify?.(name);
+        controller.abort(name);
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    return {
+        signal: controller.signal,
+        dispose: () => {
+            process.off('SIGINT', onSignal);
+            process.off('SIGTERM', onSignal);
+        }
+    };
+}
+
+// The domain model. Every output (annotations, job summary, terminal view, JSON report) is a view
+// of these plain data types: valgrind's XML is parsed once into `ProcessRun`s, and locations,
+// deduplication and the verdict are pure functions over them.
+const LEAK_KINDS = ['definite', 'indirect', 'possible', 'reachable'];
+const ERROR_TOOLS = ['memcheck', 'helgrind', 'drd'];
+const VALGRIND_TOOLS = [...ERROR_TOOLS, 'callgrind'];
+const FAIL_CATEGORIES = [...LEAK_KINDS, 'errors'];
+
+// Errors that carry a message meant for the user: the entry points print the message alone,
+// never a stack trace.
+/** A problem with what the user gave us (an input, an option): what was wrong, what is accepted. */
+class InputError extends Error {
+    name = 'InputError';
+}
+
+/*
+  Port of a subset of the features of CPython's shlex module, which provides a
+  shell-like lexer. Original code by Eric S. Raymond and other contributors.
+*/
+
+class Shlexer {
+  constructor (string) {
+    this.i = 0;
+    this.string = string;
+
+    /**
+     * Characters that will be considered whitespace and skipped. Whitespace
+     * bounds tokens. By default, includes space, tab, linefeed and carriage
+     * return.
+     */
+    this.whitespace = ' \t\r\n';
+
+    /**
+     * Characters that will be considered string quotes. The token accumulates
+     * until the same quote is encountered again (thus, different quote types
+     * protect each other as in the shell.) By default, includes ASCII single
+     * and double quotes.
+     */
+    this.quotes = `'"`;
+
+    /**
+     * Characters that will be considered as escape. Just `\` by default.
+     */
+    this.escapes = '\\';
+
+    /**
+     * The subset of quote types that allow escaped characters. Just `"` by default.
+     */
+    this.escapedQuotes = '"';
+
+    /**
+     * Whether to support ANSI C-style $'' quotes
+     * https://www.gnu.org/software/bash/manual/html_node/ANSI_002dC-Quoting.html
+     */
+    this.ansiCQuotes = true;
+
+    /**
+     * Whether to support localized $"" quotes
+     * https://www.gnu.org/software/bash/manual/html_node/Locale-Translation.html
+     *
+     * The behavior is as if the current locale is set to C or POSIX, i.e., the
+     * contents are not translated.
+     */
+    this.localeQuotes = true;
+
+    this.debug = false;
+  }
+
+  readChar () {
+    return this.string.charAt(this.i++)
+  }
+
+  processEscapes (string, quote, isAnsiCQuote) {
+    if (!isAnsiCQuote && !this.escapedQuotes.includes(quote)) {
+      // This quote type doesn't support escape sequences
+      return string
+    }
+
+    // We need to form a regex that matches any of the escape characters,
+    // without interpreting any of the characters as a regex special character.
+    const anyEscape = '[' + this.escapes.replace(/(.)/g, '\\$1') + ']';
+
+    // In regular quoted strings, we can only escape an escape character, and
+    // the quote character itself.
+    if (!isAnsiCQuote && this.escapedQuotes.includes(quote)) {
+      const re = new RegExp(
+        anyEscape + '(' + anyEscape + '|\\' + quote + ')', 'g');
+      return string.replace(re, '$1')
+    }
+
+    // ANSI C quoted strings support a wide variety of escape sequences
+    if (isAnsiCQuote) {
+      const patterns = {
+        // Literal characters
+        '([\\\\\'"?])': (x) => x,
+
+        // Non-printable ASCII characters
+        'a': () => '\x07',
+        'b': () => '\x08',
+        'e|E': () => '\x1b',
+        'f': () => '\x0c',
+        'n': () => '\x0a',
+        'r': () => '\x0d',
+        't': () => '\x09',
+        'v': () => '\x0b',
+
+        // Octal bytes
+        '([0-7]{1,3})': (x) => String.fromCharCode(parseInt(x, 8)),
+
+        // Hexadecimal bytes
+        'x([0-9a-fA-F]{1,2})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Unicode code units
+        'u([0-9a-fA-F]{1,4})': (x) => String.fromCharCode(parseInt(x, 16)),
+        'U([0-9a-fA-F]{1,8})': (x) => String.fromCharCode(parseInt(x, 16)),
+
+        // Control characters
+        // https://en.wikipedia.org/wiki/Control_character#How_control_characters_map_to_keyboards
+        'c(.)': (x) => {
+          if (x === '?') {
+            return '\x7f'
+          } else if (x === '@') {
+            return '\x00'
+          } else {
+            return String.fromCharCode(x.charCodeAt(0) & 31)
+          }
+        }
+      };
+
+      // Construct an uber-RegEx that catches all of the above pattern
+      const re = new RegExp(
+        anyEscape + '(' + Object.keys(patterns).join('|') + ')', 'g');
+
+      // For each match, figure out which subpattern matched, and apply the
+      // corresponding function
+      return string.replace(re, function (m, p1) {
+        for (const matched in patterns) {
+          const mm = new RegExp('^' + matched + '$').exec(p1);
+          if (mm === null) {
+            continue
+          }
+
+          return patterns[matched].apply(null, mm.slice(1))
+        }
+      })
+    }
+
+    // Should not get here
+    return undefined
+  }
+
+  * [Symbol.iterator] () {
+    let inQuote = false;
+    let inDollarQuote = false;
+    let escaped = false;
+    let lastDollar = -2; // position of last dollar sign we saw
+    let token;
+
+    if (this.debug) {
+      console.log('full input:', '>' + this.string + '<');
+    }
+
+    while (true) {
+      const pos = this.i;
+      const char = this.readChar();
+
+      if (this.debug) {
+        console.log(
+          'position:', pos,
+          'input:', '>' + char + '<',
+          'accumulated:', token,
+          'inQuote:', inQuote,
+          'inDollarQuote:', inDollarQuote,
+          'lastDollar:', lastDollar,
+          'escaped:', escaped
+        );
+      }
+
+      // Ran out of characters, we're done
+      if (char === '') {
+        if (inQuote) { throw new Error('Got EOF while in a quoted string') }
+        if (escaped) { throw new Error('Got EOF while in an escape sequence') }
+        if (token !== undefined) { yield token; }
+        return
+      }
+
+      // We were in an escape sequence, complete it
+      if (escaped) {
+        if (char === '\n') ; else if (inQuote) {
+          // If we are in a quote, just accumulate the whole escape sequence,
+          // as we will interpret escape sequences later.
+          token = (token || '') + escaped + char;
+        } else {
+          // Just use the literal character
+          token = (token || '') + char;
+        }
+
+        escaped = false;
+        continue
+      }
+
+      if (this.escapes.includes(char)) {
+        if (!inQuote || inDollarQuote !== false || this.escapedQuotes.includes(inQuote)) {
+          // We encountered an escape character, which is going to affect how
+          // we treat the next character.
+          escaped = char;
+          continue
+        }
+      }
+
+      // We were in a string
+      if (inQuote !== false) {
+        // String is finished. Don't grab the quote character.
+        if (char === inQuote) {
+          token = this.processEscapes(token, inQuote, inDollarQuote === '\'');
+          inQuote = false;
+          inDollarQuote = false;
+          continue
+        }
+
+        // String isn't finished yet, accumulate the character
+        token = (token || '') + char;
+        continue
+      }
+
+      // This is the start of a new string, don't accumulate the quotation mark
+      if (this.quotes.includes(char)) {
+        inQuote = char;
+        if (lastDollar === pos - 1) {
+          if (char === '\'' && !this.ansiCQuotes) ; else if (char === '"' && !this.localeQuotes) ; else {
+            inDollarQuote = char;
+          }
+        }
+
+        token = (token || ''); // fixes blank string
+
+        if (inDollarQuote !== false) {
+          // Drop the opening $ we captured before
+          token = token.slice(0, -1);
+        }
+
+        continue
+      }
+
+      // This is a dollar sign, record that we saw it in case it's the start of
+      // an ANSI C or localized string
+      if (inQuote === false && char === '$') {
+        lastDollar = pos;
+      }
+
+      // This is whitespace, so yield the token if we have one
+      if (this.whitespace.includes(char)) {
+        if (token !== undefined) { yield token; }
+        token = undefined;
+        continue
+      }
+
+      // Otherwise, accumulate the character
+      token = (token || '') + char;
+    }
+  }
+}
+
+
+/**
+ * Splits a given string using shell-like syntax. This function is the inverse
+ * of shlex.join().
+ *
+ * @param {String} s String to split.
+ * @returns {String[]}
+ */
+function split (s) {
+  return Array.from(new Shlexer(s))
+}
+
+/**
+ * Escapes a potentially shell-unsafe string using quotes.
+ *
+ * @param {String} s String to quote
+ * @returns {String}
+ */
+function quote (s) {
+  if (s === '') { return '\'\'' }
+
+  const unsafeRe = /[^\w@%\-+=:,./]/;
+  if (!unsafeRe.test(s)) { return s }
+
+  return ('\'' + s.replace(/('+)/g, '\'"$1"\'') + '\'').replace(/^''|''$/g, '')
+}
+
+// Splits a command line into argv the way a POSIX shell splits words (quotes, backslash escapes),
+// without running a shell: nothing is expanded, so `$HOME` stays `$HOME`.
+function splitShellWords(line) {
+    try {
+        return split(line);
+    }
+    catch (error) {
+        throw new Error(`cannot split '${line}' into words: ${error.message}. Close every quote; use \\ to escape a quote character.`);
+    }
+}
+/** Quotes argv for display, so a user can paste it into a shell. */
+function joinShellWords(words) {
+    return words.map((word) => quote(word)).join(' ');
+}
+/** Characters after `$` that make a shell expand something: a name, `{`, `(`, a special parameter. */
+const EXPANSION_START = /[A-Za-z_{(0-9@*#?$!-]/;
+/**
+ * The first thing in `line` that a shell would interpret but word splitting passes on as text:
+ * operators (`|`, `&&`, `;`, redirections), expansions (`$VAR`, `$(...)`, backticks, a leading
+ * `~`), comments, several lines. Undefined when the line means the same with or without a shell.
+ * Glob characters are left alone: a shell passes them on unchanged too when nothing matches.
+ */
+function findShellSyntax(line) {
+    let quote;
+    let wordStart = true;
+    for (let i = 0; i < line.length; i++) {
+        const c = line[i];
+        const next = line[i + 1] ?? '';
+        if (quote === "'") {
+            if (c === "'")
+                quote = undefined;
+            continue;
+        }
+        if (c === '\\') {
+            i++; // the escaped character is literal (a backslash-newline continues the line)
+            wordStart = false;
+            continue;
+        }
+        const expansion = c === '`'
+            ? 'a command substitution (`...`)'
+            : c === '$' && EXPANSION_START.test(next)
+                ? `an expansion ('$${next === '(' ? '(...)' : next === '{' ? '{...}' : '...'}')`
+                : undefined;
+        if (quote === '"') {
+            if (c === '"')
+                quote = undefined;
+            else if (expansion !== undefined)
+                return expansion;
+            continue;
+        }
+        if (expansion !== undefined)
+            return expansion;
+        if (c === "'" || c === '"') {
+            quote = c;
+            wordStart = false;
+            continue;
+        }
+        if (c === '\n' || c === '\r')
+            return 'several lines (a shell runs each line as a command)';
+        if (/\s/.test(c)) {
+            wordStart = true;
+            continue;
+        }
+        if (c === '|')
+            return next === '|' ? "'||'" : "a pipe ('|')";
+        if (c === '&')
+            return next === '&' ? "'&&'" : "'&' (run in the background)";
+        if (c === ';')
+            return "';' (a list of commands)";
+        if (c === '<' || c === '>')
+            return `a redirection ('${c}')`;
+        if (c === '(' || c === ')')
+            return `a subshell or grouping ('${c}')`;
+        if (wordStart && c === '~')
+            return "'~' (the home directory)";
+        if (wordStart && c === '#')
+            return "a comment ('#')";
+        wordStart = false;
+    }
+    return undefined;
+}
+
+const RUST_ISOLATIONS = ['auto', 'batch', 'per-test'];
+/** A per-test process pays its start-up on top of the work; past this ratio of work to start-up,
+ * isolation costs under 10% and balances the cores better than batches of unequal tests. */
+const PER_TEST_WORK_RATIO = 10;
+/** Work assumed per test when nothing was measured: most unit tests take milliseconds. */
+const UNKNOWN_SECONDS_PER_TEST = 0.02;
+/** valgrind's start-up for a test binary, from its size (its debug info is most of it). */
+function estimatedStartup(binaryBytes) {
+    return 0.3 + (0.05 * binaryBytes) / 1e6;
+}
+/** Per suite: batches or one process per test, and why. */
+function chooseIsolation(suite, requested, binaryBytes, timing) {
+    const base = { binaryId: suite.binaryId };
+    const count = `${suite.tests.length} test${suite.tests.length === 1 ? '' : 's'}`;
+    if (requested === 'per-test') {
+        return { ...base, isolation: 'per-test', reason: `${count}, rust-isolation: per-test` };
+    }
+    if (requested === 'batch') {
+        return { ...base, isolation: 'batch', reason: `${count}, rust-isolation: batch` };
+    }
+    const startup = estimatedStartup(binaryBytes);
+    const startupWords = `start-up ~${startup.toFixed(1)} s (${(binaryBytes / 1e6).toFixed(1)} MB binary)`;
+    if (suite.tests.length === 1) {
+        return { ...base, isolation: 'per-test', reason: `1 test: its own process either way` };
+    }
+    if (timing !== undefined && timing.secondsPerTest >= PER_TEST_WORK_RATIO * startup) {
+        return {
+            ...base,
+            isolation: 'per-test',
+            reason: `${count} of ~${timing.secondsPerTest.toFixed(1)} s each in an earlier run, ${startupWords}: isolation costs little`
+        };
+    }
+    const work = timing !== undefined
+        ? `~${timing.secondsPerTest.toFixed(2)} s each in an earlier run`
+        : 'no earlier timings';
+    return {
+        ...base,
+        isolation: 'batch',
+        reason: `${count}, ${work}, ${startupWords}: one start-up per test would dominate`
+    };
+}
+function jobOf(suite, names, estimate, isolated) {
+    const ignored = new Set(suite.tests.filter((t) => t.ignored).map((t) => t.name));
+    return {
+        suite,
+        tests: names,
+        includeIgnored: names.some((name) => ignored.has(name)),
+        estimate,
+        isolated
+    };
+}
+/** Each test in its own process. */
+function perTestJobs(suite, names, estimate) {
+    return names.map((name) => jobOf(suite, [name], estimate, true));
+}
+/**
+ * The jobs of a run, longest first. Batched suites start with one batch each. A batch is added to
+ * the suite with the longest batches while fewer jobs than cores exist, or while its batches run
+ * over 1.25 times the fair share per core (all work and start-ups / cores) — but, where an earlier
+ * run measured the suite, only while its batches still hold more work than one start-up: tiny
+ * tests gain nothing from a second process, which costs a start-up of CPU on a busy machine.
+ */
+function planJobs(inputs, cores) {
+    const jobs = [];
+    const batched = [];
+    let perTestCost = 0;
+    for (const input of inputs) {
+        const startup = estimatedStartup(input.binaryBytes);
+        const perTest = input.timing?.secondsPerTest ?? UNKNOWN_SECONDS_PER_TEST;
+        const names = input.suite.tests.map((t) => t.name);
+        if (input.choice.isolation === 'per-test') {
+            jobs.push(...perTestJobs(input.suite, names, startup + perTest));
+            perTestCost += names.length * (startup + perTest);
+        }
+        else {
+            const work = names.length * perTest;
+            batched.push({ input, startup, work, batches: 1, measured: input.timing !== undefined });
+        }
+    }
+    const batchCost = (b) => b.startup + b.work / b.batches;
+    const worthSplitting = (b) => b.batches < b.input.suite.tests.length && (!b.measured || b.work / b.batches >= b.startup);
+    for (;;) {
+        const splittable = batched.filter(worthSplitting);
+        if (splittable.length === 0)
+            break;
+        const longest = splittable.reduce((a, b) => (batchCost(b) > batchCost(a) ? b : a));
+        const jobCount = jobs.length + batched.reduce((sum, b) => sum + b.batches, 0);
+        const total = perTestCost + batched.reduce((sum, b) => sum + b.work + b.batches * b.startup, 0);
+        const share = total / Math.max(1, cores);
+        if (jobCount >= cores && batchCost(longest) <= 1.25 * share)
+            break;
+        longest.batches++;
+    }
+    for (const b of batched) {
+        const names = b.input.suite.tests.map((t) => t.name);
+        for (let index = 0; index < b.batches; index++) {
+            // Every b-th test: neighbours (often alike in cost) land in different batches.
+            const share = names.filter((_, i) => i % b.batches === index);
+            jobs.push(jobOf(b.input.suite, share, batchCost(b), share.length === 1));
+        }
+    }
+    return jobs.sort((a, b) => b.estimate - a.estimate);
+}
+/** The test binary's arguments for a job: exactly its tests, one at a time. */
+function jobArguments(job) {
+    // --test-threads=1: one test at a time, as nextest runs them; valgrind serializes threads anyway.
+    const args = ['--exact', ...job.tests, '--test-threads=1'];
+    if (job.includeIgnored)
+        args.push('--include-ignored');
+    return args;
+}
+/**
+ * Whether a batch's libtest report is complete: the process ended by itself (no signal: a shell
+ * status under 128, whatever the code: 101 for failed tests, or a valgrind `--error-exitcode`) and
+ * libtest printed its result line (an `exit()` inside a test ends the process without it).
+ */
+function batchFinished(exitCode, stdout) {
+    return exitCode !== undefined && exitCode < 128 && /^test result: /m.test(stdout);
+}
+/** Whether libtest reported a failed test (the exit status may be valgrind's --error-exitcode). */
+function batchFailed(stdout) {
+    return /^test result: FAILED\./m.test(stdout);
+}
+/** Seconds of work per test measured by this run's jobs, per binary id. */
+function measuredTimings(results) {
+    const sums = new Map();
+    for (const { job, seconds, startup } of results) {
+        const sum = sums.get(job.suite.binaryId) ?? { seconds: 0, tests: 0 };
+        sum.seconds += Math.max(0, seconds - startup);
+        sum.tests += job.tests.length;
+        sums.set(job.suite.binaryId, sum);
+    }
+    return Object.fromEntries([...sums].map(([id, sum]) => [id, { secondsPerTest: sum.seconds / Math.max(1, sum.tests) }]));
+}
+/**
+ * Whether a whole nextest run should stay nextest's own (one process per test), before listing:
+ * with `rust-isolation: per-test`, and in `auto` when the run relies on what only nextest's
+ * scheduler does per test: retries (`--retries`, `retries =`) and terminating slow tests
+ * (`terminate-after`) in the repository's nextest config. Undefined: batches may be used.
+ */
+function nextestOwnRunReason(requested, runArgs, repositoryConfig) {
+    if (requested === 'per-test')
+        return 'rust-isolation: per-test';
+    if (runArgs.some((arg) => arg === '--archive-file' || arg.startsWith('--archive-file='))) {
+        // nextest extracts an archive for the length of one command: a list's binaries are gone after it.
+        return 'an --archive-file run: nextest extracts the test binaries for its own run only';
+    }
+    if (requested === 'batch')
+        return undefined;
+    if (runArgs.some((arg) => arg === '--retries' || arg.startsWith('--retries='))) {
+        return 'the command asks for --retries, which nextest applies per test process';
+    }
+    const config = (repositoryConfig ?? '').replace(/#.*$/gm, '');
+    if (/\bterminate-after\s*=/.test(config)) {
+        return "the repository's .config/nextest.toml terminates slow tests (terminate-after), which nextest does per test process";
+    }
+    if (/^\s*retries\s*=/m.test(config) || /[{,]\s*retries\s*=/.test(config)) {
+        return "the repository's .config/nextest.toml sets retries, which nextest applies per test process";
+    }
+    return undefined;
+}
+
+// The build toolchain as the action sees it: compilers and linkers it does not trace into by
+// default (`--trace-children-skip`), and build tools and shells whose own findings are never the
+// project's. Pure data and matching; no I/O.
+/**
+ * Executables valgrind does not follow into by default: compilers, assemblers, linkers and
+ * compiler caches. Under memcheck they take most of a suite's time and report their own leaks,
+ * which are nobody's bug here. Valgrind matches each pattern (`*` and `?` wildcards) against the
+ * path the program is exec'd with; a skipped program runs natively, with its children.
+ */
+const DEFAULT_TRACE_CHILDREN_SKIP = [
+    '*/cc',
+    '*/c++',
+    '*/gcc',
+    '*/g++',
+    '*/gcc-*',
+    '*/g++-*',
+    '*-linux-gnu*-gcc*',
+    '*-linux-gnu*-g++*',
+    '*/clang',
+    '*/clang++',
+    '*/clang-*',
+    '*/clang++-*',
+    '*/cc1',
+    '*/cc1plus',
+    '*/cc1obj',
+    '*/lto1',
+    '*/lto-wrapper',
+    '*/collect2',
+    '*/as',
+    '*/ld',
+    '*/ld.bfd',
+    '*/ld.gold',
+    '*/ld.lld',
+    '*/lld',
+    '*/mold',
+    '*/ar',
+    '*/ranlib',
+    '*/ccache',
+    '*/sccache',
+    '*/rustc'
+];
+const SKIP_HELP = "a comma or newline separated list of executable patterns (valgrind's `*` and `?` wildcards, matched against the exec'd path, e.g. */cc1,*/ld); `default` for the built-in list of compilers and linkers (it can be combined: default,*/python3*); or none to trace every child";
+/** The `trace-children-skip` input as valgrind patterns: '' and `default` give the built-in list. */
+function parseTraceChildrenSkip(raw) {
+    const items = raw
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+    if (items.length === 0)
+        return [...DEFAULT_TRACE_CHILDREN_SKIP];
+    if (items.length === 1 && items[0].toLowerCase() === 'none')
+        return [];
+    const patterns = [];
+    for (const item of items) {
+        if (item.toLowerCase() === 'none') {
+            throw new Error(`'none' cannot be combined with patterns. Accepted: ${SKIP_HELP}.`);
+        }
+        if (/\s/.test(item)) {
+            throw new Error(`'${item}' contains whitespace. Accepted: ${SKIP_HELP}.`);
+        }
+        if (item.toLowerCase() === 'default')
+            patterns.push(...DEFAULT_TRACE_CHILDREN_SKIP);
+        else
+            patterns.push(item);
+    }
+    return [...new Set(patterns)];
+}
+/**
+ * Build tools, shells and launchers: when one of these is the command itself (`make check`,
+ * `bash run-tests.sh`), it is not the program under test, and neither are its own findings.
+ */
+const BUILD_TOOLS = new Set([
+    'make',
+    'gmake',
+    'bmake',
+    'ninja',
+    'samu',
+    'cmake',
+    'ctest',
+    'meson',
+    'sh',
+    'bash',
+    'dash',
+    'zsh',
+    'ksh',
+    'env',
+    'timeout',
+    'nice',
+    'xargs',
+    'time'
+]);
+function isBuildTool(executable) {
+    return BUILD_TOOLS.has(path.basename(executable));
+}
+/** valgrind itself (the launcher, Debian's `valgrind.bin`, or a tool binary like `memcheck-amd64-linux`). */
+function isValgrindExecutable(executable) {
+    const base = path.basename(executable);
+    return (/^valgrind(\.bin)?$/.test(base) ||
+        /^(memcheck|helgrind|drd|callgrind|cachegrind|massif|dhat|none|lackey|exp-[a-z]+)-[a-z0-9]+-[a-z]+$/.test(base));
+}
+
+// Artifact names: what the artifact service accepts, and the default name of a job's artifact.
+// Plain functions over strings and an environment record, so that reading the inputs (config.ts)
+// can check and derive the name without depending on the upload itself.
+// The artifact service refuses these in names (the toolkit's validateArtifactName, which the
+// package does not export: @actions/artifact/lib/internal/upload/path-and-artifact-name-validation.js).
+const NAME_CHARACTERS = [
+    ['"', 'double quote "'],
+    [':', 'colon :'],
+    ['<', 'less than <'],
+    ['>', 'greater than >'],
+    ['|', 'vertical bar |'],
+    ['*', 'asterisk *'],
+    ['?', 'question mark ?'],
+    ['\r', 'carriage return'],
+    ['\n', 'line feed'],
+    ['\\', 'backslash \\'],
+    ['/', 'forward slash /']
+];
+/** The service answers "name invalid length for artifact name: must be between 1 and 256 characters". */
+const MAX_ARTIFACT_NAME_LENGTH = 256;
+const ACCEPTED_NAMES = `Accepted: 1 to ${MAX_ARTIFACT_NAME_LENGTH} characters without " : < > | * ? \\ / or line breaks.`;
+/** What is wrong with an artifact name, or undefined when the service accepts it. */
+function artifactNameProblem(name) {
+    if (name === '')
+        return 'it is empty';
+    if (name.length > MAX_ARTIFACT_NAME_LENGTH)
+        return `it is ${name.length} characters long`;
+    const found = NAME_CHARACTERS.find(([c]) => name.includes(c));
+    return found ? `it contains a ${found[1]}` : undefined;
+}
+/** Throws an InputError naming the problem and the rules when the service would refuse the name. */
+function validateArtifactName(name) {
+    const problem = artifactNameProblem(name);
+    if (problem !== undefined) {
+        throw new InputError(`Input 'artifact-name': '${name.replace(/[\r\n]/g, ' ')}' cannot be used, ${problem}. ${ACCEPTED_NAMES}`);
+    }
+}
+function sanitize(text) {
+    return text
+        .split('')
+        .map((c) => (NAME_CHARACTERS.some(([bad]) => bad === c) || /\s/.test(c) ? '_' : c))
+        .join('');
+}
+function shortHash(text) {
+    return createHash('sha256').update(text).digest('hex').slice(0, 8);
+}
+/** A matrix's values in order, when each is a plain value; undefined when one is a list or map. */
+function plainMatrixValues(matrix) {
+    if (matrix === null || typeof matrix !== 'object' || Array.isArray(matrix))
+        return undefined;
+    const values = Object.values(matrix);
+    if (values.some((v) => v !== null && typeof v === 'object'))
+        return undefined;
+    return values.map(String);
+}
+/**
+ * A name no other job or step of the run uses:
+ * `valgrind-<job>[-<matrix values joined by _>][-<step>][-attempt<n>]`, e.g.
+ * `valgrind-test-ubuntu-24.04_stable`. `matrix` is the `matrix` input (`${{ toJSON(matrix) }}`,
+ * 'null' outside a matrix): the matrix context is not in the environment. Values that would be
+ * refused, are lists or maps, or make the name long are replaced by a short hash of the matrix,
+ * so two matrix jobs never share a name.
+ */
+function defaultArtifactName(env, matrix) {
+    const parts = ['valgrind', sanitize(env.GITHUB_JOB || 'run')];
+    const raw = matrix?.trim() ?? '';
+    if (raw !== '' && raw !== 'null') {
+        let values;
+        try {
+            values = plainMatrixValues(JSON.parse(raw));
+        }
+        catch {
+            values = [raw]; // not JSON: a value the user chose
+        }
+        // Values joined by '_' name the job as long as that can be read back one way: no value holds
+        // a '_' or a refused character, and none is a list or map. Otherwise a hash of the whole
+        // matrix keeps matrix jobs apart.
+        const joined = values?.join('_') ?? '';
+        const readable = values !== undefined &&
+            values.every((v) => v !== '' && !v.includes('_') && sanitize(v) === v) &&
+            joined.length <= 60;
+        if (readable)
+            parts.push(joined);
+        else {
+            const hint = sanitize(values?.join('_') ?? raw.replace(/[{}[\]"]/g, '')).slice(0, 40);
+            parts.push(hint === '' ? shortHash(raw) : `${hint}-${shortHash(raw)}`);
+        }
+    }
+    // GITHUB_ACTION is the step's id, or `__owner_repo` for a step without one (`__owner_repo_2` for
+    // the second such step of the job): two steps of one job must not share the name either.
+    const step = env.GITHUB_ACTION ?? '';
+    const repeated = /^__.*_(\d+)$/.exec(step);
+    if (step !== '' && !step.startsWith('__'))
+        parts.push(sanitize(step));
+    else if (repeated)
+        parts.push(`step${repeated[1]}`);
+    const attempt = Number(env.GITHUB_RUN_ATTEMPT ?? '1');
+    // A re-run of a job uploads again into the same workflow run, where the first name is taken.
+    if (attempt > 1)
+        parts.push(`attempt${attempt}`);
+    return parts.join('-').slice(0, MAX_ARTIFACT_NAME_LENGTH);
+}
+
+// Valgrind version strings and the `valgrind-version` input's specs, as plain functions.
+/** `valgrind --version` prints e.g. "valgrind-3.19.0", "valgrind-3.22.0.GIT" or "valgrind-3.18.1-Debian". */
+function parseValgrindVersion(text) {
+    const match = /valgrind-(\d+\.\d+(?:\.\d+)?)/.exec(text);
+    return match?.[1];
+}
+/** The upstream part of a Debian package version: "1:3.19.0-1" → "3.19.0", "1:3.22.0-0ubuntu3" → "3.22.0". */
+function upstreamOfDebianVersion(debianVersion) {
+    const match = /^(?:\d+:)?(\d+\.\d+(?:\.\d+)?)/.exec(debianVersion.trim());
+    return match?.[1];
+}
+/** Numeric comparison of dotted versions; missing parts count as 0 ("3.22" == "3.22.0"). */
+function compareVersions(a, b) {
+    const left = a.split('.').map(Number);
+    const right = b.split('.').map(Number);
+    for (let i = 0; i < Math.max(left.length, right.length); i++) {
+        const difference = (left[i] ?? 0) - (right[i] ?? 0);
+        if (difference !== 0)
+            return Math.sign(difference);
+    }
+    return 0;
+}
+/**
+ * The `valgrind-version` input: `system` (or nothing), a minimum `>=3.22` (`>= 3.22`), or an exact
+ * release `3.26.0` or series `3.26`. The one reader of the grammar: config.ts checks the input with
+ * it, and the installer reads what config.ts kept.
+ */
+function parseVersionSpec(spec) {
+    const value = spec.trim();
+    if (value === '' || value === 'system')
+        return { kind: 'system' };
+    const match = /^(>=)?\s*(\d+\.\d+(?:\.\d+)?)$/.exec(value);
+    if (match === null) {
+        throw new InputError(`Input 'valgrind-version': '${spec}' is not understood. Accepted: system, a minimum like >=3.22, or an exact release like 3.26.0.`);
+    }
+    return match[1] !== undefined
+        ? { kind: 'minimum', version: match[2] }
+        : { kind: 'exact', version: match[2] };
+}
+/** A spec as `Config.valgrindVersion` holds it, without spaces: `system`, `>=3.22`, `3.26.0`. */
+function formatVersionSpec(spec) {
+    switch (spec.kind) {
+        case 'system':
+            return 'system';
+        case 'minimum':
+            return `>=${spec.version}`;
+        case 'exact':
+            return spec.version;
+    }
+}
+/** Whether an installed version meets the `valgrind-version` input. */
+function satisfies(version, spec) {
+    const parsed = parseVersionSpec(spec);
+    switch (parsed.kind) {
+        case 'system':
+            return true;
+        case 'minimum':
+            return compareVersions(version, parsed.version) >= 0;
+        case 'exact': {
+            const wanted = parsed.version.split('.');
+            const have = version.split('.');
+            // "3.26" pins the minor series; "3.26.0" pins the release.
+            return wanted.every((part, i) => Number(part) === Number(have[i] ?? 0));
+        }
+    }
+}
+
+// Reads every input once, validates it, and returns one typed `Config` (as actions/checkout's
+// input-helper does). Nothing else in the code reads inputs. Where inputs and the environment come
+// from is passed in, so the GitHub Action (`core.getInput`) and the command line share the same
+// validation.
+const INSTALL_MODES = ['auto', 'always', 'never'];
+function parseBoolean(read, name, fallback) {
+    const raw = read(name).trim();
+    if (raw === '')
+        return fallback;
+    if (/^(true|yes|on|1)$/i.test(raw))
+        return true;
+    if (/^(false|no|off|0)$/i.test(raw))
+        return false;
+    throw new InputError(`Input '${name}' must be true or false, got '${raw}'.`);
+}
+function parseAnnotations(raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '' || value === 'failing' || /^(true|yes|on|1)$/.test(value))
+        return 'failing';
+    if (value === 'all')
+        return 'all';
+    if (value === 'none' || /^(false|no|off|0)$/.test(value))
+        return 'none';
+    throw new InputError(`Input 'annotations': unknown value '${raw}'. Accepted: failing (or true: the findings whose kind is in fail-on), all (every finding, warnings for the others), none (or false).`);
+}
+function listItems(raw) {
+    return raw
+        .split(/[\n,]/)
+        .map((item) => item.trim())
+        .filter((item) => item !== '');
+}
+function parseFailOn(raw) {
+    const items = listItems(raw.toLowerCase());
+    if (items.length === 0)
+        throw new InputError(failOnHelp(`'fail-on' is empty`));
+    if (items.length === 1 && items[0] === 'none')
+        return new Set();
+    const result = new Set();
+    for (const item of items) {
+        if (item === 'none')
+            throw new InputError(failOnHelp(`'none' cannot be combined with other values`));
+        if (!FAIL_CATEGORIES.includes(item)) {
+            throw new InputError(failOnHelp(`unknown value '${item}'`));
+        }
+        result.add(item);
+    }
+    return result;
+}
+function failOnHelp(problem) {
+    return `Input 'fail-on': ${problem}. Accepted: a comma-separated list of ${FAIL_CATEGORIES.join(', ')}; or none.`;
+}
+function parseTools(raw) {
+    const items = listItems(raw.toLowerCase());
+    const help = `Accepted: ${VALGRIND_TOOLS.join(', ')}, or a comma list of one of ${ERROR_TOOLS.join('/')} plus callgrind (e.g. memcheck,callgrind).`;
+    if (items.length === 0) {
+        // Empty means the default; separators with nothing between them are a typo, not a choice.
+        if (raw.trim() === '')
+            return ['memcheck'];
+        throw new InputError(`Input 'tool': '${raw}' names no tool. ${help}`);
+    }
+    const tools = [];
+    for (const item of items) {
+        if (!VALGRIND_TOOLS.includes(item)) {
+            throw new InputError(`Input 'tool': unknown tool '${item}'. ${help}`);
+        }
+        if (!tools.includes(item))
+            tools.push(item);
+    }
+    if (tools.filter((tool) => tool !== 'callgrind').length > 1) {
+        throw new InputError(`Input 'tool': '${raw}' names more than one error checker. ${help}`);
+    }
+    return tools;
+}
+function parseRustIsolation(raw) {
+    const value = raw.trim().toLowerCase();
+    if (value === '')
+        return 'auto';
+    if (RUST_ISOLATIONS.includes(value))
+        return value;
+    throw new InputError(`Input 'rust-isolation' must be one of ${RUST_ISOLATIONS.join(', ')}, got '${raw.trim()}'.`);
+}
+function parseInstall(raw) {
+    const value = raw.trim().toLowerCase() || 'auto';
+    if (!INSTALL_MODES.includes(value)) {
+        throw new InputError(`Input 'install': unknown value '${raw}'. Accepted: ${INSTALL_MODES.join(', ')}.`);
+    }
+    return value;
+}
+function parseRetentionDays(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return undefined;
+    // Digits only: `1e1`, `0x10`, `7.0` and `+5` are numbers to JavaScript but not whole days.
+    const days = /^\d{1,2}$/.test(value) ? Number(value) : NaN;
+    if (!Number.isInteger(days) || days < 1 || days > 90) {
+        throw new InputError(`Input 'retention-days': '${raw}' must be a whole number of days from 1 to 90.`);
+    }
+    return days;
+}
+function parseErrorExitCode(raw) {
+    const value = raw.trim();
+    if (value === '')
+        return 1;
+    const code = Number(value);
+    if (!/^\d+$/.test(value) || code > 255) {
+        throw new InputError(`Input 'error-exitcode': '${raw}' is not an exit status. Accepted: a whole number from 1 to 255 (valgrind's status for a process in which it found errors), or 0 to pass none.`);
+    }
+    return code;
+}
+function splitArgs(read, name) {
+    try {
+        return splitShellWords(read(name));
+    }
+    catch (error) {
+        throw new InputError(`Input '${name}': ${error.message}`);
+    }
+}
+function traceChildrenSkip(raw) {
+    try {
+        return parseTraceChildrenSkip(raw);
+    }
+    catch (error) {
+        throw new InputError(`Input 'trace-children-skip': ${error.message}`);
+    }
+}
+function artifactName(read, variables) {
+    const given = read('artifact-name').trim();
+    if (given === '')
+        return defaultArtifactName(variables, read('matrix'));
+    validateArtifactName(given);
+    return given;
+}
+/**
+ * The `command` input as argv. It is split into words like a shell splits them but not run by a
+ * shell, so shell syntax would silently mean something else (`./a | grep x` passes `|` to ./a; a
+ * multi-line command runs its first line with the others as arguments): it is refused, with the
+ * `sh -c` form that runs it through a shell on purpose.
+ */
+function parseCommand(commandLine) {
+    let command;
+    try {
+        command = splitShellWords(commandLine);
+    }
+    catch (error) {
+        throw new InputError(`Input 'command': ${error.message}`);
+    }
+    if (command.length === 0)
+        throw new InputError(`Input 'command' holds no words: '${commandLine}'.`);
+    const syntax = findShellSyntax(commandLine) ??
+        (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command[0])
+            ? `a variable assignment ('${command[0].split('=')[0]}=...'; use the step's env: instead)`
+            : undefined);
+    if (syntax !== undefined) {
+        const multiLine = /[\r\n]/.test(commandLine);
+        throw new InputError(`Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell: its words go to the program as they are. To run it through a shell, say so:\n` +
+            `  command: ${joinShellWords(['sh', multiLine ? '-ec' : '-c', commandLine])}\n` +
+            `With trace-children on (the default), valgrind follows every program the shell starts.`);
+    }
+    return command;
+}
+function parseBaseline(raw, workingDirectory) {
+    const value = raw.trim();
+    if (value === '')
+        return { kind: 'none' };
+    if (value.toLowerCase() === 'cache')
+        return { kind: 'cache' };
+    const file = path.resolve(workingDirectory, value);
+    if (!fs.existsSync(file) || !fs.statSync(file).isFile()) {
+        throw new InputError(`Input 'baseline': '${file}' is not a file. Accepted: the path of an earlier run's JSON report (the 'report' output, relative to the working directory), or 'cache'.`);
+    }
+    return { kind: 'file', file };
+}
+function parseRegressionThreshold(raw) {
+    const value = raw.trim().replace(/%$/, '').trim();
+    if (value === '')
+        return 5;
+    const percent = Number(value);
+    if (!Number.isFinite(percent) || percent < 0) {
+        throw new InputError(`Input 'regression-threshold': '${raw}' is not a percentage. Accepted: a number of percent of zero or more, like 5 or 2.5%.`);
+    }
+    return percent;
+}
+function readConfig(read, env) {
+    const variables = env.variables ?? {};
+    const commandLine = read('command').trim();
+    if (commandLine === '') {
+        throw new InputError(`Input 'command' is required: the program to run under valgrind and its arguments, e.g. './build/mytool --selftest' or 'cargo nextest run'.`);
+    }
+    const command = parseCommand(commandLine);
+    const workspace = path.resolve(env.workspace);
+    const workingDirectory = path.resolve(workspace, read('working-directory').trim() || '.');
+    if (!fs.existsSync(workingDirectory) || !fs.statSync(workingDirectory).isDirectory()) {
+        throw new InputError(`Input 'working-directory': '${workingDirectory}' is not a directory.`);
+    }
+    const suppressions = listItems(read('suppressions')).map((file) => path.resolve(workingDirectory, file));
+    for (const file of suppressions) {
+        if (!fs.existsSync(file)) {
+            throw new InputError(`Input 'suppressions': file '${file}' does not exist. Give paths relative to the working directory, separated by commas or newlines.`);
+        }
+    }
+    const failOnRaw = read('fail-on');
+    return {
+        command,
+        commandLine,
+        workingDirectory,
+        workspace,
+        tools: parseTools(read('tool')),
+        failOn: parseFailOn(failOnRaw.trim() === '' ? 'definite,errors' : failOnRaw),
+        suppressions,
+        trackOrigins: parseBoolean(read, 'track-origins', false),
+        traceChildren: parseBoolean(read, 'trace-children', true),
+        errorExitCode: parseErrorExitCode(read('error-exitcode')),
+        valgrindArgs: splitArgs(read, 'valgrind-args'),
+        traceChildrenSkip: traceChildrenSkip(read('trace-children-skip')),
+        allocatorWrappers: listItems(read('allocator-wrappers')),
+        annotations: parseAnnotations(read('annotations')),
+        rustSuppressions: parseBoolean(read, 'rust-suppressions', true),
+        rustIsolation: parseRustIsolation(read('rust-isolation')),
+        install: parseInstall(read('install')),
+        valgrindVersion: formatVersionSpec(parseVersionSpec(read('valgrind-version'))),
+        cache: parseBoolean(read, 'cache', true),
+        callgrindArgs: splitArgs(read, 'callgrind-args'),
+        upload: parseBoolean(read, 'upload', true),
+        artifactName: artifactName(read, variables),
+        retentionDays: parseRetentionDays(read('retention-days')),
+        outputDirectory: path.resolve(workspace, read('output-directory').trim() || path.join(env.tempDirectory, 'valgrind-action')),
+        sarif: parseBoolean(read, 'sarif', true),
+        baseline: parseBaseline(read('baseline'), workingDirectory),
+        baselineCacheName: defaultArtifactName({ ...variables, GITHUB_RUN_ATTEMPT: '1' }, read('matrix')),
+        regressionThreshold: parseRegressionThreshold(read('regression-threshold')),
+        writeSuppressions: read('write-suppressions').trim() !== ''
+            ? path.resolve(workingDirectory, read('write-suppressions').trim())
+            : undefined
+    };
+}
+
+// Valgrind's own end-of-run summaries, reproduced from a ProcessRun: "LEAK SUMMARY" and
+// "ERROR SUMMARY: E errors from C contexts (suppressed: S from SC)". Protocol 6 writes both into the
+// XML; for protocols 4 and 5 they are derived from the records (rules in
+// docs/valgrind-xml-and-nextest.md §4, checked against the text output of every sample).
+// Leak sizes are added up here, wherever findings or processes are combined.
+/** Two leaks of one kind as one: bytes, blocks and loss records added up (the first's kind). */
+function addLeaks(sum, leak) {
+    return {
+        kind: sum.kind,
+        bytes: sum.bytes + leak.bytes,
+        directBytes: sum.directBytes + leak.directBytes,
+        indirectBytes: sum.indirectBytes + leak.indirectBytes,
+        blocks: sum.blocks + leak.blocks,
+        records: (sum.records ?? 1) + (leak.records ?? 1)
+    };
+}
+/**
+ * LEAK SUMMARY per leak kind. From `<leak_summary>` when present (protocol 6); otherwise the sum
+ * over loss records of their *direct* bytes: a definitely lost block's `<leakedbytes>` includes the
+ * blocks only it pointed to, which valgrind counts as indirectly lost (and reports separately).
+ * Without `--show-leak-kinds=all`, kinds that were not shown sum to zero here.
+ */
+function leakTotals(run) {
+    if (run.leakSummary) {
+        const summary = run.leakSummary;
+        return {
+            definite: { ...summary.definite },
+            indirect: { ...summary.indirect },
+            possible: { ...summary.possible },
+            reachable: { ...summary.reachable }
+        };
+    }
+    const totals = {};
+    for (const kind of LEAK_KINDS)
+        totals[kind] = { bytes: 0, blocks: 0 };
+    for (const finding of run.findings) {
+        if (!finding.leak)
+            continue;
+        const total = totals[finding.leak.kind];
+        total.bytes += finding.leak.directBytes;
+        total.blocks += finding.leak.blocks;
+    }
+    return totals;
+}
+/** The LEAK SUMMARY of a whole run: every process's, added up. */
+function sumLeakTotals(runs) {
+    const totals = Object.fromEntries(LEAK_KINDS.map((kind) => [kind, { bytes: 0, blocks: 0 }]));
+    for (const run of runs) {
+        const perRun = leakTotals(run);
+        for (const kind of LEAK_KINDS) {
+            totals[kind].bytes += perRun[kind].bytes;
+            totals[kind].blocks += perRun[kind].blocks;
+        }
+    }
+    return totals;
+}
+/** valgrind's default for `--errors-for-leak-kinds`. */
+const DEFAULT_ERRORS_FOR_LEAK_KINDS = ['definite', 'possible'];
+const LEAK_KIND_NAMES = {
+    definite: 'definite',
+    indirect: 'indirect',
+    possible: 'possible',
+    reachable: 'reachable'
+};
+/**
+ * The leak kinds that count as errors, from valgrind's options as given (the last
+ * `--errors-for-leak-kinds=` wins; `all`, `none` or a comma list, as valgrind accepts them).
+ */
+function errorsForLeakKinds(valgrindArgs = []) {
+    let kinds = [...DEFAULT_ERRORS_FOR_LEAK_KINDS];
+    for (const arg of valgrindArgs) {
+        const match = /^--errors-for-leak-kinds=(.*)$/.exec(arg);
+        if (!match)
+            continue;
+        const value = match[1].trim();
+        if (value === 'all')
+            kinds = [...LEAK_KINDS];
+        else if (value === 'none')
+            kinds = [];
+        else {
+            kinds = value
+                .split(',')
+                .map((name) => LEAK_KIND_NAMES[name.trim()])
+                .filter((kind) => kind !== undefined);
+        }
+    }
+    return kinds;
+}
+/**
+ * ERROR SUMMARY. From `<error_summary>` when present (protocol 6). Otherwise: every non-leak
+ * context with its `<errorcounts>` count, plus one error and one context per loss record of a kind
+ * in `--errors-for-leak-kinds` (read from the run's own valgrind options unless given).
+ */
+function errorSummary(run, options = {}) {
+    if (run.errorSummary)
+        return { ...run.errorSummary };
+    const counted = new Set(options.errorsForLeakKinds ?? errorsForLeakKinds(run.valgrindArgs));
+    let errors = 0;
+    let contexts = 0;
+    for (const finding of run.findings) {
+        const merged = finding.contexts ?? 1;
+        if (finding.leak) {
+            if (!counted.has(finding.leak.kind))
+                continue;
+            errors += merged;
+            contexts += merged;
+        }
+        else {
+            errors += finding.count;
+            contexts += merged;
+        }
+    }
+    // Loss records of mid-run leak checks are no findings, but valgrind counted them as errors.
+    for (const [kind, records] of Object.entries(run.midRunLeakRecords ?? {})) {
+        if (!counted.has(kind))
+            continue;
+        errors += records;
+        contexts += records;
+    }
+    const suppressed = run.suppressionCounts.reduce((sum, pair) => sum + pair.count, 0);
+    return { errors, contexts, suppressed };
+}
+
+// A cache of answers about frames, shared by the frame questions of analysis/.
+/**
+ * Answers kept per distinct frame content: every view (location, annotations, summary, terminal)
+ * asks about every frame of every finding, and tens of thousands of findings must stay cheap next
+ * to valgrind's own time. Nested maps on the frame's strings (interned by the parser, so hashing is
+ * cheap): no key strings built per call, no WeakMap (slow to collect with ~10^6 frames).
+ */
+class FrameMemo {
+    root = new Map();
+    size = 0;
+    get(parts, compute) {
+        let level = this.root;
+        for (let index = 0; index < parts.length - 1; index++) {
+            const part = parts[index] ?? '\u0000';
+            let next = level.get(part);
+            if (next === undefined)
+                level.set(part, (next = new Map()));
+            level = next;
+        }
+        const last = parts[parts.length - 1] ?? '\u0000';
+        if (level.has(last))
+            return level.get(last);
+        const value = compute();
+        if (this.size++ < 200_000)
+            level.set(last, value);
+        return value;
+    }
+}
+
+/** valgrind's preload objects, the dynamic loader, and the C and C++ runtime libraries. */
+const RUNTIME_OBJECTS = [
+    /\/vgpreload_[^/]*\.so$/,
+    /\/(ld-linux[^/]*|ld64)\.so[.\d]*$/,
+    /\/lib(c|m|dl|rt|pthread|stdc\+\+|gcc_s|c\+\+|c\+\+abi|unwind)([-.][^/]*)?\.so[.\d]*$/
+];
+/** Where a Rust toolchain's std, and std's own dependencies, were compiled from. */
+const TOOLCHAIN_SOURCE = [
+    /^\/rustc\/[0-9a-f]{7,}\//,
+    /^\/rust\/deps\//,
+    // A toolchain whose std sources are installed (rust-src) or built locally.
+    /\/lib\/rustlib\/src\/rust\/library\//
+];
+const RUNTIME_CRATES = '(?:std|core|alloc|test|proc_macro|panic_unwind|panic_abort|compiler_builtins)';
+const RUNTIME_PATH = new RegExp(`^${RUNTIME_CRATES}::`);
+/** `<alloc::raw_vec::RawVecInner>::grow_one`, `<std::thread::Thread as core::fmt::Debug>::fmt`. */
+const RUNTIME_IMPL = new RegExp(`^<${RUNTIME_CRATES}::`);
+/** Allocator and panic entry points the compiler generates (`__rustc::` since Rust 1.90). */
+const RUNTIME_SHIM = /^(?:__rustc::)?(?:__rust_(?:alloc|dealloc|realloc|alloc_zeroed|alloc_error_handler|no_alloc_shim_is_unstable|start_panic|panic_cleanup|drop_panic|foreign_exception)\w*|__rdl_\w+|__rg_\w+|__rdg_\w+|rust_begin_unwind|rust_panic|rust_eh_personality)$/;
+/** libtest generates `<crate>::main` for a test binary and attributes it all to line 1. */
+const TEST_HARNESS_MAIN = /^[A-Za-z_][A-Za-z0-9_]*::main$/;
+/** The frame's source path as valgrind printed it (directory and file joined). */
+function printedSourcePath(frame) {
+    if (frame.file === undefined)
+        return undefined;
+    if (frame.file.startsWith('/') || frame.dir === undefined)
+        return frame.file;
+    return `${frame.dir}/${frame.file}`;
+}
+/** For `<A as B>::f`: the trait B decides whose code it is (a user's trait impl for a std type). */
+function implTraitIsUsers(fn) {
+    const as = fn.lastIndexOf(' as ');
+    return as !== -1 && !RUNTIME_PATH.test(fn.slice(as + 4));
+}
+/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
+function isRustRuntimeFrame(frame) {
+    const fn = frame.fn ?? '';
+    if (frame.line === 1 && TEST_HARNESS_MAIN.test(fn))
+        return true;
+    const source = printedSourcePath(frame);
+    if (source !== undefined)
+        return TOOLCHAIN_SOURCE.some((pattern) => pattern.test(source));
+    if (RUNTIME_SHIM.test(fn) || RUNTIME_PATH.test(fn))
+        return true;
+    return RUNTIME_IMPL.test(fn) && !implTraitIsUsers(fn);
+}
+const runtimeFrames = new FrameMemo();
+/** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
+function isRuntimeFrame(frame) {
+    // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
+    const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : ''];
+    return runtimeFrames.get(parts, () => (frame.obj !== undefined &&
+        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
+        isRustRuntimeFrame(frame));
+}
+/**
+ * The frames worth showing: the stack down to its last frame of the user's code. What lies below
+ * it is the runtime calling in — libc's start-up under `main`, Rust's test harness under a test
+ * function — and tells nobody anything. A stack with no user frame at all is shown whole.
+ */
+function visibleFrames(frames, limit = 16) {
+    let last = frames.length - 1;
+    while (last > 0 && isRuntimeFrame(frames[last]))
+        last--;
+    const end = frames
+        .slice(0, last + 1)
+        .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame));
+    return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit));
+}
+
+// Chooses the source line a finding is shown on: the first frame of its stack that lies in the
+// user's workspace, skipping runtime frames (runtime-frames.ts: a frame there is never the user's
+// bug, even when the workspace contains such code).
+const relativePaths = new FrameMemo();
+/** The absolute path of a frame's source file, when valgrind knew it. */
+function framePath(frame) {
+    if (frame.file === undefined)
+        return undefined;
+    if (path.isAbsolute(frame.file))
+        return path.normalize(frame.file);
+    // A relative dir (libc's debug info says `./string`) is relative to wherever that library was
+    // built, not to anything on this machine.
+    if (frame.dir === undefined || !path.isAbsolute(frame.dir))
+        return undefined;
+    return path.resolve(frame.dir, frame.file);
+}
+/** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
+function workspaceRelativePath(frame, workspace) {
+    if (frame.file === undefined)
+        return undefined;
+    return relativePaths.get([workspace, frame.dir, frame.file], () => relativeTo(workspace, framePath(frame)));
+}
+function relativeTo(workspace, absolute) {
+    if (absolute === undefined)
+        return undefined;
+    const relative = path.relative(path.resolve(workspace), absolute);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+        return undefined;
+    return relative.split(path.sep).join('/');
+}
+/** True when the frame's function matches the allocator-wrapper pattern (name or name without its parameter list). */
+function isWrapperFrame(frame, wrappers) {
+    if (wrappers === undefined || frame.fn === undefined)
+        return false;
+    const paren = frame.fn.indexOf('(');
+    return wrappers.test(frame.fn) || (paren > 0 && wrappers.test(frame.fn.slice(0, paren)));
+}
+/** Counts the lines of workspace files, each file read once. */
+function workspaceLineCounter(workspace) {
+    const counts = new Map();
+    return (relativeFile) => {
+        if (!counts.has(relativeFile)) {
+            let count;
+            try {
+                const text = fs.readFileSync(path.join(workspace, relativeFile), 'utf8');
+                count = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);
+            }
+            catch {
+                count = undefined;
+            }
+            counts.set(relativeFile, count);
+        }
+        return counts.get(relativeFile);
+    };
+}
+/**
+ * Where in the workspace a stack points: its first user frame with a file and line there. A line
+ * beyond the end of the file (debug information says what the program's build wanted it to say)
+ * is not a place in the pull request: that frame is passed over. Frames of the project's allocator
+ * wrappers (`allocator-wrappers`) are passed over too, so a leak is shown where the wrapper's
+ * caller allocated it; a stack that is all wrappers keeps its first.
+ */
+function findingLocation(stack, workspace, lineCount = () => undefined, wrappers) {
+    const located = firstWorkspaceFrame(stack, workspace, lineCount, wrappers);
+    return (located ??
+        (wrappers !== undefined ? firstWorkspaceFrame(stack, workspace, lineCount) : undefined));
+}
+function firstWorkspaceFrame(stack, workspace, lineCount, wrappers) {
+    for (const frame of stack) {
+        if (frame.line === undefined || isRuntimeFrame(frame) || isWrapperFrame(frame, wrappers))
+            continue;
+        if (!Number.isSafeInteger(frame.line) || frame.line < 1)
+            continue;
+        const file = workspaceRelativePath(frame, workspace);
+        if (file === undefined)
+            continue;
+        const lines = lineCount(file);
+        if (lines !== undefined && frame.line > lines)
+            continue;
+        return { file, line: frame.line, fn: frame.fn };
+    }
+    return undefined;
+}
+/** `function (file:line)` for a frame, with paths relative to the workspace when inside it. */
+function describeFrame(frame, workspace) {
+    const fn = frame.fn ?? '???';
+    const file = workspaceRelativePath(frame, workspace) ?? framePath(frame) ?? frame.file;
+    if (file !== undefined)
+        return `${fn} (${file}${frame.line !== undefined ? `:${frame.line}` : ''})`;
+    if (frame.obj !== undefined)
+        return `${fn} (in ${frame.obj})`;
+    return `${fn} (${frame.ip})`;
+}
+
+// Shell-style name patterns, as the inputs take them (`trace-children-skip`, `allocator-wrappers`).
+/** Glob patterns (`*`, `?`) as one regular expression over the whole text. */
+function globPattern(patterns) {
+    if (patterns.length === 0)
+        return undefined;
+    const alternatives = patterns.map((pattern) => pattern
+        .split('')
+        .map((char) => char === '*' ? '.*' : char === '?' ? '.' : char.replace(/[.+^${}()|[\]\\]/g, '\\$&'))
+        .join(''));
+    return new RegExp(`^(?:${alternatives.join('|')})$`);
+}
+
+function findingCategory(raw) {
+    return raw.leak?.kind ?? 'errors';
+}
+function frameKey(frame) {
+    // Without a file/line, the function name (or object) identifies the frame; addresses are not
+    // stable across processes (ASLR, different binaries), so `ip` is never part of the key.
+    return `${frame.fn ?? ''}@${frame.file ?? frame.obj ?? ''}:${frame.line ?? ''}`;
+}
+/**
+ * The part of `what` that identifies an error: a race's read vs write, an access's size. Addresses
+ * and thread numbers vary between processes; a leak's text (bytes, loss record numbers) too.
+ */
+function whatKey(raw) {
+    if (raw.leak !== undefined)
+        return '';
+    return raw.what.replace(/0x[0-9A-Fa-f]+/g, '0x').replace(/thread #\d+/g, 'thread #');
+}
+function findingKey(raw, location) {
+    return [
+        raw.tool,
+        raw.kind,
+        whatKey(raw),
+        location ? `${location.file}:${location.line}` : '-',
+        raw.stack.map(frameKey).join('|')
+    ].join('\u0000');
+}
+function addLeak(into, leak) {
+    if (leak === undefined)
+        return into;
+    if (into === undefined)
+        return { ...leak };
+    return addLeaks(into, leak);
+}
+function sameTest(a, b) {
+    return a.binary === b.binary && a.name === b.name;
+}
+/** The test a record belongs to: the one named in its stack (cargo test), else its process's. */
+function testOf(raw, run) {
+    if (raw.test !== undefined && run.test !== undefined)
+        return { binary: run.test.binary, name: raw.test };
+    return run.test;
+}
+// Leaks and errors are ordered so that what fails the step and what costs most comes first:
+// GitHub shows only the first 10 error and 10 warning annotations of a step.
+const CATEGORY_ORDER = {
+    errors: 0,
+    definite: 1,
+    possible: 2,
+    indirect: 3,
+    reachable: 4
+};
+function compareFindings(a, b) {
+    if (a.failing !== b.failing)
+        return a.failing ? -1 : 1;
+    if (a.category !== b.category)
+        return CATEGORY_ORDER[a.category] - CATEGORY_ORDER[b.category];
+    const bytes = (b.leak?.bytes ?? 0) - (a.leak?.bytes ?? 0);
+    if (bytes !== 0)
+        return bytes;
+    if (a.occurrences !== b.occurrences)
+        return b.occurrences - a.occurrences;
+    const fileOrder = (a.location?.file ?? '\uffff').localeCompare(b.location?.file ?? '\uffff');
+    if (fileOrder !== 0)
+        return fileOrder;
+    if ((a.location?.line ?? 0) !== (b.location?.line ?? 0))
+        return (a.location?.line ?? 0) - (b.location?.line ?? 0);
+    return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
+}
+function collectFindings(runs, options) {
+    const wrappers = globPattern(options.allocatorWrappers ?? []);
+    const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace);
+    const byKey = new Map();
+    const filesByKey = new Map();
+    const hidden = (raw) => raw.leak !== undefined &&
+        options.shownLeakKinds !== undefined &&
+        !options.shownLeakKinds.has(raw.leak.kind) &&
+        !options.failOn.has(raw.leak.kind);
+    for (const run of runs) {
+        for (const raw of run.findings) {
+            if (hidden(raw))
+                continue;
+            const location = findingLocation(raw.stack, options.workspace, lineCount, wrappers);
+            const key = findingKey(raw, location);
+            let finding = byKey.get(key);
+            if (finding === undefined) {
+                const category = findingCategory(raw);
+                finding = {
+                    key,
+                    tool: raw.tool,
+                    kind: raw.kind,
+                    category,
+                    what: raw.what,
+                    location,
+                    stack: raw.stack,
+                    auxStacks: raw.auxStacks,
+                    notes: raw.notes,
+                    leak: undefined,
+                    occurrences: 0,
+                    processCount: 0,
+                    pids: [],
+                    tests: [],
+                    suppression: raw.suppression,
+                    failing: options.failOn.has(category)
+                };
+                byKey.set(key, finding);
+            }
+            finding.leak = addLeak(finding.leak, raw.leak);
+            finding.occurrences += raw.count;
+            if (raw.threadName !== undefined) {
+                const names = (finding.threadNames ??= []);
+                if (!names.includes(raw.threadName))
+                    names.push(raw.threadName);
+            }
+            // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
+            const files = filesByKey.get(key) ?? new Set();
+            filesByKey.set(key, files);
+            if (!files.has(run.file)) {
+                files.add(run.file);
+                finding.processCount = files.size;
+                if (run.pid !== undefined && !finding.pids.includes(run.pid))
+                    finding.pids.push(run.pid);
+            }
+            const test = testOf(raw, run);
+            if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
+                finding.tests.push(test);
+        }
+    }
+    return [...byKey.values()].sort(compareFindings);
+}
+
+// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
+/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
+function errorTool(config) {
+    return config.tools.find((tool) => tool !== 'callgrind');
+}
+/**
+ * `--trace-children-skip=<patterns>` when children are traced. A skipped child runs natively,
+ * with everything it starts: compilers and linkers cost most of a build-driven suite's time under
+ * valgrind and their findings are nobody's bug here.
+ */
+function traceChildrenSkipArgs(traceChildren, patterns) {
+    if (!traceChildren || patterns === undefined || patterns.length === 0)
+        return [];
+    return [`--trace-children-skip=${patterns.join(',')}`];
+}
+/**
+ * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
+ * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
+ * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
+ */
+function errorCheckArgs(options) {
+    const args = [
+        `--tool=${options.tool}`,
+        '--xml=yes',
+        // %p: one file per process, children included; a forked child reopens its own file.
+        `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
+        // child would only write a half file before its exec leaves valgrind: keep it silent.
+        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`,
+        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip)
+    ];
+    if (options.tool === 'memcheck') {
+        args.push('--leak-check=full', '--show-leak-kinds=all');
+        if (options.trackOrigins)
+            args.push('--track-origins=yes');
+    }
+    if (options.numCallers !== undefined)
+        args.push(`--num-callers=${options.numCallers}`);
+    for (const file of options.suppressions)
+        args.push(`--suppressions=${file}`);
+    // Appended last so that the user's options win over ours.
+    args.push(...options.extraArgs);
+    return args;
+}
+/** The valgrind options that choose which leak kinds memcheck shows. */
+const SHOW_OPTION = /^--show-(leak-kinds|reachable|possibly-lost)=(.*)$/;
+function leakKindSet(value) {
+    const text = value.trim();
+    if (text === 'all')
+        return [...LEAK_KINDS];
+    if (text === 'none')
+        return [];
+    const kinds = text.split(',').map((item) => item.trim());
+    return kinds.every((kind) => LEAK_KINDS.includes(kind))
+        ? kinds
+        : undefined;
+}
+/**
+ * Takes the user's `--show-leak-kinds=`, `--show-reachable=` and `--show-possibly-lost=` out of
+ * valgrind's arguments and returns the leak kinds they show (valgrind's rules: applied in order on
+ * top of its default, `definite,possible`; `--show-reachable=yes` shows all). `shown` is undefined
+ * when the user gave none. Values valgrind would refuse stay in `args`, so it says so itself.
+ */
+function leakShowOptions(extraArgs) {
+    const args = [];
+    let shown;
+    for (const arg of extraArgs) {
+        const match = SHOW_OPTION.exec(arg);
+        const yes = match !== null && /^(yes|no)$/.test(match[2]) ? match[2] === 'yes' : undefined;
+        const kinds = match?.[1] === 'leak-kinds' ? leakKindSet(match[2]) : undefined;
+        if (match === null || (kinds === undefined && yes === undefined)) {
+            args.push(arg);
+            continue;
+        }
+        shown ??= new Set(['definite', 'possible']);
+        if (kinds !== undefined)
+            shown = new Set(kinds);
+        else if (match[1] === 'reachable') {
+            if (yes)
+                shown = new Set(LEAK_KINDS);
+            else
+                shown.delete('reachable');
+        }
+        else if (yes)
+            shown.add('possible');
+        else
+            shown.delete('possible');
+    }
+    return shown === undefined ? { args } : { args, shown };
+}
+/**
+ * `--error-exitcode` and `--errors-for-leak-kinds` from the inputs, so that valgrind's status of a
+ * process says what the verdict says: a test runner in the command then fails exactly the tests in
+ * which valgrind found something `fail-on` names. Valgrind cannot leave non-leak errors out of its
+ * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
+ */
+function exitStatusArgs(options) {
+    const args = [];
+    if (options.tool === 'memcheck') {
+        const kinds = LEAK_KINDS.filter((kind) => options.failOn.has(kind));
+        args.push(`--errors-for-leak-kinds=${kinds.length > 0 ? kinds.join(',') : 'none'}`);
+    }
+    if (options.errorExitCode === 0)
+        return { args };
+    if (!options.failOn.has('errors')) {
+        const note = options.failOn.size === 0
+            ? undefined
+            : `valgrind's --error-exitcode is not passed: fail-on does not include 'errors', and valgrind's status cannot leave memory errors out. Processes keep their own exit status.`;
+        return note === undefined ? { args } : { args, note };
+    }
+    args.push(`--error-exitcode=${options.errorExitCode}`);
+    return { args };
+}
+/** The last value of `--<name>=` among valgrind's options, as valgrind reads them (last wins). */
+function lastOption(valgrindArgs, name) {
+    const prefix = `--${name}=`;
+    let value;
+    for (const arg of valgrindArgs)
+        if (arg.startsWith(prefix))
+            value = arg.slice(prefix.length);
+    return value;
+}
+/** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
+function errorExitCodeOf(valgrindArgs) {
+    const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
+// How the command and its processes ended, apart from what valgrind found in them: which process
+// the command started, whether valgrind's --error-exitcode replaced a status, which suite failures
+// are the tests' own, and the program's outcome for the verdict.
+/**
+ * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
+ * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
+ */
+function usableXml(run) {
+    return run.finished || (run.records ?? run.findings.length) > 0;
+}
+/**
+ * The process the command started: the one whose parent is no other process of the run. When it
+ * called exec, its last image (`<pid>.xml`; earlier images are `<pid>-<n>.xml`): the one whose
+ * valgrind set the exit status.
+ */
+function topProcess(runs) {
+    const pids = new Set(runs.map((run) => run.pid).filter((pid) => pid !== undefined));
+    const top = runs.find((run) => run.ppid === undefined || !pids.has(run.ppid)) ?? runs[0];
+    if (top?.pid === undefined)
+        return top;
+    const images = runs.filter((run) => run.pid === top.pid);
+    return images.find((run) => path.basename(run.file) === `${top.pid}.xml`) ?? images.at(-1);
+}
+/**
+ * valgrind's --error-exitcode replaced this status of the process: it is the code valgrind ran
+ * with, and the process's XML counts errors (valgrind's ERROR SUMMARY, which is what it decides
+ * by). A program returning that same code with no error counted keeps it as its own.
+ */
+function statusFromValgrind(exitCode, run) {
+    if (run === undefined || exitCode === null || exitCode === 0)
+        return false;
+    return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0;
+}
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+function splitSuiteFailures(failures, runs) {
+    const own = [];
+    const byValgrind = [];
+    for (const failure of failures) {
+        // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+        // verdict), and valgrind's status fails that test all the same.
+        const processes = runs.filter((run) => run.test?.name === failure.test.name);
+        const valgrinds = processes.some((run) => failure.exitCode !== null
+            ? statusFromValgrind(failure.exitCode, run)
+            : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0);
+        if (valgrinds)
+            byValgrind.push(failure.test);
+        else
+            own.push(failure);
+    }
+    return { own, byValgrind };
+}
+/**
+ * Processes below the top one whose exit status valgrind's --error-exitcode set: they ran to the
+ * end (an image that exec'd sets no status) and their XML counts errors. A build tool or script
+ * that runs them (make check, a test script) then fails because of what valgrind found in them.
+ */
+function processesFailedByValgrind(runs, top) {
+    return runs.filter((run) => run !== top &&
+        run.pid !== top?.pid &&
+        run.finished &&
+        errorExitCodeOf(run.valgrindArgs) !== undefined &&
+        errorSummary(run).errors > 0);
+}
+/** How the program ended: the exit status, or the signal with the stack valgrind saw it at. */
+function programOutcome(exit, runs, valgrindErrorExit = false) {
+    const outcome = { exitCode: exit.exitCode, valgrindErrorExit };
+    if (exit.signal !== null) {
+        // The top process is the first one started; its fatal signal carries the stack.
+        const withSignal = runs.filter((run) => run.fatalSignal?.signame === exit.signal);
+        const top = withSignal.find((run) => !runs.some((other) => other.pid !== undefined && other.pid === run.ppid)) ?? withSignal[0];
+        outcome.signal = {
+            name: exit.signal,
+            pid: top?.pid,
+            stack: top?.fatalSignal?.stack ?? [],
+            event: top?.fatalSignal?.event
+        };
+    }
+    return outcome;
+}
+
+// Numbers as the reports print them. Hand-rolled: the first `toLocaleString` call loads ICU's
+// locale data, about 40 ms of a start-up the action keeps small.
+/** `1234567` → `1,234,567` (valgrind's own style). */
+function formatCount(value) {
+    const text = String(value);
+    return /^-?\d+$/.test(text) ? text.replace(/\B(?=(\d{3})+$)/g, ',') : text;
+}
+
+const CATEGORY_WORDS = {
+    errors: ['memory error', 'memory errors'],
+    definite: ['definite leak', 'definite leaks'],
+    indirect: ['indirect leak', 'indirect leaks'],
+    possible: ['possible leak', 'possible leaks'],
+    reachable: ['still-reachable finding', 'still-reachable findings']
+};
+/** "1 byte", "1,024 bytes": the count with thousands separators, and the word for it. */
+function plural(count, one, many) {
+    return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+/**
+ * "2 memory errors, 1 definite leak (32 bytes in 2 blocks)" for a list of findings: findings are
+ * counted as findings, bytes and blocks as valgrind's LEAK SUMMARY counts them (direct only).
+ */
+function describeFindingCounts(findings) {
+    const parts = [];
+    // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
+    const threadErrors = findings.filter((f) => f.category === 'errors' && f.tool !== 'memcheck');
+    if (threadErrors.length > 0)
+        parts.push(plural(threadErrors.length, 'thread error', 'thread errors'));
+    for (const category of Object.keys(CATEGORY_WORDS)) {
+        const matching = findings.filter((f) => f.category === category && (category !== 'errors' || f.tool === 'memcheck'));
+        if (matching.length === 0)
+            continue;
+        const [one, many] = CATEGORY_WORDS[category];
+        let text = plural(matching.length, one, many);
+        if (category !== 'errors') {
+            const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0);
+            const blocks = matching.reduce((sum, f) => sum + (f.leak?.blocks ?? 0), 0);
+            text += ` (${plural(bytes, 'byte', 'bytes')} in ${plural(blocks, 'block', 'blocks')})`;
+        }
+        parts.push(text);
+    }
+    return parts.join(', ');
+}
+function signalReason(outcome, subject, workspace) {
+    if (outcome.signal === undefined)
+        return undefined;
+    const where = outcome.signal.stack.length > 0
+        ? ` in ${describeFrame(outcome.signal.stack[0], workspace)}`
+        : '';
+    const event = outcome.signal.event ? ` (${outcome.signal.event})` : '';
+    const who = subject === 'program' ? 'The program' : 'A test process';
+    return `${who} was killed by ${outcome.signal.name}${event}${where}.`;
+}
+/** The first five names, then how many more. */
+function shortList(names) {
+    return names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '');
+}
+function decideVerdict(input) {
+    const setupProblems = input.setupProblems ?? [];
+    if (setupProblems.length > 0) {
+        const reasons = [...setupProblems, ...input.problems];
+        return { failed: true, reasons, headline: headlineOf(reasons), setupFailed: true };
+    }
+    const reasons = [...input.problems];
+    const failing = input.findings.filter((f) => f.failing);
+    if (failing.length > 0) {
+        const failOn = [...input.failOn].join(', ');
+        // With a baseline only new findings fail: say so, or "2 definite leaks" reads as all of them.
+        const fresh = failing.some((f) => f.baseline === 'new') ? ' not in the baseline' : '';
+        reasons.push(`Valgrind found ${describeFindingCounts(failing)}${fresh} (fail-on: ${failOn}).`);
+    }
+    reasons.push(...(input.regressions ?? []));
+    const signal = signalReason(input.outcome, input.subject, input.workspace);
+    if (signal !== undefined)
+        reasons.push(signal);
+    if (input.testFailures.length > 0) {
+        const shown = shortList(input.testFailures.map((failure) => failure.test.name ?? failure.test.binary));
+        reasons.push(`${input.testFailures.length === 1 ? '1 test failed on its own' : `${input.testFailures.length} tests failed on their own`} (not a valgrind finding): ${shown}.`);
+    }
+    else if (signal === undefined &&
+        !input.outcome.valgrindErrorExit &&
+        input.outcome.exitCode !== null &&
+        input.outcome.exitCode !== 0) {
+        const who = input.subject === 'program' ? 'The program' : 'The test command';
+        const below = input.outcome.failedByValgrindBelow ?? [];
+        const toolchain = below.filter((process) => process.toolchain);
+        if (below.length === 0) {
+            reasons.push(`${who} exited with status ${input.outcome.exitCode}.`);
+        }
+        else if (toolchain.length === below.length) {
+            // The build tools' own findings do not count, but valgrind's status failed them all the same.
+            reasons.push(`${who} exited with status ${input.outcome.exitCode} after valgrind's --error-exitcode failed ${plural(toolchain.length, 'process', 'processes')} of the build toolchain (${shortList(toolchain.map((process) => process.name))}): valgrind found errors in them, which are not the project's. Keep valgrind out of them (trace-children-skip) or set error-exitcode: 0.`);
+        }
+        // Otherwise valgrind's status failed the project's own processes (tests the command runs): the
+        // status is a consequence of findings (reported above, or known to the baseline), not a
+        // failure of the program's own.
+    }
+    const failed = reasons.length > 0;
+    let headline;
+    if (failed) {
+        headline = headlineOf(reasons);
+    }
+    else if (input.errorCheck === false) {
+        const who = input.subject === 'program' ? 'the program' : 'the tests';
+        headline = `Passed: ${who} ran under callgrind; no error check ran (tool: callgrind alone).`;
+    }
+    else if (input.findings.length === 0) {
+        headline = 'Passed: valgrind found no errors and no leaks.';
+    }
+    else if (input.findings.some((f) => f.baseline !== undefined)) {
+        const known = input.findings.filter((f) => f.baseline === 'unchanged').length;
+        headline = `Passed: nothing new in fail-on (${[...input.failOn].join(', ') || 'none'}); ${describeFindingCounts(input.findings)} in all, ${known} of them already in the baseline.`;
+    }
+    else {
+        headline = `Passed: ${describeFindingCounts(input.findings)}, none of them in fail-on (${[...input.failOn].join(', ') || 'none'}).`;
+    }
+    return { failed, reasons, headline };
+}
+function headlineOf(reasons) {
+    const more = reasons.length - 1;
+    return more === 0
+        ? `Failed: ${reasons[0]}`
+        : `Failed: ${reasons[0].replace(/\.$/, '')}; and ${plural(more, 'more reason', 'more reasons')}.`;
+}
+
+// Where we are (OS, architecture, distribution) and what installing means there, as plain
+// functions of their inputs so every branch is testable on one Debian machine.
+/** Valgrind cannot run here: the message says so and what to do instead. */
+class PlatformError extends Error {
+    name = 'PlatformError';
+}
+/** Installing failed or was not allowed: the message names the cause and the fix. */
+class InstallError extends Error {
+    name = 'InstallError';
+}
+// Node's process.arch names of the Linux architectures valgrind supports (valgrind.org
+// "Supported Platforms": x86, amd64, arm, arm64, ppc32/64, s390x, mips32/64, loongarch64 since
+// 3.22, riscv64 since 3.25).
+const SUPPORTED_ARCHES = new Set([
+    'x64',
+    'ia32',
+    'arm64',
+    'arm',
+    'ppc',
+    'ppc64',
+    's390x',
+    'mips',
+    'mipsel',
+    'loong64',
+    'riscv64'
+]);
+/** Throws a PlatformError (clear message) on macOS/Windows/unsupported arch. Pure on its inputs. */
+function assertSupportedPlatform(platform, arch) {
+    if (platform === 'darwin' || platform === 'win32') {
+        const os = platform === 'darwin' ? 'macOS' : 'Windows';
+        throw new PlatformError(`valgrind does not run on ${os}. Run this step on a Linux runner (e.g. runs-on: ubuntu-latest).`);
+    }
+    if (platform !== 'linux') {
+        throw new PlatformError(`This action runs valgrind on Linux only, and this runner's OS is '${platform}'. Run this step on a Linux runner (e.g. runs-on: ubuntu-latest).`);
+    }
+    if (!SUPPORTED_ARCHES.has(arch)) {
+        throw new PlatformError(`valgrind does not support the '${arch}' architecture. Supported on Linux: ${[...SUPPORTED_ARCHES].join(', ')}. Run this step on an x64 or arm64 Linux runner.`);
+    }
+}
+/** Reads /etc/os-release text (key=value lines, values optionally quoted). */
+function detectDistro(osReleaseText) {
+    const fields = new Map();
+    for (const line of osReleaseText.split('\n')) {
+        const match = /^([A-Z_][A-Z0-9_]*)=(.*)$/.exec(line.trim());
+        if (!match)
+            continue;
+        fields.set(match[1], match[2].replace(/^(["'])(.*)\1$/, '$2'));
+    }
+    const id = (fields.get('ID') ?? 'linux').toLowerCase();
+    const versionId = fields.get('VERSION_ID') ?? '';
+    const idLike = (fields.get('ID_LIKE') ?? '').toLowerCase().split(/\s+/).filter(Boolean);
+    const names = [id, ...idLike];
+    const has = (...candidates) => candidates.some((c) => names.includes(c));
+    let family = 'unknown';
+    if (has('debian', 'ubuntu'))
+        family = 'apt';
+    else if (has('alpine'))
+        family = 'apk';
+    else if (has('arch', 'archlinux'))
+        family = 'pacman';
+    else if (has('suse', 'opensuse', 'sles', 'opensuse-leap', 'opensuse-tumbleweed'))
+        family = 'zypper';
+    else if (has('fedora', 'rhel', 'centos', 'rocky', 'almalinux', 'amzn', 'ol')) {
+        // dnf since Fedora 22 / RHEL 8; yum on older RHEL clones and Amazon Linux 2.
+        const major = Number(versionId.split('.')[0]);
+        const old = (id === 'amzn' && major === 2) || (has('rhel', 'centos') && major > 0 && major < 8);
+        family = old ? 'yum' : 'dnf';
+    }
+    return { id, versionId, idLike, prettyName: fields.get('PRETTY_NAME') ?? id, family };
+}
+/** Runs argv as root: plainly when we are root, through `sudo -n` (never prompting) otherwise. */
+function asRoot(argv, isRoot, hasSudo, env = {}) {
+    if (isRoot)
+        return { argv, env };
+    if (!hasSudo) {
+        throw new InstallError(`Installing valgrind needs root rights: '${argv.join(' ')}' must run as root, and this runner neither runs as root nor has sudo. Install valgrind in the image (and set install: never), or run as root.`);
+    }
+    // sudo resets the environment, so variables go through env(1) after it.
+    const assignments = Object.entries(env).map(([name, value]) => `${name}=${value}`);
+    return {
+        argv: ['sudo', '-n', ...(assignments.length ? ['env', ...assignments] : []), ...argv],
+        env: {}
+    };
+}
+/** The packages that give valgrind, plus libc debug symbols so stacks through libc have names. */
+function valgrindPackages(family) {
+    switch (family) {
+        case 'apt':
+            // Debian's and Ubuntu's ld.so is stripped: memcheck needs libc6-dbg for its mandatory
+            // redirections (Debian's valgrind depends on it for that reason).
+            return ['valgrind', 'libc6-dbg'];
+        case 'apk':
+            return ['valgrind', 'musl-dbg'];
+        default:
+            // Fedora, Arch and openSUSE serve libc symbols through debuginfod or separate debuginfo
+            // repositories that are off by default; valgrind works without them.
+            return ['valgrind'];
+    }
+}
+/** The non-interactive install command of the distribution's package manager. */
+function installCommand(distro, isRoot, hasSudo, packages = valgrindPackages(distro.family)) {
+    switch (distro.family) {
+        case 'apt':
+            return asRoot(['apt-get', 'install', '-y', '--no-install-recommends', ...packages], isRoot, hasSudo, {
+                DEBIAN_FRONTEND: 'noninteractive'
+            });
+        case 'dnf':
+            return asRoot(['dnf', 'install', '-y', ...packages], isRoot, hasSudo);
+        case 'yum':
+            return asRoot(['yum', 'install', '-y', ...packages], isRoot, hasSudo);
+        case 'apk':
+            return asRoot(['apk', 'add', '--no-cache', ...packages], isRoot, hasSudo);
+        case 'pacman':
+            return asRoot(['pacman', '-S', '--noconfirm', '--needed', ...packages], isRoot, hasSudo);
+        case 'zypper':
+            return asRoot(['zypper', '--non-interactive', 'install', ...packages], isRoot, hasSudo);
+        case 'unknown':
+            throw new InstallError(`No supported package manager on ${distro.prettyName} (supported: apt, dnf, yum, apk, pacman, zypper). Set valgrind-version to a release such as 3.26.0 to build valgrind from source, or install valgrind yourself and set install: never.`);
+    }
+}
+/** The cache key of one installation: everything that makes a restored copy usable here. */
+function cacheKey(parts) {
+    const clean = (text) => text.replace(/[^A-Za-z0-9._+=-]+/g, '_');
+    const fields = [
+        'valgrind-action-1',
+        parts.platform,
+        parts.distro.id + (parts.distro.versionId ? `-${parts.distro.versionId}` : ''),
+        parts.arch,
+        parts.method,
+        parts.version.replace(/^>=/, 'min'),
+        ...(parts.extra ? [parts.extra] : [])
+    ];
+    return fields.map(clean).join('-');
+}
+
+// The thin I/O edge of installing: reading the host, running commands, probing a valgrind.
+async function readHost() {
+    const osRelease = ['/etc/os-release', '/usr/lib/os-release'].find((file) => fs.existsSync(file));
+    return {
+        platform: process.platform,
+        arch: process.arch,
+        distro: detectDistro(osRelease ? fs.readFileSync(osRelease, 'utf8') : ''),
+        isRoot: process.getuid?.() === 0,
+        hasSudo: (await which('sudo', false)) !== ''
+    };
+}
+/** Runs a command to completion, capturing its output (shown only on failure by callers). */
+async function run$2(command, options = {}) {
+    const { argv, env } = Array.isArray(command) ? { argv: command, env: {} } : command;
+    if (options.announce !== false)
+        info(`$ ${argv.join(' ')}`);
+    const mergedEnv = {};
+    for (const [name, value] of Object.entries(process.env)) {
+        if (value !== undefined)
+            mergedEnv[name] = value;
+    }
+    Object.assign(mergedEnv, env, options.env);
+    try {
+        return await getExecOutput(argv[0], argv.slice(1), {
+            cwd: options.cwd,
+            env: mergedEnv,
+            ignoreReturnCode: true,
+            silent: true
+        });
+    }
+    catch (error) {
+        // @actions/exec throws when the program does not exist.
+        return { exitCode: 127, stdout: '', stderr: error.message };
+    }
+}
+/** The last lines of a command's output, for an error message. */
+function tail(result, lines = 25) {
+    const text = `${result.stdout}\n${result.stderr}`.trim().split('\n');
+    return text.slice(-lines).join('\n');
+}
+/** The valgrind a path or PATH lookup gives, with its version; undefined when there is none. */
+async function probeValgrind(pathOrName = 'valgrind', env = {}) {
+    const resolved = pathOrName.includes('/') ? pathOrName : await which(pathOrName, false);
+    if (!resolved || !fs.existsSync(resolved))
+        return undefined;
+    // Even --version runs the tool binary, which a moved prefix finds only through VALGRIND_LIB.
+    const result = await run$2([resolved, '--version'], { env, announce: false });
+    const version = result.exitCode === 0 ? parseValgrindVersion(result.stdout) : undefined;
+    return version ? { path: resolved, version } : undefined;
+}
+/**
+ * Whether a valgrind really works: memcheck runs `true` cleanly. This catches a prefix whose tools
+ * are missing (VALGRIND_LIB) and a glibc without the symbols memcheck's redirections need.
+ */
+async function valgrindWorks(valgrind, env = {}) {
+    const truePath = ['/bin/true', '/usr/bin/true'].find((file) => fs.existsSync(file)) ?? 'true';
+    const result = await run$2([valgrind, '--tool=memcheck', '-q', '--error-exitcode=99', truePath], {
+        env,
+        announce: false
+    });
+    return { ok: result.exitCode === 0, output: tail(result, 10) };
+}
+
+// @actions/cache around installs: optional by nature, so every failure becomes a note, never an
+// error (the install then just takes longer).
+// @actions/cache (and the Azure SDK under it) is loaded only when a step uses the cache: most runs
+// never do, and loading it costs start-up time on every run.
+const loadCache = async () => import('./cache-DRQhHZ_A.js');
+async function cacheAvailable() {
+    return (await loadCache()).isFeatureAvailable();
+}
+async function restoreFromCache(paths, key, notes) {
+    try {
+        const matched = await (await loadCache()).restoreCache(paths, key);
+        return matched === key;
+    }
+    catch (error) {
+        notes.push(`cache restore failed (${error.message}); installing instead`);
+        return false;
+    }
+}
+async function saveToCache(paths, key, notes) {
+    try {
+        const id = await (await loadCache()).saveCache(paths, key);
+        notes.push(id > 0
+            ? `saved to the Actions cache under key ${key}`
+            : `not saved to the Actions cache (key ${key} exists already or the service refused it)`);
+    }
+    catch (error) {
+        notes.push(`could not save to the Actions cache: ${error.message}`);
+    }
+}
+/**
+ * Restores the newest entry whose key starts with `keyPrefix` (the rest of the key records what
+ * was saved, e.g. a manifest digest). Returns the key it restored, or undefined.
+ */
+async function restoreLatest(paths, keyPrefix, notes) {
+    try {
+        const matched = await (await loadCache()).restoreCache(paths, keyPrefix, [keyPrefix]);
+        return matched !== undefined && matched.startsWith(keyPrefix) ? matched : undefined;
+    }
+    catch (error) {
+        notes.push(`cache restore failed (${error.message}); installing instead`);
+        return undefined;
+    }
+}
+/** Whether the Actions cache holds an entry under exactly `key` (nothing is downloaded). */
+async function cacheEntryExists(paths, key, notes) {
+    try {
+        return (await (await loadCache()).restoreCache(paths, key, [], { lookupOnly: true })) === key;
+    }
+    catch (error) {
+        notes.push(`cache lookup failed (${error.message})`);
+        return false;
+    }
+}
+
+// What the action installs from is checked before it is trusted, since it goes first on PATH
+// for this step and later ones. A self-hosted runner keeps its tool cache between jobs, and the
+// code under test of an earlier job (a pull request's) could have left a `bin/valgrind` there;
+// the Actions cache hands back whatever was saved under a key.
+//
+// - A valgrind built from source carries a manifest (the sha256 and mode of every file, recorded
+//   when it was built). A prefix is used only when every file matches it, no file is missing and
+//   none was added. When the Actions cache is available, the manifest's digest must also be the
+//   one a run recorded there when it built the prefix: a plant would have to forge that entry too.
+// - Cached .deb files are installed only when each one's sha256 is the one apt's signed package
+//   index gives for that package, version and architecture.
+function sha256File(file) {
+    return createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+}
+/** The manifest of a directory tree; `skip` names top-level files left out (the marker itself). */
+function treeManifest(dir, skip = []) {
+    const manifest = {};
+    const walk = (relative) => {
+        for (const entry of fs.readdirSync(path.join(dir, relative), { withFileTypes: true })) {
+            const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+            if (relative === '' && skip.includes(entry.name))
+                continue;
+            const full = path.join(dir, name);
+            if (entry.isDirectory())
+                walk(name);
+            else if (entry.isSymbolicLink())
+                manifest[name] = `-> ${fs.readlinkSync(full)}`;
+            else if (entry.isFile()) {
+                const mode = (fs.statSync(full).mode & 0o7777).toString(8);
+                manifest[name] = `${sha256File(full)} ${mode}`;
+            }
+            else
+                manifest[name] = 'special';
+        }
+    };
+    walk('');
+    return manifest;
+}
+/** One digest for a whole manifest, independent of key order. */
+function manifestDigest(manifest) {
+    const lines = Object.keys(manifest)
+        .sort()
+        .map((name) => `${name}\0${manifest[name]}`);
+    return createHash('sha256').update(lines.join('\n')).digest('hex');
+}
+/** How `actual` differs from `recorded`, in words; undefined when they are the same. */
+function manifestDifference(recorded, actual) {
+    const changed = [];
+    const missing = [];
+    for (const name of Object.keys(recorded)) {
+        if (!(name in actual))
+            missing.push(name);
+        else if (actual[name] !== recorded[name])
+            changed.push(name);
+    }
+    const added = Object.keys(actual).filter((name) => !(name in recorded));
+    const parts = [];
+    const list = (what, names) => {
+        if (names.length > 0)
+            parts.push(`${what} ${names.slice(0, 3).join(', ')}${names.length > 3 ? ', …' : ''}`);
+    };
+    list('changed', changed);
+    list('missing', missing);
+    list('added', added);
+    return parts.length > 0 ? parts.join('; ') : undefined;
+}
+/** One package stanza of `apt-cache show`: its fields. */
+function parseAptStanzas(output) {
+    return output
+        .split(/\n\s*\n/)
+        .map((stanza) => {
+        const fields = {};
+        for (const line of stanza.split('\n')) {
+            const match = /^([A-Za-z0-9-]+):\s*(.*)$/.exec(line);
+            if (match)
+                fields[match[1]] = match[2];
+        }
+        return fields;
+    })
+        .filter((fields) => fields.Package !== undefined);
+}
+/** The sha256 apt's index gives for a package version on an architecture. */
+function indexedSha256(stanzas, pkg) {
+    return stanzas.find((s) => s.Package === pkg.name &&
+        s.Version === pkg.version &&
+        s.Architecture === pkg.architecture &&
+        s.SHA256 !== undefined)?.SHA256;
+}
+
+// Installing valgrind with the distribution's package manager. On Debian and Ubuntu the .deb files
+// are also kept in the Actions cache, so a warm install is a `dpkg -i` of them: no `apt-get
+// update`, no download.
+const APT_LISTS = '/var/lib/apt/lists';
+function aptListsPresent() {
+    try {
+        return fs.readdirSync(APT_LISTS).some((file) => /_Packages(\.\w+)?$/.test(file));
+    }
+    catch {
+        return false;
+    }
+}
+/** "Candidate: 1:3.19.0-1" of `apt-cache policy`, or undefined for "(none)" or no such package. */
+function parseAptCandidate(policyOutput) {
+    const match = /Candidate:\s*(\S+)/.exec(policyOutput);
+    return match && match[1] !== '(none)' ? match[1] : undefined;
+}
+/** apt's words for lists that are missing or out of date (a retry after `apt-get update` helps). */
+function looksLikeStaleLists(output) {
+    return /Unable to locate package|has no installation candidate|Failed to fetch|Unable to fetch some archives|404\s+Not Found/i.test(output);
+}
+async function aptCandidate(pkg) {
+    const result = await run$2(['apt-cache', 'policy', pkg], { announce: false });
+    return result.exitCode === 0 ? parseAptCandidate(result.stdout) : undefined;
+}
+/** Finds the valgrind a package installed (PATH may not hold it, e.g. in tests). */
+async function installedValgrind() {
+    return (await probeValgrind('/usr/bin/valgrind')) ?? (await probeValgrind('valgrind'));
+}
+/**
+ * Why cached .deb files are not trusted, or undefined when every one is: its sha256 must be the
+ * one apt's package index (signed by the distribution) gives for its package, version and
+ * architecture. Without package lists nothing can be checked, so nothing is trusted.
+ */
+async function unverifiedPackage(debs) {
+    if (debs.length === 0)
+        return 'the cache entry holds no .deb file';
+    for (const deb of debs) {
+        const fields = await run$2(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Architecture'], {
+            announce: false
+        });
+        const control = parseAptStanzas(fields.stdout)[0];
+        if (fields.exitCode !== 0 || control === undefined) {
+            return `${path.basename(deb)} is not a Debian package`;
+        }
+        const pkg = {
+            name: control.Package,
+            version: control.Version ?? '',
+            architecture: control.Architecture ?? ''
+        };
+        const show = await run$2(['apt-cache', 'show', `${pkg.name}=${pkg.version}`], {
+            announce: false
+        });
+        const expected = indexedSha256(parseAptStanzas(show.stdout), pkg);
+        if (expected === undefined) {
+            return `apt's package lists do not know ${pkg.name} ${pkg.version} (${pkg.architecture}), so ${path.basename(deb)} cannot be checked`;
+        }
+        const actual = sha256File(deb);
+        if (actual !== expected) {
+            return `${path.basename(deb)} has sha256 ${actual}, but apt's index gives ${expected} for ${pkg.name} ${pkg.version}`;
+        }
+    }
+    return undefined;
+}
+/**
+ * Installs with apt. Returns undefined when apt's valgrind does not meet the spec (the caller
+ * then builds from source).
+ */
+async function installWithApt(options) {
+    const { host, spec, useCache, notes } = options;
+    const root = (argv) => asRoot(argv, host.isRoot, host.hasSudo, { DEBIAN_FRONTEND: 'noninteractive' });
+    // The cached .deb files only fit the libc6 they were built against (libc6-dbg pins it).
+    const libc = await run$2(['dpkg-query', '-W', '-f=${Version}', 'libc6'], { announce: false });
+    const key = cacheKey({
+        platform: host.platform,
+        distro: host.distro,
+        arch: host.arch,
+        method: 'apt',
+        version: spec,
+        extra: libc.exitCode === 0 ? `libc6_${libc.stdout.trim()}` : undefined
+    });
+    const debDir = path.join(options.toolCacheDir, 'valgrind-debs', key);
+    if (useCache && (await restoreFromCache([debDir], key, notes))) {
+        const debs = fs.readdirSync(debDir).filter((file) => file.endsWith('.deb'));
+        const untrusted = await unverifiedPackage(debs.map((deb) => path.join(debDir, deb)));
+        if (untrusted !== undefined) {
+            notes.push(`the cached packages were not installed: ${untrusted}; using apt-get instead`);
+            fs.rmSync(debDir, { recursive: true, force: true });
+        }
+        else {
+            const result = await run$2(root(['dpkg', '-i', ...debs.map((deb) => path.join(debDir, deb))]));
+            const found = result.exitCode === 0 ? await installedValgrind() : undefined;
+            if (found && satisfies(found.version, spec)) {
+                notes.push(`installed ${debs.join(', ')} from the Actions cache (key ${key}), each checked against apt's index`);
+                return { found, source: 'cache' };
+            }
+            notes.push(`the cached packages did not install (${tail(result, 3)}); using apt-get instead`);
+        }
+    }
+    let updated = false;
+    const update = async (reason) => {
+        notes.push(`ran apt-get update: ${reason}`);
+        const result = await run$2(root(['apt-get', 'update', '-q']));
+        if (result.exitCode !== 0) {
+            throw new InstallError(`'apt-get update' failed (exit ${result.exitCode}):\n${tail(result)}`);
+        }
+        updated = true;
+    };
+    if (!aptListsPresent())
+        await update('the package lists were missing');
+    let candidate = await aptCandidate('valgrind');
+    if (!candidate && !updated) {
+        await update('apt knew no valgrind package');
+        candidate = await aptCandidate('valgrind');
+    }
+    const offered = candidate ? upstreamOfDebianVersion(candidate) : undefined;
+    if (!offered) {
+        notes.push(`apt offers no valgrind package on ${host.distro.prettyName}`);
+        return undefined;
+    }
+    if (!satisfies(offered, spec)) {
+        notes.push(`apt offers valgrind ${offered}, which does not meet valgrind-version '${spec}'`);
+        return undefined;
+    }
+    const packages = [];
+    for (const pkg of valgrindPackages('apt')) {
+        if (pkg === 'valgrind' || (await aptCandidate(pkg)))
+            packages.push(pkg);
+        else
+            notes.push(`${pkg} is not available here; stacks through libc may lack names`);
+    }
+    const install = installCommand(host.distro, host.isRoot, host.hasSudo, packages);
+    let result = await run$2(install);
+    if (result.exitCode !== 0 && !updated && looksLikeStaleLists(tail(result, 40))) {
+        await update('the install failed on out-of-date package lists');
+        result = await run$2(install);
+    }
+    if (result.exitCode !== 0) {
+        throw new InstallError(`'${install.argv.join(' ')}' failed (exit ${result.exitCode}):\n${tail(result)}`);
+    }
+    const found = await installedValgrind();
+    if (!found)
+        throw new InstallError(`apt-get installed valgrind, but no working valgrind was found`);
+    notes.push(`installed ${packages.join(', ')} with apt-get (valgrind ${candidate})`);
+    if (useCache) {
+        // `apt-get download` fetches the candidate .debs whatever the apt cache settings (Docker
+        // images delete /var/cache/apt/archives after each install).
+        fs.rmSync(debDir, { recursive: true, force: true });
+        fs.mkdirSync(debDir, { recursive: true });
+        const download = await run$2(['apt-get', 'download', ...packages], { cwd: debDir });
+        if (download.exitCode === 0)
+            await saveToCache([debDir], key, notes);
+        else
+            notes.push(`could not download the .deb files to cache them: ${tail(download, 3)}`);
+    }
+    return { found, source: 'package-manager' };
+}
+/** dnf, yum, apk, pacman, zypper: install, then report what came. No package caching there. */
+async function installWithOtherManager(host, notes) {
+    const install = installCommand(host.distro, host.isRoot, host.hasSudo);
+    const result = await run$2(install);
+    if (result.exitCode !== 0) {
+        throw new InstallError(`'${install.argv.join(' ')}' failed (exit ${result.exitCode}):\n${tail(result)}`);
+    }
+    const found = await installedValgrind();
+    if (!found)
+        throw new InstallError(`'${install.argv.join(' ')}' ran, but no valgrind was found`);
+    notes.push(`installed ${valgrindPackages(host.distro.family).join(', ')} with ${install.argv.find((word) => /^(dnf|yum|apk|pacman|zypper)$/.test(word))}`);
+    debug(`valgrind ${found.version} at ${found.path}`);
+    return found;
+}
+/** Source builds on Debian/Ubuntu still need libc6-dbg (memcheck's redirections in ld.so). */
+async function ensureLibcDebugSymbols(host, notes) {
+    if (host.distro.family !== 'apt')
+        return;
+    const status = await run$2(['dpkg-query', '-W', '-f=${Status}', 'libc6-dbg'], { announce: false });
+    if (status.exitCode === 0 && status.stdout.includes('install ok installed'))
+        return;
+    if (!aptListsPresent()) {
+        await run$2(asRoot(['apt-get', 'update', '-q'], host.isRoot, host.hasSudo));
+    }
+    const result = await run$2(installCommand(host.distro, host.isRoot, host.hasSudo, ['libc6-dbg']));
+    notes.push(result.exitCode === 0
+        ? 'installed libc6-dbg so that stacks through libc have names'
+        : `could not install libc6-dbg (memcheck may fail to start): ${tail(result, 3)}`);
+}
+
+(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+
+var __awaiter$1 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+/**
+ * Internal class for retries
+ */
+class RetryHelper {
+    constructor(maxAttempts, minSeconds, maxSeconds) {
+        if (maxAttempts < 1) {
+            throw new Error('max attempts should be greater than or equal to 1');
+        }
+        this.maxAttempts = maxAttempts;
+        this.minSeconds = Math.floor(minSeconds);
+        this.maxSeconds = Math.floor(maxSeconds);
+        if (this.minSeconds > this.maxSeconds) {
+            throw new Error('min seconds should be less than or equal to max seconds');
+        }
+    }
+    execute(action, isRetryable) {
+        return __awaiter$1(this, void 0, void 0, function* () {
+            let attempt = 1;
+            while (attempt < this.maxAttempts) {
+                // Try
+                try {
+                    return yield action();
+                }
+                catch (err) {
+                    if (isRetryable && !isRetryable(err)) {
+                        throw err;
+                    }
+                    info(err.message);
+                }
+                // Sleep
+                const seconds = this.getSleepAmount();
+                info(`Waiting ${seconds} seconds before trying again`);
+                yield this.sleep(seconds);
+                attempt++;
+            }
+            // Last attempt
+            return yield action();
+        });
+    }
+    getSleepAmount() {
+        return (Math.floor(Math.random() * (this.maxSeconds - this.minSeconds + 1)) +
+            this.minSeconds);
+    }
+    sleep(seconds) {
+        return __awaiter$1(this, void 0, void 0, function* () {
+            return new Promise(resolve => setTimeout(resolve, seconds * 1000));
+        });
+    }
+}
+
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
+    return new (P || (P = Promise))(function (resolve, reject) {
+        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
+        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
+        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
+        step((generator = generator.apply(thisArg, _arguments || [])).next());
+    });
+};
+class HTTPError extends Error {
+    constructor(httpStatusCode) {
+        super(`Unexpected HTTP response: ${httpStatusCode}`);
+        this.httpStatusCode = httpStatusCode;
+        Object.setPrototypeOf(this, new.target.prototype);
+    }
+}
+const IS_WINDOWS = process.platform === 'win32';
+process.platform === 'darwin';
+const userAgent = 'actions/tool-cache';
+/**
+ * Download a tool from an url and stream it into a file
+ *
+ * @param url       url of tool to download
+ * @param dest      path to download tool
+ * @param auth      authorization header
+ * @param headers   other headers
+ * @returns         path to downloaded tool
+ */
+function downloadTool(url, dest, auth, headers) {
+    return __awaiter(this, void 0, void 0, function* () {
+        dest = dest || path$1.join(_getTempDirectory(), crypto.randomUUID());
+        yield mkdirP(path$1.dirname(dest));
+        debug(`Downloading ${url}`);
+        debug(`Destination ${dest}`);
+        const maxAttempts = 3;
+        const minSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MIN_SECONDS', 10);
+        const maxSeconds = _getGlobal('TEST_DOWNLOAD_TOOL_RETRY_MAX_SECONDS', 20);
+        const retryHelper = new RetryHelper(maxAttempts, minSeconds, maxSeconds);
+        return yield retryHelper.execute(() => __awaiter(this, void 0, void 0, function* () {
+            return yield downloadToolAttempt(url, dest || '', auth, headers);
+        }), (err) => {
+            if (err instanceof HTTPError && err.httpStatusCode) {
+                // Don't retry anything less than 500, except 408 Request Timeout and 429 Too Many Requests
+                if (err.httpStatusCode < 500 &&
+                    err.httpStatusCode !== 408 &&
+                    err.httpStatusCode !== 429) {
+                    return false;
+                }
+            }
+            // Otherwise retry
+            return true;
+        });
+    });
+}
+function downloadToolAttempt(url, dest, auth, headers) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (fs$1.existsSync(dest)) {
+            throw new Error(`Destination file path ${dest} already exists`);
+        }
+        // Get the response headers
+        const http = new HttpClient(userAgent, [], {
+            allowRetries: false
+        });
+        const response = yield http.get(url, headers);
+        if (response.message.statusCode !== 200) {
+            const err = new HTTPError(response.message.statusCode);
+            debug(`Failed to download from "${url}". Code(${response.message.statusCode}) Message(${response.message.statusMessage})`);
+            throw err;
+        }
+        // Download the response body
+        const pipeline = require$$0.promisify(require$$0$1.pipeline);
+        const responseMessageFactory = _getGlobal('TEST_DOWNLOAD_TOOL_RESPONSE_MESSAGE_FACTORY', () => response.message);
+        const readStream = responseMessageFactory();
+        let succeeded = false;
+        try {
+            yield pipeline(readStream, fs$1.createWriteStream(dest));
+            debug('download complete');
+            succeeded = true;
+            return dest;
+        }
+        finally {
+            // Error, delete dest before retry
+            if (!succeeded) {
+                debug('download failed');
+                try {
+                    yield rmRF(dest);
+                }
+                catch (err) {
+                    debug(`Failed to delete '${dest}'. ${err.message}`);
+                }
+            }
+        }
+    });
+}
+/**
+ * Extract a compressed tar archive
+ *
+ * @param file     path to the tar
+ * @param dest     destination directory. Optional.
+ * @param flags    flags for the tar command to use for extraction. Defaults to 'xz' (extracting gzipped tars). Optional.
+ * @returns        path to the destination directory
+ */
+function extractTar(file_1, dest_1) {
+    return __awaiter(this, arguments, void 0, function* (file, dest, flags = 'xz') {
+        if (!file) {
+            throw new Error("parameter 'file' is required");
+        }
+        // Create dest
+        dest = yield _createExtractFolder(dest);
+        // Determine whether GNU tar
+        debug('Checking tar --version');
+        let versionOutput = '';
+        yield exec('tar --version', [], {
+            ignoreReturnCode: true,
+            silent: true,
+            listeners: {
+                stdout: (data) => (versionOutput += data.toString()),
+                stderr: (data) => (versionOutput += data.toString())
+            }
+        });
+        debug(versionOutput.trim());
+        const isGnuTar = versionOutput.toUpperCase().includes('GNU TAR');
+        // Initialize args
+        let args;
+        if (flags instanceof Array) {
+            args = flags;
+        }
+        else {
+            args = [flags];
+        }
+        if (isDebug() && !flags.includes('v')) {
+            args.push('-v');
+        }
+        let destArg = dest;
+        let fileArg = file;
+        if (IS_WINDOWS && isGnuTar) {
+            args.push('--force-local');
+            destArg = dest.replace(/\\/g, '/');
+            // Technically only the dest needs to have `/` but for aesthetic consistency
+            // convert slashes in the file arg too.
+            fileArg = file.replace(/\\/g, '/');
+        }
+        if (isGnuTar) {
+            // Suppress warnings when using GNU tar to extract archives created by BSD tar
+            args.push('--warning=no-unknown-keyword');
+            args.push('--overwrite');
+        }
+        args.push('-C', destArg, '-f', fileArg);
+        yield exec(`tar`, args);
+        return dest;
+    });
+}
+/**
+ * Caches a directory and installs it into the tool cacheDir
+ *
+ * @param sourceDir    the directory to cache into tools
+ * @param tool          tool name
+ * @param version       version of the tool.  semver format
+ * @param arch          architecture of the tool.  Optional.  Defaults to machine architecture
+ */
+function cacheDir(sourceDir, tool, version, arch) {
+    return __awaiter(this, void 0, void 0, function* () {
+        version = semverExports.clean(version) || version;
+        arch = arch || os.arch();
+        debug(`Caching tool ${tool} ${version} ${arch}`);
+        debug(`source dir: ${sourceDir}`);
+        if (!fs$1.statSync(sourceDir).isDirectory()) {
+            throw new Error('sourceDir is not a directory');
+        }
+        // Create the tool dir
+        const destPath = yield _createToolPath(tool, version, arch);
+        // copy each child item. do not move. move can fail on Windows
+        // due to anti-virus software having an open handle on a file.
+        for (const itemName of fs$1.readdirSync(sourceDir)) {
+            const s = path$1.join(sourceDir, itemName);
+            yield cp(s, destPath, { recursive: true });
+        }
+        // write .complete
+        _completeToolPath(tool, version, arch);
+        return destPath;
+    });
+}
+/**
+ * Finds the path to a tool version in the local installed tool cache
+ *
+ * @param toolName      name of the tool
+ * @param versionSpec   version of the tool
+ * @param arch          optional arch.  defaults to arch of computer
+ */
+function find(toolName, versionSpec, arch) {
+    if (!versionSpec) {
+        throw new Error('versionSpec parameter is required');
+    }
+    arch = arch || os.arch();
+    // attempt to resolve an explicit version
+    if (!isExplicitVersion(versionSpec)) {
+        const localVersions = findAllVersions(toolName, arch);
+        const match = evaluateVersions(localVersions, versionSpec);
+        versionSpec = match;
+    }
+    // check for the explicit version in the cache
+    let toolPath = '';
+    if (versionSpec) {
+        versionSpec = semverExports.clean(versionSpec) || '';
+        const cachePath = path$1.join(_getCacheDirectory(), toolName, versionSpec, arch);
+        debug(`checking cache: ${cachePath}`);
+        if (fs$1.existsSync(cachePath) && fs$1.existsSync(`${cachePath}.complete`)) {
+            debug(`Found tool in cache ${toolName} ${versionSpec} ${arch}`);
+            toolPath = cachePath;
+        }
+        else {
+            debug('not found');
+        }
+    }
+    return toolPath;
+}
+/**
+ * Finds the paths to all versions of a tool that are installed in the local tool cache
+ *
+ * @param toolName  name of the tool
+ * @param arch      optional arch.  defaults to arch of computer
+ */
+function findAllVersions(toolName, arch) {
+    const versions = [];
+    arch = arch || os.arch();
+    const toolPath = path$1.join(_getCacheDirectory(), toolName);
+    if (fs$1.existsSync(toolPath)) {
+        const children = fs$1.readdirSync(toolPath);
+        for (const child of children) {
+            if (isExplicitVersion(child)) {
+                const fullPath = path$1.join(toolPath, child, arch || '');
+                if (fs$1.existsSync(fullPath) && fs$1.existsSync(`${fullPath}.complete`)) {
+                    versions.push(child);
+                }
+            }
+        }
+    }
+    return versions;
+}
+function _createExtractFolder(dest) {
+    return __awaiter(this, void 0, void 0, function* () {
+        if (!dest) {
+            // create a temp dir
+            dest = path$1.join(_getTempDirectory(), crypto.randomUUID());
+        }
+        yield mkdirP(dest);
+        return dest;
+    });
+}
+function _createToolPath(tool, version, arch) {
+    return __awaiter(this, void 0, void 0, function* () {
+        const folderPath = path$1.join(_getCacheDirectory(), tool, semverExports.clean(version) || version, arch || '');
+        debug(`destination ${folderPath}`);
+        const markerPath = `${folderPath}.complete`;
+        yield rmRF(folderPath);
+        yield rmRF(markerPath);
+        yield mkdirP(folderPath);
+        return folderPath;
+    });
+}
+function _completeToolPath(tool, version, arch) {
+    const folderPath = path$1.join(_getCacheDirectory(), tool, semverExports.clean(version) || version, arch || '');
+    const markerPath = `${folderPath}.complete`;
+    fs$1.writeFileSync(markerPath, '');
+    debug('finished caching tool');
+}
+/**
+ * Check if version string is explicit
+ *
+ * @param versionSpec      version string to check
+ */
+function isExplicitVersion(versionSpec) {
+    const c = semverExports.clean(versionSpec) || '';
+    debug(`isExplicit: ${c}`);
+    const valid = semverExports.valid(c) != null;
+    debug(`explicit? ${valid}`);
+    return valid;
+}
+/**
+ * Get the highest satisfiying semantic version in `versions` which satisfies `versionSpec`
+ *
+ * @param versions        array of versions to evaluate
+ * @param versionSpec     semantic version spec to satisfy
+ */
+function evaluateVersions(versions, versionSpec) {
+    let version = '';
+    debug(`evaluating ${versions.length} versions`);
+    versions = versions.sort((a, b) => {
+        if (semverExports.gt(a, b)) {
+            return 1;
+        }
+        return -1;
+    });
+    for (let i = versions.length - 1; i >= 0; i--) {
+        const potential = versions[i];
+        const satisfied = semverExports.satisfies(potential, versionSpec);
+        if (satisfied) {
+            version = potential;
+            break;
+        }
+    }
+    if (version) {
+        debug(`matched: ${version}`);
+    }
+    else {
+        debug('match not found');
+    }
+    return version;
+}
+/**
+ * Gets RUNNER_TOOL_CACHE
+ */
+function _getCacheDirectory() {
+    const cacheDirectory = process.env['RUNNER_TOOL_CACHE'] || '';
+    ok(cacheDirectory, 'Expected RUNNER_TOOL_CACHE to be defined');
+    return cacheDirectory;
+}
+/**
+ * Gets RUNNER_TEMP
+ */
+function _getTempDirectory() {
+    const tempDirectory = process.env['RUNNER_TEMP'] || '';
+    ok(tempDirectory, 'Expected RUNNER_TEMP to be defined');
+    return tempDirectory;
+}
+/**
+ * Gets a global variable
+ */
+function _getGlobal(key, defaultValue) {
+    /* eslint-disable @typescript-eslint/no-explicit-any */
+    const value = global[key];
+    /* eslint-enable @typescript-eslint/no-explicit-any */
+    return value !== undefined ? value : defaultValue;
+}
+
+// Escaping for every place where something reads what the action writes as more than text. The
+// program under test is untrusted: its output, the names in its debug information (function
+// names, source directories, ELF symbols) and the `command` input can hold any characters,
+// newlines included.
+//
+// The runner's log: the runner reads each line the step writes (split at \n and \r) and obeys it
+// as a workflow command when, after leading whitespace, it starts with `::name` and has a second
+// `::`, or when it contains the legacy `##[name` anywhere. So a line of ours that carries data
+// holds no line break, does not start with `::` and holds no `##[`.
+//
+// The job summary: GitHub renders it as Markdown with HTML. Every value goes in as HTML text with
+// every character that Markdown or HTML could read as syntax written as a character reference,
+// and line breaks as `<br>`, so a value can neither end the HTML block it stands in (a blank line
+// does that) nor start a link, an image, a heading or a table cell.
+/** C0 and C1 control characters, DEL, and the Unicode line and paragraph separators. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const CONTROL_CHARACTERS = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const NAMED_CONTROLS = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+/** `\n`, `\r`, `\t`, `\x1b`, `\u2028`: a control character as a reader sees it escaped in C. */
+function visibleControl(character) {
+    const named = NAMED_CONTROLS[character];
+    if (named !== undefined)
+        return named;
+    const code = character.charCodeAt(0);
+    return code <= 0xff
+        ? `\\x${code.toString(16).padStart(2, '0')}`
+        : `\\u${code.toString(16).padStart(4, '0')}`;
+}
+/** Keeps a single line from being read as a workflow command (V2 `::` at its start, legacy `##[`). */
+function commandSafeLine(line) {
+    // `##[` written `##\x5b`: the reader still sees the bracket, the runner sees no command.
+    const safe = line.replace(/##\[/g, '##\\x5b');
+    // A leading `::` written `\x3a:`.
+    return /^\s*::/.test(safe) ? safe.replace(':', '\\x3a') : safe;
+}
+/**
+ * One line of the action's own log (`core.info`) that may carry data from the program, its debug
+ * information or the inputs. Control characters, line breaks included, are shown escaped (`\n`),
+ * so the message stays one line, and that line cannot be a workflow command. Nothing is dropped.
+ */
+function logLine(message) {
+    return commandSafeLine(message.replace(CONTROL_CHARACTERS, visibleControl));
+}
+/**
+ * Text of several lines meant as such (the command line's report): each line is kept from being
+ * read as a workflow command, for a CLI run inside a workflow step.
+ */
+function commandSafeText(text) {
+    return text
+        .split(/(\r\n|\r|\n)/)
+        .map((part, i) => (i % 2 === 1 ? part : commandSafeLine(part)))
+        .join('');
+}
+/**
+ * Characters that HTML or Markdown read as syntax in the middle of a line, written as references:
+ * tags and references, the quote of our attributes, table cells, links and images, code spans,
+ * backslash escapes. (Emphasis marks are left: `__init__` shown bold is not an injection.)
+ */
+const SUMMARY_SYNTAX = /[&<>"|[\]!`\\]/g;
+const NAMED_REFERENCES = {
+    '&': '&amp;',
+    '<': '&lt;',
+    '>': '&gt;',
+    '"': '&quot;'
+};
+/**
+ * HTML text for the job summary, safe in an HTML block, in Markdown text and in a table cell:
+ * `SUMMARY_SYNTAX` and what GitHub turns into links by itself (`://`, `www.`) as character
+ * references; line breaks as `<br>` (a blank line would end the HTML block, and a value never
+ * starts a line, so it cannot start a heading or a list); other control characters escaped.
+ */
+function summaryText(text) {
+    return text
+        .replace(SUMMARY_SYNTAX, (c) => NAMED_REFERENCES[c] ?? `&#${c.charCodeAt(0)};`)
+        .replace(/:\/\//g, '&#58;//')
+        .replace(/www\./gi, (www) => `${www.slice(0, 3)}&#46;`)
+        .replace(/\r\n|\r|\n/g, '<br>')
+        .replace(CONTROL_CHARACTERS, visibleControl);
+}
+/** A URL for an HTML attribute: only http(s), with the attribute's quote and `&` escaped. */
+function summaryUrl(url) {
+    if (!/^https?:\/\//i.test(url))
+        return undefined;
+    return url
+        .replace(CONTROL_CHARACTERS, (c) => encodeURIComponent(c))
+        .replace(/&/g, '&amp;')
+        .replace(/"/g, '&quot;')
+        .replace(/'/g, '&#39;')
+        .replace(/</g, '&lt;')
+        .replace(/>/g, '&gt;');
+}
+/**
+ * A Markdown code fence around literal text: the fence is longer than any run of backticks in the
+ * text, so the text cannot close it.
+ */
+function codeFence(text, language = '') {
+    const longestRun = Math.max(0, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = '`'.repeat(Math.max(3, longestRun + 1));
+    return `${fence}${language}\n${text}\n${fence}`;
+}
+/**
+ * At most `limit` characters of a value, with how many were left out. For the job summary, which
+ * GitHub drops entirely above 1 MiB; the JSON report keeps every value whole.
+ */
+function clip(text, limit) {
+    if (text.length <= limit)
+        return text;
+    return `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
+}
+
+// The valgrind releases the action can build from source: where tarballs come from and the
+// sha256 each must have. Upstream publishes md5/sha1 sums only, so the action carries sha256 sums
+// it checked against independent sources (Debian's signed source index, which ships upstream's
+// own signature for 3.24.0; Homebrew, OpenEmbedded and other distributions' recipes).
+const DEFAULT_DOWNLOAD_BASE = 'https://sourceware.org/pub/valgrind';
+/** Environment variable: another base URL for `valgrind-<version>.tar.bz2` (a mirror, a test server). */
+const DOWNLOAD_BASE_ENV = 'VALGRIND_ACTION_DOWNLOAD_BASE';
+/** Environment variable: extra or replacing checksums, "3.27.0=<sha256>[,<version>=<sha256>...]". */
+const TARBALL_SHA256_ENV = 'VALGRIND_ACTION_TARBALL_SHA256';
+const KNOWN_TARBALL_SHA256 = {
+    '3.19.0': 'dd5e34486f1a483ff7be7300cc16b4d6b24690987877c3278d797534d6738f02',
+    '3.22.0': 'c811db5add2c5f729944caf47c4e7a65dcaabb9461e472b578765dd7bf6d2d4c',
+    '3.24.0': '71aee202bdef1ae73898ccf7e9c315134fa7db6c246063afc503aef702ec03bd',
+    '3.25.1': '61deb8d0727b45c268efdc1b3b6c9e679cd97cbf5ee4b28d1dead7c8b7a271af',
+    '3.26.0': '8d54c717029106f1644aadaf802ab9692e53d93dd015cbd19e74190eba616bd7'
+};
+/** The checksum table in force: the built-in one, extended or overridden by the environment. */
+function tarballChecksums(env = process.env) {
+    const table = { ...KNOWN_TARBALL_SHA256 };
+    const raw = env[TARBALL_SHA256_ENV]?.trim();
+    if (!raw)
+        return table;
+    for (const item of raw.split(/[,\s]+/).filter(Boolean)) {
+        const match = /^(\d+\.\d+\.\d+)=([0-9a-fA-F]{64})$/.exec(item);
+        if (!match) {
+            throw new InstallError(`${TARBALL_SHA256_ENV}: '${item}' is not understood. Accepted: <version>=<64 hex digits of sha256>, separated by commas, e.g. 3.26.0=8d54c717029106f1644aadaf802ab9692e53d93dd015cbd19e74190eba616bd7.`);
+        }
+        table[match[1]] = match[2].toLowerCase();
+    }
+    return table;
+}
+function downloadBase(env = process.env) {
+    return (env[DOWNLOAD_BASE_ENV]?.trim() || DEFAULT_DOWNLOAD_BASE).replace(/\/+$/, '');
+}
+function tarballUrl(version, env = process.env) {
+    return `${downloadBase(env)}/valgrind-${version}.tar.bz2`;
+}
+/**
+ * The release to build for a spec: an exact release as given; for "3.26" or ">=3.22" the newest
+ * release with a known checksum that meets it. Throws when none does.
+ */
+function releaseToBuild(spec, checksums) {
+    const parsed = parseVersionSpec(spec);
+    const known = Object.keys(checksums).sort(compareVersions);
+    const list = known.join(', ');
+    if (parsed.kind === 'exact' && parsed.version.split('.').length === 3) {
+        if (!checksums[parsed.version]) {
+            throw new InstallError(`valgrind-version ${parsed.version}: the action knows no sha256 for valgrind-${parsed.version}.tar.bz2, so it will not build it (releases it can build: ${list}). Pick one of those, or give the checksum in ${TARBALL_SHA256_ENV}=${parsed.version}=<sha256>.`);
+        }
+        return parsed.version;
+    }
+    const candidates = known.filter((version) => {
+        if (parsed.kind === 'system')
+            return true;
+        if (parsed.kind === 'minimum')
+            return compareVersions(version, parsed.version) >= 0;
+        return version.startsWith(`${parsed.version}.`);
+    });
+    const newest = candidates.at(-1);
+    if (!newest) {
+        throw new InstallError(`valgrind-version '${spec}': no release the action can build meets it (releases it can build: ${list}). Give an exact release and its checksum in ${TARBALL_SHA256_ENV}.`);
+    }
+    return newest;
+}
+
+// Building a valgrind release from its tarball into the runner's tool cache
+// (<tool cache>/valgrind/<version>/<arch>, @actions/tool-cache's layout), and using such a prefix:
+// built here, restored from the Actions cache, or left by an earlier job. A prefix is trusted only
+// when it matches the manifest recorded when it was built (trust.ts), checked before anything in
+// it runs.
+/** Written into each prefix we build: what it is, where it was configured to live, its files. */
+const MARKER = 'valgrind-action.json';
+const TOOL_NAME = 'valgrind';
+function prefixFor(toolCacheDir, version, arch) {
+    return path.join(toolCacheDir, TOOL_NAME, version, arch);
+}
+/**
+ * @actions/tool-cache reads RUNNER_TOOL_CACHE and RUNNER_TEMP from the environment; the install
+ * may use another tool cache (the CLI, tests), so they are set for the duration of `work`.
+ */
+async function withToolCache(toolCacheDir, work) {
+    const saved = { cache: process.env.RUNNER_TOOL_CACHE, temp: process.env.RUNNER_TEMP };
+    process.env.RUNNER_TOOL_CACHE = toolCacheDir;
+    process.env.RUNNER_TEMP = saved.temp || os$1.tmpdir();
+    try {
+        return await work();
+    }
+    finally {
+        for (const [name, value] of [
+            ['RUNNER_TOOL_CACHE', saved.cache],
+            ['RUNNER_TEMP', saved.temp]
+        ]) {
+            if (value === undefined)
+                delete process.env[name];
+            else
+                process.env[name] = value;
+        }
+    }
+}
+function readMarker(prefix) {
+    try {
+        const marker = JSON.parse(fs.readFileSync(path.join(prefix, MARKER), 'utf8'));
+        return typeof marker.files === 'object' && marker.files !== null ? marker : undefined;
+    }
+    catch {
+        return undefined;
+    }
+}
+/**
+ * Puts a prefix's valgrind first on PATH (for this step and later ones). A prefix that moved since
+ * it was configured gets VALGRIND_LIB, since the launcher otherwise looks for its tools at the old
+ * place.
+ */
+function activate(prefix, marker, notes) {
+    addPath(path.join(prefix, 'bin'));
+    if (path.resolve(marker.prefix) !== path.resolve(prefix)) {
+        const lib = path.join(prefix, 'libexec', 'valgrind');
+        exportVariable('VALGRIND_LIB', lib);
+        notes.push(`the prefix was built for ${marker.prefix}; set VALGRIND_LIB=${lib}`);
+    }
+}
+/**
+ * Whether a prefix is the build it claims to be: its marker names this release, and every file
+ * matches the manifest recorded at build time. Nothing in the prefix runs before this holds.
+ */
+function verifiedMarker(prefix, version, sha256, notes) {
+    if (!fs.existsSync(prefix))
+        return undefined;
+    const marker = readMarker(prefix);
+    if (!marker) {
+        notes.push(`${prefix} has no manifest of a build by this action; not trusted (nothing in it was run)`);
+        return undefined;
+    }
+    if (marker.version !== version || marker.sha256 !== sha256) {
+        notes.push(`${prefix} holds another build (valgrind ${marker.version}); replacing it`);
+        return undefined;
+    }
+    const difference = manifestDifference(marker.files, treeManifest(prefix, [MARKER]));
+    if (difference !== undefined) {
+        notes.push(`${prefix} does not match the manifest recorded when it was built (${difference}); not trusted (nothing in it was run)`);
+        return undefined;
+    }
+    return marker;
+}
+/** A usable prefix of the wanted build: verified (see above), and memcheck runs. */
+async function usablePrefix(prefix, version, sha256, notes) {
+    const marker = verifiedMarker(prefix, version, sha256, notes);
+    if (!marker)
+        return undefined;
+    const env = path.resolve(marker.prefix) !== path.resolve(prefix)
+        ? { VALGRIND_LIB: path.join(prefix, 'libexec', 'valgrind') }
+        : {};
+    const found = await probeValgrind(path.join(prefix, 'bin', 'valgrind'), env);
+    const works = found?.version === version ? await valgrindWorks(found.path, env) : undefined;
+    if (!found || !works?.ok) {
+        notes.push(`the build in ${prefix} does not work (${works?.output || 'no valgrind'}); replacing it`);
+        return undefined;
+    }
+    return { found, marker };
+}
+async function fileSha256(file) {
+    const hash = createHash('sha256');
+    for await (const chunk of fs.createReadStream(file))
+        hash.update(chunk);
+    return hash.digest('hex');
+}
+/** Downloads the tarball (@actions/tool-cache retries transient failures) and checks its sha256. */
+async function download(url, file, sha256, version) {
+    try {
+        await downloadTool(url, file);
+    }
+    catch (error) {
+        throw new InstallError(`Could not download ${url}: ${error.message}.`);
+    }
+    const actual = await fileSha256(file);
+    if (actual !== sha256) {
+        fs.rmSync(file, { force: true });
+        throw new InstallError(`The download of ${url} has sha256 ${actual}, but valgrind ${version}'s tarball has ${sha256}. The file was not used. If a mirror (VALGRIND_ACTION_DOWNLOAD_BASE) serves a different file, fix the mirror; to trust another file, set ${TARBALL_SHA256_ENV}=${version}=<sha256>.`);
+    }
+}
+async function requireBuildTools(host) {
+    const missing = [];
+    for (const tool of ['make', 'tar', 'bzip2']) {
+        if (!(await which(tool, false)))
+            missing.push(tool);
+    }
+    if (!(await which('gcc', false)) && !(await which('cc', false)))
+        missing.push('gcc');
+    if (missing.length > 0) {
+        const hint = host.distro.family === 'apt'
+            ? 'apt-get install build-essential bzip2'
+            : 'install a C compiler, make, tar and bzip2';
+        throw new InstallError(`Building valgrind from source needs ${missing.join(', ')}, which this runner lacks. Install them in an earlier step (${hint}), or use valgrind-version: system.`);
+    }
+}
+/**
+ * Downloads, verifies, configures for the final prefix, installs into a staging directory
+ * (DESTDIR), records the manifest, and moves the result into the tool cache with
+ * `tc.cacheDir` (which marks it complete). Returns the prefix's manifest digest.
+ */
+async function build(host, version, sha256, prefix, notes) {
+    await requireBuildTools(host);
+    const work = fs.mkdtempSync(path.join(process.env.RUNNER_TEMP || os$1.tmpdir(), 'valgrind-build-'));
+    try {
+        const url = tarballUrl(version);
+        const tarball = path.join(work, `valgrind-${version}.tar.bz2`);
+        info(logLine(`Downloading ${url}`));
+        await download(url, tarball, sha256, version);
+        notes.push(`downloaded ${url} (sha256 verified)`);
+        const step = async (argv, cwd) => {
+            const result = await run$2(argv, { cwd });
+            if (result.exitCode !== 0) {
+                throw new InstallError(`Building valgrind ${version} failed at '${argv.join(' ')}' (exit ${result.exitCode}):\n${tail(result, 30)}`);
+            }
+        };
+        const extracted = await extractTar(tarball, path.join(work, 'src'), 'xj');
+        const source = path.join(extracted, `valgrind-${version}`);
+        // 64-bit hosts skip the 32-bit secondary build: it halves the build time, needs multilib
+        // headers that runners lack, and the action runs the workflow's own (64-bit) programs.
+        const only64 = ['x64', 'arm64', 'ppc64', 's390x', 'loong64', 'riscv64'].includes(host.arch);
+        await step(['./configure', `--prefix=${prefix}`, ...(only64 ? ['--enable-only64bit'] : [])], source);
+        const jobs = String(os$1.availableParallelism?.() ?? os$1.cpus().length);
+        await step(['make', `-j${jobs}`], source);
+        const stage = path.join(work, 'stage');
+        await step(['make', 'install', `DESTDIR=${stage}`], source);
+        const staged = path.join(stage, prefix);
+        const files = treeManifest(staged);
+        const marker = { version, sha256, prefix, files };
+        fs.writeFileSync(path.join(staged, MARKER), `${JSON.stringify(marker, null, 2)}\n`);
+        await cacheDir(staged, TOOL_NAME, version, host.arch);
+        notes.push(`built valgrind ${version} from source into ${prefix}`);
+        return manifestDigest(files);
+    }
+    finally {
+        fs.rmSync(work, { recursive: true, force: true });
+    }
+}
+/** The Actions cache key of a build: the release's key, then the digest of its manifest. */
+function buildKey(releaseKey, digest) {
+    return `${releaseKey}-${digest.slice(0, 32)}`;
+}
+/**
+ * A prefix from the runner's tool cache, the Actions cache, or a fresh build, in that order.
+ *
+ * Trust: a prefix in the tool cache is used only when it matches its manifest, and, when the
+ * Actions cache is available, when the run that built it saved it there under a key holding that
+ * manifest's digest (something an earlier job's code under test, which can write the tool cache
+ * of a self-hosted runner, cannot forge without the cache's credentials). A restored prefix must
+ * match its manifest, and the manifest's digest must be the one in the key it was saved under.
+ */
+async function installFromSource(options) {
+    const { host, spec, useCache, notes } = options;
+    const checksums = tarballChecksums();
+    const version = releaseToBuild(spec, checksums);
+    const sha256 = checksums[version];
+    const prefix = prefixFor(options.toolCacheDir, version, host.arch);
+    const releaseKey = cacheKey({
+        platform: host.platform,
+        distro: host.distro,
+        arch: host.arch,
+        method: 'source',
+        version,
+        extra: sha256.slice(0, 12)
+    });
+    const forget = () => {
+        fs.rmSync(prefix, { recursive: true, force: true });
+        fs.rmSync(`${prefix}.complete`, { force: true });
+    };
+    return withToolCache(options.toolCacheDir, async () => {
+        if (find(TOOL_NAME, version, host.arch) !== '') {
+            const marker = verifiedMarker(prefix, version, sha256, notes);
+            const key = marker ? buildKey(releaseKey, manifestDigest(marker.files)) : undefined;
+            const anchored = key !== undefined && (!useCache || (await cacheEntryExists([prefix], key, notes)));
+            if (key !== undefined && !anchored) {
+                notes.push(`${prefix} matches its manifest, but no run saved that build to the Actions cache; not trusted`);
+            }
+            const usable = anchored ? await usablePrefix(prefix, version, sha256, notes) : undefined;
+            if (usable) {
+                notes.push(`reused the build already in the runner's tool cache (${prefix})`);
+                activate(prefix, usable.marker, notes);
+                return { found: usable.found, source: 'runner' };
+            }
+        }
+        forget();
+        if (useCache) {
+            const restoredKey = await restoreLatest([prefix], `${releaseKey}-`, notes);
+            const marker = restoredKey !== undefined ? verifiedMarker(prefix, version, sha256, notes) : undefined;
+            if (restoredKey !== undefined && marker !== undefined) {
+                if (buildKey(releaseKey, manifestDigest(marker.files)) !== restoredKey) {
+                    notes.push(`the cached build's manifest is not the one its key records; not trusted`);
+                }
+                else {
+                    const usable = await usablePrefix(prefix, version, sha256, notes);
+                    if (usable) {
+                        // What tc.cacheDir writes: the next tc.find sees the prefix.
+                        fs.writeFileSync(`${prefix}.complete`, '');
+                        notes.push(`restored from the Actions cache (key ${restoredKey})`);
+                        activate(prefix, usable.marker, notes);
+                        return { found: usable.found, source: 'cache' };
+                    }
+                }
+            }
+            if (restoredKey !== undefined)
+                notes.push('the cached build was not used; building again');
+            forget();
+        }
+        const digest = await build(host, version, sha256, prefix, notes);
+        const usable = await usablePrefix(prefix, version, sha256, notes);
+        if (!usable) {
+            const works = await valgrindWorks(path.join(prefix, 'bin', 'valgrind'));
+            throw new InstallError(`valgrind ${version} was built into ${prefix}, but does not run:\n${works.output}`);
+        }
+        activate(prefix, usable.marker, notes);
+        if (useCache)
+            await saveToCache([prefix], buildKey(releaseKey, digest), notes);
+        return { found: usable.found, source: 'source-build' };
+    });
+}
+
+// Getting a valgrind that meets the `install` and `valgrind-version` inputs: the one on PATH, the
+// distribution's package, or a release built from source; cached with @actions/cache so the next
+// run takes seconds. Reports honestly what was used and where it came from.
+//
+// Order of choice:
+// 1. Linux only (valgrind does not run on macOS/Windows): PlatformError otherwise, at once.
+// 2. `install: never` → the valgrind on PATH, if it meets the spec, else an InstallError.
+//    `install: auto` → the valgrind on PATH when it meets the spec. `always` skips it.
+// 3. Debian/Ubuntu: apt's valgrind when its candidate meets the spec. Warm: the .debs from the
+//    Actions cache (key: OS, distribution release, arch, spec, libc6 version), `dpkg -i`. Cold:
+//    `apt-get update` only if the lists are missing (or the install failed on stale lists), then
+//    `apt-get install -y --no-install-recommends valgrind libc6-dbg` (`sudo -n` when not root),
+//    then `apt-get download` of the same .debs into the cache.
+//    dnf/yum/apk/pacman/zypper: their package (apk adds musl-dbg), not cached.
+// 4. Otherwise (the spec asks for more than the distribution has, e.g. 3.26.0 or >=3.22 on
+//    Ubuntu 22.04's 3.18) a release tarball is built: <tool cache>/valgrind/<version>/<arch>
+//    (@actions/tool-cache's layout), found there (self-hosted runners), restored from the Actions
+//    cache (key with the tarball's sha256 and the build's manifest digest), or downloaded
+//    (tc.downloadTool), sha256-checked, `configure --prefix && make -j$(nproc) && make install`
+//    and cached (tc.cacheDir). The prefix goes first on PATH (core.addPath); VALGRIND_LIB is set
+//    only when the prefix sits elsewhere than it was configured for.
+// Nothing found in the tool cache or the Actions cache is run before it is verified (trust.ts):
+// a prefix against the manifest recorded when it was built, cached .debs against apt's index.
+// Environment (not inputs; for mirrors and tests): VALGRIND_ACTION_DOWNLOAD_BASE replaces
+// https://sourceware.org/pub/valgrind; VALGRIND_ACTION_TARBALL_SHA256="3.27.0=<sha256>,..." adds
+// or replaces checksums in the built-in table (see releases.ts).
+const SOURCE_WORDS = {
+    runner: 'already on the runner',
+    cache: 'restored from the Actions cache',
+    'package-manager': 'installed with the package manager',
+    'source-build': 'built from source'
+};
+/** One line for the log and the job summary, e.g. "valgrind 3.24.0 (built from source, 412.3 s)". */
+function describeInstall(result) {
+    return `valgrind ${result.version} at ${result.valgrindPath} (${SOURCE_WORDS[result.source]}, ${result.seconds.toFixed(1)} s)`;
+}
+async function ensureValgrind(options) {
+    const notes = [];
+    try {
+        return await chooseAndInstall(options, notes);
+    }
+    catch (error) {
+        // What was tried before the failure often explains it (e.g. why a build was attempted).
+        if (error instanceof InstallError && notes.length > 0) {
+            throw new InstallError(`${error.message}\nBefore that: ${notes.join('; ')}.`);
+        }
+        throw error;
+    }
+}
+async function chooseAndInstall(options, notes) {
+    const started = performance.now();
+    const spec = options.valgrindVersion.trim() || 'system';
+    const finish = (found, source) => {
+        const result = {
+            version: found.version,
+            valgrindPath: found.path,
+            source,
+            seconds: Math.round((performance.now() - started) / 100) / 10,
+            notes
+        };
+        info(describeInstall(result));
+        for (const note of notes)
+            info(`  ${note}`);
+        return result;
+    };
+    assertSupportedPlatform(process.platform, process.arch);
+    parseVersionSpec(spec);
+    const existing = await probeValgrind();
+    if (options.install === 'never') {
+        if (!existing) {
+            throw new InstallError(`valgrind is not on PATH, and input 'install' is 'never'. Install valgrind in an earlier step, or set install: auto to let the action install it.`);
+        }
+        if (!satisfies(existing.version, spec)) {
+            throw new InstallError(`valgrind ${existing.version} (${existing.path}) does not meet valgrind-version '${spec}', and input 'install' is 'never'. Install a valgrind that does, or set install: auto.`);
+        }
+        return finish(existing, 'runner');
+    }
+    if (options.install === 'auto' && existing && satisfies(existing.version, spec)) {
+        return finish(existing, 'runner');
+    }
+    if (existing) {
+        notes.push(options.install === 'always'
+            ? `install: always, so valgrind ${existing.version} on PATH was not used`
+            : `valgrind ${existing.version} on PATH does not meet valgrind-version '${spec}'`);
+    }
+    const host = await readHost();
+    const toolCacheDir = options.toolCacheDir ??
+        (process.env.RUNNER_TOOL_CACHE || path.join(os$1.tmpdir(), 'valgrind-action-tools'));
+    const useCache = options.cache && (await cacheAvailable());
+    if (options.cache && !useCache) {
+        notes.push('no Actions cache service here (ACTIONS_RESULTS_URL is unset): nothing cached');
+    }
+    const common = { host, spec, useCache, toolCacheDir, notes };
+    if (host.distro.family === 'apt') {
+        const installed = await installWithApt(common);
+        if (installed)
+            return finish(installed.found, installed.source);
+    }
+    else if (host.distro.family !== 'unknown') {
+        const found = await installWithOtherManager(host, notes);
+        if (satisfies(found.version, spec))
+            return finish(found, 'package-manager');
+        notes.push(`the package manager gave valgrind ${found.version}, which does not meet '${spec}'`);
+    }
+    else if (parseVersionSpec(spec).kind === 'system') {
+        throw new InstallError(`No supported package manager on ${host.distro.prettyName} (supported: apt, dnf, yum, apk, pacman, zypper). Set valgrind-version to a release such as 3.26.0 to build valgrind from source, or install valgrind yourself and set install: never.`);
+    }
+    await ensureLibcDebugSymbols(host, notes);
+    const built = await installFromSource(common);
+    return finish(built.found, built.source);
+}
+
+// Builds callgrind's own arguments. Pure: takes data, returns argv.
+/** The file name pattern of callgrind's outputs: `%p` makes one file per process. */
+const CALLGRIND_FILE_PREFIX = 'callgrind.out.';
+/**
+ * Arguments for a callgrind pass. No `--xml`: callgrind does not support it (it prints "Bad option"
+ * and then runs anyway, leaving an empty XML file behind). Totals come from each out-file's header.
+ */
+function callgrindArgs(options) {
+    return [
+        '--tool=callgrind',
+        // %p: one file per process; a child that execs gets its own pid's file.
+        `--callgrind-out-file=${path.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip),
+        // Appended last so that the user's options win over ours.
+        ...options.extraArgs
+    ];
+}
+
+// Address-space randomisation changes where the loader and the heap put things, and with it a few
+// instructions here and there; with it off, the same binary and input give the same counts.
+// `setarch -R` turns it off for one command where the kernel allows personality(ADDR_NO_RANDOMIZE)
+// (some containers forbid it); when it does not work we run without it and say nothing.
+let probed;
+/**
+ * The argv prefix that runs a command with address-space randomisation off (`['setarch',
+ * '<arch>', '-R']`), or `[]` when setarch is missing or not permitted here. Probed once per process.
+ */
+function noRandomizationPrefix() {
+    probed ??= probe();
+    return probed;
+}
+function probe() {
+    // setarch wants the architecture name as uname -m prints it.
+    const arch = os$1.machine();
+    const prefix = ['setarch', arch, '-R'];
+    return new Promise((resolve) => {
+        execFile(prefix[0], [...prefix.slice(1), 'true'], { timeout: 10000 }, (error) => resolve(error ? [] : prefix));
+    });
+}
+
+// Reads callgrind out-files without callgrind_annotate (which may not be installed, and whose text
+// is not meant for machines). The format is line based (valgrind's docs/cl-format.xml), so files
+// are streamed line by line: a long test run can write hundreds of megabytes.
+//
+// Which total we report: the `totals:` line, summed over parts; `summary:` only when a part has no
+// `totals:`. `totals:` is the sum of the cost lines callgrind actually wrote and equals the
+// "Collected : N" line of callgrind's stderr; `summary:` is only promised to be >= that sum and can
+// be a few instructions higher (with --dump-instr=yes --cache-sim=yes: summary Ir 2,016,963,
+// totals 2,016,961). callgrind_annotate prints `summary:` as PROGRAM TOTALS, so the number it shows
+// can differ from ours by those few instructions; `summaryTotals` keeps it for comparison.
+/**
+ * Reads the files of one process (parts written by `--dump-before`/`--dump-every-bb`, threads
+ * written by `--separate-threads=yes`) into one profile: their totals and functions are added up.
+ */
+async function readCallgrindProfile(files, options = {}) {
+    if (files.length === 0)
+        throw new Error('readCallgrindProfile needs at least one file');
+    const acc = new ProfileAccumulator();
+    for (const file of files)
+        await readInto(acc, file);
+    return acc.finish(files, options.topFunctions ?? 25);
+}
+/**
+ * Groups the callgrind files of a directory by process, from their names
+ * (`callgrind.out.<pid>[.<part>][-<thread>]`), in pid order.
+ */
+function groupCallgrindFiles(fileNames) {
+    const byProcess = new Map();
+    const pattern = /^callgrind\.out\.(\d+)(?:\.(\d+))?(?:-(\d+))?$/;
+    for (const name of fileNames) {
+        const base = path.basename(name);
+        if (!base.startsWith(CALLGRIND_FILE_PREFIX))
+            continue;
+        const match = pattern.exec(base);
+        const key = match ? match[1] : base;
+        const group = byProcess.get(key) ?? [];
+        group.push(name);
+        byProcess.set(key, group);
+    }
+    const order = (name) => {
+        const match = pattern.exec(path.basename(name));
+        // The final part has no `.<n>` suffix: it comes last.
+        return match ? [Number(match[2] ?? Infinity), Number(match[3] ?? 0)] : [0, 0];
+    };
+    return [...byProcess.entries()]
+        .sort(([a], [b]) => Number(a) - Number(b) || a.localeCompare(b))
+        .map(([, group]) => group.sort((a, b) => {
+        const [pa, ta] = order(a);
+        const [pb, tb] = order(b);
+        return pa - pb || ta - tb;
+    }));
+}
+/** Reads every process's profile in a directory (not recursive), in pid order. */
+async function readCallgrindDirectory(dir, options) {
+    let names;
+    try {
+        names = await fs.promises.readdir(dir);
+    }
+    catch (error) {
+        if (error.code === 'ENOENT')
+            return [];
+        throw error;
+    }
+    const groups = groupCallgrindFiles(names.map((name) => path.join(dir, name)));
+    const profiles = [];
+    for (const group of groups)
+        profiles.push(await readCallgrindProfile(group, options));
+    return profiles;
+}
+/** What is collected over all files of one process. Costs are indexed by `events`. */
+class ProfileAccumulator {
+    events = [];
+    totals = [];
+    summary = [];
+    partsWithTotals = 0;
+    partsWithSummary = 0;
+    parts = 0;
+    sawHeader = false;
+    pid;
+    cmd;
+    functions = new Map();
+    warnings = [];
+    eventIndex(name) {
+        let index = this.events.indexOf(name);
+        if (index < 0) {
+            index = this.events.length;
+            this.events.push(name);
+        }
+        return index;
+    }
+    finish(files, top) {
+        const byName = (costs) => Object.fromEntries(this.events.map((event, i) => [event, costs[i] ?? 0]));
+        let totals = this.totals;
+        if (!this.sawHeader) {
+            this.warnings.push(`${files.join(', ')}: empty or not a callgrind out-file (was the process killed before callgrind wrote its profile?).`);
+        }
+        else if (this.partsWithTotals === 0 && this.partsWithSummary === 0) {
+            // A file cut short (killed process, full disk): add up what is there.
+            totals = [];
+            for (const fn of this.functions.values())
+                addInto(totals, fn.self);
+            this.warnings.push(`${files[0]}: no 'totals:' or 'summary:' line (was the file cut short?); totals are the sum of the cost lines read.`);
+        }
+        else if (this.partsWithTotals < this.partsWithSummary) {
+            // `totals:` is the last line of a part: without it the file was cut short, and the
+            // `summary:` written at the top is the best figure left.
+            totals = this.summary;
+            this.warnings.push(`${files.join(', ')}: a part has no 'totals:' line (was the file cut short?); totals are taken from 'summary:'.`);
+        }
+        const sortEvent = this.events.includes('Ir') ? this.events.indexOf('Ir') : 0;
+        const all = [...this.functions.values()];
+        const bySelf = [...all].sort((a, b) => (b.self[sortEvent] ?? 0) - (a.self[sortEvent] ?? 0));
+        const inclusiveOf = (fn) => {
+            const sum = [];
+            addInto(sum, fn.self);
+            addInto(sum, fn.callees);
+            return sum;
+        };
+        const byInclusive = all
+            .map((fn) => ({ fn, inclusive: inclusiveOf(fn) }))
+            .sort((a, b) => (b.inclusive[sortEvent] ?? 0) - (a.inclusive[sortEvent] ?? 0));
+        const kept = new Set([...bySelf.slice(0, top), ...byInclusive.slice(0, top).map((e) => e.fn)]);
+        const functions = bySelf
+            .filter((fn) => kept.has(fn))
+            .map((fn) => ({
+            name: fn.name,
+            file: fn.file,
+            object: fn.object,
+            self: byName(fn.self),
+            inclusive: byName(inclusiveOf(fn))
+        }));
+        const words = this.cmd?.trim().split(/ +/).filter(Boolean) ?? [];
+        const everyPartHasSummary = this.partsWithSummary > 0 && this.partsWithSummary >= this.parts;
+        const mainFile = files.find((f) => path.basename(f) === `${CALLGRIND_FILE_PREFIX}${this.pid}`);
+        return {
+            file: mainFile ?? files[0],
+            files: [...files],
+            pid: this.pid,
+            cmd: this.cmd?.trim(),
+            exe: words[0],
+            args: words.slice(1),
+            events: [...this.events],
+            totals: byName(totals),
+            summaryTotals: everyPartHasSummary ? byName(this.summary) : undefined,
+            parts: this.parts,
+            functions,
+            warnings: this.warnings
+        };
+    }
+}
+function addInto(target, costs) {
+    for (let i = 0; i < costs.length; i++)
+        target[i] = (target[i] ?? 0) + (costs[i] ?? 0);
+}
+/** `fib'2` is `fib` at recursion depth 2 (`--separate-recs`); the user knows it as `fib`. */
+function baseFunctionName(name) {
+    return name.replace(/'\d+$/, '');
+}
+/** Callgrind compresses repeated names: `(12) name` defines id 12, a later `(12)` refers to it. */
+class NameTable {
+    names = new Map();
+    resolve(spec) {
+        const match = /^\((\d+)\)(?:\s+(.*))?$/.exec(spec);
+        if (!match)
+            return spec;
+        if (match[2] !== undefined) {
+            this.names.set(match[1], match[2]);
+            return match[2];
+        }
+        return this.names.get(match[1]) ?? `(${match[1]})`;
+    }
+}
+/** Per-file parsing state; name ids are per file. */
+async function readInto(acc, file) {
+    const objects = new NameTable();
+    const sourceFiles = new NameTable();
+    const functionNames = new NameTable();
+    // Maps this part's event columns to the accumulator's event indexes.
+    let columns = acc.events.map((_, i) => i);
+    let positions = 1;
+    let object;
+    let sourceFile;
+    let current;
+    let calleeObject;
+    let callee;
+    let callCostNext = false;
+    let sawHeader = false;
+    // Callgrind writes function, file and object names as they are: an ELF symbol or a source path
+    // with a line break adds lines of the program's choosing to the profile. (It escapes the command
+    // line of `cmd:`.) Names come only after the header, so header lines count only in the header,
+    // before the first cost or `name=` line, and `totals:` only as the last line of the file: an
+    // injected `totals:` is always followed by more of the profile. Callgrind writes each dump to
+    // its own file, so a file is one part.
+    let inBody = false;
+    let events;
+    let summary;
+    let totals;
+    let ignoredHeaderLines = 0;
+    let malformed = 0;
+    let firstMalformed = 0;
+    let lineNumber = 0;
+    const costsOf = (line) => {
+        const words = line.trim().split(/\s+/);
+        const costs = [];
+        for (let i = positions; i < words.length; i++) {
+            const value = Number(words[i]);
+            if (Number.isFinite(value))
+                costs[columns[i - positions] ?? acc.eventIndex(`?${i}`)] = value;
+        }
+        return costs;
+    };
+    const headerCosts = (value) => {
+        const costs = [];
+        value
+            .trim()
+            .split(/\s+/)
+            .forEach((word, i) => {
+            const n = Number(word);
+            if (word !== '' && Number.isFinite(n))
+                costs[columns[i] ?? acc.eventIndex(`?${i}`)] = n;
+        });
+        return costs;
+    };
+    const enterFunction = (name) => {
+        const base = baseFunctionName(name);
+        const key = `${object ?? ''}\0${sourceFile ?? ''}\0${base}`;
+        let fn = acc.functions.get(key);
+        if (!fn) {
+            fn = { name: base, file: sourceFile, object, self: [], callees: [] };
+            acc.functions.set(key, fn);
+        }
+        return fn;
+    };
+    const enterBody = () => {
+        if (inBody)
+            return;
+        inBody = true;
+        if (events !== undefined)
+            columns = events.map((event) => acc.eventIndex(event));
+    };
+    /** A body line after a `totals:`: that `totals:` was not the last line, so not callgrind's. */
+    const bodyLine = () => {
+        enterBody();
+        if (totals !== undefined) {
+            totals = undefined;
+            ignoredHeaderLines++;
+        }
+    };
+    const input = fs.createReadStream(file, { encoding: 'utf8' });
+    const lines = readline.createInterface({ input, crlfDelay: Infinity });
+    for await (const line of lines) {
+        lineNumber++;
+        if (line === '' || line.startsWith('#'))
+            continue;
+        const first = line.charCodeAt(0);
+        // Cost lines start with a position: a number, 0x…, +n, -n or *.
+        if ((first >= 48 && first <= 57) || first === 43 || first === 45 || first === 42) {
+            bodyLine();
+            const costs = costsOf(line);
+            if (callCostNext) {
+                callCostNext = false;
+                // The inclusive cost of a call. A call into the function itself (recursion) is already
+                // counted by the callee's own lines, so adding it would count those instructions twice.
+                const sameFunction = current !== undefined &&
+                    callee !== undefined &&
+                    baseFunctionName(callee) === current.name &&
+                    (calleeObject ?? object) === current.object;
+                if (current && !sameFunction)
+                    addInto(current.callees, costs);
+                calleeObject = undefined;
+                continue;
+            }
+            current ??= enterFunction('???');
+            addInto(current.self, costs);
+            continue;
+        }
+        const eq = line.indexOf('=');
+        const colon = line.indexOf(':');
+        if (eq > 0 && (colon < 0 || eq < colon)) {
+            bodyLine();
+            const key = line.slice(0, eq);
+            const value = line.slice(eq + 1);
+            switch (key) {
+                case 'ob':
+                    object = objects.resolve(value);
+                    break;
+                case 'fl':
+                    sourceFile = sourceFiles.resolve(value);
+                    break;
+                case 'fi':
+                case 'fe':
+                case 'cfi':
+                case 'cfl':
+                case 'jfi':
+                    // Inlined code and callee files do not change which function the costs belong to.
+                    sourceFiles.resolve(value);
+                    break;
+                case 'fn':
+                    current = enterFunction(functionNames.resolve(value));
+                    break;
+                case 'cob':
+                    calleeObject = objects.resolve(value);
+                    break;
+                case 'cfn':
+                    callee = functionNames.resolve(value);
+                    break;
+                case 'jfn':
+                    functionNames.resolve(value);
+                    break;
+                case 'calls':
+                    callCostNext = true;
+                    break;
+                case 'jump':
+                case 'jcnd':
+                    break;
+                default:
+                    malformed++;
+                    firstMalformed ||= lineNumber;
+            }
+            continue;
+        }
+        if (colon > 0) {
+            const key = line.slice(0, colon);
+            const value = line.slice(colon + 1);
+            sawHeader = true;
+            if (key === 'totals') {
+                totals = value;
+                continue;
+            }
+            if (inBody) {
+                ignoredHeaderLines++;
+                continue;
+            }
+            switch (key) {
+                case 'pid':
+                    acc.pid ??= Number(value.trim());
+                    break;
+                case 'cmd':
+                    acc.cmd ??= value;
+                    break;
+                case 'positions':
+                    positions = Math.max(1, value.trim().split(/\s+/).length);
+                    break;
+                case 'events':
+                    events = value.trim().split(/\s+/);
+                    break;
+                case 'summary':
+                    summary = value;
+                    break;
+            }
+            continue;
+        }
+        malformed++;
+        firstMalformed ||= lineNumber;
+    }
+    // An empty file is normal next to per-thread files (--separate-threads=yes leaves the main file
+    // empty); `finish` warns when no file of the process had anything.
+    if (lineNumber > 0 && !sawHeader) {
+        acc.warnings.push(`${file}: not a callgrind out-file (no header lines).`);
+    }
+    enterBody();
+    if (summary !== undefined) {
+        addInto(acc.summary, headerCosts(summary));
+        acc.partsWithSummary++;
+    }
+    if (totals !== undefined) {
+        addInto(acc.totals, headerCosts(totals));
+        acc.partsWithTotals++;
+    }
+    if (sawHeader) {
+        acc.sawHeader = true;
+        acc.parts += 1;
+    }
+    if (ignoredHeaderLines > 0) {
+        acc.warnings.push(`${file}: ${ignoredHeaderLines} header line(s) inside the profile ignored (a function name or an argument with a line break?); totals are callgrind's own.`);
+    }
+    if (malformed > 0) {
+        acc.warnings.push(`${file}: ${malformed} line(s) not understood and skipped (first at line ${firstMalformed}).`);
+    }
+}
+
+const TOOL_LABELS = {
+    memcheck: 'Memcheck',
+    helgrind: 'Helgrind',
+    drd: 'DRD'
+};
+function toolLabel(tool) {
+    return TOOL_LABELS[tool] ?? tool.charAt(0).toUpperCase() + tool.slice(1);
+}
+const LEAK_KIND_WORDS = {
+    definite: 'definitely lost',
+    indirect: 'indirectly lost',
+    possible: 'possibly lost',
+    reachable: 'still reachable'
+};
+const KIND_LABELS = {
+    Leak_DefinitelyLost: 'Definitely lost',
+    Leak_IndirectlyLost: 'Indirectly lost',
+    Leak_PossiblyLost: 'Possibly lost',
+    Leak_StillReachable: 'Still reachable',
+    UninitCondition: 'Uninitialised condition',
+    UninitValue: 'Uninitialised value',
+    SyscallParam: 'Syscall parameter',
+    ConflictingAccess: 'Conflicting access (race)'
+};
+/** A readable name for a valgrind error kind: `InvalidRead` → `Invalid read`. */
+function kindLabel(kind) {
+    const known = KIND_LABELS[kind];
+    if (known !== undefined)
+        return known;
+    const words = kind
+        .replace(/_/g, ' ')
+        .replace(/([a-z])([A-Z])/g, '$1 $2')
+        .toLowerCase();
+    return words.charAt(0).toUpperCase() + words.slice(1);
+}
+function formatNumber(value) {
+    return formatCount(value);
+}
+function formatBytes(bytes) {
+    return `${formatNumber(bytes)} ${bytes === 1 ? 'byte' : 'bytes'}`;
+}
+/** `Memcheck: Invalid read of size 4`, `Memcheck: 100 bytes definitely lost`. */
+function findingTitle(finding) {
+    if (finding.leak !== undefined) {
+        const { bytes, directBytes, indirectBytes, kind } = finding.leak;
+        const split = indirectBytes > 0
+            ? ` (${formatNumber(directBytes)} direct, ${formatNumber(indirectBytes)} indirect)`
+            : '';
+        return `${toolLabel(finding.tool)}: ${formatBytes(bytes)}${split} ${LEAK_KIND_WORDS[kind]}`;
+    }
+    return `${toolLabel(finding.tool)}: ${firstLine(finding.what)}`;
+}
+/**
+ * The finding's text. Valgrind's own, except for a leak that sums several loss records (blocks
+ * allocated on one line by different calls, or the same leak in several processes): that text is
+ * written from the sums, so it agrees with the title.
+ */
+function findingText(finding) {
+    const leak = finding.leak;
+    if (leak === undefined || (leak.records ?? 1) <= 1)
+        return finding.what.trim();
+    const split = leak.indirectBytes > 0
+        ? ` (${formatNumber(leak.directBytes)} direct, ${formatNumber(leak.indirectBytes)} indirect)`
+        : '';
+    return `${formatNumber(leak.bytes)}${split} bytes in ${formatNumber(leak.blocks)} ${leak.blocks === 1 ? 'block' : 'blocks'} are ${LEAK_KIND_WORDS[leak.kind]} in ${formatNumber(leak.records ?? 1)} loss records`;
+}
+/** "Thread: worker" when the program named the thread(s) the finding happened on. */
+function threadText(finding) {
+    const names = finding.threadNames ?? [];
+    if (names.length === 0)
+        return undefined;
+    return `${names.length === 1 ? 'Thread' : 'Threads'}: ${names.join(', ')}`;
+}
+function firstLine(text) {
+    return text.split('\n')[0].trim();
+}
+/** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */
+function stackLines(frames, workspace) {
+    return visibleFrames(frames).map((frame, index) => `${index === 0 ? 'at' : 'by'} ${describeFrame(frame, workspace)}`);
+}
+function testLabel(test) {
+    // ctest and meson test names are unique in their suite: the executable would only repeat.
+    if (test.runner === 'ctest' || test.runner === 'meson')
+        return test.name ?? test.binary;
+    return test.name !== undefined ? `${test.name} (${test.binary})` : test.binary;
+}
+/** Names, the first `shown` of them, then "and N more": `a, b and c`, `a, b, c, d, e and 7 more`. */
+function listNames(names, shown = 5) {
+    if (names.length <= shown) {
+        return names.length <= 1
+            ? (names[0] ?? '')
+            : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`;
+    }
+    return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
+}
+/** `Tests: a (bin), b (bin)` (the first 20, then "and N more"), or undefined when no test is known. */
+function testsText(finding) {
+    if (finding.tests.length === 0)
+        return undefined;
+    return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${listNames(finding.tests.map(testLabel), 20)}`;
+}
+function occurrenceText(finding) {
+    const processes = finding.processCount === 1 ? '1 process' : `${formatNumber(finding.processCount)} processes`;
+    if (finding.leak !== undefined) {
+        const records = finding.leak.records ?? 1;
+        return `${records === 1 ? '1 loss record' : `${formatNumber(records)} loss records`} in ${processes}.`;
+    }
+    const times = finding.occurrences === 1 ? 'once' : `${formatNumber(finding.occurrences)} times`;
+    return `Seen ${times} in ${processes}.`;
+}
+/** Characters of one value the job summary shows at most (a C++ template name can be 1 MB). */
+const SUMMARY_VALUE_LIMIT = 2000;
+/**
+ * A value from the program, its debug information or the inputs, as job-summary text: clipped to
+ * `limit` characters, then escaped for HTML, Markdown text and table cells alike (see escape.ts).
+ */
+function escapeHtml(text, limit = SUMMARY_VALUE_LIMIT) {
+    return summaryText(clip(text, limit));
+}
+/** `<code>text</code>`, clipped and escaped. */
+function codeHtml(text, limit = SUMMARY_VALUE_LIMIT) {
+    return `<code>${escapeHtml(text, limit)}</code>`;
+}
+
+// The callgrind part of the job summary: instruction counts per process (or per test), heaviest
+// first, then where the heaviest processes spend them. Pure: profiles in, Markdown out.
+// Ir always; cache and branch figures when callgrind simulated them (`--cache-sim=yes`,
+// `--branch-sim=yes`), grouped the way cachegrind's own summary groups them.
+const COLUMNS = [
+    { title: 'Instructions (Ir)', events: ['Ir'] },
+    { title: 'I1 misses', events: ['I1mr'] },
+    { title: 'D1 misses', events: ['D1mr', 'D1mw'] },
+    { title: 'LL misses', events: ['ILmr', 'DLmr', 'DLmw'] },
+    { title: 'Branches', events: ['Bc', 'Bi'] },
+    { title: 'Mispredicted', events: ['Bcm', 'Bim'] }
+];
+function sumEvents(costs, events) {
+    return events.reduce((sum, event) => sum + (costs[event] ?? 0), 0);
+}
+function instructions$1(profile) {
+    return profile.totals.Ir ?? 0;
+}
+/** The total instruction count (Ir) of a run: every process added up. */
+function totalInstructions(profiles) {
+    return profiles.reduce((sum, row) => sum + instructions$1('profile' in row ? row.profile : row), 0);
+}
+function cell(text) {
+    return codeHtml(text);
+}
+function shorten(text, max) {
+    return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
+/** What a reader recognises a process by: its test, or its program and arguments. */
+function profileLabel(row) {
+    if (row.test)
+        return testLabel(row.test);
+    const { exe, args, file } = row.profile;
+    if (exe === undefined)
+        return path.basename(file);
+    return shorten([path.basename(exe), ...args].join(' '), 80);
+}
+function processCell(row) {
+    const pid = row.profile.pid !== undefined ? ` (pid ${row.profile.pid})` : '';
+    return `${cell(profileLabel(row))}${pid}`;
+}
+function percent(part, whole) {
+    return whole > 0 ? `${((100 * part) / whole).toFixed(1)}%` : '';
+}
+/** Where a function lives: its source file inside the workspace, else its library. */
+function functionPlace(fn, workspace) {
+    if (fn.file !== undefined && path.isAbsolute(fn.file)) {
+        const relative = path.relative(workspace, fn.file);
+        if (relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative)) {
+            return relative.split(path.sep).join('/');
+        }
+    }
+    if (fn.object !== undefined)
+        return path.basename(fn.object);
+    return fn.file !== undefined && fn.file !== '???' ? fn.file : undefined;
+}
+function functionTable(row, options) {
+    const total = instructions$1(row.profile);
+    const functions = [...row.profile.functions]
+        .filter((fn) => (fn.self.Ir ?? 0) > 0)
+        .sort((a, b) => (b.self.Ir ?? 0) - (a.self.Ir ?? 0) || a.name.localeCompare(b.name))
+        .slice(0, options.topFunctions);
+    if (functions.length === 0)
+        return [];
+    const lines = [
+        `<details><summary>Top functions of ${processCell(row)}: ${formatNumber(total)} instructions</summary>`,
+        '',
+        '| Function | Where | Self Ir | Self % | Inclusive Ir | Inclusive % |',
+        '|---|---|--:|--:|--:|--:|'
+    ];
+    for (const fn of functions) {
+        const place = functionPlace(fn, options.workspace);
+        const self = fn.self.Ir ?? 0;
+        const inclusive = fn.inclusive.Ir ?? 0;
+        lines.push(`| ${cell(fn.name)} | ${place !== undefined ? cell(place) : ''} | ${formatNumber(self)} | ${percent(self, total)} | ${formatNumber(inclusive)} | ${percent(inclusive, total)} |`);
+    }
+    lines.push('', '</details>', '');
+    return lines;
+}
+/**
+ * The Markdown section for the job summary: one row per process (or test) sorted by instruction
+ * count, then the top functions (self and inclusive cost) of the heaviest profiles.
+ */
+function renderProfileSection(profiles, options) {
+    const settings = {
+        topProfiles: 3,
+        topFunctions: 10,
+        maxRows: 50,
+        ...options
+    };
+    const out = ['### Callgrind', ''];
+    if (profiles.length === 0) {
+        out.push('No callgrind profile was written (did the program start?).', '');
+        return out.join('\n');
+    }
+    const rows = [...profiles].sort((a, b) => instructions$1(b.profile) - instructions$1(a.profile) ||
+        profileLabel(a).localeCompare(profileLabel(b)));
+    const total = totalInstructions(rows);
+    const processes = rows.length === 1 ? '1 process' : `${rows.length} processes`;
+    out.push(`**${formatNumber(total)}** instructions in ${processes}.`, '');
+    const columns = COLUMNS.filter((column) => rows.some((row) => row.profile.events.includes(column.events[0])));
+    const label = rows.some((row) => row.test) ? 'Test or process' : 'Process';
+    out.push(`| ${label} | ${columns.map((c) => c.title).join(' | ')} |`, `|---|${columns.map(() => '--:').join('|')}|`);
+    for (const row of rows.slice(0, settings.maxRows)) {
+        const values = columns.map((c) => formatNumber(sumEvents(row.profile.totals, c.events)));
+        out.push(`| ${processCell(row)} | ${values.join(' | ')} |`);
+    }
+    const rest = rows.slice(settings.maxRows);
+    if (rest.length > 0) {
+        const values = columns.map((c) => formatNumber(rest.reduce((sum, row) => sum + sumEvents(row.profile.totals, c.events), 0)));
+        out.push(`| ${rest.length} more | ${values.join(' | ')} |`);
+    }
+    out.push('');
+    for (const row of rows.slice(0, settings.topProfiles))
+        out.push(...functionTable(row, settings));
+    return out.join('\n');
+}
+
+/** Cargo runs: their processes are tied to tests by the Rust runner's records. */
+function isRustMode(mode) {
+    return mode === 'nextest' || mode === 'cargo-test';
+}
+/** A plain program: valgrind's argv, then the user's command. */
+function planProgramRun(config, valgrind) {
+    const [valgrindExe, ...valgrindOptions] = valgrind.argv;
+    return {
+        mode: 'program',
+        command: valgrindExe,
+        args: [...valgrindOptions, ...config.command],
+        env: {},
+        cwd: config.workingDirectory,
+        notes: []
+    };
+}
+
+// The JSON report, written as a stream: one top-level field at a time and arrays one element at a
+// time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
+// 500 frames each make more) is still written. A failed write removes the partial file.
+/** Text is handed to the file in pieces of about this size. */
+const CHUNK_CHARS = 1 << 20;
+/** The JSON text of `value` in pieces; top-level arrays one element per line. Pure. */
+function* jsonChunks(value) {
+    let buffer = '{';
+    let firstField = true;
+    for (const [key, field] of Object.entries(value)) {
+        if (field === undefined || typeof field === 'function')
+            continue;
+        buffer += `${firstField ? '' : ','}\n  ${JSON.stringify(key)}: `;
+        firstField = false;
+        if (Array.isArray(field) && field.length > 0) {
+            buffer += '[';
+            for (let index = 0; index < field.length; index++) {
+                buffer += `${index === 0 ? '' : ','}\n    ${JSON.stringify(field[index]) ?? 'null'}`;
+                if (buffer.length >= CHUNK_CHARS) {
+                    yield buffer;
+                    buffer = '';
+                }
+            }
+            buffer += '\n  ]';
+        }
+        else {
+            buffer += JSON.stringify(field) ?? 'null';
+        }
+        if (buffer.length >= CHUNK_CHARS) {
+            yield buffer;
+            buffer = '';
+        }
+    }
+    yield `${buffer}\n}\n`;
+}
+/** Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown. */
+async function writeJsonFile(file, value) {
+    try {
+        await pipeline(Readable.from(jsonChunks(value)), fs.createWriteStream(file));
+    }
+    catch (error) {
+        await fs.promises.rm(file, { force: true }).catch(() => undefined);
+        throw error;
+    }
+}
+
+// A small, forgiving XML tokenizer that works on bytes, specialised to what valgrind writes: elements
+// without attributes or namespaces, text with the five predefined entities, CDATA (only in
+// `<rawtext>`), the `<?xml?>` declaration and comments. It never throws on bad input:
+//
+// * Text is decoded only when the consumer wants it (`capture`), and only a whole text node at a
+//   time, so a multi-byte character is never split. Invalid UTF-8 becomes U+FFFD (Buffer's decoder
+//   replaces like a non-fatal TextDecoder) and C0 controls other than TAB/LF/CR are removed: valgrind
+//   copies argv bytes verbatim, and neither is legal XML 1.0.
+// * The consumer can ask for an element's content to be read raw up to its end tag, for elements
+//   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
+//   derail the rest of the document.
+// * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
+//   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
+//
+// Why not a general SAX parser: valgrind's XML is produced by printf, so a recovering parser would
+// need the same special cases anyway, and scanning bytes with Buffer.indexOf is several times faster
+// than decoding the whole document into a string first (see bench/parse.bench.js).
+/** What the consumer wants done with an element's content. */
+const Content = {
+    /** Tokenize the content as XML. */
+    Xml: 0,
+    /** Skip everything up to the matching end tag. */
+    RawSkip: 1,
+    /** Deliver everything up to the matching end tag as one text, without entity decoding. */
+    RawText: 2
+};
+/** The longest tag, comment, CDATA section or captured text node carried between chunks. */
+const MAX_TOKEN_BYTES = 1 << 20;
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const CDATA_OPEN = Buffer.from('<![CDATA[');
+const CDATA_CLOSE = Buffer.from(']]>');
+const COMMENT_OPEN = Buffer.from('<!--');
+const COMMENT_CLOSE = Buffer.from('-->');
+const PI_CLOSE = Buffer.from('?>');
+// C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const HAS_FORBIDDEN_CONTROL = /[\x00-\x08\x0B\x0C\x0E-\x1F]/;
+/** Decodes bytes as UTF-8 (invalid sequences → U+FFFD) and drops forbidden control characters. */
+function decodeText(bytes, start, end) {
+    const text = bytes.toString('utf8', start, end);
+    return HAS_FORBIDDEN_CONTROL.test(text) ? text.replace(FORBIDDEN_CONTROLS, '') : text;
+}
+const NAMED_ENTITIES = new Map([
+    ['lt', '<'],
+    ['gt', '>'],
+    ['amp', '&'],
+    ['quot', '"'],
+    ['apos', "'"]
+]);
+/** The character a reference's body (between '&' and ';') stands for, if it is one. */
+function entityValue(body) {
+    if (body.charCodeAt(0) !== 0x23)
+        return NAMED_ENTITIES.get(body);
+    const hex = body[1] === 'x' || body[1] === 'X';
+    const digits = body.slice(hex ? 2 : 1);
+    if (!(hex ? /^[0-9a-fA-F]{1,6}$/ : /^[0-9]{1,7}$/).test(digits))
+        return undefined;
+    const code = parseInt(digits, hex ? 16 : 10);
+    if (code > 0x10ffff || (code < 0x20 && code !== 9 && code !== 10 && code !== 13))
+        return '';
+    return String.fromCodePoint(code);
+}
+/** Replaces the predefined and numeric character references; anything else stays as written. */
+function decodeEntities(text) {
+    let amp = text.indexOf('&');
+    if (amp === -1)
+        return text;
+    let out = '';
+    let from = 0;
+    while (amp !== -1) {
+        const semicolon = text.indexOf(';', amp + 1);
+        if (semicolon === -1)
+            break;
+        const value = semicolon - amp <= 10 ? entityValue(text.slice(amp + 1, semicolon)) : undefined;
+        if (value === undefined) {
+            amp = text.indexOf('&', amp + 1);
+            continue;
+        }
+        out += text.slice(from, amp) + value;
+        from = semicolon + 1;
+        amp = text.indexOf('&', from);
+    }
+    return out + text.slice(from);
+}
+function isNameEnd(byte) {
+    return (byte === 0x20 ||
+        byte === 0x09 ||
+        byte === 0x0a ||
+        byte === 0x0d ||
+        byte === SLASH ||
+        byte === GT);
+}
+function isNameStart(byte) {
+    // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
+    return ((byte >= 0x61 && byte <= 0x7a) ||
+        (byte >= 0x41 && byte <= 0x5a) ||
+        byte === 0x5f ||
+        byte === 0x3a ||
+        byte >= 0x80);
+}
+function startsWith(bytes, at, prefix) {
+    if (at + prefix.length > bytes.length)
+        return false;
+    for (let i = 0; i < prefix.length; i++)
+        if (bytes[at + i] !== prefix[i])
+            return false;
+    return true;
+}
+/**
+ * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
+ * decoded once and then found by a hash of its bytes (verified byte by byte).
+ */
+class TagNames {
+    byHash = new Map();
+    get(bytes, start, end) {
+        let hash = end - start;
+        for (let i = start; i < end; i++)
+            hash = (Math.imul(hash, 31) + bytes[i]) | 0;
+        const known = this.byHash.get(hash);
+        if (known !== undefined && known.bytes.length === end - start) {
+            let same = true;
+            for (let i = 0; i < known.bytes.length; i++) {
+                if (known.bytes[i] !== bytes[start + i]) {
+                    same = false;
+                    break;
+                }
+            }
+            if (same)
+                return known.name;
+        }
+        const name = bytes.toString('latin1', start, end);
+        // Bounded: a document with endless distinct names just stops being cached.
+        if (this.byHash.size < 512)
+            this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name });
+        return name;
+    }
+}
+class XmlTokenizer {
+    consumer;
+    names = new TagNames();
+    /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
+    carry;
+    /** While reading an element raw: its end tag, e.g. `</threadname>`. */
+    rawEndTag;
+    rawName = '';
+    rawCapture = false;
+    rawText = '';
+    /** Total bytes fed, for messages. */
+    bytesRead = 0;
+    constructor(consumer) {
+        this.consumer = consumer;
+    }
+    feed(chunk) {
+        if (chunk.length === 0)
+            return;
+        this.bytesRead += chunk.length;
+        const incoming = Buffer.isBuffer(chunk)
+            ? chunk
+            : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const bytes = this.carry === undefined ? incoming : Buffer.concat([this.carry, incoming]);
+        this.carry = undefined;
+        this.scan(bytes);
+    }
+    /**
+     * Ends the stream. Returns true when it ended inside markup (a tag, comment, CDATA section or raw
+     * element cut short), i.e. the document was truncated mid-token.
+     */
+    end() {
+        const consumer = this.consumer;
+        let cut = false;
+        if (this.rawEndTag !== undefined) {
+            cut = true;
+        }
+        else if (this.carry !== undefined && this.carry.length > 0) {
+            if (this.carry[0] === LT)
+                cut = true;
+            else if (consumer.capture)
+                consumer.text(decodeEntities(decodeText(this.carry, 0, this.carry.length)));
+        }
+        this.carry = undefined;
+        return cut;
+    }
+    scan(bytes) {
+        const consumer = this.consumer;
+        const length = bytes.length;
+        let pos = 0;
+        if (this.rawEndTag !== undefined) {
+            pos = this.scanRaw(bytes, 0);
+            if (pos < 0)
+                return;
+        }
+        while (pos < length) {
+            const lt = bytes.indexOf(LT, pos);
+            if (lt === -1) {
+                if (consumer.capture)
+                    this.carryText(bytes, pos);
+                return;
+            }
+            if (lt > pos && consumer.capture) {
+                consumer.text(decodeEntities(decodeText(bytes, pos, lt)));
+            }
+            if (lt + 1 >= length) {
+                this.carry = bytes.subarray(lt);
+                return;
+            }
+            const next = bytes[lt + 1];
+            if (next === SLASH) {
+                const gt = bytes.indexOf(GT, lt + 2);
+                if (gt === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'an end tag'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                let nameEnd = lt + 2;
+                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
+                    nameEnd++;
+                consumer.close(this.names.get(bytes, lt + 2, nameEnd));
+                pos = gt + 1;
+            }
+            else if (next === BANG) {
+                const end = this.scanBang(bytes, lt);
+                if (end === -1)
+                    return;
+                pos = end;
+            }
+            else if (next === QUESTION) {
+                const close = bytes.indexOf(PI_CLOSE, lt + 2);
+                if (close === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'a processing instruction'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                pos = close + 2;
+            }
+            else if (isNameStart(next)) {
+                const gt = bytes.indexOf(GT, lt + 1);
+                if (gt === -1) {
+                    if (!this.carryOrGiveUp(bytes, lt, 'a start tag'))
+                        pos = lt + 1;
+                    else
+                        return;
+                    continue;
+                }
+                let nameEnd = lt + 1;
+                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
+                    nameEnd++;
+                const name = this.names.get(bytes, lt + 1, nameEnd);
+                const selfClosing = bytes[gt - 1] === SLASH;
+                const content = consumer.open(name, selfClosing);
+                pos = gt + 1;
+                if (selfClosing)
+                    consumer.close(name);
+                else if (content !== Content.Xml) {
+                    this.rawEndTag = Buffer.from(`</${name}>`, 'latin1');
+                    this.rawName = name;
+                    this.rawCapture = content === Content.RawText;
+                    this.rawText = '';
+                    pos = this.scanRaw(bytes, pos);
+                    if (pos < 0)
+                        return;
+                }
+            }
+            else {
+                // A '<' that starts no markup (e.g. unescaped text): keep it as text.
+                if (consumer.capture)
+                    consumer.text('<');
+                pos = lt + 1;
+            }
+        }
+    }
+    /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
+    scanBang(bytes, lt) {
+        const consumer = this.consumer;
+        const length = bytes.length;
+        if (length - lt < CDATA_OPEN.length &&
+            CDATA_OPEN.subarray(0, length - lt).equals(bytes.subarray(lt))) {
+            this.carry = bytes.subarray(lt); // cannot tell CDATA from a comment yet
+            return -1;
+        }
+        if (startsWith(bytes, lt, CDATA_OPEN)) {
+            const close = bytes.indexOf(CDATA_CLOSE, lt + CDATA_OPEN.length);
+            if (close === -1)
+                return this.carryOrGiveUp(bytes, lt, 'a CDATA section') ? -1 : lt + 1;
+            if (consumer.capture)
+                consumer.cdata(decodeText(bytes, lt + CDATA_OPEN.length, close));
+            return close + CDATA_CLOSE.length;
+        }
+        if (startsWith(bytes, lt, COMMENT_OPEN)) {
+            const close = bytes.indexOf(COMMENT_CLOSE, lt + COMMENT_OPEN.length);
+            if (close === -1)
+                return this.carryOrGiveUp(bytes, lt, 'a comment') ? -1 : lt + 1;
+            return close + COMMENT_CLOSE.length;
+        }
+        const gt = bytes.indexOf(GT, lt + 2); // <!DOCTYPE …>
+        if (gt === -1)
+            return this.carryOrGiveUp(bytes, lt, 'a declaration') ? -1 : lt + 1;
+        return gt + 1;
+    }
+    /**
+     * Keeps bytes from `start` for the next chunk. Returns false (and reports) when that would exceed
+     * MAX_TOKEN_BYTES: the caller then treats the '<' as text and moves on.
+     */
+    carryOrGiveUp(bytes, start, what) {
+        if (bytes.length - start <= MAX_TOKEN_BYTES) {
+            this.carry = bytes.subarray(start);
+            return true;
+        }
+        this.consumer.problem(`${what} is not closed within ${MAX_TOKEN_BYTES} bytes; skipped it`);
+        return false;
+    }
+    /** A captured text node continues into the next chunk; keep it (up to the limit). */
+    carryText(bytes, start) {
+        if (bytes.length - start <= MAX_TOKEN_BYTES) {
+            this.carry = bytes.subarray(start);
+            return;
+        }
+        // Deliver what we have; a multi-byte character cut here becomes U+FFFD, a price only texts
+        // over a megabyte pay.
+        this.consumer.text(decodeEntities(decodeText(bytes, start, bytes.length)));
+    }
+    /** Reads raw content up to `rawEndTag`; returns the position after it, or -1 (chunk ended). */
+    scanRaw(bytes, from) {
+        const endTag = this.rawEndTag;
+        const close = bytes.indexOf(endTag, from);
+        if (close === -1) {
+            // Keep enough to find an end tag split across chunks; captured text up to the limit.
+            let keepFrom = Math.max(from, bytes.length - (endTag.length - 1));
+            // Never split a UTF-8 sequence between the text and what is kept.
+            while (keepFrom > from && (bytes[keepFrom] & 0xc0) === 0x80)
+                keepFrom--;
+            if (this.rawCapture) {
+                if (this.rawText.length < MAX_TOKEN_BYTES)
+                    this.rawText += decodeText(bytes, from, keepFrom);
+                else
+                    this.consumer.problem(`<${this.rawName}> is longer than ${MAX_TOKEN_BYTES} bytes; cut it`);
+            }
+            this.carry = bytes.subarray(keepFrom);
+            return -1;
+        }
+        const name = this.rawName;
+        if (this.rawCapture)
+            this.consumer.text(this.rawText + decodeText(bytes, from, close));
+        this.rawEndTag = undefined;
+        this.rawText = '';
+        this.consumer.close(name);
+        return close + endTag.length;
+    }
+}
+
+class FindingMerger {
+    findings;
+    pool;
+    indexByContext = new Map();
+    /** Non-leak error uniques → finding index, to apply `<errorcounts>`. */
+    indexByUnique = new Map();
+    /** Per finding: how many records were merged into it. */
+    contexts = [];
+    /** Counts from the last `<errorcounts>` seen, per finding index. */
+    errorCounts;
+    /** `findings`: the run's list, which the merger appends to; `pool`: the reader's string pool. */
+    constructor(findings, pool) {
+        this.findings = findings;
+        this.pool = pool;
+    }
+    /** A complete record: a new finding, or merged into the finding of the same context. */
+    add(finding) {
+        const key = this.contextKey(finding);
+        let index = this.indexByContext.get(key);
+        if (index === undefined) {
+            index = this.findings.length;
+            this.findings.push(finding);
+            this.contexts.push(1);
+            this.indexByContext.set(key, index);
+        }
+        else {
+            const merged = this.findings[index];
+            merged.count += 1;
+            this.contexts[index] += 1;
+            if (merged.leak && finding.leak) {
+                merged.leak.bytes += finding.leak.bytes;
+                merged.leak.directBytes += finding.leak.directBytes;
+                merged.leak.indirectBytes += finding.leak.indirectBytes;
+                merged.leak.blocks += finding.leak.blocks;
+                merged.leak.records = (merged.leak.records ?? 1) + 1;
+            }
+        }
+        if (finding.leak === undefined && finding.unique !== '') {
+            this.indexByUnique.set(uniqueKey(finding.unique), index);
+        }
+    }
+    /** An `<errorcounts>` begins. The spec allows several; each holds the counts so far. */
+    startErrorCounts() {
+        this.errorCounts = new Map();
+    }
+    /** One `<pair>` of `<errorcounts>`: the error `unique` was seen `count` times. */
+    countErrors(unique, count) {
+        if (this.errorCounts === undefined)
+            return;
+        const index = this.indexByUnique.get(uniqueKey(unique));
+        if (index !== undefined) {
+            this.errorCounts.set(index, (this.errorCounts.get(index) ?? 0) + count);
+        }
+    }
+    /** At the end of the file: valgrind's counts where it gave them, and merged context counts. */
+    finish() {
+        if (this.errorCounts) {
+            for (const [index, count] of this.errorCounts) {
+                const finding = this.findings[index];
+                if (!finding.leak)
+                    finding.count = count;
+            }
+        }
+        this.findings.forEach((finding, index) => {
+            if (this.contexts[index] > 1)
+                finding.contexts = this.contexts[index];
+        });
+    }
+    /** Identity of an error context within one file: what valgrind shows, not where in memory. */
+    contextKey(finding) {
+        const pool = this.pool;
+        let key = finding.kind + '\n' + (finding.leak ? '' : finding.what);
+        for (const frame of finding.stack) {
+            key += `\n${pool.key(frame.fn ?? frame.obj ?? frame.ip)}|${pool.key(frame.file)}|${frame.line ?? ''}`;
+        }
+        return key;
+    }
+}
+function uniqueKey(unique) {
+    const value = parseInt(unique, 16);
+    return Number.isNaN(value) ? unique : value;
+}
+
+// String pooling for the XML reader: a large file repeats the same function names, objects and
+// source files in thousands of stacks, and one copy of each keeps memory flat and context keys short.
+/** Most distinct strings (function names, files, objects) shared between findings. */
+const MAX_INTERNED = 50_000;
+const MAX_INTERNED_LENGTH = 2048;
+/**
+ * One copy of each repeated frame string (the same `malloc`, object path or source file shows in
+ * many stacks), and a short id for it, so context keys stay small.
+ */
+class StringPool {
+    ids = new Map();
+    strings = [];
+    intern(text) {
+        const id = this.ids.get(text);
+        if (id !== undefined)
+            return this.strings[id];
+        if (this.strings.length < MAX_INTERNED && text.length <= MAX_INTERNED_LENGTH) {
+            this.ids.set(text, this.strings.length);
+            this.strings.push(text);
+        }
+        return text;
+    }
+    /** A short stand-in for a string in a key: its id when pooled, the string itself otherwise. */
+    key(text) {
+        if (text === undefined)
+            return '';
+        const id = this.ids.get(text);
+        return id === undefined ? `=${text}` : `#${id}`;
+    }
+}
+
+const LEAK_KIND_OF_ERROR = new Map([
+    ['Leak_DefinitelyLost', 'definite'],
+    ['Leak_IndirectlyLost', 'indirect'],
+    ['Leak_PossiblyLost', 'possible'],
+    ['Leak_StillReachable', 'reachable']
+]);
+/** Children of protocol 6's `<leak_summary>`; `suppressed` is read past but not kept. */
+const LEAK_SUMMARY_KIND = new Map([
+    ['definitely_lost', 'definite'],
+    ['indirectly_lost', 'indirect'],
+    ['possibly_lost', 'possible'],
+    ['still_reachable', 'reachable'],
+    ['suppressed', undefined]
+]);
+/** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
+const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/;
+const KNOWN_PROTOCOLS = { min: 4, max: 6 };
+const MAX_WARNINGS = 20;
+/** helgrind announces every thread it reports on; keep at most this many creation stacks. */
+const MAX_ANNOUNCED_THREADS = 1000;
+/** VALGRIND_PRINTF messages kept per process (a program can print millions). */
+const MAX_CLIENT_MESSAGES = 200;
+/** Parses an integer as valgrind prints it: decimal, maybe with thousands separators. */
+function parseCount(text) {
+    const digits = text.trim().replace(/,/g, '');
+    if (!/^\d+$/.test(digits))
+        return undefined;
+    return Number(digits);
+}
+function newErrorDraft() {
+    return { unique: '', kind: '', what: '', auxStacks: [], pendingAux: [], notes: [], threadIds: [] };
+}
+function parseIntOrUndefined(text) {
+    const value = parseInt(text.trim(), 10);
+    return Number.isNaN(value) ? undefined : value;
+}
+/** A source line number: a positive whole number, or nothing (debug information can say anything). */
+function sourceLine(text) {
+    const value = /^\s*\d+\s*$/.test(text) ? Number(text) : NaN;
+    return Number.isSafeInteger(value) && value >= 1 ? value : undefined;
+}
+class ValgrindXmlReader {
+    capture = false;
+    run;
+    stack = [];
+    /** The child of `<valgrindoutput>` being read (`error`, `args`, …). */
+    section = '';
+    textSoFar = '';
+    cdataText = '';
+    rootOpened = false;
+    rootClosed = false;
+    junk = false;
+    junkErrors = 0;
+    /** Distinct warnings beyond MAX_WARNINGS, summarised in one line. */
+    warningsDropped = 0;
+    frames;
+    frame;
+    error;
+    fatal;
+    clientMessage;
+    clientMessagesDropped = 0;
+    announcedId = '';
+    announcedStack;
+    threadCreation = new Map();
+    pairCount;
+    pairKey = '';
+    leakCategory;
+    /** Complete `<error>` records read (before merging). */
+    recordsRead = 0;
+    pool = new StringPool();
+    merger;
+    constructor(file) {
+        this.run = {
+            file,
+            args: [],
+            findings: [],
+            finished: false,
+            complete: false,
+            suppressionCounts: [],
+            warnings: []
+        };
+        this.merger = new FindingMerger(this.run.findings, this.pool);
+    }
+    warn(message) {
+        const line = `${this.run.file}: ${message}`;
+        if (this.run.warnings.includes(line))
+            return;
+        if (this.run.warnings.length < MAX_WARNINGS)
+            this.run.warnings.push(line);
+        else
+            this.warningsDropped++;
+    }
+    problem(message) {
+        this.warn(message);
+    }
+    open(name, selfClosing) {
+        const parentDepth = this.stack.length;
+        if (this.rootClosed) {
+            // Content after the document element: count it for the warning, read nothing.
+            this.junk = true;
+            if (parentDepth === 0 && name === 'error')
+                this.junkErrors++;
+            if (!selfClosing)
+                this.stack.push(name);
+            return name === 'threadname' || name === 'usercomment' ? Content.RawSkip : Content.Xml;
+        }
+        if (parentDepth === 0) {
+            this.stack.push(name);
+            if (name === 'valgrindoutput') {
+                this.rootOpened = true;
+                return Content.Xml;
+            }
+            this.warn(`the document element is <${name}>, not <valgrindoutput>; skipped it`);
+            return Content.RawSkip;
+        }
+        // valgrind 3.26.0 omits </still_reachable> when nothing is still reachable: the next summary
+        // category then opens inside it. Close it here so that the summary still reads right.
+        if (this.section === 'leak_summary' && LEAK_SUMMARY_KIND.has(name)) {
+            const top = this.stack[parentDepth - 1];
+            if (LEAK_SUMMARY_KIND.has(top)) {
+                this.warnUnclosed(top);
+                this.closeTop();
+            }
+        }
+        const depth = this.stack.length;
+        this.stack.push(name);
+        if (selfClosing)
+            return Content.Xml;
+        if (depth === 1)
+            return this.openSection(name);
+        const parent = this.stack[depth - 1];
+        if (parent === 'frame') {
+            this.capture = true;
+            return Content.Xml;
+        }
+        if (name === 'frame') {
+            this.frame = { ip: '' };
+            return Content.Xml;
+        }
+        if (name === 'stack') {
+            this.frames = [];
+            return Content.Xml;
+        }
+        switch (this.section) {
+            case 'error':
+                return this.openInError(name, parent, depth);
+            case 'preamble':
+            case 'status':
+            case 'announcethread':
+            case 'error_summary':
+                this.capture = depth === 2;
+                return Content.Xml;
+            case 'clientmsg':
+                if (depth !== 2)
+                    return Content.Xml;
+                this.capture = true;
+                return name === 'threadname' ? Content.RawText : Content.Xml;
+            case 'args':
+                this.capture = name === 'exe' || name === 'arg';
+                return Content.Xml;
+            case 'fatal_signal':
+                if (depth !== 2)
+                    return Content.Xml;
+                this.capture = true;
+                return name === 'threadname' ? Content.RawText : Content.Xml;
+            case 'errorcounts':
+            case 'suppcounts':
+                if (name === 'pair') {
+                    this.pairCount = undefined;
+                    this.pairKey = '';
+                }
+                else
+                    this.capture = parent === 'pair';
+                return Content.Xml;
+            case 'leak_summary':
+                if (depth === 2)
+                    this.leakCategory = LEAK_SUMMARY_KIND.get(name);
+                else
+                    this.capture = depth === 3 && (name === 'bytes' || name === 'blocks');
+                return Content.Xml;
+            default:
+                return Content.Xml;
+        }
+    }
+    openSection(name) {
+        this.section = name;
+        switch (name) {
+            case 'protocolversion':
+            case 'protocoltool':
+            case 'pid':
+            case 'ppid':
+            case 'tool':
+                this.capture = true;
+                return Content.Xml;
+            case 'usercomment':
+                // Inserted verbatim by --xml-user-comment, so possibly not XML at all.
+                return Content.RawSkip;
+            case 'error':
+                this.error = newErrorDraft();
+                return Content.Xml;
+            case 'fatal_signal':
+                this.fatal = { signo: 0, signame: '', stack: [] };
+                return Content.Xml;
+            case 'clientmsg':
+                this.clientMessage = { text: '', stack: [] };
+                return Content.Xml;
+            case 'announcethread':
+                this.announcedId = '';
+                this.announcedStack = undefined;
+                return Content.Xml;
+            case 'errorcounts':
+                // The spec allows several; each holds the counts so far, so the last one wins.
+                this.merger.startErrorCounts();
+                return Content.Xml;
+            case 'leak_summary':
+                this.run.leakSummary = {
+                    definite: { bytes: 0, blocks: 0 },
+                    indirect: { bytes: 0, blocks: 0 },
+                    possible: { bytes: 0, blocks: 0 },
+                    reachable: { bytes: 0, blocks: 0 }
+                };
+                return Content.Xml;
+            case 'error_summary':
+                this.run.errorSummary = { errors: 0, contexts: 0, suppressed: 0, suppressedContexts: 0 };
+                return Content.Xml;
+            default:
+                return Content.Xml;
+        }
+    }
+    openInError(name, parent, depth) {
+        if (depth === 2) {
+            switch (name) {
+                case 'unique':
+                case 'tid':
+                case 'kind':
+                case 'what':
+                case 'auxwhat':
+                    this.capture = true;
+                    return Content.Xml;
+                case 'threadname':
+                    // Printed unescaped: read it raw up to its end tag.
+                    this.capture = true;
+                    return Content.RawText;
+                default:
+                    return Content.Xml;
+            }
+        }
+        if (parent === 'xwhat' || parent === 'xauxwhat') {
+            this.capture =
+                name === 'text' || name === 'leakedbytes' || name === 'leakedblocks' || name === 'hthreadid';
+        }
+        else if (name === 'rawtext' && parent === 'suppression') {
+            this.capture = true;
+            this.cdataText = '';
+        }
+        return Content.Xml;
+    }
+    text(text) {
+        if (this.rootClosed) {
+            if (text.trim() !== '')
+                this.junk = true;
+            return;
+        }
+        this.textSoFar += text;
+    }
+    cdata(text) {
+        this.cdataText += text;
+    }
+    close(name) {
+        const stack = this.stack;
+        const top = stack.length - 1;
+        if (stack[top] === name) {
+            this.closeTop();
+            return;
+        }
+        const at = stack.lastIndexOf(name);
+        if (at === -1) {
+            if (!this.rootClosed)
+                this.warn(`stray end tag </${name}> ignored`);
+            return;
+        }
+        // An element was left open (valgrind bug or an unescaped '<'); close everything up to `name`.
+        while (stack.length - 1 > at) {
+            this.warnUnclosed(stack[stack.length - 1]);
+            this.closeTop();
+        }
+        this.closeTop();
+    }
+    warnUnclosed(name) {
+        if (this.rootClosed)
+            return;
+        if (name === 'still_reachable') {
+            this.warn('<still_reachable> is not closed (a valgrind 3.26.0 bug when nothing is still reachable, fixed in 3.27.0); read on');
+        }
+        else
+            this.warn(`<${name}> is not closed; read on`);
+    }
+    closeTop() {
+        const name = this.stack.pop();
+        const depth = this.stack.length;
+        const text = this.textSoFar;
+        this.textSoFar = '';
+        this.capture = false;
+        if (this.rootClosed)
+            return;
+        if (depth === 0) {
+            if (name === 'valgrindoutput')
+                this.rootClosed = true;
+            return;
+        }
+        if (depth === 1) {
+            this.closeSection(name, text);
+            return;
+        }
+        const parent = this.stack[depth - 1];
+        if (parent === 'frame') {
+            this.setFrameField(name, text);
+            return;
+        }
+        if (name === 'frame') {
+            if (this.frame && this.frames)
+                this.frames.push(this.frame);
+            this.frame = undefined;
+            return;
+        }
+        if (name === 'stack') {
+            const frames = this.frames ?? [];
+            this.frames = undefined;
+            this.stackRead(frames, parent, depth);
+            return;
+        }
+        switch (this.section) {
+            case 'error':
+                this.closeInError(name, parent, depth, text);
+                return;
+            case 'preamble':
+                if (name === 'line' && this.run.valgrindVersion === undefined) {
+                    const version = /\bValgrind-(\d[^\s]*)/.exec(text);
+                    if (version)
+                        this.run.valgrindVersion = version[1];
+                }
+                return;
+            case 'args':
+                if (parent === 'argv') {
+                    if (name === 'exe')
+                        this.run.exe = text;
+                    else if (name === 'arg')
+                        this.run.args.push(text);
+                }
+                else if (parent === 'vargv' && name === 'arg') {
+                    (this.run.valgrindArgs ??= []).push(text);
+                }
+                return;
+            case 'status':
+                this.run.started = true;
+                if (name === 'state' && text.trim() === 'FINISHED')
+                    this.run.finished = true;
+                return;
+            case 'fatal_signal':
+                if (this.fatal && depth === 2)
+                    this.setFatalField(this.fatal, name, text);
+                return;
+            case 'clientmsg':
+                if (this.clientMessage && depth === 2) {
+                    if (name === 'tid')
+                        this.clientMessage.tid = parseIntOrUndefined(text);
+                    else if (name === 'threadname')
+                        this.clientMessage.threadName = text.trim();
+                    else if (name === 'text')
+                        this.clientMessage.text = text.replace(/\s+$/, '');
+                }
+                return;
+            case 'announcethread':
+                if (name === 'hthreadid')
+                    this.announcedId = text.trim();
+                return;
+            case 'errorcounts':
+            case 'suppcounts':
+                this.closeInCounts(name, text);
+                return;
+            case 'leak_summary':
+                if (depth === 3 && this.leakCategory && this.run.leakSummary) {
+                    if (name === 'bytes' || name === 'blocks') {
+                        const value = this.count(text, `<leak_summary> <${name}>`);
+                        if (value !== undefined)
+                            this.run.leakSummary[this.leakCategory][name] = value;
+                    }
+                }
+                else if (depth === 2)
+                    this.leakCategory = undefined;
+                return;
+            case 'error_summary':
+                if (depth === 2 && this.run.errorSummary) {
+                    const value = this.count(text, `<error_summary> <${name}>`);
+                    if (value === undefined)
+                        return;
+                    const summary = this.run.errorSummary;
+                    if (name === 'errors')
+                        summary.errors = value;
+                    else if (name === 'error_contexts')
+                        summary.contexts = value;
+                    else if (name === 'suppressed')
+                        summary.suppressed = value;
+                    else if (name === 'suppressed_contexts')
+                        summary.suppressedContexts = value;
+                }
+                return;
+        }
+    }
+    count(text, where) {
+        const value = parseCount(text);
+        if (value === undefined)
+            this.warn(`${where} holds '${text.trim()}', not a number; ignored`);
+        return value;
+    }
+    closeSection(name, text) {
+        const run = this.run;
+        this.section = '';
+        switch (name) {
+            case 'protocolversion': {
+                const version = parseIntOrUndefined(text);
+                run.protocolVersion = version;
+                if (version === undefined)
+                    this.warn(`protocol version '${text.trim()}' is not a number`);
+                else if (version > KNOWN_PROTOCOLS.max || version < KNOWN_PROTOCOLS.min) {
+                    this.warn(`XML protocol version ${version} is not one this action knows (${KNOWN_PROTOCOLS.min} to ${KNOWN_PROTOCOLS.max}); read it anyway`);
+                }
+                return;
+            }
+            case 'protocoltool':
+                run.tool = text.trim();
+                return;
+            case 'tool':
+                run.tool ??= text.trim();
+                return;
+            case 'pid':
+                run.pid = parseIntOrUndefined(text);
+                return;
+            case 'ppid':
+                run.ppid = parseIntOrUndefined(text);
+                return;
+            case 'error':
+                if (this.error)
+                    this.finishError(this.error);
+                this.error = undefined;
+                return;
+            case 'fatal_signal':
+                if (this.fatal)
+                    run.fatalSignal = this.fatal;
+                this.fatal = undefined;
+                return;
+            case 'clientmsg':
+                if (this.clientMessage) {
+                    const messages = (run.clientMessages ??= []);
+                    if (messages.length < MAX_CLIENT_MESSAGES)
+                        messages.push(this.clientMessage);
+                    else
+                        this.clientMessagesDropped++;
+                }
+                this.clientMessage = undefined;
+                return;
+            case 'announcethread':
+                if (this.announcedId !== '' &&
+                    this.announcedStack &&
+                    (this.threadCreation.size < MAX_ANNOUNCED_THREADS ||
+                        this.threadCreation.has(this.announcedId))) {
+                    this.threadCreation.set(this.announcedId, this.announcedStack);
+                }
+                return;
+        }
+    }
+    closeInError(name, parent, depth, text) {
+        const error = this.error;
+        if (!error)
+            return;
+        if (depth === 2) {
+            switch (name) {
+                case 'unique':
+                    error.unique = text.trim();
+                    return;
+                case 'tid':
+                    error.tid = parseIntOrUndefined(text);
+                    return;
+                case 'threadname':
+                    error.threadName = text.trim();
+                    return;
+                case 'kind':
+                    error.kind = text.trim();
+                    return;
+                case 'what':
+                    if (error.what === '')
+                        error.what = text.trim();
+                    return;
+                case 'auxwhat':
+                    error.pendingAux.push(text.trim());
+                    return;
+            }
+            return;
+        }
+        if (parent === 'xwhat') {
+            switch (name) {
+                case 'text':
+                    if (error.what === '')
+                        error.what = text.trim();
+                    return;
+                case 'leakedbytes':
+                    error.leakBytes = this.count(text, '<leakedbytes>');
+                    return;
+                case 'leakedblocks':
+                    error.leakBlocks = this.count(text, '<leakedblocks>');
+                    return;
+                case 'hthreadid':
+                    error.threadIds.push(text.trim());
+                    return;
+            }
+            return;
+        }
+        if (parent === 'xauxwhat') {
+            if (name === 'text')
+                error.pendingAux.push(text.trim());
+            else if (name === 'hthreadid')
+                error.threadIds.push(text.trim());
+            return;
+        }
+        if (name === 'rawtext' && parent === 'suppression') {
+            error.suppression = this.cdataText.trim();
+            this.cdataText = '';
+        }
+    }
+    closeInCounts(name, text) {
+        if (name === 'count') {
+            this.pairCount = this.count(text, `<${this.section}> <count>`);
+        }
+        else if (name === 'unique' || name === 'name') {
+            this.pairKey = text.trim();
+        }
+        else if (name === 'pair' && this.pairCount !== undefined) {
+            if (this.section === 'suppcounts') {
+                this.run.suppressionCounts.push({ name: this.pairKey, count: this.pairCount });
+            }
+            else {
+                this.merger.countErrors(this.pairKey, this.pairCount);
+            }
+        }
+    }
+    stackRead(frames, parent, depth) {
+        switch (this.section) {
+            case 'error': {
+                const error = this.error;
+                if (!error)
+                    return;
+                if (depth === 2) {
+                    if (error.stack === undefined) {
+                        error.stack = frames;
+                        return;
+                    }
+                    // An aux line introduces the stack after it; earlier ones without a stack are notes.
+                    const label = error.pendingAux.pop() ?? '';
+                    error.notes.push(...error.pendingAux);
+                    error.pendingAux.length = 0;
+                    error.auxStacks.push({ label, frames });
+                }
+                else if ((parent === 'other_segment_start' || parent === 'other_segment_end') &&
+                    frames.length > 0) {
+                    // DRD: where the conflicting segment of the other thread starts / ends.
+                    const label = parent === 'other_segment_start' ? 'Other segment start' : 'Other segment end';
+                    error.auxStacks.push({ label, frames });
+                }
+                return;
+            }
+            case 'fatal_signal':
+                if (this.fatal && depth === 2)
+                    this.fatal.stack = frames;
+                return;
+            case 'clientmsg':
+                if (this.clientMessage && depth === 2)
+                    this.clientMessage.stack = frames;
+                return;
+            case 'announcethread':
+                if (depth === 2)
+                    this.announcedStack = frames;
+                return;
+        }
+    }
+    setFrameField(name, text) {
+        const frame = this.frame;
+        if (!frame)
+            return;
+        switch (name) {
+            case 'ip':
+                frame.ip = text.trim();
+                return;
+            case 'obj':
+                frame.obj = this.pool.intern(text.trim());
+                return;
+            case 'fn':
+                frame.fn = this.pool.intern(text.trim());
+                return;
+            case 'dir':
+                frame.dir = this.pool.intern(text.trim());
+                return;
+            case 'file':
+                frame.file = this.pool.intern(text.trim());
+                return;
+            case 'line':
+                frame.line = sourceLine(text);
+                return;
+        }
+    }
+    setFatalField(fatal, name, text) {
+        switch (name) {
+            case 'tid':
+                fatal.tid = parseIntOrUndefined(text);
+                return;
+            case 'signo':
+                fatal.signo = parseIntOrUndefined(text) ?? 0;
+                return;
+            case 'signame':
+                fatal.signame = text.trim();
+                return;
+            case 'event':
+                fatal.event = text.trim();
+                return;
+            case 'siaddr':
+                fatal.siaddr = text.trim();
+                return;
+        }
+    }
+    finishError(error) {
+        this.recordsRead++;
+        error.notes.push(...error.pendingAux);
+        const leakKind = LEAK_KIND_OF_ERROR.get(error.kind);
+        if (leakKind !== undefined && !this.run.finished) {
+            // A leak check the program asked for (VALGRIND_DO_LEAK_CHECK): valgrind writes the final
+            // one after <status>FINISHED. Only the final one says what was leaked; a block lost here
+            // may be freed later. Valgrind counted the record as an error all the same.
+            const earlier = (this.run.midRunLeakRecords ??= {});
+            earlier[leakKind] = (earlier[leakKind] ?? 0) + 1;
+            return;
+        }
+        const finding = {
+            tool: this.run.tool ?? '',
+            kind: error.kind,
+            what: error.what,
+            unique: error.unique,
+            stack: error.stack ?? [],
+            auxStacks: error.auxStacks,
+            notes: error.notes,
+            count: 1
+        };
+        if (error.tid !== undefined)
+            finding.tid = error.tid;
+        if (error.threadName !== undefined)
+            finding.threadName = error.threadName;
+        if (error.suppression !== undefined)
+            finding.suppression = error.suppression;
+        if (leakKind !== undefined) {
+            const bytes = error.leakBytes ?? 0;
+            const split = DIRECT_INDIRECT.exec(error.what);
+            const direct = split ? parseCount(split[1]) : undefined;
+            const indirect = split ? parseCount(split[2]) : undefined;
+            finding.leak = {
+                kind: leakKind,
+                bytes,
+                directBytes: direct ?? bytes,
+                indirectBytes: direct !== undefined ? (indirect ?? bytes - direct) : 0,
+                blocks: error.leakBlocks ?? 0
+            };
+        }
+        for (const id of new Set(error.threadIds)) {
+            const created = this.threadCreation.get(id);
+            if (created)
+                finding.auxStacks.push({ label: `Thread #${id} was created`, frames: created });
+        }
+        this.merger.add(finding);
+    }
+    /** Ends the document (a cut inside a tag is a truncation like any other). */
+    finish(bytesRead) {
+        const run = this.run;
+        if (bytesRead === 0) {
+            this.warn('the file is empty: valgrind wrote nothing (did it fail to start, or does this tool not write XML?)');
+        }
+        else if (!this.rootOpened) {
+            this.warn('no <valgrindoutput> element: this is not valgrind XML output');
+        }
+        else if (!this.rootClosed) {
+            const records = this.recordsRead;
+            this.warn(`the XML ends early (valgrind or the program was killed?); ${records} finding${records === 1 ? '' : 's'} read before the cut`);
+        }
+        else if (this.junk) {
+            const more = this.junkErrors > 0 ? ` (it holds ${this.junkErrors} more <error> records)` : '';
+            this.warn(`content after </valgrindoutput> was ignored${more}: several processes probably wrote this one file; put %p in --xml-file so that each process writes its own`);
+        }
+        run.complete = this.rootOpened && this.rootClosed;
+        this.merger.finish();
+        if (this.clientMessagesDropped > 0) {
+            this.warn(`${this.clientMessagesDropped} more client messages (VALGRIND_PRINTF) than the ${MAX_CLIENT_MESSAGES} kept; all are in the XML file`);
+        }
+        if (this.warningsDropped > 0) {
+            run.warnings.push(`${run.file}: … and ${this.warningsDropped} more problems`);
+        }
+        run.records = this.recordsRead;
+        return run;
+    }
+}
+
+/** What the JSON report says of one process. */
+function processSummary(run) {
+    return {
+        file: run.file,
+        role: run.role,
+        pid: run.pid,
+        ppid: run.ppid,
+        exe: run.exe,
+        args: run.args,
+        complete: run.complete,
+        findings: run.findings.length,
+        test: run.test,
+        fatalSignal: run.fatalSignal?.signame
+    };
+}
+/** Client messages of every process, in order, at most MAX_CLIENT_MESSAGES in all. */
+function reportedClientMessages(runs) {
+    const messages = [];
+    for (const run of runs) {
+        for (const message of run.clientMessages ?? []) {
+            if (messages.length >= MAX_CLIENT_MESSAGES)
+                return messages;
+            messages.push(run.pid !== undefined ? { pid: run.pid, ...message } : { ...message });
+        }
+    }
+    return messages;
+}
+
+// Recognizes the cargo commands that run Rust tests: `cargo [+toolchain] [cargo options] test …`
+// and `cargo [+toolchain] [cargo options] nextest [options] run …` (also `cargo t`, `cargo nextest r`
+// and the `cargo-nextest nextest run` form). Pure: words in, a description out.
+/** Cargo's global options that take a value (`cargo --config k=v test`). */
+const CARGO_VALUE_OPTIONS = new Set(['--config', '-Z', '-C', '--color', '--explain']);
+/** Options of `cargo nextest` that may come before `run` and take a value. */
+const NEXTEST_VALUE_OPTIONS = new Set([
+    '--color',
+    '--manifest-path',
+    '--config-file',
+    '--tool-config-file',
+    '--profile',
+    '-P'
+]);
+function isCargo(word) {
+    const name = path.basename(word);
+    return name === 'cargo' || name === 'cargo.exe';
+}
+function isCargoNextest(word) {
+    const name = path.basename(word);
+    return name === 'cargo-nextest' || name === 'cargo-nextest.exe';
+}
+/** Skips options (and the values of those that take one) from `start`; returns the next word's index. */
+function skipOptions(words, start, takesValue) {
+    let index = start;
+    while (index < words.length && words[index].startsWith('-') && words[index] !== '--') {
+        const option = words[index];
+        index += takesValue.has(option) ? 2 : 1;
+    }
+    return index;
+}
+/** `--target x86_64-unknown-linux-gnu` / `--target=…` before a `--`; JSON target specs are skipped. */
+function targetTriples(words, from) {
+    const triples = [];
+    for (let index = from; index < words.length && words[index] !== '--'; index++) {
+        const word = words[index];
+        const value = word === '--target'
+            ? words[index + 1]
+            : word.startsWith('--target=')
+                ? word.slice('--target='.length)
+                : undefined;
+        if (value !== undefined && /^[A-Za-z0-9_.-]+$/.test(value) && !value.endsWith('.json')) {
+            triples.push(value);
+        }
+    }
+    return triples;
+}
+function nextestRun(words, afterNextest, toolchain) {
+    const subcommand = skipOptions(words, afterNextest, NEXTEST_VALUE_OPTIONS);
+    const name = words[subcommand];
+    if (name === 'run' || name === 'r') {
+        return {
+            mode: 'nextest',
+            toolchain,
+            insertAt: subcommand + 1,
+            targets: targetTriples(words, subcommand + 1)
+        };
+    }
+    throw new InputError(`Input 'command': 'cargo nextest ${name ?? ''}' does not run tests under valgrind. Accepted Rust commands: 'cargo nextest run [options]' or 'cargo test [options]'; anything else is run as a plain program.`);
+}
+/**
+ * The cargo test command `command` is, or undefined when it is something else (a plain program,
+ * or another cargo subcommand such as `cargo run`, which the action runs as a program).
+ * Throws an InputError for `cargo nextest <subcommand>` other than `run`: it would run no test.
+ */
+function parseCargoTestCommand(command) {
+    if (command.length === 0)
+        return undefined;
+    if (isCargoNextest(command[0])) {
+        // `cargo-nextest nextest run …`: what cargo execs for `cargo nextest run …`.
+        return command[1] === 'nextest' ? nextestRun(command, 2, undefined) : undefined;
+    }
+    if (!isCargo(command[0]))
+        return undefined;
+    let index = 1;
+    let toolchain;
+    if (command[index]?.startsWith('+')) {
+        toolchain = command[index];
+        index++;
+    }
+    index = skipOptions(command, index, CARGO_VALUE_OPTIONS);
+    const subcommand = command[index];
+    if (subcommand === 'test' || subcommand === 't') {
+        return {
+            mode: 'cargo-test',
+            toolchain,
+            insertAt: index + 1,
+            targets: targetTriples(command, index + 1)
+        };
+    }
+    if (subcommand === 'nextest')
+        return nextestRun(command, index + 1, toolchain);
+    return undefined;
+}
+/** The environment variable that sets cargo's target runner for a triple. */
+function runnerVariable(triple) {
+    return `CARGO_TARGET_${triple.toUpperCase().replace(/[^A-Z0-9]/g, '_')}_RUNNER`;
+}
+/** The host triple from `rustc -vV` output (`host: x86_64-unknown-linux-gnu`). */
+function hostTripleFromRustcVersion(output) {
+    return /^host:\s*(\S+)\s*$/m.exec(output)?.[1];
+}
+/** A fallback when rustc cannot be asked: the triple rustup installs for this machine. */
+function defaultHostTriple(arch = process.arch, platform = process.platform) {
+    const cpu = { x64: 'x86_64', arm64: 'aarch64', ia32: 'i686', riscv64: 'riscv64gc' }[arch];
+    if (cpu === undefined)
+        return undefined;
+    if (platform === 'linux')
+        return `${cpu}-unknown-linux-gnu`;
+    if (platform === 'darwin')
+        return `${cpu}-apple-darwin`;
+    return undefined;
+}
+/** Options by which the user already chose how a failing test affects the rest. */
+const FAIL_FAST_CHOICE = /^--(no-fail-fast|fail-fast|max-fail)(=|$)/;
+/**
+ * The command with `--no-fail-fast` right after `test` / `nextest run`, unless the user chose
+ * otherwise (`--no-fail-fast`, `--fail-fast`, `--max-fail` before a `--`): with valgrind failing
+ * each process it finds errors in, one such test must not hide the others.
+ */
+function withNoFailFast(command, parsed) {
+    const end = command.indexOf('--', parsed.insertAt);
+    const options = command.slice(parsed.insertAt, end === -1 ? undefined : end);
+    if (options.some((word) => FAIL_FAST_CHOICE.test(word)))
+        return [...command];
+    return [...command.slice(0, parsed.insertAt), '--no-fail-fast', ...command.slice(parsed.insertAt)];
+}
+
+// The environment the program under test gets: the step's environment without what the runner
+// gives the action for itself. A `run:` step never sees the runtime token; a pull request's tests
+// run here must not see it either (it can write the Actions cache, including the packages this
+// action installs as root). The action keeps these variables in its own `process.env` for its
+// upload and cache. Pure: an environment in, a filtered copy out.
+/**
+ * Prefixes of runner-internal variables: `ACTIONS_*` (runtime, results, cache and ID-token URLs and
+ * tokens, the orchestration id, runner debug switches), `INPUT_*` (this action's inputs) and
+ * `STATE_*` (an action's saved state).
+ */
+const INTERNAL_PREFIXES = ['ACTIONS_', 'INPUT_', 'STATE_'];
+/**
+ * The runner's file commands: writing to them sets outputs, environment, PATH or the job summary
+ * for this and later steps. The program's own output reaches the log through the action instead.
+ */
+const FILE_COMMANDS = [
+    'GITHUB_ENV',
+    'GITHUB_OUTPUT',
+    'GITHUB_PATH',
+    'GITHUB_STATE',
+    'GITHUB_STEP_SUMMARY'
+];
+/** True for a variable the program under test does not get. */
+function isRunnerInternal(name) {
+    const upper = name.toUpperCase();
+    return (INTERNAL_PREFIXES.some((prefix) => upper.startsWith(prefix)) || FILE_COMMANDS.includes(upper));
+}
+/** A copy of `env` without the runner's internal variables. */
+function programEnvironment(env) {
+    const result = {};
+    for (const [name, value] of Object.entries(env)) {
+        if (value !== undefined && !isRunnerInternal(name))
+            result[name] = value;
+    }
+    return result;
+}
+
+// Finds and stops every process a run started, also those that left its process group or session
+// (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
+// The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
+// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+/** The variable whose value marks a run's processes. */
+const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID';
+/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
+function trackedProcesses(id, procDirectory = '/proc') {
+    const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`);
+    const pids = [];
+    let entries;
+    try {
+        entries = fs.readdirSync(procDirectory);
+    }
+    catch {
+        return pids;
+    }
+    for (const entry of entries) {
+        if (!/^\d+$/.test(entry) || Number(entry) === process.pid)
+            continue;
+        try {
+            // A leading NUL lets the first variable match like every other one.
+            const environ = Buffer.concat([
+                Buffer.from([0]),
+                fs.readFileSync(`${procDirectory}/${entry}/environ`)
+            ]);
+            if (environ.includes(needle))
+                pids.push(Number(entry));
+        }
+        catch {
+            // Gone, or another user's process: not ours.
+        }
+    }
+    return pids;
+}
+function signalEach(pids, signal) {
+    for (const pid of pids) {
+        try {
+            process.kill(pid, signal);
+        }
+        catch {
+            // Already gone.
+        }
+    }
+}
+const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
+ * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
+ */
+async function stopTrackedProcesses(id, graceMs) {
+    const found = trackedProcesses(id);
+    if (found.length === 0)
+        return { found: 0, killed: 0 };
+    signalEach(found, 'SIGTERM');
+    const deadline = Date.now() + graceMs;
+    let remaining = found;
+    while (Date.now() < deadline) {
+        await delay(50);
+        remaining = trackedProcesses(id);
+        if (remaining.length === 0)
+            return { found: found.length, killed: 0 };
+    }
+    // Children may have started during the grace period: kill what is there now.
+    remaining = trackedProcesses(id);
+    signalEach(remaining, 'SIGKILL');
+    return { found: found.length, killed: remaining.length };
+}
+
+// Copies the program's stdout and stderr into one log, as the chunks arrive. Two rules keep the
+// log readable and the fence intact: a chunk from one stream never continues a line the other
+// stream left unfinished (a newline goes in between), and `endLine` finishes the last line, so
+// whatever the action writes next (the closing `::<token>::` fence) starts a line of its own.
+const NEWLINE = 0x0a;
+class InterleavedLog {
+    write;
+    atLineStart = true;
+    lastStream;
+    constructor(write) {
+        this.write = write;
+    }
+    append(stream, chunk) {
+        if (chunk.length === 0)
+            return;
+        if (!this.atLineStart && this.lastStream !== stream)
+            this.write('\n');
+        this.write(chunk);
+        this.atLineStart = chunk[chunk.length - 1] === NEWLINE;
+        this.lastStream = stream;
+    }
+    /** Ends an unfinished line (e.g. `printf("progress: 100%")` with no newline). */
+    endLine() {
+        if (!this.atLineStart)
+            this.write('\n');
+        this.atLineStart = true;
+    }
+}
+
+// Runs a plan and owns everything the program does to the log and the machine:
+// - On GitHub the program's stdout and stderr come through pipes; the action copies them into the
+//   log between `::stop-commands::<token>` and `::<token>::`, the closing fence always on a line of
+//   its own. The streams the program is given reach the runner only through the action, so output
+//   of a process it leaves behind (a daemon) cannot act as a workflow command once the fence is
+//   closed. (A same-user process can still open /proc/<our pid>/fd/1 on purpose: SECURITY.md.)
+// - The program gets the step's environment without the runner's internal variables.
+// - After the command exits, the output is drained for a moment, the fence closed, and every
+//   process the command left running is stopped (found by a tracking variable, see process-tree).
+// - Cancellation (the runner's SIGINT/SIGTERM) stops the whole tree; valgrind finishes its XML.
+// On a terminal (the CLI) the program keeps the TTY instead, so it keeps its colours.
+/** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
+class RunError extends Error {
+    name = 'RunError';
+}
+/**
+ * How long output may still arrive after the command exited: what is in the pipes already arrives
+ * at once, this is for a child finishing its last write. Short, so a daemon costs little.
+ */
+const DRAIN_MS = 500;
+/** How long processes get to exit after SIGTERM before SIGKILL (within the runner's 7.5 s). */
+const STOP_GRACE_MS = 3000;
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost$1(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+async function executePlan(plan, options) {
+    const executable = resolveExecutable(plan.command, plan.cwd);
+    if (executable.path === undefined) {
+        throw new RunError(executable.problem === 'not found'
+            ? `'${plan.command}' was not found on PATH. Install valgrind (the action's 'install' input does it on Debian and Ubuntu runners).`
+            : `'${plan.command}' ${executable.problem} (${executable.candidate}).`);
+    }
+    const trackingId = randomUUID();
+    const token = randomUUID().replace(/-/g, '');
+    const capture = options.fenceCommands;
+    if (capture)
+        options.write(`::stop-commands::${token}\n`);
+    const log = new InterleavedLog(options.write);
+    let fenceOpen = capture;
+    let lateOutputBytes = 0;
+    const closeFence = () => {
+        if (!fenceOpen)
+            return;
+        log.endLine();
+        options.write(`::${token}::\n`);
+        fenceOpen = false;
+    };
+    const child = spawn(executable.path, plan.args, {
+        cwd: plan.cwd,
+        env: { ...programEnvironment(process.env), ...plan.env, [TRACKING_VARIABLE]: trackingId },
+        stdio: ['inherit', capture ? 'pipe' : 'inherit', capture ? 'pipe' : 'inherit']
+    });
+    const streamsEnded = [];
+    for (const [name, stream] of [
+        ['stdout', child.stdout],
+        ['stderr', child.stderr]
+    ]) {
+        if (stream === null)
+            continue;
+        stream.on('data', (chunk) => {
+            if (fenceOpen)
+                log.append(name, chunk);
+            else
+                lateOutputBytes += chunk.length;
+        });
+        streamsEnded.push(new Promise((resolve) => {
+            stream.on('close', resolve);
+            stream.on('error', () => resolve());
+        }));
+    }
+    let cancelled;
+    let stopping;
+    const onCancel = () => {
+        cancelled = String(options.cancel?.reason ?? 'SIGINT');
+        // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
+        child.kill('SIGTERM');
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
+            if (child.exitCode === null && child.signalCode === null)
+                child.kill('SIGKILL');
+        });
+    };
+    try {
+        const exit = await new Promise((resolve, reject) => {
+            child.on('error', (error) => {
+                reject(new RunError(`Could not start '${plan.command}': ${error.message}`));
+            });
+            child.on('exit', (exitCode, signal) => resolve({ exitCode, signal }));
+            if (options.cancel?.aborted)
+                onCancel();
+            else
+                options.cancel?.addEventListener('abort', onCancel, { once: true });
+        });
+        options.cancel?.removeEventListener('abort', onCancel);
+        await stopping;
+        // Output already in the pipes arrives at once; a process still holding them gets DRAIN_MS.
+        await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
+        closeFence();
+        // Whatever the command left running is stopped: it would otherwise keep valgrind and the
+        // program going behind the next steps, and its XML would never be complete.
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes };
+    }
+    finally {
+        options.cancel?.removeEventListener('abort', onCancel);
+        closeFence();
+    }
+}
+/**
+ * Finds an executable the way a shell would: a path with a slash, or a name searched on PATH.
+ * When nothing runnable is found, says why: missing, or there but a directory or without the
+ * execute permission.
+ */
+function resolveExecutable(name, cwd, pathVariable = process.env.PATH ?? '') {
+    const candidates = name.includes('/')
+        ? [path.resolve(cwd, name)]
+        : pathVariable
+            .split(path.delimiter)
+            .filter((dir) => dir !== '')
+            .map((dir) => path.join(dir, name));
+    let found = { problem: 'not found' };
+    for (const candidate of candidates) {
+        let stat;
+        try {
+            stat = fs.statSync(candidate);
+        }
+        catch {
+            continue; // not here; try the next
+        }
+        if (stat.isDirectory()) {
+            if (found.problem === 'not found')
+                found = { problem: 'is a directory', candidate };
+            continue;
+        }
+        try {
+            fs.accessSync(candidate, fs.constants.X_OK);
+            return { path: candidate };
+        }
+        catch {
+            found = { problem: 'is not executable', candidate };
+        }
+    }
+    return found;
+}
+
+// What `cargo nextest run …` would run, asked of nextest itself: the run's arguments turned into a
+// `cargo nextest list --message-format json …` call (same build, filters, partition, profile), and
+// that call's JSON read into the test binaries and the selected tests. Pure: words and text in.
+/** `cargo nextest run` options that `list` does not accept, and whether each takes a value. */
+const RUN_ONLY_OPTIONS = new Map([
+    ['--no-fail-fast', false],
+    ['--fail-fast', false],
+    ['--max-fail', true],
+    ['-j', true],
+    ['--test-threads', true],
+    ['--retries', true],
+    ['--no-capture', false],
+    ['--nocapture', false],
+    ['--failure-output', true],
+    ['--success-output', true],
+    ['--status-level', true],
+    ['--final-status-level', true],
+    ['--flaky-result', true],
+    ['--hide-progress-bar', false],
+    ['--show-progress', true],
+    ['--max-progress-running', true],
+    ['--no-input-handler', false],
+    ['--no-output-indent', false],
+    ['--no-tests', true],
+    ['--stress-count', true],
+    ['--stress-duration', true],
+    ['--message-format', true],
+    ['--message-format-version', true],
+    ['--debugger', true],
+    ['--tracer', true],
+    ['-R', true],
+    ['--rerun', true]
+]);
+/**
+ * The `cargo nextest list` arguments for a run's arguments (`args` = the command without `cargo`;
+ * `runAt` = index in `args` of the `run` word). Options list does not know are dropped, the rest
+ * (build options, filters, `-E`, `--partition`, `--run-ignored`, `--profile`, archives) kept.
+ */
+function listCallForRun(args, runAt) {
+    const out = [...args.slice(0, runAt), 'list', '--message-format', 'json'];
+    let testThreads;
+    let index = runAt + 1;
+    while (index < args.length) {
+        const word = args[index];
+        if (word === '--') {
+            out.push(...args.slice(index));
+            break;
+        }
+        const [name, inlineValue] = word.startsWith('--') ? splitOnce(word, '=') : [word, undefined];
+        const takesValue = RUN_ONLY_OPTIONS.get(name);
+        if (takesValue === undefined) {
+            out.push(word);
+            index++;
+            continue;
+        }
+        const value = takesValue && inlineValue === undefined ? args[index + 1] : inlineValue;
+        if (name === '-j' || name === '--test-threads') {
+            const threads = Number(value);
+            if (Number.isInteger(threads) && threads > 0)
+                testThreads = threads;
+        }
+        index += takesValue && inlineValue === undefined ? 2 : 1;
+    }
+    return { args: out, testThreads };
+}
+function splitOnce(word, separator) {
+    const at = word.indexOf(separator);
+    return at === -1 ? [word, undefined] : [word.slice(0, at), word.slice(at + 1)];
+}
+/** Reads `cargo nextest list --message-format json`: the tests whose filter-match is `matches`. */
+function parseTestList(json) {
+    let parsed;
+    try {
+        parsed = JSON.parse(json);
+    }
+    catch (error) {
+        throw new Error(`Could not read the output of 'cargo nextest list --message-format json' (${error.message}).`);
+    }
+    const meta = parsed['rust-build-meta'] ?? {};
+    const target = meta['target-directory'];
+    const libraryPaths = [];
+    if (target !== undefined) {
+        for (const base of meta['base-output-directories'] ?? []) {
+            libraryPaths.push(`${target}/${base}/deps`, `${target}/${base}`);
+        }
+    }
+    libraryPaths.push(...(meta['linked-paths'] ?? []).map((p) => (p.startsWith('/') ? p : `${target}/${p}`)));
+    const suites = [];
+    for (const [key, suite] of Object.entries(parsed['rust-suites'] ?? {})) {
+        if (suite.status !== undefined && suite.status !== 'listed')
+            continue;
+        const tests = Object.entries(suite.testcases ?? {})
+            .filter(([, test]) => test['filter-match']?.status === 'matches')
+            .map(([name, test]) => ({ name, ignored: test.ignored === true }));
+        if (tests.length === 0 || suite['binary-path'] === undefined)
+            continue;
+        suites.push({
+            binaryId: suite['binary-id'] ?? key,
+            binaryPath: suite['binary-path'],
+            cwd: suite.cwd ?? '.',
+            packageName: suite['package-name'] ?? key,
+            tests
+        });
+    }
+    return { suites, libraryPaths, targetDirectory: target };
+}
+
+// The target runner that cargo and cargo-nextest start for every test binary they execute. It is
+// a POSIX sh script, written per run with valgrind's argv baked in (the RUNNER environment variable
+// is split on whitespace, without quoting, so the options cannot travel in it). Pure: options in,
+// script text out.
+function runnerScript(options) {
+    const valgrind = joinShellWords(options.valgrindArgv);
+    const lines = [
+        '#!/bin/sh',
+        '# Generated by valgrind-action for one run. cargo / cargo-nextest start it as the target runner:',
+        '#   runner.sh <test-binary> [arguments...]',
+        "# Listing tests (nextest's `--list` calls) runs the binary directly: it would be slow under",
+        '# valgrind and its XML would be noise. Every other run goes under valgrind and leaves a record',
+        '# of which test ran and how it ended in the state directory.',
+        'for arg in "$@"; do',
+        '  if [ "$arg" = --list ]; then exec "$@"; fi',
+        'done',
+        `state=${joinShellWords([options.stateDir])}`,
+        'record="$state/$$.status"',
+        '{',
+        `  printf 'binary-id %s\\n' "\${NEXTEST_BINARY_ID-}"`,
+        `  printf 'attempt %s\\n' "\${NEXTEST_ATTEMPT-}"`,
+        `  for arg in "$@"; do printf 'arg %s\\n' "$arg"; done`,
+        '} > "$record"'
+    ];
+    if (options.mode === 'nextest') {
+        lines.push('# A trap (not an ignore, which valgrind would inherit) keeps this shell waiting while valgrind', "# handles nextest's SIGTERM on a timeout: valgrind completes the XML, the status gets recorded.", "trap 'true' HUP INT TERM", `${valgrind} "$@"`, 'code=$?', 'echo "exit $code" >> "$record"');
+    }
+    else {
+        lines.push("# One process runs all tests of a binary: libtest's report (on stdout) names the failed tests.", "# `times`' second line: the CPU time of valgrind (this group's child), which, unlike wall time,", '# a busy machine does not inflate: the batches plan from it.', `{ ${valgrind} "$@"; echo "exit $?" >> "$record"; times > "$record.cpu"; } | tee -a "$state/$$.stdout"`, `code=$(sed -n 's/^exit //p' "$record")`, 'code=${code:-1}');
+    }
+    lines.push('if [ "$code" -gt 128 ] && [ "$code" -lt 160 ]; then', "  # valgrind re-raised the test's fatal signal; raise it again so the caller sees a signal too.", '  trap - HUP INT TERM', '  ulimit -c 0 2>/dev/null', '  kill -s "$(kill -l "$code")" $$ 2>/dev/null', 'fi', 'exit "$code"', '');
+    return lines.join('\n');
+}
+/** Parses a status record (`binary-id …`, `attempt …`, `arg …` lines, then `exit N`). */
+function parseStatusRecord(pid, text) {
+    const record = { pid, argv: [] };
+    for (const line of text.split('\n')) {
+        const space = line.indexOf(' ');
+        const key = space === -1 ? line : line.slice(0, space);
+        const value = space === -1 ? '' : line.slice(space + 1);
+        if (key === 'binary-id' && value !== '')
+            record.binaryId = value;
+        else if (key === 'attempt' && /^\d+$/.test(value))
+            record.attempt = Number(value);
+        else if (key === 'arg')
+            record.argv.push(value);
+        else if (key === 'exit' && /^\d+$/.test(value))
+            record.exitCode = Number(value);
+        else if (key === 'superseded')
+            record.superseded = true;
+    }
+    return record;
+}
+/** CPU seconds (user + system) of valgrind, from the `times` output the runner keeps. */
+function cpuSecondsFromTimes(text) {
+    const children = text.split('\n')[1] ?? '';
+    const match = /^(\d+)m([\d.]+)s\s+(\d+)m([\d.]+)s/.exec(children.trim());
+    if (match === null)
+        return undefined;
+    return Number(match[1]) * 60 + Number(match[2]) + Number(match[3]) * 60 + Number(match[4]);
+}
+
+// Runs a `cargo nextest run …` command in batches (rust-isolation auto/batch): nextest selects
+// the tests (`cargo nextest list --message-format json` with the user's arguments, which also
+// builds them), then the action runs each test binary under valgrind with batches of those tests,
+// on every core, through the same target runner script that records each process. A batch that
+// does not complete its libtest report is run again test by test. Planning is in batches.ts.
+// Like executePlan, the batches own their processes: the tests get the step's environment without
+// the runner's internal variables, every process carries the run's tracking variable (whatever a
+// test leaves running is stopped at the end), and cancellation stops the running batches (valgrind
+// finishes its XML) and starts no more.
+/** Where the per-binary timings of earlier runs are kept, in the target directory. */
+const TIMINGS_FILE = path.join('valgrind-action', 'rust-timings.json');
+/** What `finishRustRun` reads to say how each suite ran. */
+const CHOICES_FILE = 'isolation.json';
+/** Waits for `promise`, at most `ms`; the timer does not outlive the wait. */
+async function waitAtMost(promise, ms) {
+    let timer;
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+    clearTimeout(timer);
+}
+/**
+ * Runs one process and collects its output. Ends when the process exits: output still in the pipes
+ * arrives at once, a process it left holding them (a daemon) gets DRAIN_MS, then the pipes close.
+ * `running` holds the child while it runs (for cancellation).
+ */
+function capture(command, args, cwd, env, running, streamStderr) {
+    return new Promise((resolve, reject) => {
+        const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+        running.add(child);
+        const stdout = [];
+        const stderr = [];
+        child.stdout.on('data', (chunk) => stdout.push(chunk));
+        child.stderr.on('data', (chunk) => {
+            if (streamStderr !== undefined)
+                streamStderr(chunk.toString('utf8'));
+            else
+                stderr.push(chunk);
+        });
+        const closed = Promise.all([child.stdout, child.stderr].map((stream) => new Promise((done) => {
+            stream.on('close', () => done());
+            stream.on('error', () => done());
+        })));
+        child.on('error', (error) => {
+            running.delete(child);
+            reject(new Error(`Could not start '${command}': ${error.message}`));
+        });
+        child.on('exit', (exitCode, signal) => {
+            running.delete(child);
+            void waitAtMost(closed, DRAIN_MS).then(() => {
+                child.stdout.destroy();
+                child.stderr.destroy();
+                resolve({
+                    exitCode,
+                    signal,
+                    stdout: Buffer.concat(stdout).toString('utf8'),
+                    stderr: Buffer.concat(stderr).toString('utf8'),
+                    pid: child.pid
+                });
+            });
+        });
+    });
+}
+function readTimings(targetDirectory) {
+    if (targetDirectory === undefined)
+        return {};
+    try {
+        return JSON.parse(fs.readFileSync(path.join(targetDirectory, TIMINGS_FILE), 'utf8'));
+    }
+    catch {
+        return {}; // first run, or an unreadable file: plan without history
+    }
+}
+function writeTimings(targetDirectory, timings) {
+    if (targetDirectory === undefined)
+        return;
+    try {
+        const file = path.join(targetDirectory, TIMINGS_FILE);
+        fs.mkdirSync(path.dirname(file), { recursive: true });
+        fs.writeFileSync(file, JSON.stringify({ ...readTimings(targetDirectory), ...timings }, null, 1));
+    }
+    catch {
+        // A read-only target directory: the next run plans without history.
+    }
+}
+function binarySize(file) {
+    try {
+        return fs.statSync(file).size;
+    }
+    catch {
+        return 0;
+    }
+}
+/** The environment nextest gives a test process, as far as the list tells it. */
+function testEnv(baseEnv, list, job) {
+    const loaderPath = [...list.libraryPaths, baseEnv.LD_LIBRARY_PATH ?? '']
+        .filter((p) => p !== '')
+        .join(':');
+    return {
+        ...baseEnv,
+        NEXTEST_BINARY_ID: job.suite.binaryId,
+        CARGO_MANIFEST_DIR: job.suite.cwd,
+        CARGO_PKG_NAME: job.suite.packageName,
+        LD_LIBRARY_PATH: loaderPath
+    };
+}
+function describeJob(job) {
+    return job.tests.length === 1
+        ? `${job.suite.binaryId} ${job.tests[0]}`
+        : `${job.suite.binaryId}: batch of ${job.tests.length} tests`;
+}
+/** Runs the nextest command in batches; the exit status is nextest's: 100 when a test failed. */
+async function runBatches(options) {
+    const trackingId = randomUUID();
+    const running = new Set();
+    let cancelled;
+    let stopping;
+    const onCancel = () => {
+        cancelled = String(options.cancel?.reason ?? 'SIGINT');
+        for (const child of running)
+            child.kill('SIGTERM');
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+    };
+    if (options.cancel?.aborted)
+        onCancel();
+    else
+        options.cancel?.addEventListener('abort', onCancel, { once: true });
+    try {
+        const exit = await runSelected(options, trackingId, running, () => cancelled !== undefined);
+        await stopping;
+        // Whatever the tests left running is stopped, as executePlan does for a program.
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes: 0 };
+    }
+    finally {
+        options.cancel?.removeEventListener('abort', onCancel);
+    }
+}
+async function runSelected(options, trackingId, running, isCancelled) {
+    const { write } = options;
+    const listCall = listCallForRun(options.args, options.runAt);
+    write(`valgrind-action: selecting tests with ${options.command} ${listCall.args.join(' ')}\n`);
+    const baseEnv = {
+        ...programEnvironment(process.env),
+        ...options.env,
+        [TRACKING_VARIABLE]: trackingId
+    };
+    const listed = await capture(options.command, listCall.args, options.cwd, baseEnv, running, write);
+    if (listed.exitCode !== 0 || isCancelled()) {
+        return { exitCode: listed.exitCode, signal: listed.signal };
+    }
+    const list = parseTestList(listed.stdout);
+    if (list.suites.length === 0) {
+        // nextest's own answer to an empty selection (exit 4, NO_TESTS_RUN).
+        write("valgrind-action: no test matches the command's filters: nothing ran under valgrind\n");
+        return { exitCode: 4, signal: null };
+    }
+    const cores = listCall.testThreads ?? os$1.availableParallelism();
+    const timings = readTimings(list.targetDirectory);
+    const inputs = list.suites.map((suite) => {
+        const binaryBytes = binarySize(suite.binaryPath);
+        const timing = timings[suite.binaryId];
+        return {
+            suite,
+            binaryBytes,
+            timing,
+            choice: chooseIsolation(suite, options.isolation, binaryBytes, timing)
+        };
+    });
+    fs.writeFileSync(path.join(options.stateDir, CHOICES_FILE), JSON.stringify({ cores, choices: inputs.map((input) => input.choice) }));
+    const queue = planJobs(inputs, cores);
+    const tests = list.suites.reduce((sum, suite) => sum + suite.tests.length, 0);
+    write(`valgrind-action: ${tests} test(s) in ${list.suites.length} binaries, ${queue.length} valgrind process(es), ${cores} at a time\n`);
+    const results = [];
+    let failed = false;
+    const runJob = async (job) => {
+        const started = process.hrtime.bigint();
+        const ran = await capture(options.runner, [job.suite.binaryPath, ...jobArguments(job)], job.suite.cwd, testEnv(baseEnv, list, job), running);
+        const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+        const recordFile = path.join(options.stateDir, `${ran.pid}.status`);
+        const record = fs.existsSync(recordFile)
+            ? parseStatusRecord(ran.pid ?? 0, fs.readFileSync(recordFile, 'utf8'))
+            : undefined;
+        const exitCode = record?.exitCode;
+        write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ran.stdout}${ran.stderr}`);
+        // Stopped by a cancellation: its XML is reported as written, nothing is re-run or timed.
+        if (isCancelled())
+            return;
+        if (!job.isolated && !batchFinished(exitCode, ran.stdout)) {
+            // A crash, an abort or an exit() inside a test: its batch mates' results are unknown. Run
+            // each test alone; the batch's own files and record are set aside (not reported twice).
+            if (fs.existsSync(recordFile))
+                fs.appendFileSync(recordFile, 'superseded\n');
+            write(`valgrind-action: the batch ended before its report (exit ${exitCode ?? ran.signal ?? 'unknown'}); running its ${job.tests.length} tests one by one\n`);
+            queue.push(...perTestJobs(job.suite, job.tests, job.estimate / Math.max(1, job.tests.length)));
+            return;
+        }
+        // CPU time where the runner could record it: wall time on a busy machine says little.
+        const cpu = fs.existsSync(`${recordFile}.cpu`)
+            ? cpuSecondsFromTimes(fs.readFileSync(`${recordFile}.cpu`, 'utf8'))
+            : undefined;
+        results.push({
+            job,
+            seconds: cpu ?? seconds,
+            startup: estimatedStartup(binarySize(job.suite.binaryPath))
+        });
+        // A test failed (libtest says so), or a test alone crashed: nextest's status 100.
+        if (!batchFinished(exitCode, ran.stdout) || batchFailed(ran.stdout))
+            failed = true;
+    };
+    const worker = async () => {
+        for (let job = queue.shift(); job !== undefined && !isCancelled(); job = queue.shift()) {
+            await runJob(job);
+        }
+    };
+    // Workers take the next job as they finish one; re-runs join the same queue.
+    do {
+        await Promise.all(Array.from({ length: Math.min(cores, queue.length) }, worker));
+    } while (queue.length > 0 && !isCancelled());
+    if (isCancelled())
+        return { exitCode: failed ? 100 : 0, signal: null };
+    writeTimings(list.targetDirectory, measuredTimings(results));
+    return { exitCode: failed ? 100 : 0, signal: null };
+}
+
+/** `mycrate::tests::it_works::{{closure}}` → `mycrate::tests::it_works`. */
+function withoutClosures(fn) {
+    return fn.replace(/(::\{\{closure\}\}|::\{closure#\d+\})+$/, '');
+}
+/** libtest's entry into a test: `test::__rust_begin_short_backtrace::<…>` (maybe inlined). */
+function isTestEntry(frame) {
+    const fn = frame.fn ?? '';
+    if (!fn.includes('__rust_begin_short_backtrace'))
+        return false;
+    return fn.startsWith('test::') || (printedSourcePath(frame) ?? '').includes('/library/test/');
+}
+/** rustdoc wraps each doctest in `fn _doctest_main_<file>_<line>_<n>()`. */
+const DOCTEST_MAIN = /(?:^|::)_doctest_main_\w*?_(\d+)_\d+$/;
+/**
+ * The test a stack ran in, as libtest names it (`tests::leaks_a_buffer`): the outermost user frame
+ * below libtest's entry into the test. For a `cargo test` process, which runs every test of a
+ * binary, this is how a finding is tied to its test. Undefined when the stack does not reach the
+ * harness (raise `--num-callers`) or the code ran outside any test.
+ */
+function testFromStack(stack) {
+    const entry = stack.findIndex(isTestEntry);
+    if (entry !== -1) {
+        for (let index = entry - 1; index >= 0; index--) {
+            const frame = stack[index];
+            if (frame.fn === undefined || isRustRuntimeFrame(frame))
+                continue;
+            const path = withoutClosures(frame.fn).split('::');
+            // libtest names tests by their path inside the crate: drop the crate's own name.
+            return path.length > 1 ? path.slice(1).join('::') : path[0];
+        }
+        return undefined;
+    }
+    for (const frame of stack) {
+        const doctest = DOCTEST_MAIN.exec(frame.fn ?? '');
+        if (doctest !== null) {
+            return frame.file !== undefined
+                ? `${frame.file} (line ${doctest[1]})`
+                : `doctest (line ${doctest[1]})`;
+        }
+    }
+    return undefined;
+}
+
+// Which tests failed, from what a libtest binary printed on stdout: the pretty and terse formats of
+// stable Rust, and the JSON lines of `-Z unstable-options --format json`. Pure: text in, names out.
+const MAX_MESSAGE_LINES = 12;
+const MAX_MESSAGE_CHARS = 1500;
+/** `test tests::x ... FAILED`, `test tests::y - should panic ... FAILED`. */
+const FAILED_LINE = /^test (.+?)(?: - should panic)? \.\.\. FAILED\s*$/;
+/** `---- tests::x stdout ----` opens a failed test's captured output. */
+const OUTPUT_HEADER = /^---- (.+?) stdout ----\s*$/;
+/** The panic message without the backtrace and the RUST_BACKTRACE hint. */
+function trimMessage(lines) {
+    const kept = [];
+    for (const line of lines) {
+        if (/^stack backtrace:/.test(line) || /^note: (run with|Some details)/.test(line))
+            break;
+        kept.push(line);
+    }
+    const text = kept.slice(0, MAX_MESSAGE_LINES).join('\n').trim();
+    if (text === '')
+        return undefined;
+    return text.length > MAX_MESSAGE_CHARS ? `${text.slice(0, MAX_MESSAGE_CHARS)}…` : text;
+}
+function fromJsonLine(line) {
+    try {
+        const event = JSON.parse(line);
+        if (event.type !== 'test' || event.event !== 'failed' || typeof event.name !== 'string') {
+            return undefined;
+        }
+        const message = typeof event.stdout === 'string' ? trimMessage(event.stdout.split('\n')) : undefined;
+        return { name: event.name, message };
+    }
+    catch {
+        return undefined;
+    }
+}
+/** The failed tests a libtest run reported, in the order it reported them, each once. */
+function parseLibtestFailures(stdout) {
+    const lines = stdout.split(/\r?\n/);
+    const failed = new Map();
+    const add = (test) => {
+        const known = failed.get(test.name);
+        if (known === undefined)
+            failed.set(test.name, test);
+        else if (known.message === undefined && test.message !== undefined)
+            known.message = test.message;
+    };
+    let inNameList = false;
+    for (let index = 0; index < lines.length; index++) {
+        const line = lines[index];
+        if (line.startsWith('{')) {
+            const test = fromJsonLine(line);
+            if (test !== undefined)
+                add(test);
+            continue;
+        }
+        const failedLine = FAILED_LINE.exec(line);
+        if (failedLine !== null) {
+            add({ name: failedLine[1] });
+            continue;
+        }
+        const header = OUTPUT_HEADER.exec(line);
+        if (header !== null) {
+            const body = [];
+            let next = index + 1;
+            while (next < lines.length &&
+                !OUTPUT_HEADER.test(lines[next]) &&
+                lines[next] !== 'failures:') {
+                body.push(lines[next]);
+                next++;
+            }
+            add({ name: header[1], message: trimMessage(body) });
+            index = next - 1;
+            continue;
+        }
+        // The closing list: "failures:" then one indented name per line (the terse format has only this).
+        if (line === 'failures:') {
+            inNameList = true;
+            continue;
+        }
+        if (inNameList) {
+            const name = /^ {4}(\S.*?)\s*$/.exec(line);
+            if (name !== null)
+                add({ name: name[1] });
+            else if (line.trim() !== '')
+                inNameList = false;
+        }
+    }
+    return [...failed.values()];
+}
+
+// Rust support: `cargo nextest run` and `cargo test` under valgrind, every finding tied to its test.
+//
+// Cargo is never run under valgrind. The plan sets cargo's target runner for the host triple
+// (`CARGO_TARGET_<TRIPLE>_RUNNER`, honoured by cargo test and by every nextest version) to a
+// generated script that runs each test binary under valgrind, except nextest's `--list` calls.
+// A nextest command runs in batches by default (batch-run.ts: nextest lists the selected tests, the
+// action starts the runner per batch of a binary's tests); in nextest's own run, one process per
+// test. Each process writes its own `%p` XML file and leaves a small status record, from which
+// `finishRustRun` learns which tests a process ran and which failed on their own. Why a runner and
+// not a nextest wrapper script: docs/rust.md.
+/** Carries the state directory from the plan to `finishRustRun` (and into the runner's env). */
+const STATE_VARIABLE = 'VALGRIND_ACTION_RUST_STATE';
+/** The name nextest shows for the action's tool config file. */
+const NEXTEST_TOOL_NAME = 'valgrind-action';
+/** Deep enough to reach libtest's entry from a test's allocations (std adds ~30 frames). */
+const RUST_NUM_CALLERS = 50;
+/**
+ * nextest's slow-test warning period, when the repository's config sets none: tests run 20-50x
+ * slower under valgrind, so the default 60 s would flag almost every test as SLOW. Only a warning:
+ * nothing is terminated unless the user's own config says `terminate-after`.
+ */
+const NEXTEST_SLOW_TIMEOUT = '5m';
+/** The suppressions shipped with the action, found from src/rust/ (tests) or dist/ (the bundle). */
+function bundledRustSuppressions() {
+    const here = path.dirname(fileURLToPath(import.meta.url));
+    return [path.join(here, '..', 'suppressions'), path.join(here, '..', '..', 'suppressions')]
+        .map((dir) => path.join(dir, 'rust-std.supp'))
+        .find((file) => fs.existsSync(file));
+}
+async function hostTriple(command, cwd) {
+    const args = command.toolchain !== undefined ? [command.toolchain, '-vV'] : ['-vV'];
+    try {
+        const { stdout } = await promisify(execFile)('rustc', args, { cwd, encoding: 'utf8' });
+        const triple = hostTripleFromRustcVersion(stdout);
+        if (triple !== undefined)
+            return triple;
+    }
+    catch {
+        // No rustc on PATH (e.g. a nextest archive run on a machine without a toolchain): guess below.
+    }
+    const guess = defaultHostTriple();
+    if (guess === undefined) {
+        throw new Error(`Could not find the Rust host triple: 'rustc -vV' failed and ${process.arch}/${process.platform} has no default. Install a Rust toolchain on this runner.`);
+    }
+    return guess;
+}
+/** valgrind's argv with what Rust needs: deep stacks and the std suppressions (memcheck). */
+function rustValgrindArgv(config, valgrind) {
+    const [executable, ...options] = valgrind.argv;
+    const added = [];
+    if (valgrind.tool !== 'callgrind' && !options.some((o) => o.startsWith('--num-callers'))) {
+        added.push(`--num-callers=${RUST_NUM_CALLERS}`);
+    }
+    if (config.rustSuppressions && valgrind.tool === 'memcheck') {
+        const file = bundledRustSuppressions();
+        if (file !== undefined)
+            added.push(`--suppressions=${file}`);
+    }
+    // Before the other options, so that the user's own (given last) win.
+    return [executable, ...added, ...options];
+}
+/** cargo splits a RUNNER variable on whitespace: the script's path must not contain any. */
+function scriptDirectory(stateDir) {
+    if (!/\s/.test(stateDir))
+        return stateDir;
+    const dir = fs.mkdtempSync(path.join(os$1.tmpdir(), 'valgrind-action-runner-'));
+    if (/\s/.test(dir)) {
+        throw new Error(`Cannot place the Rust target runner: both '${stateDir}' and '${dir}' contain whitespace, which cargo's CARGO_TARGET_<triple>_RUNNER cannot carry. Set 'output-directory' (or TMPDIR) to a path without spaces.`);
+    }
+    return dir;
+}
+/** The repository's `.config/nextest.toml`: the nearest one from the working directory up. */
+function repositoryNextestConfig(cwd) {
+    for (let dir = path.resolve(cwd);; dir = path.dirname(dir)) {
+        const file = path.join(dir, '.config', 'nextest.toml');
+        if (fs.existsSync(file))
+            return fs.readFileSync(file, 'utf8');
+        if (path.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/** A plan for a cargo command, or undefined when `config.command` is not one. */
+async function planRustRun(config, valgrind) {
+    const command = parseCargoTestCommand(config.command);
+    if (command === undefined)
+        return undefined;
+    const stateDir = path.join(path.dirname(valgrind.outputDir), `rust-${path.basename(valgrind.outputDir)}`);
+    fs.mkdirSync(stateDir, { recursive: true });
+    fs.mkdirSync(valgrind.outputDir, { recursive: true });
+    const runner = path.join(scriptDirectory(stateDir), 'runner.sh');
+    const valgrindArgv = rustValgrindArgv(config, valgrind);
+    fs.writeFileSync(runner, runnerScript({ mode: command.mode, valgrindArgv, stateDir }), {
+        mode: 0o755
+    });
+    const env = { [STATE_VARIABLE]: stateDir };
+    const notes = [];
+    const triples = [await hostTriple(command, config.workingDirectory), ...command.targets];
+    for (const triple of new Set(triples)) {
+        const variable = runnerVariable(triple);
+        const previous = process.env[variable];
+        if (previous !== undefined && previous !== '') {
+            notes.push(`${variable} was '${previous}'; for this run it is valgrind-action's runner (a runner cannot be stacked under valgrind).`);
+        }
+        env[variable] = runner;
+    }
+    const args = withNoFailFast(config.command, command).slice(1);
+    if (command.mode === 'nextest') {
+        const toolConfig = path.join(stateDir, 'nextest.toml');
+        fs.writeFileSync(toolConfig, nextestToolConfig());
+        args.splice(command.insertAt - 1, 0, '--tool-config-file', `${NEXTEST_TOOL_NAME}:${toolConfig}`);
+    }
+    // Batches: nextest selects the tests, the action runs them (see batch-run.ts). Not for
+    // callgrind, whose point is a profile per test.
+    const ownRun = command.mode === 'nextest' && valgrind.tool !== 'callgrind'
+        ? nextestOwnRunReason(config.rustIsolation, config.command, repositoryNextestConfig(config.workingDirectory))
+        : undefined;
+    if (command.mode === 'nextest' && valgrind.tool !== 'callgrind' && ownRun === undefined) {
+        const batchRunner = path.join(path.dirname(runner), 'batch-runner.sh');
+        fs.writeFileSync(batchRunner, runnerScript({ mode: 'cargo-test', valgrindArgv, stateDir }), {
+            mode: 0o755
+        });
+        const userArgs = config.command.slice(1);
+        notes.unshift(`rust-isolation: ${config.rustIsolation}. cargo nextest lists the selected tests; valgrind runs each test binary with batches of them (${batchRunner}), a batch that crashes is re-run test by test.`);
+        const plan = {
+            mode: command.mode,
+            command: config.command[0],
+            args: userArgs,
+            env,
+            cwd: config.workingDirectory,
+            notes
+        };
+        // plan.env as the engine leaves it (it adds valgrind's own variables before running).
+        plan.execute = (options) => runBatches({
+            command: config.command[0],
+            args: userArgs,
+            runAt: command.insertAt - 2,
+            cwd: config.workingDirectory,
+            env: plan.env,
+            runner: batchRunner,
+            stateDir,
+            isolation: config.rustIsolation,
+            write: options.write,
+            cancel: options.cancel
+        });
+        return plan;
+    }
+    const howItRuns = command.mode === 'nextest'
+        ? `All tests: one valgrind process per test, run by nextest (${ownRun ?? 'callgrind profiles each test'}).`
+        : 'One valgrind process per test binary, run by cargo test (its tests one after the other).';
+    fs.writeFileSync(path.join(stateDir, CHOICES_FILE), JSON.stringify({ run: howItRuns }));
+    notes.unshift(command.mode === 'nextest'
+        ? `valgrind runs each test process of cargo nextest through the target runner ${runner} (${Object.keys(env)
+            .filter((k) => k !== STATE_VARIABLE)
+            .join(', ')}); listing tests runs without valgrind.`
+        : `valgrind runs each test binary of cargo test through the target runner ${runner} (${Object.keys(env)
+            .filter((k) => k !== STATE_VARIABLE)
+            .join(', ')}); one process runs all tests of a binary.`);
+    return {
+        mode: command.mode,
+        command: config.command[0],
+        args,
+        env,
+        cwd: config.workingDirectory,
+        notes
+    };
+}
+/** The action's nextest tool config: lower precedence than the repository's `.config/nextest.toml`. */
+function nextestToolConfig() {
+    return [
+        '# Written by valgrind-action. Tool config files have lower precedence than the repository',
+        '# config, so a slow-timeout set there (in the chosen profile or in [profile.default]) wins.',
+        '[profile.default]',
+        `slow-timeout = { period = "${NEXTEST_SLOW_TIMEOUT}" }`,
+        ''
+    ].join('\n');
+}
+/** The test binary's display name: `rust_crate-0123456789abcdef` → `rust_crate`. */
+function testBinaryName(exe) {
+    const base = path.basename(exe);
+    if (base === 'rust_out' && path.basename(path.dirname(exe)).startsWith('rustdoctest')) {
+        return 'doctest';
+    }
+    return base.replace(/-[0-9a-f]{16}$/, '');
+}
+/** Which test a process ran, from its argv (`<bin> --exact <name> ...`); 'list' for list-phase runs. */
+function testFromArgv(exe, args) {
+    if (args.includes('--list'))
+        return 'list';
+    if (exe === '')
+        return undefined;
+    const identity = { binary: testBinaryName(exe) };
+    const names = exactNames(args);
+    // A batch (several names) runs several tests: its findings are named from their stacks.
+    if (names.length === 1)
+        identity.name = names[0];
+    return identity;
+}
+/** The test names after `--exact` (one for a nextest process, several for a batch). */
+function exactNames(args) {
+    const exact = args.indexOf('--exact');
+    if (exact === -1)
+        return [];
+    const names = [];
+    for (let index = exact + 1; index < args.length && !args[index].startsWith('-'); index++) {
+        names.push(args[index]);
+    }
+    return names;
+}
+function readRecords(stateDir) {
+    if (stateDir === undefined || !fs.existsSync(stateDir))
+        return [];
+    const records = [];
+    for (const name of fs.readdirSync(stateDir)) {
+        const match = /^(\d+)\.status$/.exec(name);
+        if (match === null)
+            continue;
+        const record = parseStatusRecord(Number(match[1]), fs.readFileSync(path.join(stateDir, name), 'utf8'));
+        const stdout = path.join(stateDir, `${match[1]}.stdout`);
+        if (fs.existsSync(stdout))
+            record.stdout = fs.readFileSync(stdout, 'utf8');
+        records.push(record);
+    }
+    return records.sort((a, b) => a.pid - b.pid);
+}
+function recordIdentity(record) {
+    const fromArgv = testFromArgv(record.argv[0] ?? '', record.argv.slice(1));
+    const identity = fromArgv !== undefined && fromArgv !== 'list' ? fromArgv : { binary: 'unknown' };
+    return record.binaryId !== undefined ? { ...identity, binary: record.binaryId } : identity;
+}
+/** Ties each process to the test it ran; processes a test started inherit the test. */
+/** The nextest binary id of each test binary path the runner started (from its status records). */
+function binaryIdsByPath(records) {
+    const ids = new Map();
+    for (const record of records) {
+        if (record.binaryId !== undefined && record.argv[0] !== undefined) {
+            ids.set(record.argv[0], record.binaryId);
+        }
+    }
+    return ids;
+}
+/**
+ * For a pass whose output names processes by command line (callgrind's `cmd:`): which test a
+ * process ran, with nextest's binary id where the runner recorded one. 'list' for listing runs.
+ */
+function testIdentifier(plan) {
+    const ids = binaryIdsByPath(readRecords(plan.env[STATE_VARIABLE]));
+    return (exe, args) => {
+        const test = testFromArgv(exe, args);
+        if (test === undefined || test === 'list')
+            return test;
+        const binary = ids.get(exe);
+        return binary !== undefined ? { ...test, binary } : test;
+    };
+}
+function attributeRuns(runs, records) {
+    const recordByPid = new Map(records.map((record) => [record.pid, record]));
+    const binaryIdByPath = binaryIdsByPath(records);
+    const startedBinaries = new Set(records.map((record) => record.argv[0]));
+    const identities = new Map();
+    const pending = [];
+    for (const run of runs) {
+        const parentRecord = run.ppid !== undefined ? recordByPid.get(run.ppid) : undefined;
+        const startedByRunner = parentRecord !== undefined || (run.exe !== undefined && startedBinaries.has(run.exe));
+        const fromArgv = testFromArgv(run.exe ?? '', run.args);
+        if ((startedByRunner || records.length === 0) &&
+            fromArgv !== undefined &&
+            fromArgv !== 'list') {
+            const binaryId = parentRecord?.binaryId ?? (run.exe !== undefined ? binaryIdByPath.get(run.exe) : undefined);
+            identities.set(run, binaryId !== undefined ? { ...fromArgv, binary: binaryId } : fromArgv);
+        }
+        else {
+            pending.push(run);
+        }
+    }
+    // Children a test spawned (valgrind traced them): the test of the nearest traced ancestor.
+    let progress = true;
+    while (progress && pending.length > 0) {
+        progress = false;
+        for (let index = pending.length - 1; index >= 0; index--) {
+            const run = pending[index];
+            const parent = runs.find((other) => other.pid !== undefined && other.pid === run.ppid);
+            const inherited = parent !== undefined ? identities.get(parent) : undefined;
+            if (inherited !== undefined) {
+                identities.set(run, inherited);
+                pending.splice(index, 1);
+                progress = true;
+            }
+        }
+    }
+    return runs.map((run) => {
+        const test = identities.get(run);
+        return test !== undefined ? { ...run, test } : run;
+    });
+}
+/**
+ * In a process that ran several tests (cargo test, a batch) name each finding's test from its
+ * stacks; failing that, from its thread (libtest names a test's thread after the test, which the
+ * kernel cuts to 15 bytes) when exactly one test of a batch has that name.
+ */
+function withFindingTests(run) {
+    const batch = exactNames(run.args);
+    return {
+        ...run,
+        findings: run.findings.map((finding) => {
+            if (finding.test !== undefined)
+                return finding;
+            const stacks = [finding.stack, ...finding.auxStacks.map((aux) => aux.frames)];
+            for (const stack of stacks) {
+                const test = testFromStack(stack);
+                if (test !== undefined)
+                    return { ...finding, test };
+            }
+            const thread = finding.threadName;
+            if (thread !== undefined && thread !== '' && thread !== 'main') {
+                const named = batch.filter((name) => name.startsWith(thread));
+                if (named.length === 1)
+                    return { ...finding, test: named[0] };
+            }
+            return finding;
+        })
+    };
+}
+/** Runs of batches that were run again test by test (and their children): not reported twice. */
+function withoutSuperseded(runs, records) {
+    const superseded = records.filter((record) => record.superseded);
+    if (superseded.length === 0)
+        return [...runs];
+    // The runner starts valgrind in a pipeline (a subshell): match the batch by its command line.
+    const dropped = new Set(superseded.flatMap((record) => runs.filter((run) => runOfRecord(record, [run]) === run)));
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const run of runs) {
+            if (dropped.has(run))
+                continue;
+            if ([...dropped].some((parent) => parent.pid !== undefined && parent.pid === run.ppid)) {
+                dropped.add(run);
+                grew = true;
+            }
+        }
+    }
+    return runs.filter((run) => !dropped.has(run));
+}
+/** How each suite of a batched nextest run ran, and why (for the log and the summary). */
+function isolationNotes(stateDir) {
+    if (stateDir === undefined)
+        return [];
+    try {
+        const { cores, choices, run } = JSON.parse(fs.readFileSync(path.join(stateDir, CHOICES_FILE), 'utf8'));
+        if (run !== undefined)
+            return [run];
+        return (choices ?? []).map((choice) => `${choice.binaryId}: ${choice.isolation === 'batch' ? 'batches of tests per valgrind process' : 'one valgrind process per test'} (${choice.reason}; ${cores} at a time)`);
+    }
+    catch {
+        return []; // the run did not get as far as choosing
+    }
+}
+/** `SIGSEGV` for a shell status of 139 (valgrind re-raises the client's fatal signal). */
+function signalOfStatus(code) {
+    if (code === undefined || code <= 128)
+        return undefined;
+    const number = code - 128;
+    return Object.entries(os$1.constants.signals).find(([, value]) => value === number)?.[0];
+}
+function runOfRecord(record, runs) {
+    return (runs.find((run) => run.ppid === record.pid) ??
+        runs.find((run) => run.exe === record.argv[0] &&
+            run.args.length === record.argv.length - 1 &&
+            run.args.every((arg, index) => arg === record.argv[index + 1])));
+}
+/**
+ * The test process ended with valgrind's --error-exitcode because valgrind found errors in it
+ * (counted in its XML), not by itself.
+ */
+function endedByValgrindStatus(record, run) {
+    return (run !== undefined &&
+        record.exitCode !== undefined &&
+        record.exitCode === errorExitCodeOf(run.valgrindArgs) &&
+        errorSummary(run).errors > 0);
+}
+const KILLED_MESSAGE = 'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.';
+function processFailure(test, record, run) {
+    const signal = run?.fatalSignal?.signame ?? signalOfStatus(record.exitCode);
+    const failure = { test, exitCode: record.exitCode ?? null };
+    if (signal !== undefined)
+        failure.signal = signal;
+    if (record.exitCode === undefined)
+        failure.message = KILLED_MESSAGE;
+    return failure;
+}
+/** nextest: one record per test attempt; a test failed when its last attempt failed. */
+function nextestFailures(records, runs, notes, failedByValgrind) {
+    const lastAttempt = new Map();
+    const failedAttempts = new Map();
+    for (const record of records) {
+        const test = recordIdentity(record);
+        const key = `${test.binary}\u0000${test.name ?? ''}`;
+        if (record.exitCode !== 0)
+            failedAttempts.set(key, (failedAttempts.get(key) ?? 0) + 1);
+        const known = lastAttempt.get(key);
+        if (known === undefined || (record.attempt ?? 0) >= (known.attempt ?? 0)) {
+            lastAttempt.set(key, record);
+        }
+    }
+    const failures = [];
+    for (const [key, record] of lastAttempt) {
+        const test = recordIdentity(record);
+        if (record.exitCode === 0) {
+            const failed = failedAttempts.get(key) ?? 0;
+            if (failed > 0)
+                notes.push(`${describeTest(test)} failed ${failed} time(s), then passed on a retry.`);
+            continue;
+        }
+        const run = runOfRecord(record, runs);
+        if (endedByValgrindStatus(record, run))
+            failedByValgrind.push(test);
+        else
+            failures.push(processFailure(test, record, run));
+    }
+    return failures;
+}
+/** cargo test: one record per test binary; libtest's report names the tests that failed. */
+function cargoTestFailures(records, runs, failedByValgrind) {
+    const failures = [];
+    for (const record of records) {
+        if (record.exitCode === 0)
+            continue;
+        const binary = recordIdentity(record);
+        const reported = parseLibtestFailures(record.stdout ?? '');
+        // Every test passed: the status is valgrind's --error-exitcode for its findings, not a failure.
+        if (reported.length === 0 && /^test result: ok\./m.test(record.stdout ?? ''))
+            continue;
+        if (reported.length > 0) {
+            for (const test of reported) {
+                const failure = {
+                    test: { binary: binary.binary, name: test.name },
+                    exitCode: record.exitCode ?? null
+                };
+                if (test.message !== undefined)
+                    failure.message = test.message;
+                failures.push(failure);
+            }
+            continue;
+        }
+        // The binary ended before libtest reported (a crash): the fatal signal's stack names the test.
+        const run = runOfRecord(record, runs);
+        if (endedByValgrindStatus(record, run)) {
+            failedByValgrind.push(binary);
+            continue;
+        }
+        const failure = processFailure(binary, record, run);
+        const crashed = run?.fatalSignal !== undefined ? testFromStack(run.fatalSignal.stack) : undefined;
+        if (crashed !== undefined)
+            failure.test = { ...binary, name: crashed };
+        failures.push(failure);
+    }
+    return failures;
+}
+function describeTest(test) {
+    return test.name !== undefined ? `${test.binary} ${test.name}` : test.binary;
+}
+/** After the run: attribute each process to its test, drop list-phase processes, find failed tests. */
+async function finishRustRun(plan, runs, exitCode) {
+    const notes = [];
+    const allRecords = readRecords(plan.env[STATE_VARIABLE]);
+    const records = allRecords.filter((record) => !record.superseded);
+    const rerun = allRecords.length - records.length;
+    if (rerun > 0) {
+        notes.push(`${rerun} batch(es) ended before their report (a crash or an abort) and were run again test by test; only the re-runs are reported.`);
+    }
+    const isolation = isolationNotes(plan.env[STATE_VARIABLE]);
+    const testRuns = withoutSuperseded(runs, allRecords).filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list');
+    if (testRuns.length < runs.length) {
+        notes.push(`Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`);
+    }
+    const attributed = attributeRuns(testRuns, records).map((run) => run.test?.name === undefined ? withFindingTests(run) : run);
+    // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from
+    // it; nextest's own processes (one test each) from their status.
+    const failedByValgrind = [];
+    const withReport = records.filter((record) => record.stdout !== undefined);
+    const testFailures = [
+        ...cargoTestFailures(withReport, attributed, failedByValgrind),
+        ...nextestFailures(records.filter((record) => record.stdout === undefined), attributed, notes, failedByValgrind)
+    ];
+    const unfinished = records.filter((record) => record.exitCode === undefined).length;
+    if (records.length > 0) {
+        notes.push(`${records.length} ${plan.mode === 'nextest' ? 'test process(es)' : 'test binary run(s)'} ran under valgrind${unfinished > 0 ? `, ${unfinished} without a recorded exit status` : ''}; ${testFailures.length} test(s) failed on their own.`);
+    }
+    else if (exitCode !== 0) {
+        notes.push(`cargo exited with status ${exitCode ?? 'unknown'} before any test ran under valgrind: see cargo's output above (a build error, or no test matched the filters).`);
+    }
+    if (failedByValgrind.length > 0) {
+        notes.push(`valgrind's --error-exitcode failed ${failedByValgrind.length} test process(es) in which it found errors: ${failedByValgrind.map(describeTest).join(', ')}.`);
+    }
+    return {
+        runs: attributed,
+        testFailures,
+        failedByValgrind,
+        testProcesses: records.length,
+        notes,
+        isolation
+    };
+}
+
+// When cargo ended before any test ran under valgrind, says whether that was cargo's own setup
+// failing (no Cargo.toml, cargo-nextest not installed), in cargo's words, with the fix. Asked only
+// on that failure path.
+/** The directory holding the Cargo.toml cargo would use from `cwd`, or undefined. */
+function findManifestDirectory(cwd) {
+    for (let dir = path.resolve(cwd);; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, 'Cargo.toml')))
+            return dir;
+        if (path.dirname(dir) === dir)
+            return undefined;
+    }
+}
+/** cargo's first `error:` line of output, e.g. "error: no such command: `nextest`". */
+function cargoErrorLine(output) {
+    return output
+        .split('\n')
+        .map((line) => line.trim())
+        .find((line) => line.startsWith('error:'));
+}
+function run$1(command, args, cwd) {
+    return new Promise((resolve) => {
+        execFile(command, args, { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => resolve({ ok: error === null, output: `${stderr}\n${stdout}` }));
+    });
+}
+/**
+ * Cargo's own setup problem behind a run in which no test ran, or undefined when it is something
+ * else (a build error or filters matching nothing: cargo's output in the log says which).
+ */
+async function cargoSetupProblem(options) {
+    const manifestGiven = options.command.some((word) => word.startsWith('--manifest-path'));
+    if (!manifestGiven && findManifestDirectory(options.cwd) === undefined) {
+        return `cargo found no Cargo.toml in ${options.cwd} or any parent directory, so no test ran. Set 'working-directory' to your crate or workspace.`;
+    }
+    if (options.mode === 'nextest') {
+        const cargo = path.basename(options.command[0]).startsWith('cargo-nextest')
+            ? undefined
+            : options.command[0];
+        const toolchain = options.command[1]?.startsWith('+') ? [options.command[1]] : [];
+        const probe = cargo !== undefined
+            ? await run$1(cargo, [...toolchain, 'nextest', '--version'], options.cwd)
+            : await run$1(options.command[0], ['nextest', '--version'], options.cwd);
+        if (!probe.ok) {
+            const said = cargoErrorLine(probe.output);
+            return `cargo-nextest is not installed${said !== undefined ? ` (cargo says: ${said})` : ''}, so no test ran. Install it in a step before this one, e.g. '- uses: taiki-e/install-action@nextest', or run 'cargo test' instead.`;
+        }
+    }
+    return undefined;
+}
+
+// Says what each process of a non-cargo run was: which test it belongs to, whether it is the
+// project's or the toolchain's, a child that left valgrind, or valgrind started by a test. Pure:
+// parsed runs and the suite's test list in, the same runs with `test` and `role` out.
+function sameArgs(a, b) {
+    return a.length === b.length && a.every((arg, index) => arg === b[index]);
+}
+/**
+ * The process's executable as an absolute path (relative ones from the working directory, best
+ * effort). A bare name (`make` as the user typed it) was found on PATH: it stays a bare name.
+ */
+function absoluteExe(run, context) {
+    if (run.exe === undefined || run.exe === '')
+        return undefined;
+    if (!run.exe.includes('/'))
+        return run.exe;
+    return path.resolve(context.workingDirectory, run.exe);
+}
+/** The executable relative to the workspace, or undefined when it lies outside. */
+function workspaceExecutable(exe, workspace) {
+    if (!path.isAbsolute(exe))
+        return undefined;
+    const relative = path.relative(path.resolve(workspace), exe);
+    if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative))
+        return undefined;
+    return relative.split(path.sep).join('/');
+}
+/** The test whose command this process runs: exact executable and arguments, else the arguments alone. */
+function matchTest(run, exe, tests, startedByDriver) {
+    const exact = tests.find((test) => exe !== undefined &&
+        path.resolve(test.cwd ?? '/', test.command[0] ?? '') === exe &&
+        sameArgs(test.command.slice(1), run.args));
+    if (exact !== undefined)
+        return exact;
+    // The driver resolved the path differently (a symlink, a script valgrind shows by its
+    // interpreter, Debian's valgrind -> valgrind.bin): the same name or the same arguments will do.
+    const base = exe !== undefined ? path.basename(exe) : undefined;
+    const byName = tests.find((test) => base !== undefined &&
+        path.basename(test.command[0] ?? '') === base &&
+        sameArgs(test.command.slice(1), run.args));
+    if (byName !== undefined)
+        return byName;
+    if (!startedByDriver)
+        return undefined;
+    const byArgs = tests.filter((test) => test.command.length > 1 && sameArgs(test.command.slice(1), run.args));
+    return byArgs.length === 1 ? byArgs[0] : undefined;
+}
+function attributeProcesses(runs, context) {
+    const pids = new Set(runs.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])));
+    const identities = new Map();
+    const roles = new Map();
+    for (const run of runs) {
+        // Valgrind writes the header of a forked child's file; when the child then execs a program
+        // it does not trace (--trace-children-skip), the file ends there, before any <status>.
+        if (!run.started && !run.complete && run.findings.length === 0) {
+            roles.set(run, 'untraced');
+            continue;
+        }
+        if (run.exe !== undefined && isValgrindExecutable(run.exe))
+            roles.set(run, 'nested-valgrind');
+        const exe = absoluteExe(run, context);
+        // A process whose parent is not in the run was started by the driver (or is the command).
+        const root = run.ppid === undefined || !pids.has(run.ppid);
+        if (context.runner !== undefined) {
+            const test = matchTest(run, exe, context.tests, root);
+            if (test !== undefined) {
+                identities.set(run, {
+                    binary: (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
+                        exe ??
+                        test.command[0] ??
+                        test.name,
+                    name: test.name,
+                    runner: context.runner
+                });
+            }
+        }
+        else if (root && exe !== undefined && !isBuildTool(exe)) {
+            // Another command: the program the user named is under test wherever it lies.
+            identities.set(run, {
+                binary: workspaceExecutable(exe, context.workspace) ?? exe,
+                runner: 'program'
+            });
+        }
+    }
+    // Children, and images a test process exec'd (same pid), belong to the nearest test above them.
+    const byPid = new Map();
+    for (const run of runs) {
+        if (run.pid !== undefined)
+            byPid.set(run.pid, [...(byPid.get(run.pid) ?? []), run]);
+    }
+    const inherited = (run, seen) => {
+        const own = identities.get(run);
+        if (own !== undefined)
+            return own;
+        const relatives = [
+            ...(run.pid !== undefined ? (byPid.get(run.pid) ?? []) : []),
+            ...(run.ppid !== undefined && !seen.has(run.ppid) ? (byPid.get(run.ppid) ?? []) : [])
+        ];
+        for (const relative of relatives) {
+            const test = identities.get(relative);
+            if (test !== undefined && relative !== run)
+                return test;
+        }
+        if (run.ppid === undefined || seen.has(run.ppid))
+            return undefined;
+        seen.add(run.ppid);
+        for (const parent of byPid.get(run.ppid) ?? []) {
+            const test = inherited(parent, seen);
+            if (test !== undefined)
+                return test;
+        }
+        return undefined;
+    };
+    return runs.map((run) => {
+        const known = roles.get(run);
+        if (known === 'untraced')
+            return { ...run, role: known };
+        const exe = absoluteExe(run, context);
+        const inWorkspace = exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined;
+        const own = identities.get(run);
+        const ancestor = own ?? inherited(run, new Set(run.pid !== undefined ? [run.pid] : []));
+        let test = own;
+        if (test === undefined && inWorkspace !== undefined) {
+            // The project's own program started by a test (ctest, meson) belongs to that test; under
+            // other commands (make check, a script) it is named by its executable.
+            test =
+                context.runner !== undefined && ancestor !== undefined
+                    ? ancestor
+                    : { binary: inWorkspace, runner: 'program' };
+        }
+        const isToolchain = exe !== undefined && inWorkspace === undefined && context.toolchain?.test(exe) === true;
+        const role = known ??
+            (!isToolchain && (own !== undefined || inWorkspace !== undefined || exe === undefined)
+                ? 'project'
+                : 'toolchain');
+        const result = { ...run, role };
+        const named = test ?? (role === 'toolchain' ? ancestor : undefined);
+        if (named !== undefined)
+            result.test = named;
+        return result;
+    });
+}
+
+// Recognises the C and C++ test drivers the action runs first-class: `ctest` and `meson test`.
+// Pure: argv in, a description out. Every other command (`make check`, a script, a program) runs
+// under valgrind as it is, its build tools traced but kept out of the verdict.
+/**
+ * ctest options that select a dashboard or a different action: with them ctest cannot also run
+ * the memcheck step the action injects, so such a ctest runs traced as a plain command.
+ */
+const CTEST_DASHBOARD_OPTIONS = [
+    '-T',
+    '--test-action',
+    '-D',
+    '--dashboard',
+    '-M',
+    '--test-model',
+    '-S',
+    '-SP',
+    '--script',
+    '--script-new-process',
+    '-N',
+    '--show-only',
+    '--build-and-test'
+];
+/** Short options whose value may be attached (`-DExperimental`, `-Tmemcheck`). */
+const ATTACHED_VALUE_OPTIONS = ['-D', '-T', '-M'];
+function usesOption(args, names) {
+    return args.some((arg) => names.some((name) => arg === name || arg.startsWith(`${name}=`)) ||
+        ATTACHED_VALUE_OPTIONS.some((name) => arg.startsWith(name)));
+}
+/** `ctest ...` or `meson test ...`, or undefined for any other command. */
+function parseSuiteCommand(command) {
+    const program = path.basename(command[0] ?? '');
+    if (program === 'ctest') {
+        const args = command.slice(1);
+        if (usesOption(args, CTEST_DASHBOARD_OPTIONS))
+            return undefined;
+        return { runner: 'ctest', args };
+    }
+    if ((program === 'meson' || program === 'meson.py') && command[1] === 'test') {
+        const args = command.slice(2);
+        if (args.some((arg) => arg === '--wrapper' || arg.startsWith('--wrapper='))) {
+            throw new InputError(`Input 'command': '${command.join(' ')}' gives meson test a --wrapper, but the action runs each test under valgrind through that option (meson takes one wrapper). Remove --wrapper; put valgrind options in 'valgrind-args'.`);
+        }
+        if (args.some((arg) => arg === '--gdb')) {
+            throw new InputError(`Input 'command': meson test --gdb cannot run under valgrind. Remove --gdb.`);
+        }
+        return { runner: 'meson', args };
+    }
+    return undefined;
+}
+
+// Which tests of a ctest or meson run failed on their own, from the logs the driver writes: the
+// verdict names them ("1 test failed on its own: ...") instead of a bare exit status (ctest's
+// memory-check step exits 16 when a test fails).
+/** `Testing/Temporary/LastTestsFailed_<tag>.log`: one `<number>:<name>` line per failed test. */
+function parseCtestFailedLog(text) {
+    return text
+        .split('\n')
+        .map((line) => /^\d+:(.+)$/.exec(line.trim())?.[1])
+        .filter((name) => name !== undefined);
+}
+/** `meson-logs/testlog.json`: one JSON object per line with `name`, `result` and `returncode`. */
+function parseMesonTestLog(text) {
+    const failures = [];
+    for (const line of text.split('\n')) {
+        if (line.trim() === '')
+            continue;
+        let entry;
+        try {
+            entry = JSON.parse(line);
+        }
+        catch {
+            continue;
+        }
+        if (typeof entry.name !== 'string' || typeof entry.result !== 'string')
+            continue;
+        if (['OK', 'SKIP', 'EXPECTEDFAIL'].includes(entry.result))
+            continue;
+        failures.push({
+            test: { binary: entry.name, name: entry.name, runner: 'meson' },
+            exitCode: typeof entry.returncode === 'number' ? entry.returncode : null,
+            message: `meson test result ${entry.result}`
+        });
+    }
+    return failures;
+}
+/** The directory a ctest command runs its tests in: `--test-dir <dir>`, else the working directory. */
+function ctestDirectory(args, cwd) {
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '--test-dir' && args[i + 1] !== undefined)
+            return path.resolve(cwd, args[i + 1]);
+        if (args[i].startsWith('--test-dir='))
+            return path.resolve(cwd, args[i].slice(11));
+    }
+    return cwd;
+}
+/** A log written by this run (ctest and meson leave the last run's logs in place). */
+function freshText(file, since) {
+    try {
+        if (fs.statSync(file).mtimeMs < since)
+            return undefined;
+        return fs.readFileSync(file, 'utf8');
+    }
+    catch {
+        return undefined;
+    }
+}
+function ctestFailures(testDirectory, since) {
+    const temporary = path.join(testDirectory, 'Testing', 'Temporary');
+    let tag;
+    try {
+        tag = fs
+            .readFileSync(path.join(testDirectory, 'Testing', 'TAG'), 'utf8')
+            .split('\n')[0]
+            .trim();
+    }
+    catch {
+        tag = undefined;
+    }
+    const text = (tag !== undefined
+        ? freshText(path.join(temporary, `LastTestsFailed_${tag}.log`), since)
+        : undefined) ?? freshText(path.join(temporary, 'LastTestsFailed.log'), since);
+    return parseCtestFailedLog(text ?? '').map((name) => ({
+        test: { binary: name, name, runner: 'ctest' },
+        exitCode: null,
+        message: 'failed under ctest (its output is in the log above)'
+    }));
+}
+function mesonFailures(buildDirectory, since) {
+    const text = freshText(path.join(buildDirectory, 'meson-logs', 'testlog.json'), since);
+    return text !== undefined ? parseMesonTestLog(text) : [];
+}
+
+// C and C++ test drivers: `ctest` and `meson test`, each test process under valgrind and every
+// process tied to its test.
+//
+// ctest runs natively with its memory-check step (`-T memcheck`), its checker overridden to the
+// action's valgrind and options (`--overwrite MemoryCheckCommand=...`): ctest keeps every
+// feature (fixtures, -j, timeouts, labels, properties) and only the tests run under valgrind, not
+// ctest itself. `meson test` takes valgrind as its documented `--wrapper`. Before the run, the
+// driver lists its tests (`ctest --show-only=json-v1`, `meson introspect --tests`); afterwards
+// each process is matched to a test by its command line (see attribute.ts).
+/** For a pass whose output names processes by command line (callgrind): the ctest / meson test it ran. */
+function suiteTestIdentifier(plan) {
+    const tests = plan.suiteTests ?? [];
+    const runner = plan.mode === 'meson' ? 'meson' : 'ctest';
+    return (exe, args) => {
+        const test = tests.find((t) => t.command[0] === exe && sameArgs(t.command.slice(1), args)) ??
+            tests.find((t) => path.basename(t.command[0] ?? '') === path.basename(exe) &&
+                sameArgs(t.command.slice(1), args));
+        return test !== undefined ? { binary: path.basename(exe), name: test.name, runner } : undefined;
+    };
+}
+/** Tests run 10-50x slower under valgrind: meson's 30 s default timeout would kill many. */
+const MESON_TIMEOUT_MULTIPLIER = '10';
+/**
+ * ctest parses MemoryCheckCommandOptions into words itself: double quotes group a word with
+ * spaces. A word holding a double quote cannot be passed.
+ */
+function ctestOptionsString(options) {
+    return options
+        .map((option) => {
+        if (option.includes('"')) {
+            throw new Error(`The valgrind option ${option} contains a double quote, which ctest's MemoryCheckCommandOptions cannot carry.`);
+        }
+        return /\s/.test(option) ? `"${option}"` : option;
+    })
+        .join(' ');
+}
+/** Reads `ctest --show-only=json-v1`: each test's name, command and working directory. */
+function parseCtestTests(json) {
+    const data = JSON.parse(json);
+    const tests = [];
+    for (const test of data.tests ?? []) {
+        if (typeof test.name !== 'string' || !Array.isArray(test.command))
+            continue;
+        const cwd = test.properties?.find((p) => p.name === 'WORKING_DIRECTORY')?.value;
+        tests.push({
+            name: test.name,
+            command: test.command.map(String),
+            ...(typeof cwd === 'string' ? { cwd } : {})
+        });
+    }
+    return tests;
+}
+/** Reads `meson introspect --tests`. */
+function parseMesonTests(json) {
+    const data = JSON.parse(json);
+    return data
+        .filter((test) => typeof test.name === 'string' && Array.isArray(test.cmd))
+        .map((test) => ({
+        name: test.name,
+        command: test.cmd.map(String),
+        ...(typeof test.workdir === 'string' ? { cwd: test.workdir } : {})
+    }));
+}
+/** ctest options that print to stdout besides the JSON, or write files, when only listing. */
+const CTEST_LISTING_DROPS = new Set([
+    '-V',
+    '-VV',
+    '--verbose',
+    '--extra-verbose',
+    '--debug',
+    '--output-on-failure',
+    '-Q',
+    '--quiet'
+]);
+const CTEST_LISTING_DROPS_WITH_VALUE = new Set(['-O', '--output-log', '--output-junit']);
+function ctestListingArgs(args) {
+    const kept = [];
+    for (let i = 0; i < args.length; i++) {
+        if (CTEST_LISTING_DROPS.has(args[i]))
+            continue;
+        if (CTEST_LISTING_DROPS_WITH_VALUE.has(args[i])) {
+            i += 1;
+            continue;
+        }
+        kept.push(args[i]);
+    }
+    return [...kept, '--show-only=json-v1'];
+}
+/** meson test's build directory: `-C <dir>` (or `-C<dir>`), else the working directory. */
+function mesonBuildDirectory(args, cwd) {
+    for (let i = 0; i < args.length; i++) {
+        if (args[i] === '-C' && args[i + 1] !== undefined)
+            return path.resolve(cwd, args[i + 1]);
+        if (args[i].startsWith('-C') && args[i].length > 2)
+            return path.resolve(cwd, args[i].slice(2));
+    }
+    return cwd;
+}
+async function listTests(program, args, cwd, parse) {
+    try {
+        const { stdout } = await promisify(execFile)(program, args, {
+            cwd,
+            encoding: 'utf8',
+            maxBuffer: 64 * 1024 * 1024
+        });
+        return { tests: parse(stdout) };
+    }
+    catch (error) {
+        const reason = (error.message || String(error)).split('\n')[0];
+        return {
+            tests: [],
+            note: `Could not list the tests with '${joinShellWords([program, ...args])}' (${reason}): processes are named by their executables instead of their tests.`
+        };
+    }
+}
+/**
+ * ctest cannot take a command with a prefix (callgrind runs under `setarch -R`): a small
+ * launcher script stands in for it.
+ */
+function ctestChecker(valgrind) {
+    const [first, ...rest] = valgrind.argv;
+    const valgrindAt = valgrind.argv.findIndex((word) => /valgrind[^/]*$/.test(path.basename(word)));
+    if (valgrindAt <= 0)
+        return { command: first, options: rest };
+    const launcher = path.join(path.dirname(valgrind.outputDir), `ctest-${valgrind.tool}-valgrind`);
+    fs.writeFileSync(launcher, `#!/bin/sh\nexec ${joinShellWords(valgrind.argv.slice(0, valgrindAt + 1))} "$@"\n`, { mode: 0o755 });
+    return { command: launcher, options: valgrind.argv.slice(valgrindAt + 1) };
+}
+/** A plan for `ctest ...` or `meson test ...`, or undefined for any other command. */
+async function planSuiteRun(config, valgrind) {
+    const suite = parseSuiteCommand(config.command);
+    if (suite === undefined)
+        return undefined;
+    const cwd = config.workingDirectory;
+    if (suite.runner === 'ctest') {
+        const listed = await listTests(config.command[0], ctestListingArgs(suite.args), cwd, parseCtestTests);
+        const checker = ctestChecker(valgrind);
+        return {
+            mode: 'ctest',
+            command: config.command[0],
+            args: [
+                '-T',
+                'memcheck',
+                '--overwrite',
+                'MemoryCheckType=Valgrind',
+                '--overwrite',
+                `MemoryCheckCommand=${checker.command}`,
+                '--overwrite',
+                `MemoryCheckCommandOptions=${ctestOptionsString(checker.options)}`,
+                ...suite.args
+            ],
+            env: {},
+            cwd,
+            notes: [
+                `ctest runs each test (${listed.tests.length} listed) under valgrind through its memory-check step (-T memcheck, checker overridden to this action's valgrind); ctest itself runs natively.`,
+                ...(listed.note !== undefined ? [listed.note] : [])
+            ],
+            suiteTests: listed.tests,
+            suiteDirectory: ctestDirectory(suite.args, cwd)
+        };
+    }
+    const listed = await listTests(config.command[0], ['introspect', '--tests', mesonBuildDirectory(suite.args, cwd)], cwd, parseMesonTests);
+    const hasMultiplier = suite.args.some((arg) => arg === '-t' || arg.startsWith('--timeout-multiplier'));
+    return {
+        mode: 'meson',
+        command: config.command[0],
+        args: [
+            'test',
+            '--wrapper',
+            joinShellWords(valgrind.argv),
+            ...(hasMultiplier ? [] : ['--timeout-multiplier', MESON_TIMEOUT_MULTIPLIER]),
+            ...suite.args
+        ],
+        env: {},
+        cwd,
+        notes: [
+            `meson test runs each test under valgrind through --wrapper${hasMultiplier ? '' : ` with --timeout-multiplier ${MESON_TIMEOUT_MULTIPLIER} (tests are much slower under valgrind; give -t to choose)`}.`,
+            ...(listed.note !== undefined ? [listed.note] : [])
+        ],
+        suiteTests: listed.tests,
+        suiteDirectory: mesonBuildDirectory(suite.args, cwd)
+    };
+}
+/** The tests of a ctest or meson run that failed on their own (from the logs the driver wrote). */
+function suiteFailures(plan, since) {
+    if (plan.suiteDirectory === undefined)
+        return [];
+    // A second of slack: file systems keep coarse modification times.
+    if (plan.mode === 'ctest')
+        return ctestFailures(plan.suiteDirectory, since - 1000);
+    if (plan.mode === 'meson')
+        return mesonFailures(plan.suiteDirectory, since - 1000);
+    return [];
+}
+
+// What the run says about processes that are not the project's: the toolchain's (counted apart)
+// and valgrind started by the tests themselves. Pure.
+function describeToolchain(runs, leakTotals, workspace) {
+    const byExe = new Map();
+    for (const run of runs) {
+        const exe = run.exe === undefined
+            ? '(unknown)'
+            : path.isAbsolute(run.exe)
+                ? (workspaceExecutable(run.exe, workspace) ?? run.exe)
+                : run.exe;
+        const entry = byExe.get(exe) ?? { processes: 0, findings: 0 };
+        entry.processes += 1;
+        entry.findings += run.findings.length;
+        byExe.set(exe, entry);
+    }
+    return {
+        processes: runs.length,
+        executables: [...byExe.entries()]
+            .map(([exe, counts]) => ({ exe, ...counts }))
+            .sort((a, b) => b.processes - a.processes || a.exe.localeCompare(b.exe)),
+        findings: runs.reduce((sum, run) => sum + run.findings.length, 0),
+        leakTotals
+    };
+}
+/**
+ * A test that starts valgrind itself (cJSON's -DENABLE_VALGRIND=ON, a MEMORYCHECK_COMMAND baked
+ * into the test command) puts valgrind under valgrind, where the inner one cannot start.
+ */
+function nestedValgrindProblem(runs, tests = []) {
+    const nested = runs.filter((run) => run.role === 'nested-valgrind');
+    // The test list says it even when valgrind left no XML (it fails before writing one).
+    const listed = tests.filter((test) => isValgrindExecutable(test.command[0] ?? ''));
+    if (nested.length === 0 && listed.length === 0)
+        return undefined;
+    const names = [
+        ...new Set([
+            ...listed.map((test) => test.name),
+            ...nested.flatMap((run) => (run.test?.name !== undefined ? [run.test.name] : []))
+        ])
+    ];
+    const who = listed.length > 0
+        ? `${names.length === 1 ? '1 test starts valgrind in its command' : `${names.length} tests start valgrind in their commands`} (${listNames(names)})`
+        : `${nested.length === 1 ? '1 process' : `${nested.length} processes`} started valgrind${names.length > 0 ? ` (tests: ${listNames(names)})` : ''}`;
+    return `Your tests already run valgrind: ${who}, and valgrind cannot run under this action's valgrind. Build without that option (e.g. cJSON's -DENABLE_VALGRIND=ON, or a valgrind command in the test's COMMAND) and let the action run the tests under valgrind.`;
+}
+
+// Valgrind before 3.22 (Ubuntu 22.04 ships 3.18) reads DWARF 5 debug information badly or not at
+// all: frames of binaries built by current GCC, Clang or Rust come out as `???` or without a line.
+// When a stack shows that, this finds the DWARF version the binary carries and gives the fix.
+/** The first valgrind release that reads DWARF 5 as GCC 11+ writes it. */
+const DWARF5_VALGRIND = '3.22';
+const SHF_COMPRESSED = 0x800;
+function read(fd, offset, length) {
+    const buffer = Buffer.alloc(length);
+    const got = fs.readSync(fd, buffer, 0, length, offset);
+    return buffer.subarray(0, got);
+}
+/** The `.debug_info` section header of an ELF file (little-endian, 32 or 64 bit), if any. */
+function debugInfoSection(fd) {
+    const header = read(fd, 0, 64);
+    if (header.length < 52 || header.readUInt32BE(0) !== 0x7f454c46)
+        return undefined;
+    const is64 = header[4] === 2;
+    if (header[5] !== 1)
+        return undefined; // big-endian: not on valgrind's Linux targets we run on
+    const shoff = is64 ? Number(header.readBigUInt64LE(0x28)) : header.readUInt32LE(0x20);
+    const shentsize = header.readUInt16LE(is64 ? 0x3a : 0x2e);
+    const shnum = header.readUInt16LE(is64 ? 0x3c : 0x30);
+    const shstrndx = header.readUInt16LE(is64 ? 0x3e : 0x32);
+    if (shoff === 0 || shnum === 0 || shstrndx >= shnum)
+        return undefined;
+    const table = read(fd, shoff, shentsize * shnum);
+    const section = (index) => {
+        const at = index * shentsize;
+        return is64
+            ? {
+                is64,
+                name: table.readUInt32LE(at),
+                flags: Number(table.readBigUInt64LE(at + 8)),
+                offset: Number(table.readBigUInt64LE(at + 24)),
+                size: Number(table.readBigUInt64LE(at + 32))
+            }
+            : {
+                is64,
+                name: table.readUInt32LE(at),
+                flags: table.readUInt32LE(at + 8),
+                offset: table.readUInt32LE(at + 16),
+                size: table.readUInt32LE(at + 20)
+            };
+    };
+    if (table.length < shentsize * shnum)
+        return undefined;
+    const names = section(shstrndx);
+    const strings = read(fd, names.offset, names.size);
+    for (let index = 0; index < shnum; index++) {
+        const candidate = section(index);
+        const end = strings.indexOf(0, candidate.name);
+        if (strings.toString('latin1', candidate.name, end) === '.debug_info')
+            return candidate;
+    }
+    return undefined;
+}
+/**
+ * The DWARF version of the first compilation unit of an ELF file's `.debug_info` (zlib-compressed
+ * sections included), or undefined when it has none or cannot be read.
+ */
+function dwarfVersion(file) {
+    let fd;
+    try {
+        fd = fs.openSync(file, 'r');
+    }
+    catch {
+        return undefined;
+    }
+    try {
+        const section = debugInfoSection(fd);
+        if (section === undefined || section.size < 6)
+            return undefined;
+        let unit = read(fd, section.offset, Math.min(section.size, 64));
+        if (section.flags & SHF_COMPRESSED) {
+            // Elf64_Chdr / Elf32_Chdr, then a zlib stream (ch_type 1); only its first bytes are needed.
+            if (unit.readUInt32LE(0) !== 1)
+                return undefined;
+            const headerSize = section.is64 ? 24 : 12;
+            const compressed = read(fd, section.offset + headerSize, Math.min(section.size, 4096));
+            unit = zlib.inflateSync(compressed, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
+        }
+        if (unit.length < 6)
+            return undefined;
+        const offset = unit.readUInt32LE(0) === 0xffffffff ? 12 : 4;
+        return unit.length >= offset + 2 ? unit.readUInt16LE(offset) : undefined;
+    }
+    catch {
+        return undefined;
+    }
+    finally {
+        fs.closeSync(fd);
+    }
+}
+/** Objects of frames valgrind could not give a source line for (shown as `???` or `in obj`). */
+function objectsWithoutLines(runs, limit = 20) {
+    const objects = new Set();
+    const visit = (frames) => {
+        for (const frame of frames) {
+            if (objects.size >= limit)
+                return;
+            if (frame.file === undefined && frame.obj !== undefined && !frame.obj.includes('vgpreload'))
+                objects.add(frame.obj);
+        }
+    };
+    for (const run of runs) {
+        for (const finding of run.findings) {
+            visit(finding.stack);
+            for (const aux of finding.auxStacks)
+                visit(aux.frames);
+        }
+        if (run.fatalSignal !== undefined)
+            visit(run.fatalSignal.stack);
+    }
+    return [...objects];
+}
+/**
+ * The warning for frames without lines in binaries that carry DWARF 5, when the valgrind that ran
+ * predates DWARF 5 support; undefined otherwise. Pure: `objects` pairs each object with its version.
+ */
+function dwarf5Advice(valgrindVersion, objects) {
+    if (valgrindVersion === undefined || compareVersions(valgrindVersion, DWARF5_VALGRIND) >= 0)
+        return undefined;
+    const dwarf5 = objects.filter((object) => (object.dwarf ?? 0) >= 5).map((object) => object.obj);
+    if (dwarf5.length === 0)
+        return undefined;
+    const shown = dwarf5.slice(0, 3).join(', ') + (dwarf5.length > 3 ? ', …' : '');
+    return `Stack frames in ${shown} have no source line: ${dwarf5.length === 1 ? 'it carries' : 'they carry'} DWARF 5 debug information, which valgrind ${valgrindVersion} cannot read (DWARF 5 is what GCC 11+, Clang 14+ and Rust emit by default). Use 'valgrind-version: '>=${DWARF5_VALGRIND}'' (the action installs or builds it), or compile with -gdwarf-4.`;
+}
+
+// Keeps the XML file of every image a traced process runs. After `exec` the process keeps its pid,
+// so the new image's valgrind opens the same `<pid>.xml` and truncates what the old image wrote
+// (valgrind 3.13+ has no per-image specifier: `%n` restarts at 1 in the new image, `%q{VAR}`
+// depends on an environment the program controls).
+//
+// What valgrind does offer: a traced exec re-starts valgrind through the path in
+// VALGRIND_LAUNCHER, which the launcher appends to the environment and the tool reads back with a
+// first-match lookup. A VALGRIND_LAUNCHER already in valgrind's environment therefore wins, and
+// valgrind execs this script instead of itself (same code in 3.18, 3.19 and 3.22). Running as the
+// same pid, before the new image starts, the script moves `<pid>.xml` to `<pid>-<n>.xml` (closing
+// the document valgrind leaves open at exec; a file with no record is dropped instead), then execs
+// the real valgrind with the same arguments. Files sort by name in image order.
+const LAUNCHER_VARIABLE = 'VALGRIND_LAUNCHER';
+/** The launcher script. Pure: options in, text out. */
+function execLauncherScript(options) {
+    const dir = joinShellWords([options.xmlDirectory]);
+    return [
+        '#!/bin/sh',
+        '# Written by valgrind-action for one run. A process traced by valgrind called exec: keep the',
+        "# old image's XML (same pid, so the new image would truncate <pid>.xml), then start valgrind.",
+        `dir=${dir}`,
+        'old="$dir/$$.xml"',
+        '# A forked child between fork and exec usually wrote its preamble only: nothing to keep.',
+        '# An image that is valgrind itself (a test running valgrind) is kept: the action explains it.',
+        'nested=no',
+        "if [ -e \"$old\" ] && sed -n '/<argv>/,/<\\/argv>/p' \"$old\" | grep -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi",
+        'if [ -e "$old" ] && [ "$nested" = no ] && ! grep -q -e \'<error>\' -e \'<clientmsg>\' "$old"; then',
+        '  rm -f -- "$old"',
+        'elif [ -e "$old" ]; then',
+        '  # valgrind does not finish the XML of an image that execs: close it, it is complete.',
+        '  echo \'</valgrindoutput>\' >> "$old"',
+        '  n=1',
+        '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
+        '  mv -f -- "$old" "$dir/$$-$n.xml"',
+        'fi',
+        `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
+        `export ${LAUNCHER_VARIABLE}`,
+        `exec ${joinShellWords([options.valgrind])} "$@"`,
+        ''
+    ].join('\n');
+}
+/**
+ * Writes the launcher and checks that it runs (a temp directory mounted noexec would make every
+ * traced exec fail). Returns the environment to give valgrind, or undefined when it cannot be used.
+ */
+function installExecLauncher(options) {
+    fs.mkdirSync(path.dirname(options.scriptPath), { recursive: true });
+    fs.writeFileSync(options.scriptPath, execLauncherScript(options), { mode: 0o755 });
+    try {
+        execFileSync(options.scriptPath, ['--version'], { stdio: 'ignore', timeout: 10000 });
+    }
+    catch {
+        return undefined;
+    }
+    return { [LAUNCHER_VARIABLE]: options.scriptPath };
+}
+
+// The run directory holds the files the verdict is read from (XML, profiles, the JSON report).
+// Whoever can replace them decides the verdict. The command line runs on shared machines, in a
+// shared /tmp, so it checks its output directory: ours (or root's), not group- or world-writable
+// unless sticky like /tmp; one that someone else created first is refused, not used. The action's
+// default is in RUNNER_TEMP, the runner's own per-job directory (in a container job it belongs to
+// the runner's user, not to root inside the container, so the check would refuse it).
+/** Why another user could tamper with `dir`, or undefined when they cannot. */
+function sharedDirectoryProblem(stat, uid) {
+    if (stat.uid !== uid && stat.uid !== 0) {
+        return `belongs to another user (uid ${stat.uid}; you are uid ${uid})`;
+    }
+    const writableByOthers = (stat.mode & 0o022) !== 0;
+    const sticky = (stat.mode & 0o1000) !== 0;
+    if (writableByOthers && !sticky) {
+        return `can be written by other users (mode ${(stat.mode & 0o7777).toString(8).padStart(4, '0')})`;
+    }
+    return undefined;
+}
+/** Creates `dir` (mode 0700) if needed and refuses it when another user could change its files. */
+function ensurePrivateDirectory(dir) {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const uid = process.getuid?.();
+    if (uid === undefined)
+        return; // not POSIX: no owners to compare
+    // The link itself too: in /tmp another user may have planted a symlink to their directory.
+    for (const stat of [fs.lstatSync(dir), fs.statSync(dir)]) {
+        const problem = sharedDirectoryProblem(stat, uid);
+        if (problem !== undefined) {
+            throw new InputError(`The output directory '${dir}' ${problem}: they could replace the run's files and so its verdict. Use a directory of your own (the 'output-directory' input, or --output-directory).`);
+        }
+    }
+}
+/** A new, empty directory for this run's files: XML, profiles, the JSON report. */
+function createRunDirectory(outputDirectory) {
+    fs.mkdirSync(outputDirectory, { recursive: true, mode: 0o700 });
+    const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+    // mkdtemp: a fresh name, mode 0700.
+    return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`));
+}
+
+// A finding's identity across commits: what the SARIF `partialFingerprints` carry and what a
+// baseline matches findings by. `Finding.key` cannot serve: it holds line numbers, and adding a
+// line above a leak must not turn it into a new finding. The identity is the tool, the kind (and
+// for errors the text without addresses), and the user's frames as function name + source file
+// name. File names, not workspace paths: a base commit checked out into a subdirectory (to
+// profile it in the same job) must match the head's findings.
+/** Version of the identity scheme: a change of the recipe must not silently match old ones. */
+const IDENTITY_VERSION = 'v1';
+/**
+ * GCC's clones of one function (`lose.constprop.0`, `lose.isra.0`, `lose.part.0`, `lose.cold`)
+ * come and go with unrelated edits: they name the same source function.
+ */
+function functionName(fn) {
+    return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '');
+}
+function frameIdentity(frame) {
+    const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '');
+    return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`;
+}
+/** The frames that belong to the user's code: the visible stack without runtime frames. */
+function userFrames(stack) {
+    return visibleFrames(stack, Number.MAX_SAFE_INTEGER).filter((frame) => !isRuntimeFrame(frame));
+}
+/** The error text without what varies from run to run: addresses, thread numbers. */
+function textIdentity(finding) {
+    if (finding.leak !== undefined)
+        return '';
+    return finding.what
+        .split('\n')[0]
+        .trim()
+        .replace(/0x[0-9A-Fa-f]+/g, '0x')
+        .replace(/thread #\d+/g, 'thread #');
+}
+/** The recipe before hashing (exported for tests that show what it is made of). */
+function identityText(finding) {
+    const mine = userFrames(finding.stack);
+    // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
+    const frames = mine.length > 0 ? mine : visibleFrames(finding.stack);
+    return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join('\n');
+}
+function hash(text, length = 32) {
+    return createHash('sha256').update(text).digest('hex').slice(0, length);
+}
+/**
+ * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
+ * user frames) is what identifies a finding; two allocations in one function called the same way
+ * share it, and are told apart by the text of their line (whitespace-insensitive, as code
+ * scanning's own line hash) and then by their order in the file. Lines added above change none of
+ * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
+ */
+function assignFingerprints(findings, lineText) {
+    const groups = new Map();
+    for (const finding of findings) {
+        const text = finding.location !== undefined ? lineText?.(finding.location) : undefined;
+        const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-';
+        const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`;
+        const group = groups.get(prefix) ?? [];
+        group.push(finding);
+        groups.set(prefix, group);
+    }
+    const fingerprints = new Map();
+    for (const [prefix, group] of groups) {
+        inFileOrder(group).forEach((finding, index) => fingerprints.set(finding, `${prefix}:${index + 1}`));
+    }
+    return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }));
+}
+/** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
+function recipeOf(fingerprint) {
+    return fingerprint?.split(':').slice(0, 2).join(':');
+}
+function inFileOrder(findings) {
+    return [...findings].sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+        (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
+        (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+// Reads the source line a finding points at, for its identity (analysis/identity.ts). The I/O
+// edge of an otherwise pure computation: each file is read once; what cannot be read (deleted,
+// generated elsewhere, huge) simply has no text, and the identity does without it.
+const MAX_SOURCE_BYTES = 8 * 1024 * 1024;
+function workspaceLineReader(workspace) {
+    const files = new Map();
+    const linesOf = (file) => {
+        if (files.has(file))
+            return files.get(file);
+        let lines;
+        try {
+            const absolute = path.resolve(workspace, file);
+            if (fs.statSync(absolute).size <= MAX_SOURCE_BYTES) {
+                lines = fs.readFileSync(absolute, 'utf8').split('\n');
+            }
+        }
+        catch {
+            lines = undefined;
+        }
+        files.set(file, lines);
+        return lines;
+    };
+    return (location) => linesOf(location.file)?.[location.line - 1];
+}
+
+// Findings against a baseline: new, still present (unchanged) or fixed, matched by the identity
+// the SARIF fingerprints carry. This is the one place where a baseline changes what fails: an
+// unchanged finding keeps its category but no longer fails the step, so the verdict and the
+// annotations (error only when `failing`) follow without knowing about baselines.
+function compareWithBaseline(head, base) {
+    const unmatchedBase = new Set(base);
+    const unchanged = new Set();
+    // First the exact identity (recipe, line text, order); then, for what is left, the recipe
+    // alone in file order: a finding whose line was edited, not moved, is still the same finding.
+    const baseByFingerprint = new Map(base.map((finding) => [finding.fingerprint, finding]));
+    for (const finding of head) {
+        const match = baseByFingerprint.get(finding.fingerprint);
+        if (match === undefined || !unmatchedBase.has(match))
+            continue;
+        unmatchedBase.delete(match);
+        unchanged.add(finding);
+    }
+    const leftByRecipe = (findings) => {
+        const groups = new Map();
+        for (const finding of findings) {
+            const recipe = recipeOf(finding.fingerprint);
+            groups.set(recipe, [...(groups.get(recipe) ?? []), finding]);
+        }
+        return groups;
+    };
+    const baseLeft = leftByRecipe(unmatchedBase);
+    for (const [recipe, group] of leftByRecipe(head.filter((f) => !unchanged.has(f)))) {
+        const candidates = inFileOrder(baseLeft.get(recipe) ?? []);
+        for (const finding of inFileOrder(group)) {
+            const match = candidates.shift();
+            if (match === undefined)
+                break;
+            unmatchedBase.delete(match);
+            unchanged.add(finding);
+        }
+    }
+    const findings = head
+        .map((finding) => {
+        const known = unchanged.has(finding);
+        return {
+            ...finding,
+            baseline: known ? 'unchanged' : 'new',
+            failing: finding.failing && !known
+        };
+    })
+        .sort(compareFindings);
+    const fixed = base.filter((finding) => unmatchedBase.has(finding));
+    const newCount = findings.filter((finding) => finding.baseline === 'new').length;
+    return { findings, fixed, newCount, unchangedCount: findings.length - newCount };
+}
+
+// Instruction counts against a baseline: per process (or test) base, head, change and percent.
+// Callgrind's counts are exact and repeatable for the same binary and input (no sampling, no
+// timer), so one run per side is enough and any growth is real: no statistics needed.
+function instructions(row) {
+    return row.profile.totals.Ir ?? 0;
+}
+/**
+ * Labels made unique: a program that runs itself twice with the same arguments gives two rows of
+ * one label, matched in pid order (`label #2`).
+ */
+function labelled(rows) {
+    const ordered = [...rows].sort((a, b) => (a.profile.pid ?? 0) - (b.profile.pid ?? 0));
+    const result = new Map();
+    for (const row of ordered) {
+        const label = profileLabel(row);
+        let unique = label;
+        for (let n = 2; result.has(unique); n++)
+            unique = `${label} #${n}`;
+        result.set(unique, instructions(row));
+    }
+    return result;
+}
+function compareProfiles(base, head, thresholdPercent) {
+    const before = labelled(base);
+    const after = labelled(head);
+    const both = [];
+    const appeared = [];
+    for (const [label, count] of after) {
+        const old = before.get(label);
+        if (old === undefined) {
+            appeared.push({ label, head: count, regression: false });
+            continue;
+        }
+        const change = count - old;
+        const percent = old > 0 ? (100 * change) / old : undefined;
+        both.push({
+            label,
+            base: old,
+            head: count,
+            change,
+            percent,
+            regression: percent !== undefined ? percent > thresholdPercent : change > 0
+        });
+    }
+    const disappeared = [...before]
+        .filter(([label]) => !after.has(label))
+        .map(([label, count]) => ({ label, base: count, regression: false }));
+    both.sort((a, b) => (b.percent ?? Infinity) - (a.percent ?? Infinity) ||
+        (b.change ?? 0) - (a.change ?? 0) ||
+        a.label.localeCompare(b.label));
+    const byLabel = (a, b) => a.label.localeCompare(b.label);
+    return {
+        thresholdPercent,
+        rows: [...both, ...appeared.sort(byLabel), ...disappeared.sort(byLabel)],
+        regressions: both.filter((row) => row.regression).length
+    };
+}
+
+function applyBaseline(input) {
+    const { baseline, checker } = input;
+    // Without an error check now, the baseline's findings are not "fixed": nobody looked.
+    const compared = compareWithBaseline(input.findings, checker !== undefined ? baseline.findings : []);
+    const result = {
+        source: baseline.source,
+        newFindings: compared.newCount,
+        unchangedFindings: compared.unchangedCount,
+        fixed: compared.fixed,
+        notes: []
+    };
+    if (checker !== undefined && baseline.tools !== undefined && !baseline.tools.includes(checker)) {
+        result.notes.push(`The baseline's run did not use ${checker} (it ran ${baseline.tools.join(', ')}): every finding counts as new.`);
+    }
+    const regressions = [];
+    if (input.profileRows !== undefined) {
+        if (baseline.profileRows === undefined || baseline.profileRows.length === 0) {
+            result.notes.push('The baseline has no callgrind profiles (its run did not include callgrind): instruction counts are not compared.');
+        }
+        else {
+            result.profiles = compareProfiles(baseline.profileRows, input.profileRows, input.thresholdPercent);
+            for (const row of result.profiles.rows.filter((r) => r.regression)) {
+                const growth = row.percent !== undefined ? `+${row.percent.toFixed(2)}%` : 'up from 0';
+                regressions.push(`${row.label}: ${formatNumber(row.head ?? 0)} instructions, ${growth} over the baseline's ${formatNumber(row.base ?? 0)} (regression-threshold: ${input.thresholdPercent}%).`);
+            }
+        }
+    }
+    return { findings: compared.findings, result, regressions };
+}
+
+// Reads an earlier run's JSON report (this action's `report` output) as a baseline. What could be
+// wrong with it is said in one sentence naming the file; nothing else about it is trusted.
+function readBaselineReport(file) {
+    let text;
+    try {
+        text = fs.readFileSync(file, 'utf8');
+    }
+    catch (error) {
+        throw new InputError(`Input 'baseline': cannot read '${file}' (${error.code ?? error.message}). Give the path of an earlier run's JSON report (the 'report' output), or 'cache'.`);
+    }
+    return parseBaselineReport(text, file);
+}
+function parseBaselineReport(text, file) {
+    const notAReport = (why) => new InputError(`Input 'baseline': '${file}' is not a valgrind-action JSON report (${why}). Give the file of an earlier run's 'report' output.`);
+    let data;
+    try {
+        data = JSON.parse(text);
+    }
+    catch (error) {
+        throw notAReport(`invalid JSON: ${error.message}`);
+    }
+    if (typeof data !== 'object' || data === null)
+        throw notAReport('not a JSON object');
+    const report = data;
+    if (report.schemaVersion !== 1)
+        throw notAReport(`schemaVersion is ${String(report.schemaVersion)}, expected 1`);
+    if (!Array.isArray(report.findings))
+        throw notAReport('no findings list');
+    const findings = report.findings;
+    if (findings.some((finding) => typeof finding?.fingerprint !== 'string')) {
+        throw new InputError(`Input 'baseline': the findings in '${file}' carry no fingerprints: it was written by an older version of this action. Make the baseline again with this version.`);
+    }
+    const profiles = report.profiles;
+    const profileRows = Array.isArray(profiles?.rows)
+        ? profiles.rows.filter((row) => typeof row?.profile?.totals === 'object' && row.profile.totals !== null)
+        : undefined;
+    const tools = typeof report.tool === 'string' ? report.tool.split(',') : undefined;
+    return { file, source: file, findings, tools, profileRows };
+}
+
+/** The `{ ... }` block with a name that says what it silences instead of valgrind's placeholder. */
+function namedSuppression(finding, text) {
+    const where = finding.location
+        ? ` at ${finding.location.fn ?? '???'} (${finding.location.file})`
+        : finding.stack[0]?.fn !== undefined
+            ? ` in ${finding.stack[0].fn}`
+            : '';
+    const name = `valgrind-action: ${toolLabel(finding.tool)} ${kindLabel(finding.kind)}${where}`;
+    const lines = text.trim().split('\n');
+    const placeholder = lines.findIndex((line) => line.trim() === '<insert_a_suppression_name_here>');
+    if (placeholder >= 0)
+        lines[placeholder] = `   ${name.replace(/[{}\n]/g, '')}`;
+    return lines.join('\n');
+}
+/** The file's text; undefined entries (findings valgrind wrote no suppression for) are counted. */
+function suppressionsFile(findings) {
+    const blocks = [];
+    const bodies = new Set();
+    let missing = 0;
+    for (const finding of findings) {
+        if (finding.suppression === undefined) {
+            missing += 1;
+            continue;
+        }
+        // Two findings can share one suppression (same function chain): write it once.
+        const body = finding.suppression
+            .trim()
+            .split('\n')
+            .filter((line) => line.trim() !== '<insert_a_suppression_name_here>')
+            .join('\n');
+        if (bodies.has(body))
+            continue;
+        bodies.add(body);
+        blocks.push(namedSuppression(finding, finding.suppression));
+    }
+    const header = [
+        '# Valgrind suppressions for the findings valgrind-action saw (written with --gen-suppressions=all).',
+        "# Pass this file in the action's 'suppressions' input; delete an entry once its finding is fixed.",
+        ''
+    ];
+    return {
+        text: [...header, ...blocks.map((b) => `${b}\n`)].join('\n'),
+        written: blocks.length,
+        missing
+    };
+}
+
+// What each valgrind error kind means and how it is usually fixed: the help text of the SARIF
+// rules, shown by code scanning next to every alert. Kinds valgrind adds later get a generic text.
+const MEMCHECK_MANUAL = 'https://valgrind.org/docs/manual/mc-manual.html#mc-manual.errormsgs';
+const HELGRIND_MANUAL = 'https://valgrind.org/docs/manual/hg-manual.html';
+const DRD_MANUAL = 'https://valgrind.org/docs/manual/drd-manual.html';
+const HELP = {
+    InvalidRead: {
+        meaning: 'The program read memory it may not touch: past the end (or before the start) of a heap block, or from a block that was already freed.',
+        fix: 'Check the index or length against the allocation size, and make sure the block is not freed (or reallocated) before this read; the "Address ... is N bytes inside/after a block" note says which.'
+    },
+    InvalidWrite: {
+        meaning: 'The program wrote to memory it may not touch: past the end of a heap block (a buffer overflow) or into a freed block.',
+        fix: 'Allocate enough room (remember the terminating NUL of strings), bound the loop or copy length by the allocation size, and do not write through pointers to freed blocks.'
+    },
+    InvalidFree: {
+        meaning: 'free/delete/realloc was given a pointer that is not the start of a live heap block: a double free, or a pointer into the middle of a block or to the stack.',
+        fix: 'Free each block exactly once, with the pointer the allocator returned; set the pointer to NULL after freeing when it may be freed again.'
+    },
+    MismatchedFree: {
+        meaning: 'A block was released with a function that does not match how it was allocated (malloc/free, new/delete, new[]/delete[]).',
+        fix: 'Use free for malloc/calloc/realloc, delete for new and delete[] for new[]; prefer smart pointers or containers that pair them for you.'
+    },
+    InvalidJump: {
+        meaning: 'The program jumped to an address that holds no code, e.g. through a corrupt function pointer or a smashed return address.',
+        fix: 'Look for a stack buffer overflow or a use of a freed object whose function pointer (or vtable) was called.'
+    },
+    Overlap: {
+        meaning: 'memcpy/strcpy (or a relative) was called with source and destination that overlap, which is undefined behaviour.',
+        fix: 'Use memmove for overlapping ranges, or copy through a separate buffer.'
+    },
+    UninitCondition: {
+        meaning: 'A conditional jump or move depends on a value that was never initialised, so the branch taken is arbitrary.',
+        fix: 'Initialise the variable or the allocated memory (calloc, = {0}, a constructor) before it is tested; run with track-origins: true to see where the value was created.'
+    },
+    UninitValue: {
+        meaning: 'An uninitialised value was used in a way that matters (as an address, or passed on to a system call).',
+        fix: 'Initialise the value where it is created; track-origins: true shows where that was.'
+    },
+    SyscallParam: {
+        meaning: 'A system call was passed a buffer or argument that is uninitialised or not addressable, so the kernel sees (or writes) memory the program does not own.',
+        fix: 'Initialise the whole buffer (also struct padding) before the call, and pass a size that matches the allocation.'
+    },
+    ClientCheck: {
+        meaning: 'A check the program asked valgrind to make (a VALGRIND_CHECK_* client request) failed.',
+        fix: 'See the client request in the stack: the memory it names is not in the state the program expected.'
+    },
+    FishyValue: {
+        meaning: 'An allocation function was passed a size that looks like a negative number (a huge unsigned value).',
+        fix: 'Check the size computation for an underflow or a signed-to-unsigned conversion.'
+    },
+    ReallocSizeZero: {
+        meaning: 'realloc was called with size 0, whose behaviour differs between C libraries (it may free the block or return a new one).',
+        fix: 'Call free explicitly when the new size is 0.'
+    },
+    InvalidAlignment: {
+        meaning: 'An aligned allocation was asked for an alignment that is not a power of two (or not allowed by the function).',
+        fix: 'Pass a power-of-two alignment that is a multiple of sizeof(void *).'
+    },
+    InvalidSize: {
+        meaning: 'An allocation or deallocation function was given a size that is invalid for it.',
+        fix: 'Check the size passed (for sized delete, the size of the allocation).'
+    },
+    InvalidMemPool: {
+        meaning: 'A memory pool client request named a pool that does not exist.',
+        fix: 'Create the pool (VALGRIND_CREATE_MEMPOOL) before using it, and do not use it after destroying it.'
+    },
+    Leak_DefinitelyLost: {
+        meaning: 'A heap block is no longer pointed to by anything when the program exits: its memory can never be freed. The location is where the block was allocated.',
+        fix: 'Free the block (or let an owner such as a smart pointer, Box or Vec drop it) on every path once it is no longer needed, including error paths.'
+    },
+    Leak_IndirectlyLost: {
+        meaning: 'A heap block is pointed to only from blocks that are themselves lost (e.g. the nodes behind a lost list head). Fixing the definite leak that owns it usually fixes it too.',
+        fix: 'Fix the definitely lost block that points to it, freeing what it owns as well.'
+    },
+    Leak_PossiblyLost: {
+        meaning: 'A heap block is pointed to only by a pointer into its middle, which may or may not be meant to reach it (some allocators and string classes do this on purpose).',
+        fix: 'Keep a pointer to the start of the block and free it; if the interior pointer is intended, suppress the record.'
+    },
+    Leak_StillReachable: {
+        meaning: 'A heap block is still pointed to when the program exits, so it could have been freed: typically a global cache or a singleton.',
+        fix: 'Free it at exit if you want clean reports; otherwise leave it out of fail-on (the default).'
+    },
+    Race: {
+        meaning: 'Two threads accessed the same memory without synchronisation, and at least one of the accesses was a write: a data race.',
+        fix: 'Protect the shared data with a lock held by both threads, make it atomic, or give each thread its own copy.'
+    },
+    ConflictingAccess: {
+        meaning: 'Two threads accessed the same memory without synchronisation, and at least one of the accesses was a write: a data race.',
+        fix: 'Protect the shared data with a lock held by both threads, make it atomic, or give each thread its own copy.'
+    },
+    LockOrder: {
+        meaning: 'Locks were taken in an order that contradicts an order seen before: two threads doing this can deadlock.',
+        fix: 'Take locks in one global order everywhere (or take them together with a single lock).'
+    },
+    UnlockUnlocked: {
+        meaning: 'A mutex that was not locked was unlocked.',
+        fix: 'Pair every unlock with a lock on the same path; use scoped lock guards.'
+    },
+    UnlockForeign: {
+        meaning: 'A thread unlocked a mutex that another thread holds.',
+        fix: 'Unlock a mutex only in the thread that locked it.'
+    },
+    UnlockBogus: {
+        meaning: 'Something that is not a mutex was unlocked.',
+        fix: 'Check the pointer passed to the unlock function.'
+    },
+    PthAPIerror: {
+        meaning: 'A pthread function returned an error (e.g. destroying a locked mutex).',
+        fix: 'Check the return value of the pthread call in the stack and the state of the object it was given.'
+    },
+    MutexErr: {
+        meaning: 'A mutex was misused (locked twice, unlocked by another thread, destroyed while locked).',
+        fix: 'Pair lock and unlock in one thread; destroy a mutex only when no thread holds it.'
+    },
+    CondErr: {
+        meaning: 'A condition variable was misused.',
+        fix: 'Wait on a condition variable only with its mutex held, and use one mutex per condition variable.'
+    },
+    CondRaceErr: {
+        meaning: 'A condition variable was signalled without holding the mutex that guards its predicate, so a wake-up can be lost.',
+        fix: 'Hold the mutex while changing the predicate and signalling.'
+    },
+    HoldtimeErr: {
+        meaning: 'A lock was held longer than the threshold given to DRD.',
+        fix: 'Shorten the critical section or raise the threshold.'
+    }
+};
+function kindHelp(kind) {
+    return (HELP[kind] ?? {
+        meaning: `Valgrind reported an error of kind ${kind}.`,
+        fix: "Read the message and the stack of the alert; valgrind's manual explains each message."
+    });
+}
+function kindManual(tool) {
+    if (tool === 'helgrind')
+        return HELGRIND_MANUAL;
+    if (tool === 'drd')
+        return DRD_MANUAL;
+    return MEMCHECK_MANUAL;
+}
+
+// SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
+// SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
+// kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
+// scanning shows as the path to an alert, each frame with its module), fingerprints from
+// analysis/identity so that an alert keeps its identity when lines are added above it.
+const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
+/** The key of our fingerprint in `partialFingerprints`, versioned with the recipe. */
+const FINGERPRINT_KEY = 'valgrindFindingIdentity/v1';
+const SRCROOT = '%SRCROOT%';
+/**
+ * Results per run at most. Code scanning keeps the 5,000 most severe results of a run and rejects
+ * a run of more than 25,000 outright (the whole upload fails); findings come most severe first, so
+ * the first 5,000 are the ones it would keep. The JSON report and the job summary count them all.
+ */
+const SARIF_RESULTS_PER_RUN = 5000;
+function level(category, failOn) {
+    return failOn.has(category) ? 'error' : 'warning';
+}
+function fileUri(absolute) {
+    return `file://${absolute.split('/').map(encodeURIComponent).join('/')}`;
+}
+function relativeUri(relative) {
+    return relative.split('/').map(encodeURIComponent).join('/');
+}
+function frameText(frame) {
+    return frame.fn ?? (frame.obj !== undefined ? `??? in ${frame.obj}` : `??? (${frame.ip})`);
+}
+/**
+ * Frame locations for one SARIF log. Each finding's frames appear twice (code flow and stack), and
+ * the same files in thousands of frames: each frame and each file is turned into a location once,
+ * and the log refers to the one object (JSON.stringify writes it out where it appears).
+ */
+function frameLocator(workspace) {
+    const byFrame = new WeakMap();
+    const uris = new Map();
+    const uriOf = (relative) => {
+        let uri = uris.get(relative);
+        if (uri === undefined) {
+            uri = relativeUri(relative);
+            uris.set(relative, uri);
+        }
+        return uri;
+    };
+    const locate = (frame) => {
+        const message = { text: frameText(frame) };
+        const region = frame.line !== undefined ? { startLine: frame.line } : undefined;
+        const inWorkspace = workspaceRelativePath(frame, workspace);
+        if (inWorkspace !== undefined) {
+            return {
+                physicalLocation: {
+                    artifactLocation: { uri: uriOf(inWorkspace), uriBaseId: SRCROOT },
+                    ...(region ? { region } : {})
+                },
+                message
+            };
+        }
+        const outside = framePath(frame);
+        if (outside !== undefined) {
+            return {
+                physicalLocation: {
+                    artifactLocation: { uri: fileUri(outside) },
+                    ...(region ? { region } : {})
+                },
+                message
+            };
+        }
+        return { message };
+    };
+    return (frame) => {
+        let location = byFrame.get(frame);
+        if (location === undefined) {
+            location = locate(frame);
+            byFrame.set(frame, location);
+        }
+        return location;
+    };
+}
+/**
+ * A stack as a code flow: in execution order (outermost call first, ending where the error
+ * happened or the block was allocated), the user's frames marked important.
+ */
+function codeFlow(label, frames, locate) {
+    const shown = [...visibleFrames(frames)].reverse();
+    return {
+        message: { text: label },
+        threadFlows: [
+            {
+                locations: shown.map((frame, index) => ({
+                    location: locate(frame),
+                    ...(frame.obj !== undefined ? { module: frame.obj } : {}),
+                    nestingLevel: index,
+                    importance: isRuntimeFrame(frame) ? 'unimportant' : 'important'
+                }))
+            }
+        ]
+    };
+}
+function resultMessage(finding) {
+    const lines = [findingTitle(finding)];
+    // The title carries an error's first line already; a leak's text adds its loss record.
+    const what = finding.what.trim();
+    if (finding.leak !== undefined || what.includes('\n'))
+        lines.push(what);
+    lines.push(...finding.notes, occurrenceText(finding));
+    const tests = testsText(finding);
+    if (tests !== undefined)
+        lines.push(tests);
+    return lines.join('\n');
+}
+function rule(tool, kind, category, failOn) {
+    const help = kindHelp(kind);
+    const label = kindLabel(kind);
+    return {
+        id: kind,
+        name: kind.replace(/_/g, ''),
+        shortDescription: { text: `${toolLabel(tool)}: ${label}` },
+        fullDescription: { text: help.meaning },
+        help: {
+            text: `${help.meaning}\n\nUsual fix: ${help.fix}`,
+            markdown: `${help.meaning}\n\n**Usual fix:** ${help.fix}\n\n[Valgrind manual](${kindManual(tool)})`
+        },
+        helpUri: kindManual(tool),
+        defaultConfiguration: { level: level(category, failOn) },
+        properties: {
+            tags: ['valgrind', tool, category === 'errors' ? 'error' : 'leak'],
+            precision: category === 'possible' ? 'medium' : 'high'
+        }
+    };
+}
+function result(finding, ruleIndex, input, locate) {
+    // Code scanning places every alert on a file of the repository: findings without a frame in
+    // the workspace stay in the job summary and the JSON report only.
+    if (finding.location === undefined)
+        return undefined;
+    const primary = {
+        physicalLocation: {
+            artifactLocation: { uri: relativeUri(finding.location.file), uriBaseId: SRCROOT },
+            region: { startLine: finding.location.line }
+        }
+    };
+    const flows = [
+        codeFlow(finding.what.split('\n')[0].trim(), finding.stack, locate),
+        ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, locate))
+    ];
+    const related = [];
+    finding.auxStacks.forEach((aux) => {
+        const frame = aux.frames.find((f) => !isRuntimeFrame(f) && f.line !== undefined && workspaceRelativePath(f, input.workspace));
+        if (frame === undefined)
+            return;
+        related.push({
+            ...locate(frame),
+            id: related.length + 1,
+            message: { text: `${aux.label} ${frameText(frame)}` }
+        });
+    });
+    return {
+        ruleId: finding.kind,
+        ruleIndex,
+        level: level(findingCategory(finding), input.failOn),
+        message: { text: resultMessage(finding) },
+        locations: [primary],
+        ...(related.length > 0 ? { relatedLocations: related } : {}),
+        // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
+        codeFlows: flows,
+        ...(finding.fingerprint !== undefined
+            ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
+            : {}),
+        ...(input.withBaseline && finding.baseline !== undefined
+            ? { baselineState: finding.baseline }
+            : {}),
+        properties: {
+            occurrences: finding.occurrences,
+            processes: finding.processCount,
+            ...(finding.leak !== undefined
+                ? { leakedBytes: finding.leak.bytes, leakedBlocks: finding.leak.blocks }
+                : {}),
+            ...(finding.tests.length > 0 ? { tests: finding.tests.map(testLabel) } : {})
+        }
+    };
+}
+function run(tool, input) {
+    const findings = input.findings.filter((finding) => finding.tool === tool);
+    const rules = [];
+    const ruleIndex = new Map();
+    const results = [];
+    const locate = frameLocator(input.workspace);
+    const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN;
+    let omitted = 0;
+    for (const finding of findings) {
+        if (results.length >= maxResults) {
+            if (finding.location !== undefined)
+                omitted++;
+            continue;
+        }
+        let index = ruleIndex.get(finding.kind);
+        if (index === undefined) {
+            index = rules.length;
+            ruleIndex.set(finding.kind, index);
+            rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn));
+        }
+        const entry = result(finding, index, input, locate);
+        if (entry !== undefined)
+            results.push(entry);
+    }
+    return {
+        tool: {
+            driver: {
+                name: `Valgrind ${toolLabel(tool)}`,
+                ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
+                informationUri: 'https://valgrind.org/',
+                rules
+            }
+        },
+        originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) } },
+        invocations: [
+            {
+                executionSuccessful: (input.problems ?? []).length === 0,
+                commandLine: input.commandLine,
+                toolExecutionNotifications: [
+                    ...(input.problems ?? []).map((text) => ({
+                        level: 'error',
+                        message: { text }
+                    })),
+                    ...(omitted > 0
+                        ? [
+                            {
+                                level: 'warning',
+                                message: { text: omittedResultsText(omitted, maxResults) }
+                            }
+                        ]
+                        : [])
+                ]
+            }
+        ],
+        results,
+        columnKind: 'utf16CodeUnits'
+    };
+}
+/** Why a run holds fewer results than findings. */
+function omittedResultsText(omitted, kept) {
+    return `${omitted} more finding${omitted === 1 ? '' : 's'} left out of the SARIF file: code scanning keeps the ${kept} most severe results of a run (and rejects a run of over 25,000). The JSON report lists every finding.`;
+}
+function buildSarif(input) {
+    const tools = [...input.tools];
+    for (const finding of input.findings)
+        if (!tools.includes(finding.tool))
+            tools.push(finding.tool);
+    return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: tools.map((tool) => run(tool, input)) };
+}
+function writeSarif(file, log) {
+    // Compact: the file is for code scanning, not for reading, and indenting a log of thousands of
+    // results costs about as long as building it.
+    fs.writeFileSync(file, JSON.stringify(log) + '\n');
+}
+
+// When a pass produced no usable XML, says why in valgrind's own words: an option of the user's
+// that turns the XML off or sends it elsewhere, or valgrind refusing to start (an unknown option
+// or tool, a suppressions file that is a directory or malformed). The message is got by starting
+// valgrind again with the same options on `true`: cheap, and only on this failure path.
+/** What valgrind printed when it refused to start, without its `==pid==` prefixes and banners. */
+function valgrindStartupMessage(stderr) {
+    const lines = stderr
+        .split('\n')
+        .map((line) => line
+        .replace(/^==\d+==\s?/, '')
+        .replace(/^valgrind:\s*/, '')
+        .trim())
+        .filter((line) => line !== '')
+        .filter((line) => !/^Use --help for more information/.test(line))
+        .filter((line) => !/^exiting now\.?$/.test(line));
+    return lines.length > 0 ? lines.join(' ') : undefined;
+}
+/**
+ * An option of the user's that keeps the action from reading valgrind's XML, from valgrind's argv
+ * (the last occurrence of an option wins, as in valgrind), or undefined.
+ */
+function xmlOptionProblem(valgrindArgv, expectedXmlFile) {
+    if (lastOption(valgrindArgv, 'xml') === 'no') {
+        return `valgrind-args turns valgrind's XML off (--xml=no), and the action reads every finding from that XML: nothing was checked. Remove --xml=no.`;
+    }
+    const xmlFile = lastOption(valgrindArgv, 'xml-file');
+    if (xmlFile !== undefined && xmlFile !== expectedXmlFile) {
+        return `valgrind-args sends valgrind's XML to '${xmlFile}', where the action does not read it: nothing was checked. Remove --xml-file (each process's file is kept in the output 'xml-dir').`;
+    }
+    const xmlFd = lastOption(valgrindArgv, 'xml-fd');
+    if (xmlFd !== undefined && xmlFile === undefined) {
+        return `valgrind-args sends valgrind's XML to file descriptor ${xmlFd}, where the action does not read it: nothing was checked. Remove --xml-fd.`;
+    }
+    return undefined;
+}
+/**
+ * Starts valgrind with `options` on `true`: when it refuses to start, its message (else
+ * undefined). Never throws.
+ */
+async function valgrindRefusal(executable, options, cwd) {
+    return new Promise((resolve) => {
+        execFile(executable, [...options, 'true'], { cwd, encoding: 'utf8', timeout: 60_000 }, (error, _stdout, stderr) => {
+            if (error === null)
+                return resolve(undefined);
+            resolve(valgrindStartupMessage(stderr) ?? `exit status ${String(error.code)}`);
+        });
+    });
+}
+
+// Reads valgrind's XML output (protocol 4, 5 and 6; memcheck, helgrind, drd) into a ProcessRun,
+// streaming: the file is read in chunks and never held whole, so memory depends on the number of
+// distinct error contexts, not on the file's size. See tokenizer.ts for how malformed bytes are
+// tolerated, reader.ts for what is kept, merge.ts for how repeated records become one finding.
+/** Chunk size for reading files: measured faster than 1 MiB chunks (it stays in the CPU cache). */
+const READ_CHUNK_BYTES = 1 << 16;
+/** One document fed in pieces, as they arrive: from a stream, or from a file still being written. */
+class XmlDocumentParser {
+    reader;
+    tokenizer;
+    /** `file` names the source in warnings. */
+    constructor(file) {
+        this.reader = new ValgrindXmlReader(file);
+        this.tokenizer = new XmlTokenizer(this.reader);
+    }
+    get bytesRead() {
+        return this.tokenizer.bytesRead;
+    }
+    feed(chunk) {
+        this.tokenizer.feed(chunk);
+    }
+    /** A read that failed part-way: what was read is kept, the problem is a warning. */
+    readFailed(error) {
+        this.reader.warn(`reading stopped early: ${error.message}`);
+    }
+    finish() {
+        this.tokenizer.end();
+        return this.reader.finish(this.tokenizer.bytesRead);
+    }
+}
+/**
+ * Parses one valgrind XML file. Never throws on bad content: problems go to `run.warnings`, each
+ * naming the file. Throws only when the file cannot be opened.
+ */
+async function parseValgrindXmlFile(file) {
+    let handle;
+    try {
+        handle = await fs.promises.open(file, 'r');
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        throw new Error(`Cannot read valgrind XML file '${file}': ${reason}`);
+    }
+    try {
+        return await parseValgrindXml(handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES }), file);
+    }
+    finally {
+        await handle.close().catch(() => undefined);
+    }
+}
+/** Same as parseValgrindXmlFile, from any byte stream; `file` names the source in warnings. */
+async function parseValgrindXml(source, file) {
+    const parser = new XmlDocumentParser(file);
+    try {
+        for await (const chunk of source)
+            parser.feed(chunk);
+    }
+    catch (error) {
+        // A read error part-way (or a bug of ours) must not lose what was read: report and go on.
+        parser.readFailed(error);
+    }
+    return parser.finish();
+}
+
+// The XML files of one valgrind pass: each process writes `<pid>.xml` (`<pid>-<n>.xml` for the
+// images it exec'd). Parsing them after the run costs as long as valgrind took to write them; the
+// follower parses them while valgrind runs (valgrind keeps one core busy per process, the action's
+// Node another), so that by the time the command exits little is left to read.
+/** The XML files in `dir`, sorted by name (image order within a pid); none when it is missing. */
+function xmlFileNames(dir) {
+    return fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((name) => name.endsWith('.xml'))
+            .sort()
+        : [];
+}
+async function parseOne(file, parsed) {
+    try {
+        const run = await parseValgrindXmlFile(file);
+        parsed.runs.push(run);
+        parsed.warnings.push(...run.warnings);
+    }
+    catch (error) {
+        parsed.warnings.push(`${file}: could not be read (${error.message}).`);
+    }
+}
+/** How many files are followed at once (each holds a descriptor); the rest are read at the end. */
+const MAX_FOLLOWED_FILES = 256;
+/** Bytes of a file's start kept to tell, at the end, that it is still the file that was read. */
+const HEAD_BYTES = 4096;
+/**
+ * Parses a pass's XML files while valgrind writes them. `finish()` gives what
+ * `parseOutputDirectory` would give for the directory as it is then: files are followed by inode,
+ * so a file moved (the exec launcher renames an image's file) or truncated in place (an exec
+ * without the launcher) is read again whole, never mixed with what another image wrote.
+ */
+class XmlDirectoryFollower {
+    dir;
+    intervalMs;
+    followed = new Map();
+    stopped = false;
+    loop;
+    timer;
+    wake;
+    /** Of the files `finish()` returned: how many were followed to their end, how many read whole then. */
+    counts = { followed: 0, readAtEnd: 0 };
+    constructor(dir, intervalMs = 100) {
+        this.dir = dir;
+        this.intervalMs = intervalMs;
+    }
+    start() {
+        this.loop ??= this.run();
+    }
+    async run() {
+        while (!this.stopped) {
+            await this.poll();
+            if (this.stopped)
+                break;
+            await new Promise((resolve) => {
+                this.wake = resolve;
+                this.timer = setTimeout(resolve, this.intervalMs);
+            });
+        }
+    }
+    /** Reads what was appended to every file since the last poll. Never throws. */
+    async poll() {
+        let names;
+        try {
+            names = (await fs.promises.readdir(this.dir)).filter((name) => name.endsWith('.xml'));
+        }
+        catch {
+            return; // not created yet
+        }
+        for (const name of names) {
+            if (this.stopped)
+                return;
+            const file = path.join(this.dir, name);
+            let stat;
+            try {
+                stat = await fs.promises.stat(file);
+            }
+            catch {
+                continue; // removed meanwhile (the launcher drops an image's file with no record)
+            }
+            const key = `${stat.dev}:${stat.ino}`;
+            let entry = this.followed.get(key);
+            if (entry === undefined) {
+                if (this.openCount() >= MAX_FOLLOWED_FILES)
+                    continue;
+                let handle;
+                try {
+                    handle = await fs.promises.open(file, 'r');
+                }
+                catch {
+                    continue;
+                }
+                entry = {
+                    name,
+                    handle,
+                    parser: new XmlDocumentParser(file),
+                    offset: 0,
+                    head: Buffer.alloc(0),
+                    stale: false
+                };
+                this.followed.set(key, entry);
+            }
+            if (entry.stale)
+                continue;
+            if (stat.size < entry.offset)
+                entry.stale = true;
+            else if (stat.size > entry.offset)
+                await this.readAppended(entry);
+        }
+    }
+    openCount() {
+        let count = 0;
+        for (const entry of this.followed.values())
+            if (entry.handle !== undefined)
+                count++;
+        return count;
+    }
+    async readAppended(entry) {
+        if (entry.handle === undefined)
+            return;
+        try {
+            for (;;) {
+                // A fresh buffer per read: the tokenizer may keep a view of a chunk's unfinished token.
+                const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES);
+                const { bytesRead } = await entry.handle.read(buffer, 0, buffer.length, entry.offset);
+                if (bytesRead === 0)
+                    return;
+                const chunk = buffer.subarray(0, bytesRead);
+                if (entry.head.length < HEAD_BYTES) {
+                    entry.head = Buffer.concat([
+                        entry.head,
+                        chunk.subarray(0, HEAD_BYTES - entry.head.length)
+                    ]);
+                }
+                entry.parser.feed(chunk);
+                entry.offset += bytesRead;
+            }
+        }
+        catch {
+            entry.stale = true;
+        }
+    }
+    /** Whether the file at `file` still starts with what the entry read from it. */
+    async sameStart(entry) {
+        if (entry.handle === undefined)
+            return false;
+        const buffer = Buffer.alloc(entry.head.length);
+        try {
+            const { bytesRead } = await entry.handle.read(buffer, 0, buffer.length, 0);
+            return bytesRead === buffer.length && buffer.equals(entry.head);
+        }
+        catch {
+            return false;
+        }
+    }
+    async stop() {
+        this.stopped = true;
+        if (this.timer !== undefined)
+            clearTimeout(this.timer);
+        this.wake?.();
+        await this.loop;
+    }
+    /**
+     * Stops following and returns every file's run, as `parseOutputDirectory` would after the run:
+     * the files followed to their end, the others (new, moved, truncated) read whole now.
+     */
+    async finish() {
+        await this.stop();
+        const parsed = { runs: [], warnings: [] };
+        try {
+            for (const name of xmlFileNames(this.dir)) {
+                const file = path.join(this.dir, name);
+                const entry = await this.entryFor(file, name);
+                if (entry !== undefined)
+                    await this.readAppended(entry);
+                if (entry === undefined || entry.stale || !(await this.sameStart(entry))) {
+                    this.counts.readAtEnd++;
+                    await parseOne(file, parsed);
+                    continue;
+                }
+                this.counts.followed++;
+                const run = entry.parser.finish();
+                parsed.runs.push(run);
+                parsed.warnings.push(...run.warnings);
+            }
+        }
+        finally {
+            await Promise.all([...this.followed.values()].map((entry) => entry.handle?.close().catch(() => undefined)));
+            this.followed.clear();
+        }
+        return parsed;
+    }
+    /** The entry that followed this very file under this very name, if any. */
+    async entryFor(file, name) {
+        let stat;
+        try {
+            stat = await fs.promises.stat(file);
+        }
+        catch {
+            return undefined;
+        }
+        const entry = this.followed.get(`${stat.dev}:${stat.ino}`);
+        if (entry === undefined || entry.name !== name || stat.size < entry.offset)
+            return undefined;
+        return entry;
+    }
+}
+
+// The engine shared by the GitHub Action and the command line (as actions/cache shares one core
+// between restore and save): plan, run, parse, decide. What differs between the two entry points —
+// where messages go, whether output is fenced — is passed in as an `EngineHost`.
+/** The valgrind the install step found or installed, as the engine and the summary name it. */
+function valgrindFromInstall(result) {
+    return {
+        executable: result.valgrindPath,
+        version: result.version,
+        source: SOURCE_WORDS[result.source],
+        seconds: result.seconds
+    };
+}
+function memcheckInvocation(config, host, tool, runDirectory, executable) {
+    const outputDir = path.join(runDirectory, tool);
+    // Memcheck is asked for every leak kind (byte totals must equal its LEAK SUMMARY); the user's
+    // --show-leak-kinds and friends choose what is shown instead.
+    const show = tool === 'memcheck' ? leakShowOptions(config.valgrindArgs) : undefined;
+    const status = exitStatusArgs({
+        tool,
+        failOn: config.failOn,
+        errorExitCode: config.errorExitCode
+    });
+    const argv = [
+        executable,
+        ...errorCheckArgs({
+            tool,
+            xmlDir: outputDir,
+            trackOrigins: config.trackOrigins,
+            traceChildren: config.traceChildren,
+            traceChildrenSkip: config.traceChildrenSkip,
+            suppressions: config.suppressions,
+            // The exit-status options first: the user's own valgrind-args, after them, win.
+            // valgrind writes a suppression into the XML for every error it reports.
+            extraArgs: [
+                ...status.args,
+                ...(config.writeSuppressions ? ['--gen-suppressions=all'] : []),
+                ...(show?.args ?? config.valgrindArgs)
+            ]
+        })
+    ];
+    const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'));
+    if (xmlProblem !== undefined)
+        throw new InputError(xmlProblem);
+    let env;
+    if (config.traceChildren) {
+        // Every image of an exec'ing process keeps its own XML file (see exec-launcher.ts).
+        const valgrind = resolveExecutable(executable, config.workingDirectory).path ?? executable;
+        env = installExecLauncher({
+            scriptPath: path.join(runDirectory, `${tool}-exec-launcher.sh`),
+            valgrind,
+            xmlDirectory: outputDir
+        });
+        if (env === undefined) {
+            host.warning(`Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`);
+        }
+    }
+    return {
+        valgrind: { tool, outputDir, env, argv },
+        shownLeakKinds: show?.shown,
+        notes: status.note !== undefined ? [status.note] : []
+    };
+}
+async function planRun(config, valgrind) {
+    const rust = await planRustRun(config, valgrind);
+    if (rust !== undefined)
+        return rust;
+    const program = config.command[0];
+    const lookup = resolveExecutable(program, config.workingDirectory);
+    if (lookup.problem === 'not found') {
+        throw new InputError(`Input 'command': the program '${program}' was not found (looked ${program.includes('/') ? `at ${path.resolve(config.workingDirectory, program)}` : 'on PATH'}, from working directory ${config.workingDirectory}). Build it before this step, or fix the path.`);
+    }
+    if (lookup.problem === 'is not executable') {
+        throw new InputError(`Input 'command': '${lookup.candidate}' exists but is not executable. Make it executable (chmod +x) before this step, or name its interpreter first (e.g. 'sh ${program}', 'python3 ${program}').`);
+    }
+    if (lookup.problem === 'is a directory') {
+        throw new InputError(`Input 'command': '${lookup.candidate}' is a directory, not a program. Name the program inside it.`);
+    }
+    const suite = await planSuiteRun(config, valgrind);
+    if (suite !== undefined)
+        return suite;
+    return planProgramRun(config, valgrind);
+}
+/** A plan that runs itself (nextest in batches): its output fenced like a program's. */
+async function fenced(options, execute) {
+    const token = randomUUID().replace(/-/g, '');
+    if (options.fenceCommands)
+        options.write(`::stop-commands::${token}\n`);
+    try {
+        return await execute(options);
+    }
+    finally {
+        if (options.fenceCommands)
+            options.write(`\n::${token}::\n`);
+    }
+}
+/** Plans and runs one valgrind pass (memcheck-like or callgrind) over the user's command. */
+async function runPass(config, host, valgrind, description) {
+    // Cancelled before it began (e.g. while valgrind was being installed): start nothing.
+    if (host.cancel?.aborted)
+        throw new RunError('valgrind was not started.');
+    fs.mkdirSync(valgrind.outputDir, { recursive: true });
+    const plan = await planRun(config, valgrind);
+    plan.env = { ...valgrind.env, ...plan.env };
+    for (const note of plan.notes)
+        host.info(note);
+    host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
+    const options = { fenceCommands: host.fenceCommands, write: host.write, cancel: host.cancel };
+    const exit = plan.execute !== undefined
+        ? await fenced(options, plan.execute)
+        : await executePlan(plan, options);
+    if (exit.cancelled !== undefined) {
+        host.info(`Cancelled (${exit.cancelled}): valgrind and the program were stopped; reporting what valgrind wrote until then.`);
+    }
+    if (exit.leftRunning > 0) {
+        const late = exit.lateOutputBytes > 0
+            ? ` They wrote ${exit.lateOutputBytes} bytes after that, left out of the log.`
+            : '';
+        host.info(`${exit.leftRunning} process${exit.leftRunning === 1 ? '' : 'es'} started by the command ${exit.leftRunning === 1 ? 'was' : 'were'} still running after it exited; the action ended ${exit.leftRunning === 1 ? 'it' : 'them'} (SIGTERM, then SIGKILL if still running ${STOP_GRACE_MS / 1000} s later).${late}`);
+    }
+    return { plan, exit };
+}
+/** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
+async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) {
+    if (isRustMode(plan.mode) && testProcesses === 0) {
+        if (exit.exitCode !== 0 && exit.signal === null) {
+            const cargo = await cargoSetupProblem({
+                mode: plan.mode,
+                command: config.command,
+                cwd: config.workingDirectory
+            });
+            if (cargo !== undefined)
+                return { setup: `Cargo failed: ${cargo}` };
+            return {
+                problem: `cargo exited with status ${exit.exitCode} before any test ran under valgrind, so nothing was checked: see cargo's output above (a build error, or no test matched the filters).`
+            };
+        }
+        return {
+            problem: `No test ran under valgrind (cargo ${exit.signal !== null ? `was killed by ${exit.signal}` : 'exited with status 0'}), so nothing was checked: do the test filters match any test?`
+        };
+    }
+    // Start valgrind again with the same options (XML to a scratch file) to hear why it refused.
+    const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'));
+    const [executable, ...options] = invocation.argv;
+    const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option);
+    const refusal = await valgrindRefusal(executable, probe, config.workingDirectory);
+    fs.rmSync(scratch, { recursive: true, force: true });
+    if (refusal !== undefined) {
+        return {
+            setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
+        };
+    }
+    if (top !== undefined && !usableXml(top)) {
+        return {
+            problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
+        };
+    }
+    return {
+        problem: `Valgrind wrote no usable XML in ${invocation.outputDir} (no file, an empty one, or one cut before its first record), so nothing was checked. See valgrind's message in the log above.`
+    };
+}
+async function runErrorCheck(config, host, tool, runDirectory) {
+    const invocation = memcheckInvocation(config, host, tool, runDirectory, host.valgrind.executable);
+    const valgrind = invocation.valgrind;
+    for (const note of invocation.notes)
+        host.info(note);
+    const started = Date.now();
+    // The XML is parsed while valgrind writes it: after the run, only the rest is left to read.
+    const follower = new XmlDirectoryFollower(valgrind.outputDir);
+    follower.start();
+    let pass;
+    try {
+        pass = await runPass(config, host, valgrind, `valgrind ${tool}`);
+    }
+    catch (error) {
+        await follower.finish(); // closes the files it holds open
+        throw error;
+    }
+    const parsed = await follower.finish();
+    const { plan, exit } = pass;
+    let runs = parsed.runs;
+    let warnings = parsed.warnings;
+    let testFailures = [];
+    let isolation = [];
+    let failedByValgrind = [];
+    let testProcesses;
+    const problems = [];
+    if (isRustMode(plan.mode)) {
+        const finished = await finishRustRun(plan, runs, exit.exitCode);
+        runs = finished.runs;
+        testFailures = finished.testFailures;
+        isolation = finished.isolation;
+        failedByValgrind = finished.failedByValgrind;
+        testProcesses = finished.testProcesses;
+        for (const note of [...finished.isolation, ...finished.notes])
+            host.info(note);
+    }
+    else {
+        runs = attributeProcesses(runs, {
+            workspace: config.workspace,
+            workingDirectory: config.workingDirectory,
+            runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
+            tests: plan.suiteTests ?? [],
+            toolchain: globPattern(config.traceChildrenSkip)
+        });
+        // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
+        // not "the XML ends early (killed?)": those are explained once, below and in the summary.
+        const explained = new Set(runs
+            .filter((run) => run.role === 'untraced' || run.role === 'nested-valgrind')
+            .flatMap((run) => run.warnings));
+        warnings = warnings.filter((warning) => !explained.has(warning));
+        const split = splitSuiteFailures(suiteFailures(plan, started), runs);
+        testFailures = split.own;
+        failedByValgrind = split.byValgrind;
+        if (failedByValgrind.length > 0) {
+            host.info(`valgrind's --error-exitcode failed ${failedByValgrind.length} test(s) in which it found errors: ${failedByValgrind.map((test) => test.name ?? test.binary).join(', ')}.`);
+        }
+        const nested = nestedValgrindProblem(runs, plan.suiteTests);
+        if (nested !== undefined)
+            problems.push(nested);
+    }
+    const setupProblems = [];
+    const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined;
+    const topCut = top !== undefined && !usableXml(top);
+    if (!parsed.runs.some(usableXml) || topCut) {
+        const why = await noXmlProblem(config, valgrind, plan, exit, testProcesses, top);
+        if (why.setup !== undefined) {
+            setupProblems.push(why.setup);
+            // The tests "failed" because valgrind or cargo could not run them: not failures of their own.
+            testFailures = [];
+        }
+        if (why.problem !== undefined)
+            problems.push(why.problem);
+    }
+    return {
+        tool,
+        mode: plan.mode,
+        runs,
+        exit,
+        testFailures,
+        isolation,
+        failedByValgrind,
+        warnings,
+        problems,
+        setupProblems,
+        shownLeakKinds: invocation.shownLeakKinds,
+        xmlDirectory: valgrind.outputDir
+    };
+}
+async function runProfile(config, host, runDirectory) {
+    const outputDir = path.join(runDirectory, 'callgrind');
+    // Address-space randomisation off, where the kernel allows it, for repeatable counts.
+    const prefix = await noRandomizationPrefix();
+    const valgrind = {
+        tool: 'callgrind',
+        outputDir,
+        argv: [
+            ...prefix,
+            host.valgrind.executable,
+            ...callgrindArgs({
+                outputDir,
+                traceChildren: config.traceChildren,
+                traceChildrenSkip: config.traceChildrenSkip,
+                extraArgs: config.callgrindArgs
+            })
+        ]
+    };
+    const { plan, exit } = await runPass(config, host, valgrind, 'valgrind callgrind');
+    const profiles = await readCallgrindDirectory(outputDir);
+    const testFailures = isRustMode(plan.mode)
+        ? (await finishRustRun(plan, [], exit.exitCode)).testFailures
+        : [];
+    const rows = [];
+    // A plain program's processes are no tests, whatever their arguments look like.
+    const identify = plan.suiteTests !== undefined
+        ? suiteTestIdentifier(plan)
+        : isRustMode(plan.mode)
+            ? testIdentifier(plan)
+            : () => undefined;
+    for (const profile of profiles) {
+        const test = profile.exe !== undefined ? identify(profile.exe, profile.args) : undefined;
+        if (test === 'list')
+            continue; // nextest's list phase, if it ran under the runner
+        rows.push({ profile, test });
+    }
+    const problems = [];
+    if (rows.length === 0) {
+        problems.push(`Callgrind wrote no profile in ${outputDir}: it did not start, or the program never ran under it (see the log above).`);
+    }
+    return {
+        mode: plan.mode,
+        exit,
+        testFailures,
+        rows,
+        warnings: profiles.flatMap((profile) => profile.warnings),
+        problems,
+        directory: outputDir
+    };
+}
+/** Wording for a program failure seen only in the callgrind pass (the verdict has the first). */
+function profileFailure(check, profile) {
+    if (check === undefined)
+        return undefined;
+    const failed = (exit) => exit.signal !== null || (exit.exitCode ?? 0) !== 0;
+    if (!failed(profile.exit) || failed(check.exit))
+        return undefined;
+    const how = profile.exit.signal !== null
+        ? `was killed by ${profile.exit.signal}`
+        : `exited with status ${profile.exit.exitCode}`;
+    return `Under callgrind, the ${profile.mode === 'program' ? 'program' : 'test command'} ${how}.`;
+}
+async function runEngine(config, host, options = {}) {
+    // Read first: a bad baseline file is an input error, found before minutes of valgrind.
+    const baseline = options.baseline ??
+        (config.baseline.kind === 'file' ? readBaselineReport(config.baseline.file) : undefined);
+    const runDirectory = createRunDirectory(config.outputDirectory);
+    const checker = errorTool(config);
+    const check = checker !== undefined ? await runErrorCheck(config, host, checker, runDirectory) : undefined;
+    // A cancelled run does not start its next pass.
+    const profile = config.tools.includes('callgrind') && check?.exit.cancelled === undefined
+        ? await runProfile(config, host, runDirectory)
+        : undefined;
+    // One of the two passes ran: config validation guarantees at least one tool.
+    const first = (check ?? profile);
+    const runs = check?.runs ?? [];
+    // Test failures of the error check when it ran: the callgrind pass would only repeat them.
+    const testFailures = check?.testFailures ?? profile?.testFailures ?? [];
+    const cancelled = first.exit.cancelled;
+    const problems = [...(check?.problems ?? []), ...(profile?.problems ?? [])];
+    if (cancelled !== undefined) {
+        // First: it explains every other gap (a missing pass, incomplete XML).
+        problems.unshift(`The run was cancelled (${cancelled}): valgrind and the program were stopped, and the findings are those valgrind had written by then.`);
+    }
+    const profileProblem = profile !== undefined ? profileFailure(check, profile) : undefined;
+    if (profileProblem !== undefined)
+        problems.push(profileProblem);
+    const warnings = [...(check?.warnings ?? []), ...(profile?.warnings ?? [])];
+    // Compilers, build tools and shells a suite runs are not the project: their findings are
+    // reported apart (collapsed in the summary) and never fail the step.
+    const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced');
+    const toolchainRuns = runs.filter((run) => run.role === 'toolchain');
+    let findings = assignFingerprints(collectFindings(projectRuns, {
+        workspace: config.workspace,
+        failOn: config.failOn,
+        shownLeakKinds: check?.shownLeakKinds,
+        allocatorWrappers: config.allocatorWrappers
+    }), workspaceLineReader(config.workspace));
+    let baselineResult;
+    let regressions = [];
+    if (baseline !== undefined) {
+        const applied = applyBaseline({
+            baseline,
+            findings,
+            checker,
+            profileRows: profile?.rows,
+            thresholdPercent: config.regressionThreshold
+        });
+        findings = applied.findings;
+        baselineResult = applied.result;
+        regressions = applied.regressions;
+    }
+    // The signal that ended a cancelled run is the action's, not the program's failure.
+    const valgrindStatus = check === undefined || cancelled !== undefined
+        ? false
+        : first.mode === 'program'
+            ? first.exit.signal === null && statusFromValgrind(first.exit.exitCode, topProcess(runs))
+            : first.exit.exitCode !== 0 &&
+                testFailures.length === 0 &&
+                check.failedByValgrind.length > 0;
+    const outcome = cancelled !== undefined
+        ? { exitCode: null, valgrindErrorExit: false }
+        : programOutcome(first.exit, runs, valgrindStatus);
+    if (valgrindStatus && first.mode === 'program') {
+        host.info(`Exit status ${first.exit.exitCode} is valgrind's (--error-exitcode): it found errors, and replaced the program's own exit status.`);
+    }
+    if (first.mode === 'program' &&
+        check !== undefined &&
+        !valgrindStatus &&
+        outcome.exitCode !== null &&
+        outcome.exitCode !== 0 &&
+        outcome.signal === undefined) {
+        // make check, a test script: the status may come from tests that valgrind's status failed.
+        const below = processesFailedByValgrind(runs, topProcess(runs));
+        if (below.length > 0) {
+            outcome.failedByValgrindBelow = below.map((run) => ({
+                name: run.test?.binary ?? path.basename(run.exe ?? run.file),
+                toolchain: run.role === 'toolchain'
+            }));
+            host.info(`Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${below.length === 1 ? '1 process' : `${below.length} processes`} the command started (${[...new Set(outcome.failedByValgrindBelow.map((process) => process.name))].slice(0, 5).join(', ')}): valgrind found errors there, and the command failed with them.`);
+        }
+    }
+    const dwarf = dwarfWarning(host.valgrind.version, runs);
+    if (dwarf !== undefined)
+        warnings.push(dwarf);
+    const verdict = decideVerdict({
+        findings,
+        failOn: config.failOn,
+        outcome,
+        subject: first.mode === 'program' ? 'program' : 'tests',
+        testFailures,
+        problems,
+        setupProblems: check?.setupProblems,
+        errorCheck: check !== undefined,
+        workspace: config.workspace,
+        regressions
+    });
+    const report = {
+        schemaVersion: 1,
+        command: config.commandLine,
+        mode: first.mode,
+        tool: config.tools.join(','),
+        valgrind: {
+            version: host.valgrind.version,
+            source: host.valgrind.source,
+            seconds: host.valgrind.seconds
+        },
+        verdict,
+        outcome,
+        cancelled,
+        failOn: [...config.failOn],
+        leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
+        failingFindings: findings.filter((f) => f.failing).length,
+        findings,
+        processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),
+        untracedChildren: runs.filter((run) => run.role === 'untraced').length,
+        toolchain: toolchainRuns.length > 0
+            ? describeToolchain(toolchainRuns, sumLeakTotals(toolchainRuns), config.workspace)
+            : undefined,
+        testFailures,
+        isolation: check !== undefined && check.isolation.length > 0 ? check.isolation : undefined,
+        clientMessages: reportedClientMessages(runs),
+        warnings,
+        runDirectory,
+        xmlDirectory: check?.xmlDirectory,
+        profiles: profile !== undefined
+            ? {
+                directory: profile.directory,
+                instructions: totalInstructions(profile.rows),
+                rows: profile.rows
+            }
+            : undefined,
+        baseline: baselineResult
+    };
+    if (baseline === undefined && options.baselineMissing !== undefined) {
+        warnings.push(options.baselineMissing);
+    }
+    // An empty SARIF run closes every open alert: only a run that checked the program writes one.
+    const checkedAll = runs.length > 0 && cancelled === undefined;
+    if (config.sarif && checker !== undefined && !checkedAll) {
+        host.info('SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.');
+    }
+    if (config.sarif && checker !== undefined && checkedAll) {
+        report.sarifFile = path.join(runDirectory, 'valgrind.sarif');
+        const sarif = buildSarif({
+            findings,
+            tools: [checker],
+            failOn: config.failOn,
+            workspace: config.workspace,
+            valgrindVersion: host.valgrind.version,
+            commandLine: config.commandLine,
+            withBaseline: baseline !== undefined,
+            problems
+        });
+        writeSarif(report.sarifFile, sarif);
+        const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
+        const located = findings.filter((finding) => finding.location !== undefined).length;
+        if (located > results)
+            host.info(`SARIF: ${omittedResultsText(located - results, results)}`);
+    }
+    if (config.writeSuppressions !== undefined) {
+        const written = suppressionsFile(findings);
+        fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true });
+        fs.writeFileSync(config.writeSuppressions, written.text);
+        report.suppressionsFile = config.writeSuppressions;
+        host.info(`Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`);
+    }
+    const reportFile = path.join(runDirectory, 'report.json');
+    try {
+        await writeJsonFile(reportFile, { ...report });
+        report.reportFile = reportFile;
+    }
+    catch (error) {
+        const reason = error.code ?? error.message;
+        const message = `The JSON report was not written (${reason}: ${error.message.replace(/^[A-Z]+: /, '')}): ${reportFile} is missing, and output 'report' is empty. Everything else (annotations, summary, outputs, verdict) is reported.`;
+        report.warnings.push(message);
+    }
+    return report;
+}
+/** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */
+function dwarfWarning(version, runs) {
+    const objects = objectsWithoutLines(runs);
+    if (objects.length === 0)
+        return undefined;
+    return dwarf5Advice(version, objects.map((obj) => ({ obj, dwarf: dwarfVersion(obj) })));
+}
+
+export { kindLabel as A, visibleFrames as B, codeFence as C, workspaceRelativePath as D, framePath as E, summaryUrl as F, artifactNameProblem as G, assertSupportedPlatform as H, InputError as I, LEAK_KINDS as L, MAX_ARTIFACT_NAME_LENGTH as M, NAME_CHARACTERS as N, LEAK_KIND_WORDS as a, findingTitle as b, findingText as c, threadText as d, commandSafeText as e, formatNumber as f, ensurePrivateDirectory as g, ensureValgrind as h, cancelOnSignals as i, joinShellWords as j, runEngine as k, logLine as l, readBaselineReport as m, describeFrame as n, occurrenceText as o, addLeaks as p, listNames as q, readConfig as r, stackLines as s, testLabel as t, codeHtml as u, valgrindFromInstall as v, escapeHtml as w, toolLabel as x, plural as y, renderProfileSection as z };
