@@ -76,6 +76,9 @@ describeSystem('a C suite of 15 tests', () => {
     const report = reportOf(run)
     const toolchain = report.toolchain?.executables.map((e) => e.exe.split('/').pop())
     expect(toolchain).toEqual(expect.arrayContaining(['ctest', 'make']))
+    // make exits 2 because valgrind's status failed tests: the findings are the reason, not make.
+    expect(report.verdict.reasons.join('\n')).not.toMatch(/exited with status/)
+    expect(run.stdout).toMatch(/Exit status 2 follows valgrind's --error-exitcode in \d+ processes/)
     // The compiler test's cc was not traced at all (trace-children-skip).
     expect(report.untracedChildren).toBeGreaterThanOrEqual(1)
   })

@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, o as occurrenceText, e as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine, l as logLine } from './chunks/engine-DG0jGRHn.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, o as occurrenceText, e as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine, l as logLine } from './chunks/engine-BaaFI8O2.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';
@@ -113,11 +113,11 @@ function renderTerminal(report, workspace, style) {
 }
 
 // The command line: the same engine as the action, for reproducing a CI finding on a laptop.
-//   valgrind-action [options] [--] <program> [args...]
+//   run-under-valgrind [options] [--] <program> [args...]
 // Prints findings in the terminal (colours on a TTY), writes the JSON report, exits 1 on the
 // same verdict as the action (2 for bad usage or a setup problem: valgrind or cargo missing or
 // refusing to start, a program that is not there; 130 when interrupted).
-const USAGE = `Usage: valgrind-action [options] [--] <program> [args...]
+const USAGE = `Usage: run-under-valgrind [options] [--] <program> [args...]
 
 Runs the program (or 'cargo nextest run ...' / 'cargo test ...') under valgrind and reports
 every memory error and leak with its source line, as the GitHub Action does. Exits 0 when the
@@ -173,7 +173,7 @@ const OPTIONS = {
 };
 /**
  * Our options end at the first word that is not one (or at `--`): everything after it is the
- * program's own argv, so `valgrind-action ./prog --verbose` passes `--verbose` to the program.
+ * program's own argv, so `run-under-valgrind ./prog --verbose` passes `--verbose` to the program.
  */
 function splitCommandLine(argv) {
     for (let i = 0; i < argv.length; i++) {
@@ -265,7 +265,7 @@ async function runCli(inputs, workspace, color) {
     }
 }
 main().then((code) => process.exit(code), (error) => {
-    process.stderr.write(commandSafeText(`valgrind-action: ${error.message}\n`));
+    process.stderr.write(commandSafeText(`run-under-valgrind: ${error.message}\n`));
     if (process.env.VALGRIND_ACTION_DEBUG)
         process.stderr.write(`${error.stack}\n`);
     process.exit(2);
