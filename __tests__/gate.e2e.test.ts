@@ -197,6 +197,10 @@ describe('right numbers', () => {
       'Valgrind found 1 definite leak (32 bytes in 2 blocks) (fail-on: definite, errors).'
     )
     expect(run.summary).toMatch(/\| Leak: Definitely lost ❌ \| 1 \| \| 32 \| 2 \|/)
+    // A plain command's process is a program, not a test, in the summary as in the annotation.
+    expect(run.summary).toContain(
+      '2 loss records in 1 process. Program: <code>build/two_on_a_line</code>.'
+    )
   })
 })
 

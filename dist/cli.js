@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, o as occurrenceText, e as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine, l as logLine } from './chunks/engine-BaaFI8O2.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, g as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, h as ensurePrivateDirectory, i as ensureValgrind, v as valgrindFromInstall, k as cancelOnSignals, l as runEngine, m as logLine } from './chunks/engine-U0uVByLd.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';
@@ -66,7 +66,8 @@ function findingBlock(finding, workspace, style) {
         lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`));
     }
     lines.push(...finding.notes.map((n) => `  ${n}`));
-    const tests = finding.tests.length > 0 ? ` Tests: ${finding.tests.map(testLabel).join(', ')}` : '';
+    const testList = testsText(finding);
+    const tests = testList !== undefined ? ` ${testList}` : '';
     lines.push(paint(style, '2', `  ${occurrenceText(finding)}${tests}`));
     return lines;
 }

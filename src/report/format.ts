@@ -114,10 +114,28 @@ export function listNames(names: readonly string[], shown = 5): string {
   return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`
 }
 
-/** `Tests: a (bin), b (bin)` (the first 20, then "and N more"), or undefined when no test is known. */
-export function testsText(finding: Finding): string | undefined {
+/** Test names listed with a finding at most; the JSON report has them all. */
+export const TESTS_LISTED = 20
+
+/** What a finding's tests are called: "Test(s)", or "Program(s)" when the command runs no suite. */
+export function testsLabel(tests: readonly TestIdentity[]): string {
+  const programs = tests.length > 0 && tests.every((test) => test.runner === 'program')
+  return `${programs ? 'Program' : 'Test'}${tests.length === 1 ? '' : 's'}`
+}
+
+/**
+ * `Tests: a (bin), b (bin)` (the first TESTS_LISTED, then "and N more"), or undefined when no test
+ * is known. `name` renders each name (the job summary puts them in code spans).
+ */
+export function testsText(
+  finding: Pick<Finding, 'tests'>,
+  name: (label: string) => string = (label) => label
+): string | undefined {
   if (finding.tests.length === 0) return undefined
-  return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${listNames(finding.tests.map(testLabel), 20)}`
+  return `${testsLabel(finding.tests)}: ${listNames(
+    finding.tests.map((test) => name(testLabel(test))),
+    TESTS_LISTED
+  )}`
 }
 
 export function occurrenceText(finding: Finding): string {

@@ -18,6 +18,7 @@ import {
   LEAK_KIND_WORDS,
   occurrenceText,
   testLabel,
+  testsText,
   threadText,
   toolLabel
 } from './format.js'
@@ -104,10 +105,8 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
     lines.push(`<p>${escapeHtml(aux.label)}</p>`, stackHtml(aux.frames, context))
   }
   for (const note of finding.notes) lines.push(`<p>${escapeHtml(note)}</p>`)
-  const tests =
-    finding.tests.length > 0
-      ? ` ${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${finding.tests.map((t) => code(testLabel(t))).join(', ')}.`
-      : ''
+  const testList = testsText(finding, code)
+  const tests = testList !== undefined ? ` ${testList}.` : ''
   lines.push(`<p>${escapeHtml(occurrenceText(finding))}${tests}</p>`)
   if (finding.suppression !== undefined) {
     lines.push('<p>Suppression:</p>', '', codeFence(finding.suppression.trim()), '')

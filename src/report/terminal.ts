@@ -10,6 +10,7 @@ import {
   occurrenceText,
   stackLines,
   testLabel,
+  testsText,
   threadText
 } from './format.js'
 
@@ -39,7 +40,8 @@ function findingBlock(finding: Finding, workspace: string, style: TerminalStyle)
     lines.push(`  ${aux.label}`, ...stackLines(aux.frames, workspace).map((l) => `    ${l}`))
   }
   lines.push(...finding.notes.map((n) => `  ${n}`))
-  const tests = finding.tests.length > 0 ? ` Tests: ${finding.tests.map(testLabel).join(', ')}` : ''
+  const testList = testsText(finding)
+  const tests = testList !== undefined ? ` ${testList}` : ''
   lines.push(paint(style, '2', `  ${occurrenceText(finding)}${tests}`))
   return lines
 }

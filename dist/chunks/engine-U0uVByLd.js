@@ -3873,11 +3873,21 @@ function listNames(names, shown = 5) {
     }
     return `${names.slice(0, shown).join(', ')} and ${names.length - shown} more`;
 }
-/** `Tests: a (bin), b (bin)` (the first 20, then "and N more"), or undefined when no test is known. */
-function testsText(finding) {
+/** Test names listed with a finding at most; the JSON report has them all. */
+const TESTS_LISTED = 20;
+/** What a finding's tests are called: "Test(s)", or "Program(s)" when the command runs no suite. */
+function testsLabel(tests) {
+    const programs = tests.length > 0 && tests.every((test) => test.runner === 'program');
+    return `${programs ? 'Program' : 'Test'}${tests.length === 1 ? '' : 's'}`;
+}
+/**
+ * `Tests: a (bin), b (bin)` (the first TESTS_LISTED, then "and N more"), or undefined when no test
+ * is known. `name` renders each name (the job summary puts them in code spans).
+ */
+function testsText(finding, name = (label) => label) {
     if (finding.tests.length === 0)
         return undefined;
-    return `${finding.tests.length === 1 ? 'Test' : 'Tests'}: ${listNames(finding.tests.map(testLabel), 20)}`;
+    return `${testsLabel(finding.tests)}: ${listNames(finding.tests.map((test) => name(testLabel(test))), TESTS_LISTED)}`;
 }
 function occurrenceText(finding) {
     const processes = finding.processCount === 1 ? '1 process' : `${formatNumber(finding.processCount)} processes`;
@@ -9061,4 +9071,4 @@ function dwarfWarning(version, runs) {
     return dwarf5Advice(version, objects.map((obj) => ({ obj, dwarf: dwarfVersion(obj) })));
 }
 
-export { kindLabel as A, visibleFrames as B, codeFence as C, workspaceRelativePath as D, framePath as E, summaryUrl as F, artifactNameProblem as G, assertSupportedPlatform as H, InputError as I, LEAK_KINDS as L, MAX_ARTIFACT_NAME_LENGTH as M, NAME_CHARACTERS as N, LEAK_KIND_WORDS as a, findingTitle as b, findingText as c, threadText as d, commandSafeText as e, formatNumber as f, ensurePrivateDirectory as g, ensureValgrind as h, cancelOnSignals as i, joinShellWords as j, runEngine as k, logLine as l, readBaselineReport as m, describeFrame as n, occurrenceText as o, addLeaks as p, listNames as q, readConfig as r, stackLines as s, testLabel as t, codeHtml as u, valgrindFromInstall as v, escapeHtml as w, toolLabel as x, plural as y, renderProfileSection as z };
+export { renderProfileSection as A, kindLabel as B, visibleFrames as C, codeFence as D, workspaceRelativePath as E, framePath as F, summaryUrl as G, artifactNameProblem as H, InputError as I, assertSupportedPlatform as J, LEAK_KINDS as L, MAX_ARTIFACT_NAME_LENGTH as M, NAME_CHARACTERS as N, LEAK_KIND_WORDS as a, findingTitle as b, findingText as c, threadText as d, testsText as e, formatNumber as f, commandSafeText as g, ensurePrivateDirectory as h, ensureValgrind as i, joinShellWords as j, cancelOnSignals as k, runEngine as l, logLine as m, readBaselineReport as n, occurrenceText as o, describeFrame as p, addLeaks as q, readConfig as r, stackLines as s, testLabel as t, listNames as u, valgrindFromInstall as v, codeHtml as w, escapeHtml as x, toolLabel as y, plural as z };
