@@ -100,8 +100,11 @@ describe('a clean std-only selection of tests', () => {
   })
 })
 
-/** Live processes whose command line names the fixture crate's target directory. */
-function crateProcesses(): string[] {
+/**
+ * Live processes whose command line names the fixture crate's target directory and this run's
+ * directory (valgrind's --xml-file, the runner script): other test files run the crate meanwhile.
+ */
+function crateProcesses(runDirectory: string): string[] {
   const target = path.join(crate, 'target')
   return fs.readdirSync('/proc').flatMap((entry) => {
     if (!/^\d+$/.test(entry)) return []
@@ -109,7 +112,8 @@ function crateProcesses(): string[] {
       const cmdline = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ')
       const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8')
       const zombie = stat.slice(stat.lastIndexOf(')') + 2)[0] === 'Z'
-      return cmdline.includes(target) && !zombie ? [`${entry} ${cmdline}`] : []
+      const ours = cmdline.includes(target) && cmdline.includes(runDirectory)
+      return ours && !zombie ? [`${entry} ${cmdline}`] : []
     } catch {
       return [] // gone meanwhile
     }
@@ -138,6 +142,8 @@ describe('cancelled while its batches run', () => {
     expect(run.exitCode).toBe(1)
     expect(run.failure).toMatch(/^The run was cancelled \(SIGINT\)/)
     expect(run.stdout).not.toContain('running its')
-    expect(crateProcesses()).toEqual([])
+    const runDirectory = path.dirname(run.outputs['xml-dir'])
+    expect(runDirectory).toContain('run-')
+    expect(crateProcesses(runDirectory)).toEqual([])
   })
 })
