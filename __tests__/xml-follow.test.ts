@@ -72,7 +72,8 @@ describe('XmlDirectoryFollower', () => {
 
   it('reads a file the launcher moved away, and the new image’s file under the old name, apart', async () => {
     const dir = tempDir()
-    const follower = new XmlDirectoryFollower(dir, 5)
+    // Every poll looks again at files read to their end (by default every tenth).
+    const follower = new XmlDirectoryFollower(dir, 5, 1)
     follower.start()
     const name = path.join(dir, '200.xml')
     // The first image writes part of its file, is followed, then execs: the launcher closes and
@@ -97,6 +98,20 @@ describe('XmlDirectoryFollower', () => {
     // Truncated and rewritten between two polls, longer than what was read before.
     fs.writeFileSync(name, Buffer.concat([LEAKS, LEAKS, LEAKS, LEAKS, LEAKS, LEAKS, LEAKS]))
     const { followed, afterwards } = await bothWays(dir, follower)
+    expect(followed).toEqual(afterwards)
+    expect(follower.counts).toEqual({ followed: 0, readAtEnd: 1 })
+  })
+
+  it('reads a file again whole when something was appended after its end (two processes, one file)', async () => {
+    const dir = tempDir()
+    const follower = new XmlDirectoryFollower(dir, 5, 1)
+    follower.start()
+    const name = path.join(dir, '500.xml')
+    await writeInPieces(name, LEAKS, 2, 20)
+    await pause(30) // read to its end, its descriptor closed
+    fs.appendFileSync(name, LEAKS)
+    const { followed, afterwards } = await bothWays(dir, follower)
+    expect(followed.warnings.join('\n')).toMatch(/content after <\/valgrindoutput> was ignored/)
     expect(followed).toEqual(afterwards)
     expect(follower.counts).toEqual({ followed: 0, readAtEnd: 1 })
   })

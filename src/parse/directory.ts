@@ -43,6 +43,8 @@ export async function parseOutputDirectory(dir: string): Promise<ParsedDirectory
 
 /** How many files are followed at once (each holds a descriptor); the rest are read at the end. */
 const MAX_FOLLOWED_FILES = 256
+/** Polls between looks at the files already read to their end. */
+const RECHECK_ENDED_EVERY = 10
 /** Bytes of a file's start kept to tell, at the end, that it is still the file that was read. */
 const HEAD_BYTES = 4096
 
@@ -65,6 +67,12 @@ interface FollowedFile {
  */
 export class XmlDirectoryFollower {
   private readonly followed = new Map<string, FollowedFile>()
+  /**
+   * Files read to their document's end, by name: not looked at again until `finish()`, which checks
+   * that they are unchanged (a suite of a thousand tests leaves a thousand files to poll).
+   */
+  private readonly ended = new Map<string, FollowedFile>()
+  private polls = 0
   private stopped = false
   private loop: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
@@ -74,7 +82,8 @@ export class XmlDirectoryFollower {
 
   constructor(
     private readonly dir: string,
-    private readonly intervalMs = 100
+    private readonly intervalMs = 100,
+    private readonly recheckEndedEvery = RECHECK_ENDED_EVERY
   ) {}
 
   start(): void {
@@ -100,8 +109,12 @@ export class XmlDirectoryFollower {
     } catch {
       return // not created yet
     }
+    // Ended files are looked at again once in a while: a new file may have taken the name (an
+    // exec'd image writes under its pid's name once the launcher moved the old file away).
+    const recheck = this.polls++ % this.recheckEndedEvery === 0
     for (const name of names) {
       if (this.stopped) return
+      if (this.ended.has(name) && !recheck) continue
       const file = path.join(this.dir, name)
       let stat: fs.Stats
       try {
@@ -111,6 +124,11 @@ export class XmlDirectoryFollower {
       }
       const key = `${stat.dev}:${stat.ino}`
       let entry = this.followed.get(key)
+      const ended = this.ended.get(name)
+      if (ended !== undefined) {
+        if (ended === entry) continue
+        this.ended.delete(name)
+      }
       if (entry === undefined) {
         if (this.openCount() >= MAX_FOLLOWED_FILES) continue
         let handle: fs.promises.FileHandle
@@ -132,6 +150,12 @@ export class XmlDirectoryFollower {
       if (entry.stale) continue
       if (stat.size < entry.offset) entry.stale = true
       else if (stat.size > entry.offset) await this.readAppended(entry)
+      if (!entry.stale && entry.name === name && entry.parser.documentEnded) {
+        // Its descriptor is freed for other files; `finish()` reopens it to check its start.
+        await entry.handle?.close().catch(() => undefined)
+        entry.handle = undefined
+        this.ended.set(name, entry)
+      }
     }
   }
 
@@ -164,15 +188,18 @@ export class XmlDirectoryFollower {
     }
   }
 
-  /** Whether the file at `file` still starts with what the entry read from it. */
-  private async sameStart(entry: FollowedFile): Promise<boolean> {
-    if (entry.handle === undefined) return false
+  /** Whether `file` still starts with what the entry read from it. */
+  private async sameStart(entry: FollowedFile, file: string): Promise<boolean> {
     const buffer = Buffer.alloc(entry.head.length)
+    let handle = entry.handle
     try {
-      const { bytesRead } = await entry.handle.read(buffer, 0, buffer.length, 0)
+      handle ??= await fs.promises.open(file, 'r')
+      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0)
       return bytesRead === buffer.length && buffer.equals(entry.head)
     } catch {
       return false
+    } finally {
+      if (handle !== entry.handle) await handle?.close().catch(() => undefined)
     }
   }
 
@@ -195,7 +222,7 @@ export class XmlDirectoryFollower {
         const file = path.join(this.dir, name)
         const entry = await this.entryFor(file, name)
         if (entry !== undefined) await this.readAppended(entry)
-        if (entry === undefined || entry.stale || !(await this.sameStart(entry))) {
+        if (entry === undefined || entry.stale || !(await this.sameStart(entry, file))) {
           this.counts.readAtEnd++
           await parseOne(file, parsed)
           continue
@@ -224,6 +251,8 @@ export class XmlDirectoryFollower {
     }
     const entry = this.followed.get(`${stat.dev}:${stat.ino}`)
     if (entry === undefined || entry.name !== name || stat.size < entry.offset) return undefined
+    // A file closed at its document's end that grew since (content after the end) is read whole.
+    if (entry.handle === undefined && stat.size !== entry.offset) return undefined
     return entry
   }
 }

@@ -699,6 +699,11 @@ export class ValgrindXmlReader implements TokenConsumer {
   }
 
   /** Ends the document (a cut inside a tag is a truncation like any other). */
+  /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
+  get documentEnded(): boolean {
+    return this.rootClosed
+  }
+
   finish(bytesRead: number): ProcessRun {
     const run = this.run
     if (bytesRead === 0) {

@@ -25,6 +25,11 @@ export class XmlDocumentParser {
     return this.tokenizer.bytesRead
   }
 
+  /** The document's end tag was read: nothing more is expected. */
+  get documentEnded(): boolean {
+    return this.reader.documentEnded
+  }
+
   feed(chunk: Uint8Array): void {
     this.tokenizer.feed(chunk)
   }

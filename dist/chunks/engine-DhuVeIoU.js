@@ -5243,6 +5243,10 @@ class ValgrindXmlReader {
         this.merger.add(finding);
     }
     /** Ends the document (a cut inside a tag is a truncation like any other). */
+    /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
+    get documentEnded() {
+        return this.rootClosed;
+    }
     finish(bytesRead) {
         const run = this.run;
         if (bytesRead === 0) {
@@ -8321,6 +8325,10 @@ class XmlDocumentParser {
     get bytesRead() {
         return this.tokenizer.bytesRead;
     }
+    /** The document's end tag was read: nothing more is expected. */
+    get documentEnded() {
+        return this.reader.documentEnded;
+    }
     feed(chunk) {
         this.tokenizer.feed(chunk);
     }
@@ -8392,6 +8400,8 @@ async function parseOne(file, parsed) {
 }
 /** How many files are followed at once (each holds a descriptor); the rest are read at the end. */
 const MAX_FOLLOWED_FILES = 256;
+/** Polls between looks at the files already read to their end. */
+const RECHECK_ENDED_EVERY = 10;
 /** Bytes of a file's start kept to tell, at the end, that it is still the file that was read. */
 const HEAD_BYTES = 4096;
 /**
@@ -8403,16 +8413,24 @@ const HEAD_BYTES = 4096;
 class XmlDirectoryFollower {
     dir;
     intervalMs;
+    recheckEndedEvery;
     followed = new Map();
+    /**
+     * Files read to their document's end, by name: not looked at again until `finish()`, which checks
+     * that they are unchanged (a suite of a thousand tests leaves a thousand files to poll).
+     */
+    ended = new Map();
+    polls = 0;
     stopped = false;
     loop;
     timer;
     wake;
     /** Of the files `finish()` returned: how many were followed to their end, how many read whole then. */
     counts = { followed: 0, readAtEnd: 0 };
-    constructor(dir, intervalMs = 100) {
+    constructor(dir, intervalMs = 100, recheckEndedEvery = RECHECK_ENDED_EVERY) {
         this.dir = dir;
         this.intervalMs = intervalMs;
+        this.recheckEndedEvery = recheckEndedEvery;
     }
     start() {
         this.loop ??= this.run();
@@ -8437,9 +8455,14 @@ class XmlDirectoryFollower {
         catch {
             return; // not created yet
         }
+        // Ended files are looked at again once in a while: a new file may have taken the name (an
+        // exec'd image writes under its pid's name once the launcher moved the old file away).
+        const recheck = this.polls++ % this.recheckEndedEvery === 0;
         for (const name of names) {
             if (this.stopped)
                 return;
+            if (this.ended.has(name) && !recheck)
+                continue;
             const file = path.join(this.dir, name);
             let stat;
             try {
@@ -8450,6 +8473,12 @@ class XmlDirectoryFollower {
             }
             const key = `${stat.dev}:${stat.ino}`;
             let entry = this.followed.get(key);
+            const ended = this.ended.get(name);
+            if (ended !== undefined) {
+                if (ended === entry)
+                    continue;
+                this.ended.delete(name);
+            }
             if (entry === undefined) {
                 if (this.openCount() >= MAX_FOLLOWED_FILES)
                     continue;
@@ -8476,6 +8505,12 @@ class XmlDirectoryFollower {
                 entry.stale = true;
             else if (stat.size > entry.offset)
                 await this.readAppended(entry);
+            if (!entry.stale && entry.name === name && entry.parser.documentEnded) {
+                // Its descriptor is freed for other files; `finish()` reopens it to check its start.
+                await entry.handle?.close().catch(() => undefined);
+                entry.handle = undefined;
+                this.ended.set(name, entry);
+            }
         }
     }
     openCount() {
@@ -8510,17 +8545,21 @@ class XmlDirectoryFollower {
             entry.stale = true;
         }
     }
-    /** Whether the file at `file` still starts with what the entry read from it. */
-    async sameStart(entry) {
-        if (entry.handle === undefined)
-            return false;
+    /** Whether `file` still starts with what the entry read from it. */
+    async sameStart(entry, file) {
         const buffer = Buffer.alloc(entry.head.length);
+        let handle = entry.handle;
         try {
-            const { bytesRead } = await entry.handle.read(buffer, 0, buffer.length, 0);
+            handle ??= await fs.promises.open(file, 'r');
+            const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
             return bytesRead === buffer.length && buffer.equals(entry.head);
         }
         catch {
             return false;
+        }
+        finally {
+            if (handle !== entry.handle)
+                await handle?.close().catch(() => undefined);
         }
     }
     async stop() {
@@ -8543,7 +8582,7 @@ class XmlDirectoryFollower {
                 const entry = await this.entryFor(file, name);
                 if (entry !== undefined)
                     await this.readAppended(entry);
-                if (entry === undefined || entry.stale || !(await this.sameStart(entry))) {
+                if (entry === undefined || entry.stale || !(await this.sameStart(entry, file))) {
                     this.counts.readAtEnd++;
                     await parseOne(file, parsed);
                     continue;
@@ -8571,6 +8610,9 @@ class XmlDirectoryFollower {
         }
         const entry = this.followed.get(`${stat.dev}:${stat.ino}`);
         if (entry === undefined || entry.name !== name || stat.size < entry.offset)
+            return undefined;
+        // A file closed at its document's end that grew since (content after the end) is read whole.
+        if (entry.handle === undefined && stat.size !== entry.offset)
             return undefined;
         return entry;
     }
