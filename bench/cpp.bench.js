@@ -6,9 +6,11 @@
 //                            (what a user gets without the action; the compiler test runs cc1, as,
 //                            ld under valgrind)
 //   action ctest             the bundled action, command `ctest -j2`
-//   action make test         the bundled action, command `make test` (a `make check`-style run:
-//                            make, sh, cmake and ctest traced; compilers skipped by default)
+//   action make test         the bundled action, command `make test ARGS=-j2` (a `make check`-style
+//                            run: make, sh, cmake and ctest traced; compilers skipped by default;
+//                            ARGS gives ctest the same -j as the other ways)
 //   action make test, skip none   the same with trace-children-skip: none (every child traced)
+//   action make test, serial      plain `make test`: ctest one test at a time
 // Each way runs REPEATS times, taking turns; the best run counts (load from elsewhere only adds).
 // Needs dist/ built (`npm run build`), cmake, make, gcc and valgrind. Prints a table.
 import { execFileSync, spawnSync } from 'node:child_process'
@@ -70,11 +72,12 @@ const ways = {
   'ctest (no valgrind)': command('ctest', [`-j${JOBS}`]),
   'ctest -T memcheck': command('ctest', ['-T', 'memcheck', `-j${JOBS}`]),
   'action ctest': action({ command: `ctest --test-dir build -j${JOBS}` }),
-  'action make test': action({ command: 'make -C build test', 'valgrind-args': '' }),
+  'action make test': action({ command: `make -C build test ARGS=-j${JOBS}` }),
   'action make test, skip none': action({
-    command: 'make -C build test',
+    command: `make -C build test ARGS=-j${JOBS}`,
     'trace-children-skip': 'none'
-  })
+  }),
+  'action make test, serial': action({ command: 'make -C build test' })
 }
 
 console.log(
