@@ -92,7 +92,8 @@ export class XmlDirectoryFollower {
 
   private async run(): Promise<void> {
     while (!this.stopped) {
-      await this.poll()
+      // poll() catches what it expects; anything else must not end the run as an unhandled rejection.
+      await this.poll().catch(() => undefined)
       if (this.stopped) break
       await new Promise<void>((resolve) => {
         this.wake = resolve

@@ -8437,7 +8437,8 @@ class XmlDirectoryFollower {
     }
     async run() {
         while (!this.stopped) {
-            await this.poll();
+            // poll() catches what it expects; anything else must not end the run as an unhandled rejection.
+            await this.poll().catch(() => undefined);
             if (this.stopped)
                 break;
             await new Promise((resolve) => {
