@@ -119,17 +119,24 @@ export function decideVerdict(input: VerdictInput): Verdict {
     const who = input.subject === 'program' ? 'The program' : 'The test command'
     const below = input.outcome.failedByValgrindBelow ?? []
     const toolchain = below.filter((process) => process.toolchain)
+    const status = `${who} exited with status ${input.outcome.exitCode}`
     if (below.length === 0) {
-      reasons.push(`${who} exited with status ${input.outcome.exitCode}.`)
+      reasons.push(`${status}.`)
     } else if (toolchain.length === below.length) {
       // The build tools' own findings do not count, but valgrind's status failed them all the same.
       reasons.push(
-        `${who} exited with status ${input.outcome.exitCode} after valgrind's --error-exitcode failed ${plural(toolchain.length, 'process', 'processes')} of the build toolchain (${shortList(toolchain.map((process) => process.name))}): valgrind found errors in them, which are not the project's. Keep valgrind out of them (trace-children-skip) or set error-exitcode: 0.`
+        `${status} after valgrind's --error-exitcode failed ${plural(toolchain.length, 'process', 'processes')} of the build toolchain (${shortList(toolchain.map((process) => process.name))}): valgrind found errors in them, which are not the project's. Keep valgrind out of them (trace-children-skip) or set error-exitcode: 0.`
+      )
+    } else if (failing.length === 0) {
+      // Only findings that do not fail (known to the baseline) made valgrind fail the tests. The
+      // status stays a reason: a test that also failed on its own must not pass unseen.
+      const project = below.filter((process) => !process.toolchain)
+      reasons.push(
+        `${status} after valgrind's --error-exitcode failed ${plural(project.length, 'process', 'processes')} it started (${shortList(project.map((process) => process.name))}) for findings that do not fail the step (known to the baseline). Commit valgrind suppressions for them (write-suppressions) or set error-exitcode: 0, so that the command's status is its own.`
       )
     }
-    // Otherwise valgrind's status failed the project's own processes (tests the command runs): the
-    // status is a consequence of findings (reported above, or known to the baseline), not a
-    // failure of the program's own.
+    // Otherwise the findings that fail the step made valgrind fail the command's tests: the status
+    // is their consequence, and the step fails on them already.
   }
 
   const failed = reasons.length > 0
