@@ -16,7 +16,7 @@ import {
   topProcess,
   usableXml
 } from './analysis/outcome.js'
-import { decideVerdict } from './analysis/verdict.js'
+import { decideVerdict, plural, shortList } from './analysis/verdict.js'
 import { SOURCE_WORDS, type InstallResult } from './install/index.js'
 import type {
   ErrorTool,
@@ -595,7 +595,7 @@ export async function runEngine(
         toolchain: run.role === 'toolchain'
       }))
       host.info(
-        `Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${below.length === 1 ? '1 process' : `${below.length} processes`} the command started (${[...new Set(outcome.failedByValgrindBelow.map((process) => process.name))].slice(0, 5).join(', ')}): valgrind found errors there, and the command failed with them.`
+        `Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${plural(below.length, 'process', 'processes')} the command started (${shortList([...new Set(outcome.failedByValgrindBelow.map((process) => process.name))])}): valgrind found errors there, and the command failed with them.`
       )
     }
   }

@@ -82,7 +82,7 @@ function signalReason(
 }
 
 /** The first five names, then how many more. */
-function shortList(names: readonly string[]): string {
+export function shortList(names: readonly string[]): string {
   return names.slice(0, 5).join(', ') + (names.length > 5 ? `, and ${names.length - 5} more` : '')
 }
 

@@ -24,11 +24,14 @@ function xmlFileNames(dir: string): string[] {
     : []
 }
 
+function addRun(parsed: ParsedDirectory, run: ProcessRun): void {
+  parsed.runs.push(run)
+  parsed.warnings.push(...run.warnings)
+}
+
 async function parseOne(file: string, parsed: ParsedDirectory): Promise<void> {
   try {
-    const run = await parseValgrindXmlFile(file)
-    parsed.runs.push(run)
-    parsed.warnings.push(...run.warnings)
+    addRun(parsed, await parseValgrindXmlFile(file))
   } catch (error) {
     parsed.warnings.push(`${file}: could not be read (${(error as Error).message}).`)
   }
@@ -229,9 +232,7 @@ export class XmlDirectoryFollower {
           continue
         }
         this.counts.followed++
-        const run = entry.parser.finish()
-        parsed.runs.push(run)
-        parsed.warnings.push(...run.warnings)
+        addRun(parsed, entry.parser.finish())
       }
     } finally {
       await Promise.all(

@@ -8394,11 +8394,13 @@ function xmlFileNames(dir) {
             .sort()
         : [];
 }
+function addRun(parsed, run) {
+    parsed.runs.push(run);
+    parsed.warnings.push(...run.warnings);
+}
 async function parseOne(file, parsed) {
     try {
-        const run = await parseValgrindXmlFile(file);
-        parsed.runs.push(run);
-        parsed.warnings.push(...run.warnings);
+        addRun(parsed, await parseValgrindXmlFile(file));
     }
     catch (error) {
         parsed.warnings.push(`${file}: could not be read (${error.message}).`);
@@ -8595,9 +8597,7 @@ class XmlDirectoryFollower {
                     continue;
                 }
                 this.counts.followed++;
-                const run = entry.parser.finish();
-                parsed.runs.push(run);
-                parsed.warnings.push(...run.warnings);
+                addRun(parsed, entry.parser.finish());
             }
         }
         finally {
@@ -9012,7 +9012,7 @@ async function runEngine(config, host, options = {}) {
                 name: run.test?.binary ?? path.basename(run.exe ?? run.file),
                 toolchain: run.role === 'toolchain'
             }));
-            host.info(`Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${below.length === 1 ? '1 process' : `${below.length} processes`} the command started (${[...new Set(outcome.failedByValgrindBelow.map((process) => process.name))].slice(0, 5).join(', ')}): valgrind found errors there, and the command failed with them.`);
+            host.info(`Exit status ${outcome.exitCode} follows valgrind's --error-exitcode in ${plural(below.length, 'process', 'processes')} the command started (${shortList([...new Set(outcome.failedByValgrindBelow.map((process) => process.name))])}): valgrind found errors there, and the command failed with them.`);
         }
     }
     const dwarf = dwarfWarning(host.valgrind.version, runs);
