@@ -46,7 +46,13 @@ export async function parseOutputDirectory(dir: string): Promise<ParsedDirectory
 
 /** How many files are followed at once (each holds a descriptor); the rest are read at the end. */
 const MAX_FOLLOWED_FILES = 256
-/** Polls between looks at the files already read to their end. */
+/**
+ * Milliseconds before the next poll when the last one read something: valgrind writes its XML
+ * faster as its translations warm up (30 MB/s and more), and a follower that sleeps a full interval
+ * between reads leaves that much more to parse after the program exits.
+ */
+const BUSY_INTERVAL_MS = 10
+/** Idle intervals between looks at the files already read to their end. */
 const RECHECK_ENDED_EVERY = 10
 /** Bytes of a file's start kept to tell, at the end, that it is still the file that was read. */
 const HEAD_BYTES = 4096
@@ -75,7 +81,8 @@ export class XmlDirectoryFollower {
    * that they are unchanged (a suite of a thousand tests leaves a thousand files to poll).
    */
   private readonly ended = new Map<string, FollowedFile>()
-  private polls = 0
+  /** When ended files were last looked at (ms); the first poll looks. */
+  private lastRecheck = -Infinity
   private stopped = false
   private loop: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
@@ -96,28 +103,35 @@ export class XmlDirectoryFollower {
   private async run(): Promise<void> {
     while (!this.stopped) {
       // poll() catches what it expects; anything else must not end the run as an unhandled rejection.
-      await this.poll().catch(() => undefined)
+      const bytesRead = await this.poll().catch(() => 0)
       if (this.stopped) break
       await new Promise<void>((resolve) => {
         this.wake = resolve
-        this.timer = setTimeout(resolve, this.intervalMs)
+        this.timer = setTimeout(
+          resolve,
+          bytesRead > 0 ? Math.min(BUSY_INTERVAL_MS, this.intervalMs) : this.intervalMs
+        )
       })
     }
   }
 
-  /** Reads what was appended to every file since the last poll. Never throws. */
-  private async poll(): Promise<void> {
+  /** Reads what was appended to every file since the last poll; returns how many bytes. Never throws. */
+  private async poll(): Promise<number> {
     let names: string[]
+    let bytesRead = 0
     try {
       names = (await fs.promises.readdir(this.dir)).filter((name) => name.endsWith('.xml'))
     } catch {
-      return // not created yet
+      return 0 // not created yet
     }
     // Ended files are looked at again once in a while: a new file may have taken the name (an
     // exec'd image writes under its pid's name once the launcher moved the old file away).
-    const recheck = this.polls++ % this.recheckEndedEvery === 0
+    // Timed, not counted: busy polls come every few milliseconds.
+    const now = Date.now()
+    const recheck = now - this.lastRecheck >= this.intervalMs * this.recheckEndedEvery
+    if (recheck) this.lastRecheck = now
     for (const name of names) {
-      if (this.stopped) return
+      if (this.stopped) return bytesRead
       if (this.ended.has(name) && !recheck) continue
       const file = path.join(this.dir, name)
       let stat: fs.Stats
@@ -153,7 +167,7 @@ export class XmlDirectoryFollower {
       }
       if (entry.stale) continue
       if (stat.size < entry.offset) entry.stale = true
-      else if (stat.size > entry.offset) await this.readAppended(entry)
+      else if (stat.size > entry.offset) bytesRead += await this.readAppended(entry)
       if (!entry.stale && entry.name === name && entry.parser.documentEnded) {
         // Its descriptor is freed for other files; `finish()` reopens it to check its start.
         await entry.handle?.close().catch(() => undefined)
@@ -161,6 +175,7 @@ export class XmlDirectoryFollower {
         this.ended.set(name, entry)
       }
     }
+    return bytesRead
   }
 
   private openCount(): number {
@@ -169,14 +184,16 @@ export class XmlDirectoryFollower {
     return count
   }
 
-  private async readAppended(entry: FollowedFile): Promise<void> {
-    if (entry.handle === undefined) return
+  /** Feeds the parser what was appended to the file since the last read; returns how many bytes. */
+  private async readAppended(entry: FollowedFile): Promise<number> {
+    if (entry.handle === undefined) return 0
+    let total = 0
     try {
       for (;;) {
         // A fresh buffer per read: the tokenizer may keep a view of a chunk's unfinished token.
         const buffer = Buffer.allocUnsafe(READ_CHUNK_BYTES)
         const { bytesRead } = await entry.handle.read(buffer, 0, buffer.length, entry.offset)
-        if (bytesRead === 0) return
+        if (bytesRead === 0) return total
         const chunk = buffer.subarray(0, bytesRead)
         if (entry.head.length < HEAD_BYTES) {
           entry.head = Buffer.concat([
@@ -186,9 +203,11 @@ export class XmlDirectoryFollower {
         }
         entry.parser.feed(chunk)
         entry.offset += bytesRead
+        total += bytesRead
       }
     } catch {
       entry.stale = true
+      return total
     }
   }
 
