@@ -13,7 +13,8 @@ import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
-import { buildSarif, FINGERPRINT_KEY } from '../src/report/sarif.js'
+import { buildSarif, FINGERPRINT_KEY, type SarifInput } from '../src/report/sarif.js'
+import type * as Sarif from 'sarif'
 import { fixturesDir } from './support/paths.js'
 import { sarifSchemaErrors } from './support/sarif-schema.js'
 
@@ -24,6 +25,11 @@ let run: ProcessRun
 beforeAll(async () => {
   run = await parseValgrindXmlFile(path.join(fixturesDir, 'xml', 'protocol6-leaks.xml'))
 })
+
+/** The SARIF log as code scanning reads it: the text written to the file, parsed. */
+function sarifOf(input: SarifInput): Sarif.Log {
+  return JSON.parse(buildSarif(input).text) as Sarif.Log
+}
 
 function findingsOf(processRun: ProcessRun): Finding[] {
   return assignFingerprints(collectFindings([processRun], { workspace, failOn }))
@@ -318,7 +324,7 @@ describe('SARIF', () => {
       location: undefined,
       fingerprint: 'v1:def:1'
     }
-    const log = buildSarif({
+    const log = sarifOf({
       findings: [error, ...findings, outside],
       tools: ['memcheck'],
       failOn,
@@ -350,7 +356,7 @@ describe('SARIF', () => {
     const many = Array.from({ length: 7 }, (_, index) =>
       findings.map((f) => ({ ...f, key: `${f.key}-${index}`, fingerprint: `v1:x:${index}` }))
     ).flat()
-    const log = buildSarif({
+    const log = sarifOf({
       findings: many,
       tools: ['memcheck'],
       failOn,
@@ -383,7 +389,7 @@ describe('SARIF', () => {
   })
 
   it('has one run for the tool that ran, also without findings, so fixed alerts close', () => {
-    const log = buildSarif({
+    const log = sarifOf({
       findings: [],
       tools: ['helgrind'],
       failOn,
@@ -398,7 +404,7 @@ describe('SARIF', () => {
   })
 
   it('says when the run had problems', () => {
-    const failed = buildSarif({
+    const failed = sarifOf({
       findings: [],
       tools: ['memcheck'],
       failOn,
