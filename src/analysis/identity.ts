@@ -4,10 +4,12 @@
 // for errors the text without addresses), and the user's frames as function name + source file
 // name. File names, not workspace paths: a base commit checked out into a subdirectory (to
 // profile it in the same job) must match the head's findings.
-import { createHash } from 'node:crypto'
+import { hash as digest } from 'node:crypto'
 import * as path from 'node:path'
 import type { Finding, Frame, SourceLocation } from '../model.js'
 import { isRuntimeFrame, visibleFrames } from './runtime-frames.js'
+import { FrameMemo } from './frame-memo.js'
+import { compareFileNames } from './findings.js'
 
 /** Version of the identity scheme: a change of the recipe must not silently match old ones. */
 export const IDENTITY_VERSION = 'v1'
@@ -20,9 +22,15 @@ function functionName(fn: string): string {
   return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '')
 }
 
+const frameIdentities = new FrameMemo<string>()
+
 function frameIdentity(frame: Frame): string {
-  const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '')
-  return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`
+  // The object names the frame only when it has no source file.
+  const obj = frame.file === undefined ? frame.obj : ''
+  return frameIdentities.get(
+    [frame.fn, frame.file, obj],
+    () => `${functionName(frame.fn ?? '???')}@${path.basename(frame.file ?? obj ?? '')}`
+  )
 }
 
 /** The frames that belong to the user's code: the visible stack without runtime frames. */
@@ -53,7 +61,7 @@ export function identityText(
 }
 
 function hash(text: string, length = 32): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length)
+  return digest('sha256', text).slice(0, length)
 }
 
 /** The source text of a finding's line (from the workspace), when it can be read. */
@@ -68,10 +76,19 @@ export type LineText = (location: SourceLocation) => string | undefined
  */
 export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
   const groups = new Map<string, Finding[]>()
+  // Findings on one line share its text: each text is hashed once.
+  const textParts = new Map<string, string>()
+  const textPart = (text: string): string => {
+    let part = textParts.get(text)
+    if (part === undefined) {
+      part = hash(text.replace(/\s+/g, ' ').trim(), 12)
+      textParts.set(text, part)
+    }
+    return part
+  }
   for (const finding of findings) {
     const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
-    const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-'
-    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`
+    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`
     const group = groups.get(prefix) ?? []
     group.push(finding)
     groups.set(prefix, group)
@@ -95,7 +112,7 @@ export function inFileOrder<T extends Pick<Finding, 'location' | 'key'>>(
 ): T[] {
   return [...findings].sort(
     (a, b) =>
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      compareFileNames(a.location?.file ?? '', b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
   )
