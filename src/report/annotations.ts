@@ -35,6 +35,9 @@ function plural(count: number, one: string, many: string): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
 }
 
+/** Test names in natural order (`test2` before `test10`); one collator for every comparison. */
+const byTestName = new Intl.Collator('en', { numeric: true }).compare
+
 /**
  * How often and by whom a line was hit, in two lines: "Seen 14 times in 12 processes, by 12
  * tests." ("3 loss records in ..." for leaks) and "Tests: a, b, c, d, e and 7 more" (one line, without the names, when no test is known).
@@ -46,9 +49,7 @@ export function hitText(findings: readonly Finding[]): string {
   const pids = new Set(findings.flatMap((f) => f.pids))
   const knowsPids = findings.every((f) => f.pids.length === f.processCount)
   const processes = knowsPids ? pids.size : findings.reduce((sum, f) => sum + f.processCount, 0)
-  const tests = [...new Set(findings.flatMap((f) => f.tests.map(testLabel)))].sort((a, b) =>
-    a.localeCompare(b, 'en', { numeric: true })
-  )
+  const tests = [...new Set(findings.flatMap((f) => f.tests.map(testLabel)))].sort(byTestName)
   const times = occurrences === 1 ? 'once' : `${formatNumber(occurrences)} times`
   const where = plural(processes, 'process', 'processes')
   // Leaks count valgrind's loss records, as occurrenceText does.
