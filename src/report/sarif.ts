@@ -12,6 +12,7 @@ import { isRuntimeFrame, visibleFrames } from '../analysis/runtime-frames.js'
 import { FrameMemo } from '../analysis/frame-memo.js'
 import {
   findingTitle,
+  firstLine,
   kindLabel,
   occurrenceText,
   testLabel,
@@ -154,12 +155,12 @@ function frameWriter(workspace: string, uriOf: (relative: string) => string): Fr
  */
 function writeCodeFlow(
   out: string[],
-  label: string,
+  labelJson: string,
   frames: readonly Frame[],
   write: FrameWriter
 ): void {
   const shown = visibleFrames(frames)
-  out.push(`{"message":{"text":${json(label)}},"threadFlows":[{"locations":[`)
+  out.push('{"message":{"text":', labelJson, '},"threadFlows":[{"locations":[')
   for (let index = 0; index < shown.length; index++) {
     const frame = write(shown[shown.length - 1 - index])
     out.push(index === 0 ? '' : ',', frame.flowHead, String(index), frame.flowTail)
@@ -204,57 +205,102 @@ function rule(
   }
 }
 
-/** A finding as a SARIF result's JSON text; undefined for a finding outside the workspace. */
+/** A number as JSON.stringify writes it (null for NaN and the infinities), without calling it. */
+function numberJson(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null'
+}
+
+/**
+ * Texts that recur across the results of a run, each made once: a rule's first fields, the
+ * primary location of a line, a stack's label (the same kind of error is labelled alike).
+ */
+interface RunTexts {
+  write: FrameWriter
+  uriOf: (relative: string) => string
+  primaryLocations: Map<string, Map<number, string>>
+  labels: Map<string, string>
+}
+
+function primaryLocationJson(texts: RunTexts, file: string, line: number): string {
+  let lines = texts.primaryLocations.get(file)
+  if (lines === undefined) texts.primaryLocations.set(file, (lines = new Map()))
+  let text = lines.get(line)
+  if (text === undefined) {
+    text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`
+    lines.set(line, text)
+  }
+  return text
+}
+
+function labelJson(texts: RunTexts, label: string): string {
+  let text = texts.labels.get(label)
+  if (text === undefined) {
+    text = json(label)
+    texts.labels.set(label, text)
+  }
+  return text
+}
+
+const FINGERPRINT_FIELD = `,"partialFingerprints":{${json(FINGERPRINT_KEY)}:`
+
+/**
+ * A finding as a SARIF result's JSON text; undefined for a finding outside the workspace. `head`
+ * is the result's first fields (rule and level), the same for every finding of a rule and level.
+ */
 function resultJson(
   finding: Finding,
-  ruleIndex: number,
+  head: string,
   input: SarifInput,
-  write: FrameWriter,
-  uriOf: (relative: string) => string
+  texts: RunTexts
 ): string | undefined {
   // Code scanning places every alert on a file of the repository: findings without a frame in
   // the workspace stay in the job summary and the JSON report only.
   if (finding.location === undefined) return undefined
-  const { file, line } = finding.location
+  const write = texts.write
   const out: string[] = [
-    `{"ruleId":${json(finding.kind)},"ruleIndex":${json(ruleIndex)}`,
-    `,"level":${json(level(findingCategory(finding), input.failOn))}`,
+    head,
     `,"message":{"text":${json(resultMessage(finding))}}`,
-    `,"locations":[{"physicalLocation":{"artifactLocation":{"uri":${json(uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${json(line)}}}}]`
+    ',"locations":[',
+    primaryLocationJson(texts, finding.location.file, finding.location.line),
+    ']'
   ]
   // An aux stack's first user frame in the workspace, as a related location.
-  const related: string[] = []
+  let related = 0
   for (const aux of finding.auxStacks) {
     const frame = aux.frames.find((f) => write(f).userLine)
     if (frame === undefined) continue
-    related.push(
-      `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${json(related.length + 1)}}`
+    related++
+    out.push(
+      related === 1 ? ',"relatedLocations":[' : ',',
+      `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`
     )
   }
-  if (related.length > 0) out.push(`,"relatedLocations":[${related.join(',')}]`)
+  if (related > 0) out.push(']')
   // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
   out.push(',"codeFlows":[')
-  writeCodeFlow(out, finding.what.split('\n')[0].trim(), finding.stack, write)
+  writeCodeFlow(out, labelJson(texts, firstLine(finding.what)), finding.stack, write)
   for (const aux of finding.auxStacks) {
     out.push(',')
-    writeCodeFlow(out, aux.label, aux.frames, write)
+    writeCodeFlow(out, labelJson(texts, aux.label), aux.frames, write)
   }
   out.push(']')
   if (finding.fingerprint !== undefined) {
-    out.push(`,"partialFingerprints":${json({ [FINGERPRINT_KEY]: finding.fingerprint })}`)
+    out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}')
   }
   if (input.withBaseline && finding.baseline !== undefined) {
     out.push(`,"baselineState":${json(finding.baseline satisfies Sarif.Result.baselineState)}`)
   }
-  const properties: Sarif.PropertyBag = {
-    occurrences: finding.occurrences,
-    processes: finding.processCount,
-    ...(finding.leak !== undefined
-      ? { leakedBytes: finding.leak.bytes, leakedBlocks: finding.leak.blocks }
-      : {}),
-    ...(finding.tests.length > 0 ? { tests: finding.tests.map(testLabel) } : {})
+  // Sarif.PropertyBag: how often, in how many processes, the leak's size, the tests.
+  out.push(
+    `,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`
+  )
+  if (finding.leak !== undefined) {
+    out.push(
+      `,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`
+    )
   }
-  out.push(`,"properties":${json(properties)}}`)
+  if (finding.tests.length > 0) out.push(`,"tests":${json(finding.tests.map(testLabel))}`)
+  out.push('}}')
   return out.join('')
 }
 
@@ -267,10 +313,16 @@ interface RunJson {
 function runJson(tool: string, input: SarifInput): RunJson {
   const findings = input.findings.filter((finding) => finding.tool === tool)
   const rules: Sarif.ReportingDescriptor[] = []
-  const ruleIndex = new Map<string, number>()
+  // Per kind: its rule's index, and its results' first fields per level.
+  const ruleOf = new Map<string, { index: number; heads: Map<Sarif.Result.level, string> }>()
   const results: string[] = []
   const uriOf = workspaceUris()
-  const write = frameWriter(input.workspace, uriOf)
+  const texts: RunTexts = {
+    write: frameWriter(input.workspace, uriOf),
+    uriOf,
+    primaryLocations: new Map(),
+    labels: new Map()
+  }
   const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN
   let omitted = 0
   for (const finding of findings) {
@@ -278,13 +330,19 @@ function runJson(tool: string, input: SarifInput): RunJson {
       if (finding.location !== undefined) omitted++
       continue
     }
-    let index = ruleIndex.get(finding.kind)
-    if (index === undefined) {
-      index = rules.length
-      ruleIndex.set(finding.kind, index)
+    let kindRule = ruleOf.get(finding.kind)
+    if (kindRule === undefined) {
+      kindRule = { index: rules.length, heads: new Map() }
+      ruleOf.set(finding.kind, kindRule)
       rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn))
     }
-    const entry = resultJson(finding, index, input, write, uriOf)
+    const resultLevel = level(findingCategory(finding), input.failOn)
+    let head = kindRule.heads.get(resultLevel)
+    if (head === undefined) {
+      head = `{"ruleId":${json(finding.kind)},"ruleIndex":${numberJson(kindRule.index)},"level":${json(resultLevel)}`
+      kindRule.heads.set(resultLevel, head)
+    }
+    const entry = resultJson(finding, head, input, texts)
     if (entry !== undefined) results.push(entry)
   }
   const driver: Sarif.ToolComponent = {
