@@ -22,15 +22,13 @@ function functionName(fn: string): string {
   return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '')
 }
 
-const frameIdentities = new FrameMemo<string>()
+const frameIdentities = new FrameMemo<string>(['fn', 'file', 'obj'], (frame) => {
+  const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '')
+  return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`
+})
 
 function frameIdentity(frame: Frame): string {
-  // The object names the frame only when it has no source file.
-  const obj = frame.file === undefined ? frame.obj : ''
-  return frameIdentities.get(
-    [frame.fn, frame.file, obj],
-    () => `${functionName(frame.fn ?? '???')}@${path.basename(frame.file ?? obj ?? '')}`
-  )
+  return frameIdentities.of(frame)
 }
 
 /** The frames that belong to the user's code: the visible stack without runtime frames. */

@@ -133,20 +133,12 @@ function frameJson(
 
 /** Frame texts for one log: each distinct frame (by what the texts say of it) written once. */
 function frameWriter(workspace: string, uriOf: (relative: string) => string): FrameWriter {
-  const frames = new FrameMemo<FrameJson>()
+  const write = (frame: Frame): FrameJson => frameJson(frame, workspace, uriOf)
+  // Everything the texts say of a frame but its address, which names it only when nothing else
+  // does (see frameText): such frames are written each time.
+  const frames = new FrameMemo(['fn', 'obj', 'dir', 'file', 'line'], write)
   return (frame) =>
-    frames.get(
-      [
-        frame.fn,
-        frame.obj,
-        frame.dir,
-        frame.file,
-        frame.line !== undefined ? String(frame.line) : undefined,
-        // The address names a frame only when nothing else does (see frameText).
-        frame.fn === undefined && frame.obj === undefined ? frame.ip : ''
-      ],
-      () => frameJson(frame, workspace, uriOf)
-    )
+    frame.fn === undefined && frame.obj === undefined ? write(frame) : frames.of(frame)
 }
 
 /**
