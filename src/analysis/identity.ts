@@ -50,12 +50,17 @@ function textIdentity(finding: Pick<Finding, 'what' | 'leak'>): string {
 export function identityText(
   finding: Pick<Finding, 'tool' | 'kind' | 'what' | 'leak' | 'stack'>
 ): string {
-  const mine = userFrames(finding.stack)
+  let text = `${finding.tool}\n${finding.kind}\n${textIdentity(finding)}`
+  let userFrames = 0
+  for (const frame of visibleFrames(finding.stack, Number.MAX_SAFE_INTEGER)) {
+    if (isRuntimeFrame(frame)) continue
+    text += `\n${frameIdentity(frame)}`
+    userFrames++
+  }
+  if (userFrames > 0) return text
   // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
-  const frames = mine.length > 0 ? mine : visibleFrames(finding.stack)
-  return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join(
-    '\n'
-  )
+  for (const frame of visibleFrames(finding.stack)) text += `\n${frameIdentity(frame)}`
+  return text
 }
 
 function hash(text: string, length = 32): string {
@@ -73,7 +78,6 @@ export type LineText = (location: SourceLocation) => string | undefined
  * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
 export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
-  const groups = new Map<string, Finding[]>()
   // Findings on one line share its text: each text is hashed once.
   const textParts = new Map<string, string>()
   const textPart = (text: string): string => {
@@ -84,20 +88,27 @@ export function assignFingerprints(findings: readonly Finding[], lineText?: Line
     }
     return part
   }
-  for (const finding of findings) {
+  const prefixes = findings.map((finding) => {
     const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
-    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`
-    const group = groups.get(prefix) ?? []
-    group.push(finding)
-    groups.set(prefix, group)
+    return `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`
+  })
+  // Most findings have a prefix of their own (numbered 1); those that share one are numbered in
+  // file order.
+  const groups = new Map<string, Finding[]>()
+  prefixes.forEach((prefix, index) => {
+    const group = groups.get(prefix)
+    if (group === undefined) groups.set(prefix, [findings[index]])
+    else group.push(findings[index])
+  })
+  const numbers = new Map<Finding, number>()
+  for (const group of groups.values()) {
+    if (group.length > 1)
+      inFileOrder(group).forEach((finding, index) => numbers.set(finding, index + 1))
   }
-  const fingerprints = new Map<Finding, string>()
-  for (const [prefix, group] of groups) {
-    inFileOrder(group).forEach((finding, index) =>
-      fingerprints.set(finding, `${prefix}:${index + 1}`)
-    )
-  }
-  return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }))
+  return findings.map((finding, index) => ({
+    ...finding,
+    fingerprint: `${prefixes[index]}:${numbers.get(finding) ?? 1}`
+  }))
 }
 
 /** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
