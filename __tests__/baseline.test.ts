@@ -13,7 +13,13 @@ import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
-import { buildSarif, FINGERPRINT_KEY, type SarifInput } from '../src/report/sarif.js'
+import {
+  buildSarif,
+  FINGERPRINT_KEY,
+  sarifChunks,
+  sarifText,
+  type SarifInput
+} from '../src/report/sarif.js'
 import type * as Sarif from 'sarif'
 import { fixturesDir } from './support/paths.js'
 import { sarifSchemaErrors } from './support/sarif-schema.js'
@@ -28,7 +34,7 @@ beforeAll(async () => {
 
 /** The SARIF log as code scanning reads it: the text written to the file, parsed. */
 function sarifOf(input: SarifInput): Sarif.Log {
-  return JSON.parse(buildSarif(input).text) as Sarif.Log
+  return JSON.parse(sarifText(buildSarif(input))) as Sarif.Log
 }
 
 function findingsOf(processRun: ProcessRun): Finding[] {
@@ -375,6 +381,28 @@ describe('SARIF', () => {
     expect(notes.map((n) => [n.level, n.message.text])).toEqual([
       ['warning', expect.stringMatching(new RegExp(`^${located - 5} more findings left out`))]
     ])
+  })
+
+  it('is written in pieces of about a megabyte that make the one JSON text', () => {
+    const findings = findingsOf(run)
+    const many = Array.from({ length: 600 }, (_, index) =>
+      findings.map((f) => ({ ...f, key: `${f.key}-${index}`, fingerprint: `v1:x:${index}` }))
+    ).flat()
+    const log = buildSarif({
+      findings: many,
+      tools: ['memcheck', 'helgrind'],
+      failOn,
+      workspace,
+      commandLine: './demo',
+      withBaseline: false
+    })
+    const chunks = [...sarifChunks(log)]
+    expect(chunks.length).toBeGreaterThan(6)
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThan(2 * 1024 * 1024)
+    const parsed = JSON.parse(chunks.join('')) as Sarif.Log
+    expect(parsed.runs.map((r) => r.results?.length)).toEqual([log.runs[0].results.length, 0])
+    expect(log.runs[0].results.length).toBe(many.filter((f) => f.location !== undefined).length)
+    expect(sarifSchemaErrors(parsed)).toEqual([])
   })
 
   it('is caught by the schema check when it is not SARIF', () => {

@@ -296,13 +296,14 @@ function resultJson(
   return out.join('')
 }
 
-/** One run of the log, as JSON text, with its results' texts. */
-interface RunJson {
-  text: string
-  results: string[]
+/** One run of the log as JSON text: what comes before its results, the results, what follows. */
+export interface SarifRun {
+  head: string
+  results: readonly string[]
+  tail: string
 }
 
-function runJson(tool: string, input: SarifInput): RunJson {
+function runJson(tool: string, input: SarifInput): SarifRun {
   const findings = input.findings.filter((finding) => finding.tool === tool)
   const rules: Sarif.ReportingDescriptor[] = []
   // Per kind: its rule's index, and its results' first fields per level.
@@ -365,8 +366,11 @@ function runJson(tool: string, input: SarifInput): RunJson {
     [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) }
   }
   const columnKind: Sarif.Run['columnKind'] = 'utf16CodeUnits'
-  const text = `{"tool":${json({ driver })},"originalUriBaseIds":${json(baseIds)},"invocations":${json([invocation])},"results":[${results.join(',')}],"columnKind":${json(columnKind)}}`
-  return { text, results }
+  return {
+    head: `{"tool":${json({ driver })},"originalUriBaseIds":${json(baseIds)},"invocations":${json([invocation])},"results":[`,
+    results,
+    tail: `],"columnKind":${json(columnKind)}}`
+  }
 }
 
 /** Why a run holds fewer results than findings. */
@@ -375,25 +379,61 @@ export function omittedResultsText(omitted: number, kept: number): string {
 }
 
 /**
- * The SARIF log as the JSON text written to the file (nothing in the action reads it back), and
- * each run's results as their texts, for callers that count them. Written as text from the start:
+ * The SARIF log as the JSON text written to the file (nothing in the action reads it back), in
+ * pieces: each run's results as their texts, which callers count. Written as text from the start:
  * building the log as objects and JSON.stringify-ing them took several times as long for thousands
- * of findings, every frame object written out again in every result.
+ * of findings, every frame object written out again in every result. Compact: the file is for code
+ * scanning, not for reading.
  */
 export interface SarifLog {
-  /** Compact JSON: the file is for code scanning, not for reading. */
-  text: string
-  runs: { results: readonly string[] }[]
+  runs: readonly SarifRun[]
 }
 
 export function buildSarif(input: SarifInput): SarifLog {
   const tools = [...input.tools]
   for (const finding of input.findings) if (!tools.includes(finding.tool)) tools.push(finding.tool)
-  const runs = tools.map((tool) => runJson(tool, input))
-  const text = `{"$schema":${json(SARIF_SCHEMA)},"version":"2.1.0","runs":[${runs.map((run) => run.text).join(',')}]}`
-  return { text, runs: runs.map((run) => ({ results: run.results })) }
+  return { runs: tools.map((tool) => runJson(tool, input)) }
+}
+
+/** Characters of results joined into one piece of the text at most (beyond one result's own). */
+const CHUNK_CHARS = 1 << 20
+
+/**
+ * The log's JSON text in pieces of about a megabyte, in order. The file is written piece by piece:
+ * a log of thousands of results is never copied into one string, then into one buffer.
+ */
+export function* sarifChunks(log: SarifLog): Generator<string> {
+  yield `{"$schema":${json(SARIF_SCHEMA)},"version":"2.1.0","runs":[`
+  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+    const run = log.runs[runIndex]
+    yield `${runIndex === 0 ? '' : ','}${run.head}`
+    let start = 0
+    let chars = 0
+    for (let index = 0; index < run.results.length; index++) {
+      chars += run.results[index].length
+      if (chars >= CHUNK_CHARS || index === run.results.length - 1) {
+        yield `${start === 0 ? '' : ','}${run.results.slice(start, index + 1).join(',')}`
+        start = index + 1
+        chars = 0
+      }
+    }
+    yield run.tail
+  }
+  yield ']}'
+}
+
+/** The whole text of the log. */
+export function sarifText(log: SarifLog): string {
+  return [...sarifChunks(log)].join('')
 }
 
 export function writeSarif(file: string, log: SarifLog): void {
-  fs.writeFileSync(file, log.text + '\n')
+  const descriptor = fs.openSync(file, 'w')
+  try {
+    // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
+    for (const chunk of sarifChunks(log)) fs.writeFileSync(descriptor, chunk)
+    fs.writeFileSync(descriptor, '\n')
+  } finally {
+    fs.closeSync(descriptor)
+  }
 }
