@@ -203,13 +203,14 @@ const UNTIED = '(not tied to a test)'
 
 function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>()
+  const add = (name: string, finding: Finding): void => {
+    const group = groups.get(name)
+    if (group === undefined) groups.set(name, [finding])
+    else group.push(finding)
+  }
   for (const finding of findings) {
-    const names = finding.tests.length > 0 ? finding.tests.map(testLabel) : [UNTIED]
-    for (const name of names) {
-      const group = groups.get(name) ?? []
-      group.push(finding)
-      groups.set(name, group)
-    }
+    if (finding.tests.length === 0) add(UNTIED, finding)
+    for (const test of finding.tests) add(testLabel(test), finding)
   }
   return groups
 }
