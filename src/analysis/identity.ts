@@ -39,8 +39,9 @@ export function userFrames(stack: readonly Frame[]): Frame[] {
 /** The error text without what varies from run to run: addresses, thread numbers. */
 function textIdentity(finding: Pick<Finding, 'what' | 'leak'>): string {
   if (finding.leak !== undefined) return ''
-  return finding.what
-    .split('\n')[0]
+  // The first line (found, not split off: a text can have many).
+  const end = finding.what.indexOf('\n')
+  return (end === -1 ? finding.what : finding.what.slice(0, end))
     .trim()
     .replace(/0x[0-9A-Fa-f]+/g, '0x')
     .replace(/thread #\d+/g, 'thread #')
