@@ -13,7 +13,14 @@ import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
-import { buildSarif, FINGERPRINT_KEY } from '../src/report/sarif.js'
+import {
+  buildSarif,
+  FINGERPRINT_KEY,
+  sarifChunks,
+  sarifText,
+  type SarifInput
+} from '../src/report/sarif.js'
+import type * as Sarif from 'sarif'
 import { fixturesDir } from './support/paths.js'
 import { sarifSchemaErrors } from './support/sarif-schema.js'
 
@@ -24,6 +31,11 @@ let run: ProcessRun
 beforeAll(async () => {
   run = await parseValgrindXmlFile(path.join(fixturesDir, 'xml', 'protocol6-leaks.xml'))
 })
+
+/** The SARIF log as code scanning reads it: the text written to the file, parsed. */
+function sarifOf(input: SarifInput): Sarif.Log {
+  return JSON.parse(sarifText(buildSarif(input))) as Sarif.Log
+}
 
 function findingsOf(processRun: ProcessRun): Finding[] {
   return assignFingerprints(collectFindings([processRun], { workspace, failOn }))
@@ -318,7 +330,7 @@ describe('SARIF', () => {
       location: undefined,
       fingerprint: 'v1:def:1'
     }
-    const log = buildSarif({
+    const log = sarifOf({
       findings: [error, ...findings, outside],
       tools: ['memcheck'],
       failOn,
@@ -350,7 +362,7 @@ describe('SARIF', () => {
     const many = Array.from({ length: 7 }, (_, index) =>
       findings.map((f) => ({ ...f, key: `${f.key}-${index}`, fingerprint: `v1:x:${index}` }))
     ).flat()
-    const log = buildSarif({
+    const log = sarifOf({
       findings: many,
       tools: ['memcheck'],
       failOn,
@@ -371,6 +383,28 @@ describe('SARIF', () => {
     ])
   })
 
+  it('is written in pieces of about a megabyte that make the one JSON text', () => {
+    const findings = findingsOf(run)
+    const many = Array.from({ length: 600 }, (_, index) =>
+      findings.map((f) => ({ ...f, key: `${f.key}-${index}`, fingerprint: `v1:x:${index}` }))
+    ).flat()
+    const log = buildSarif({
+      findings: many,
+      tools: ['memcheck', 'helgrind'],
+      failOn,
+      workspace,
+      commandLine: './demo',
+      withBaseline: false
+    })
+    const chunks = [...sarifChunks(log)]
+    expect(chunks.length).toBeGreaterThan(6)
+    expect(Math.max(...chunks.map((chunk) => chunk.length))).toBeLessThan(2 * 1024 * 1024)
+    const parsed = JSON.parse(chunks.join('')) as Sarif.Log
+    expect(parsed.runs.map((r) => r.results?.length)).toEqual([log.runs[0].results.length, 0])
+    expect(log.runs[0].results.length).toBe(many.filter((f) => f.location !== undefined).length)
+    expect(sarifSchemaErrors(parsed)).toEqual([])
+  })
+
   it('is caught by the schema check when it is not SARIF', () => {
     expect(
       sarifSchemaErrors({
@@ -383,7 +417,7 @@ describe('SARIF', () => {
   })
 
   it('has one run for the tool that ran, also without findings, so fixed alerts close', () => {
-    const log = buildSarif({
+    const log = sarifOf({
       findings: [],
       tools: ['helgrind'],
       failOn,
@@ -398,7 +432,7 @@ describe('SARIF', () => {
   })
 
   it('says when the run had problems', () => {
-    const failed = buildSarif({
+    const failed = sarifOf({
       findings: [],
       tools: ['memcheck'],
       failOn,

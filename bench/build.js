@@ -36,8 +36,12 @@ export function compile(entries) {
     ],
     { stdio: 'inherit' }
   )
-  return (entry) =>
-    path
-      .join(buildDir, path.relative(path.join(repoRoot, 'src'), path.join(repoRoot, entry)))
-      .replace(/\.ts$/, '.js')
+  return compiledModule
+}
+
+/** Where `compile` put the module of a source path (relative to the repository). */
+export function compiledModule(entry) {
+  return path
+    .join(buildDir, path.relative(path.join(repoRoot, 'src'), path.join(repoRoot, entry)))
+    .replace(/\.ts$/, '.js')
 }

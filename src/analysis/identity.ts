@@ -4,10 +4,12 @@
 // for errors the text without addresses), and the user's frames as function name + source file
 // name. File names, not workspace paths: a base commit checked out into a subdirectory (to
 // profile it in the same job) must match the head's findings.
-import { createHash } from 'node:crypto'
+import { hash as digest } from 'node:crypto'
 import * as path from 'node:path'
 import type { Finding, Frame, SourceLocation } from '../model.js'
 import { isRuntimeFrame, visibleFrames } from './runtime-frames.js'
+import { FrameMemo } from './frame-memo.js'
+import { compareFileNames } from './findings.js'
 
 /** Version of the identity scheme: a change of the recipe must not silently match old ones. */
 export const IDENTITY_VERSION = 'v1'
@@ -20,9 +22,13 @@ function functionName(fn: string): string {
   return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '')
 }
 
-function frameIdentity(frame: Frame): string {
+const frameIdentities = new FrameMemo<string>(['fn', 'file', 'obj'], (frame) => {
   const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '')
   return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`
+})
+
+function frameIdentity(frame: Frame): string {
+  return frameIdentities.of(frame)
 }
 
 /** The frames that belong to the user's code: the visible stack without runtime frames. */
@@ -33,8 +39,9 @@ export function userFrames(stack: readonly Frame[]): Frame[] {
 /** The error text without what varies from run to run: addresses, thread numbers. */
 function textIdentity(finding: Pick<Finding, 'what' | 'leak'>): string {
   if (finding.leak !== undefined) return ''
-  return finding.what
-    .split('\n')[0]
+  // The first line (found, not split off: a text can have many).
+  const end = finding.what.indexOf('\n')
+  return (end === -1 ? finding.what : finding.what.slice(0, end))
     .trim()
     .replace(/0x[0-9A-Fa-f]+/g, '0x')
     .replace(/thread #\d+/g, 'thread #')
@@ -44,16 +51,21 @@ function textIdentity(finding: Pick<Finding, 'what' | 'leak'>): string {
 export function identityText(
   finding: Pick<Finding, 'tool' | 'kind' | 'what' | 'leak' | 'stack'>
 ): string {
-  const mine = userFrames(finding.stack)
+  let text = `${finding.tool}\n${finding.kind}\n${textIdentity(finding)}`
+  let userFrames = 0
+  for (const frame of visibleFrames(finding.stack, Number.MAX_SAFE_INTEGER)) {
+    if (isRuntimeFrame(frame)) continue
+    text += `\n${frameIdentity(frame)}`
+    userFrames++
+  }
+  if (userFrames > 0) return text
   // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
-  const frames = mine.length > 0 ? mine : visibleFrames(finding.stack)
-  return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join(
-    '\n'
-  )
+  for (const frame of visibleFrames(finding.stack)) text += `\n${frameIdentity(frame)}`
+  return text
 }
 
 function hash(text: string, length = 32): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, length)
+  return digest('sha256', text).slice(0, length)
 }
 
 /** The source text of a finding's line (from the workspace), when it can be read. */
@@ -67,22 +79,37 @@ export type LineText = (location: SourceLocation) => string | undefined
  * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
 export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
-  const groups = new Map<string, Finding[]>()
-  for (const finding of findings) {
+  // Findings on one line share its text: each text is hashed once.
+  const textParts = new Map<string, string>()
+  const textPart = (text: string): string => {
+    let part = textParts.get(text)
+    if (part === undefined) {
+      part = hash(text.replace(/\s+/g, ' ').trim(), 12)
+      textParts.set(text, part)
+    }
+    return part
+  }
+  const prefixes = findings.map((finding) => {
     const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
-    const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-'
-    const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`
-    const group = groups.get(prefix) ?? []
-    group.push(finding)
-    groups.set(prefix, group)
+    return `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`
+  })
+  // Most findings have a prefix of their own (numbered 1); those that share one are numbered in
+  // file order.
+  const groups = new Map<string, Finding[]>()
+  prefixes.forEach((prefix, index) => {
+    const group = groups.get(prefix)
+    if (group === undefined) groups.set(prefix, [findings[index]])
+    else group.push(findings[index])
+  })
+  const numbers = new Map<Finding, number>()
+  for (const group of groups.values()) {
+    if (group.length > 1)
+      inFileOrder(group).forEach((finding, index) => numbers.set(finding, index + 1))
   }
-  const fingerprints = new Map<Finding, string>()
-  for (const [prefix, group] of groups) {
-    inFileOrder(group).forEach((finding, index) =>
-      fingerprints.set(finding, `${prefix}:${index + 1}`)
-    )
-  }
-  return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }))
+  return findings.map((finding, index) => ({
+    ...finding,
+    fingerprint: `${prefixes[index]}:${numbers.get(finding) ?? 1}`
+  }))
 }
 
 /** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
@@ -95,7 +122,7 @@ export function inFileOrder<T extends Pick<Finding, 'location' | 'key'>>(
 ): T[] {
   return [...findings].sort(
     (a, b) =>
-      (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+      compareFileNames(a.location?.file ?? '', b.location?.file ?? '') ||
       (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
       (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)
   )

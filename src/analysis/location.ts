@@ -7,7 +7,8 @@ import type { Frame, SourceLocation } from '../model.js'
 import { isRuntimeFrame } from './runtime-frames.js'
 import { FrameMemo } from './frame-memo.js'
 
-const relativePaths = new FrameMemo<string | undefined>()
+/** Per workspace, each frame's path relative to it. */
+const relativePaths = new Map<string, FrameMemo<string | undefined>>()
 
 /** The absolute path of a frame's source file, when valgrind knew it. */
 export function framePath(frame: Frame): string | undefined {
@@ -22,9 +23,12 @@ export function framePath(frame: Frame): string | undefined {
 /** The frame's file relative to the workspace (with `/`), or undefined when it lies outside. */
 export function workspaceRelativePath(frame: Frame, workspace: string): string | undefined {
   if (frame.file === undefined) return undefined
-  return relativePaths.get([workspace, frame.dir, frame.file], () =>
-    relativeTo(workspace, framePath(frame))
-  )
+  let memo = relativePaths.get(workspace)
+  if (memo === undefined) {
+    memo = new FrameMemo(['dir', 'file'], (inside) => relativeTo(workspace, framePath(inside)))
+    relativePaths.set(workspace, memo)
+  }
+  return memo.of(frame)
 }
 
 function relativeTo(workspace: string, absolute: string | undefined): string | undefined {

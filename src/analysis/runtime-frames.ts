@@ -49,29 +49,39 @@ function implTraitIsUsers(fn: string): boolean {
   return as !== -1 && !RUNTIME_PATH.test(fn.slice(as + 4))
 }
 
-/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
-export function isRustRuntimeFrame(frame: Frame): boolean {
+// Each question is asked of every frame of every finding by several views: each is answered once
+// per distinct value of what it depends on (an object, a source path, a function name), which
+// takes a lookup or two per frame.
+
+/** Is the source path one a Rust toolchain's std (or std's dependencies) was compiled from? */
+const toolchainSources = new FrameMemo<boolean>(['dir', 'file'], (frame) => {
+  const source = printedSourcePath(frame) ?? ''
+  return TOOLCHAIN_SOURCE.some((pattern) => pattern.test(source))
+})
+
+/** Is the function, named without a source file, one of std's or the compiler's shims? */
+const runtimeFunctions = new FrameMemo<boolean>(['fn'], (frame) => {
   const fn = frame.fn ?? ''
-  if (frame.line === 1 && TEST_HARNESS_MAIN.test(fn)) return true
-  const source = printedSourcePath(frame)
-  if (source !== undefined) return TOOLCHAIN_SOURCE.some((pattern) => pattern.test(source))
   if (RUNTIME_SHIM.test(fn) || RUNTIME_PATH.test(fn)) return true
   return RUNTIME_IMPL.test(fn) && !implTraitIsUsers(fn)
-}
+})
 
-const runtimeFrames = new FrameMemo<boolean>()
+/** Is the object valgrind's preload, the dynamic loader or a C/C++ runtime library? */
+const runtimeObjects = new FrameMemo<boolean>(['obj'], (frame) =>
+  RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))
+)
+
+/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
+export function isRustRuntimeFrame(frame: Frame): boolean {
+  if (frame.line === 1 && TEST_HARNESS_MAIN.test(frame.fn ?? '')) return true
+  // The source path decides when valgrind knows it; the function name only without one.
+  if (frame.file !== undefined) return toolchainSources.of(frame)
+  return runtimeFunctions.of(frame)
+}
 
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 export function isRuntimeFrame(frame: Frame): boolean {
-  // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
-  const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : '']
-  return runtimeFrames.get(
-    parts,
-    () =>
-      (frame.obj !== undefined &&
-        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
-      isRustRuntimeFrame(frame)
-  )
+  return (frame.obj !== undefined && runtimeObjects.of(frame)) || isRustRuntimeFrame(frame)
 }
 
 /**
@@ -82,8 +92,14 @@ export function isRuntimeFrame(frame: Frame): boolean {
 export function visibleFrames(frames: readonly Frame[], limit = 16): Frame[] {
   let last = frames.length - 1
   while (last > 0 && isRuntimeFrame(frames[last])) last--
-  const end = frames
-    .slice(0, last + 1)
-    .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame))
-  return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit))
+  // Nothing below the user's `main` is shown.
+  let end = last
+  for (let index = 0; index < last; index++) {
+    const frame = frames[index]
+    if (frame.fn === 'main' && !isRuntimeFrame(frame)) {
+      end = index
+      break
+    }
+  }
+  return frames.slice(0, Math.min(end + 1, limit))
 }

@@ -44,22 +44,31 @@ export function plural(count: number, one: string, many: string): string {
  * counted as findings, bytes and blocks as valgrind's LEAK SUMMARY counts them (direct only).
  */
 export function describeFindingCounts(findings: readonly Finding[]): string {
+  // One pass: tens of thousands of findings are counted for the verdict and the headline.
+  const counts = new Map<
+    FailCategory | 'thread',
+    { findings: number; bytes: number; blocks: number }
+  >()
+  for (const finding of findings) {
+    // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
+    const group =
+      finding.category === 'errors' && finding.tool !== 'memcheck' ? 'thread' : finding.category
+    let count = counts.get(group)
+    if (count === undefined) counts.set(group, (count = { findings: 0, bytes: 0, blocks: 0 }))
+    count.findings++
+    count.bytes += finding.leak?.directBytes ?? 0
+    count.blocks += finding.leak?.blocks ?? 0
+  }
   const parts: string[] = []
-  // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
-  const threadErrors = findings.filter((f) => f.category === 'errors' && f.tool !== 'memcheck')
-  if (threadErrors.length > 0)
-    parts.push(plural(threadErrors.length, 'thread error', 'thread errors'))
+  const threadErrors = counts.get('thread')?.findings ?? 0
+  if (threadErrors > 0) parts.push(plural(threadErrors, 'thread error', 'thread errors'))
   for (const category of Object.keys(CATEGORY_WORDS) as FailCategory[]) {
-    const matching = findings.filter(
-      (f) => f.category === category && (category !== 'errors' || f.tool === 'memcheck')
-    )
-    if (matching.length === 0) continue
+    const count = counts.get(category)
+    if (count === undefined) continue
     const [one, many] = CATEGORY_WORDS[category]
-    let text = plural(matching.length, one, many)
+    let text = plural(count.findings, one, many)
     if (category !== 'errors') {
-      const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0)
-      const blocks = matching.reduce((sum, f) => sum + (f.leak?.blocks ?? 0), 0)
-      text += ` (${plural(bytes, 'byte', 'bytes')} in ${plural(blocks, 'block', 'blocks')})`
+      text += ` (${plural(count.bytes, 'byte', 'bytes')} in ${plural(count.blocks, 'block', 'blocks')})`
     }
     parts.push(text)
   }

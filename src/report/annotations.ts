@@ -35,32 +35,46 @@ function plural(count: number, one: string, many: string): string {
   return `${formatNumber(count)} ${count === 1 ? one : many}`
 }
 
+/** Test names in natural order (`test2` before `test10`); one collator for every comparison. */
+const byTestName = new Intl.Collator('en', { numeric: true }).compare
+
 /**
  * How often and by whom a line was hit, in two lines: "Seen 14 times in 12 processes, by 12
  * tests." ("3 loss records in ..." for leaks) and "Tests: a, b, c, d, e and 7 more" (one line, without the names, when no test is known).
  */
 export function hitText(findings: readonly Finding[]): string {
   if (findings.length === 1 && findings[0].tests.length === 0) return occurrenceText(findings[0])
-  const occurrences = findings.reduce((sum, f) => sum + f.occurrences, 0)
+  // One pass over the findings of a line (thousands of call paths can reach one line).
+  let occurrences = 0
+  let processCounts = 0
+  let records = 0
   // Distinct processes: pids when every finding knows them, else the per-finding counts.
-  const pids = new Set(findings.flatMap((f) => f.pids))
-  const knowsPids = findings.every((f) => f.pids.length === f.processCount)
-  const processes = knowsPids ? pids.size : findings.reduce((sum, f) => sum + f.processCount, 0)
-  const tests = [...new Set(findings.flatMap((f) => f.tests.map(testLabel)))].sort((a, b) =>
-    a.localeCompare(b, 'en', { numeric: true })
-  )
+  const pids = new Set<number>()
+  let knowsPids = true
+  let leaks = true
+  let programs = true
+  const testNames = new Set<string>()
+  for (const f of findings) {
+    occurrences += f.occurrences
+    processCounts += f.processCount
+    records += f.leak?.records ?? 1
+    for (const pid of f.pids) pids.add(pid)
+    knowsPids &&= f.pids.length === f.processCount
+    leaks &&= f.leak !== undefined
+    for (const test of f.tests) {
+      testNames.add(testLabel(test))
+      programs &&= test.runner === 'program'
+    }
+  }
+  const processes = knowsPids ? pids.size : processCounts
+  const tests = [...testNames].sort(byTestName)
   const times = occurrences === 1 ? 'once' : `${formatNumber(occurrences)} times`
   const where = plural(processes, 'process', 'processes')
   // Leaks count valgrind's loss records, as occurrenceText does.
-  const seen = findings.every((f) => f.leak !== undefined)
-    ? `${plural(
-        findings.reduce((sum, f) => sum + (f.leak?.records ?? 1), 0),
-        'loss record',
-        'loss records'
-      )} in ${where}`
+  const seen = leaks
+    ? `${plural(records, 'loss record', 'loss records')} in ${where}`
     : `Seen ${times} in ${where}`
   if (tests.length === 0) return `${seen}.`
-  const programs = findings.every((f) => f.tests.every((t) => t.runner === 'program'))
   const [one, many] = programs ? ['program', 'programs'] : ['test', 'tests']
   const label = tests.length === 1 ? one : many
   return `${seen}, by ${plural(tests.length, one, many)}.\n${label.charAt(0).toUpperCase()}${label.slice(1)}: ${listNames(tests)}`
@@ -114,13 +128,7 @@ export function buildAnnotations(
   for (const finding of findings) {
     if (finding.location === undefined) continue
     if (mode === 'failing' && !inFailOn(finding)) continue
-    const key = [
-      finding.failing ? 'error' : 'warning',
-      finding.location.file,
-      finding.location.line,
-      finding.tool,
-      finding.kind
-    ].join('\u0000')
+    const key = `${finding.failing ? 'error' : 'warning'}\u0000${finding.location.file}\u0000${finding.location.line}\u0000${finding.tool}\u0000${finding.kind}`
     const group = groups.get(key) ?? []
     group.push(finding)
     groups.set(key, group)

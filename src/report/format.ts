@@ -88,7 +88,9 @@ export function threadText(finding: Finding): string | undefined {
 }
 
 export function firstLine(text: string): string {
-  return text.split('\n')[0].trim()
+  // Not split('\n'): only the first line is wanted, and a text can have many.
+  const end = text.indexOf('\n')
+  return (end === -1 ? text : text.slice(0, end)).trim()
 }
 
 /** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */

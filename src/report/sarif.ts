@@ -9,8 +9,10 @@ import type { FailCategory, Finding, Frame } from '../model.js'
 import { findingCategory } from '../analysis/findings.js'
 import { framePath, workspaceRelativePath } from '../analysis/location.js'
 import { isRuntimeFrame, visibleFrames } from '../analysis/runtime-frames.js'
+import { FrameMemo } from '../analysis/frame-memo.js'
 import {
   findingTitle,
+  firstLine,
   kindLabel,
   occurrenceText,
   testLabel,
@@ -63,18 +65,33 @@ function frameText(frame: Frame): string {
   return frame.fn ?? (frame.obj !== undefined ? `??? in ${frame.obj}` : `??? (${frame.ip})`)
 }
 
-/** A frame as a SARIF location: in the workspace relative to %SRCROOT%, elsewhere absolute. */
-type FrameLocator = (frame: Frame) => Sarif.Location
+// The log is written as JSON text from the start, not built as objects for JSON.stringify: the
+// same frames recur in thousands of results, and writing each distinct frame once, then putting
+// results together from those texts, takes a fraction of the time. The text is what JSON.stringify
+// would write for the log as objects (compact, fields in the order below, undefined fields left
+// out), every value from the findings passed through JSON.stringify for its escaping.
+const json = JSON.stringify
 
-/**
- * Frame locations for one SARIF log. Each finding's frames appear twice (code flow and stack), and
- * the same files in thousands of frames: each frame and each file is turned into a location once,
- * and the log refers to the one object (JSON.stringify writes it out where it appears).
- */
-function frameLocator(workspace: string): FrameLocator {
-  const byFrame = new WeakMap<Frame, Sarif.Location>()
+/** What the log says of one distinct frame, as JSON text. */
+interface FrameJson {
+  /** A SARIF `physicalLocation`, when valgrind knew the frame's file. */
+  physicalLocation?: string
+  /** A user frame with a line in the workspace: what a related location points at. */
+  userLine: boolean
+  /**
+   * The frame as a thread flow location, in two parts around its nesting level (its place in the
+   * code flow, which differs between stacks): `head + nestingLevel + tail`.
+   */
+  flowHead: string
+  flowTail: string
+}
+
+type FrameWriter = (frame: Frame) => FrameJson
+
+/** The URIs of workspace files, each file's made once. */
+function workspaceUris(): (relative: string) => string {
   const uris = new Map<string, string>()
-  const uriOf = (relative: string): string => {
+  return (relative) => {
     let uri = uris.get(relative)
     if (uri === undefined) {
       uri = relativeUri(relative)
@@ -82,60 +99,65 @@ function frameLocator(workspace: string): FrameLocator {
     }
     return uri
   }
-  const locate = (frame: Frame): Sarif.Location => {
-    const message = { text: frameText(frame) }
-    const region = frame.line !== undefined ? { startLine: frame.line } : undefined
-    const inWorkspace = workspaceRelativePath(frame, workspace)
-    if (inWorkspace !== undefined) {
-      return {
-        physicalLocation: {
-          artifactLocation: { uri: uriOf(inWorkspace), uriBaseId: SRCROOT },
-          ...(region ? { region } : {})
-        },
-        message
-      }
-    }
-    const outside = framePath(frame)
-    if (outside !== undefined) {
-      return {
-        physicalLocation: {
-          artifactLocation: { uri: fileUri(outside) },
-          ...(region ? { region } : {})
-        },
-        message
-      }
-    }
-    return { message }
-  }
-  return (frame) => {
-    let location = byFrame.get(frame)
-    if (location === undefined) {
-      location = locate(frame)
-      byFrame.set(frame, location)
-    }
-    return location
+}
+
+function frameJson(
+  frame: Frame,
+  workspace: string,
+  uriOf: (relative: string) => string
+): FrameJson {
+  // A location in the workspace is relative to %SRCROOT%; one outside it is an absolute file URI.
+  const inWorkspace = workspaceRelativePath(frame, workspace)
+  const outside = inWorkspace === undefined ? framePath(frame) : undefined
+  const artifactLocation =
+    inWorkspace !== undefined
+      ? `{"uri":${json(uriOf(inWorkspace))},"uriBaseId":${json(SRCROOT)}}`
+      : outside !== undefined
+        ? `{"uri":${json(fileUri(outside))}}`
+        : undefined
+  const region = frame.line !== undefined ? `,"region":{"startLine":${json(frame.line)}}` : ''
+  const physicalLocation =
+    artifactLocation !== undefined ? `{"artifactLocation":${artifactLocation}${region}}` : undefined
+  const location = `{${physicalLocation !== undefined ? `"physicalLocation":${physicalLocation},` : ''}"message":{"text":${json(frameText(frame))}}}`
+  const runtime = isRuntimeFrame(frame)
+  const module = frame.obj !== undefined ? `,"module":${json(frame.obj)}` : ''
+  return {
+    physicalLocation,
+    userLine: !runtime && frame.line !== undefined && inWorkspace !== undefined,
+    // Joined, not concatenated: V8 keeps a concatenation as a tree of its parts and walks the
+    // tree again each time it copies the text into a result; a joined string is one flat piece.
+    flowHead: ['{"location":', location, module, ',"nestingLevel":'].join(''),
+    flowTail: `,"importance":${json(runtime ? 'unimportant' : 'important')}}`
   }
 }
 
+/** Frame texts for one log: each distinct frame (by what the texts say of it) written once. */
+function frameWriter(workspace: string, uriOf: (relative: string) => string): FrameWriter {
+  const write = (frame: Frame): FrameJson => frameJson(frame, workspace, uriOf)
+  // Everything the texts say of a frame but its address, which names it only when nothing else
+  // does (see frameText): such frames are written each time.
+  const frames = new FrameMemo(['fn', 'obj', 'dir', 'file', 'line'], write)
+  return (frame) =>
+    frame.fn === undefined && frame.obj === undefined ? write(frame) : frames.of(frame)
+}
+
 /**
- * A stack as a code flow: in execution order (outermost call first, ending where the error
- * happened or the block was allocated), the user's frames marked important.
+ * Appends a stack as a code flow: in execution order (outermost call first, ending where the
+ * error happened or the block was allocated), the user's frames marked important.
  */
-function codeFlow(label: string, frames: readonly Frame[], locate: FrameLocator): Sarif.CodeFlow {
-  const shown = [...visibleFrames(frames)].reverse()
-  return {
-    message: { text: label },
-    threadFlows: [
-      {
-        locations: shown.map((frame, index) => ({
-          location: locate(frame),
-          ...(frame.obj !== undefined ? { module: frame.obj } : {}),
-          nestingLevel: index,
-          importance: isRuntimeFrame(frame) ? 'unimportant' : 'important'
-        }))
-      }
-    ]
+function writeCodeFlow(
+  out: string[],
+  labelJson: string,
+  frames: readonly Frame[],
+  write: FrameWriter
+): void {
+  const shown = visibleFrames(frames)
+  out.push('{"message":{"text":', labelJson, '},"threadFlows":[{"locations":[')
+  for (let index = 0; index < shown.length; index++) {
+    const frame = write(shown[shown.length - 1 - index])
+    out.push(index === 0 ? '' : ',', frame.flowHead, String(index), frame.flowTail)
   }
+  out.push(']}]}')
 }
 
 function resultMessage(finding: Finding): string {
@@ -175,69 +197,125 @@ function rule(
   }
 }
 
-function result(
+/** A number as JSON.stringify writes it (null for NaN and the infinities), without calling it. */
+function numberJson(value: number): string {
+  return Number.isFinite(value) ? String(value) : 'null'
+}
+
+/**
+ * Texts that recur across the results of a run, each made once: a rule's first fields, the
+ * primary location of a line, a stack's label (the same kind of error is labelled alike).
+ */
+interface RunTexts {
+  write: FrameWriter
+  uriOf: (relative: string) => string
+  primaryLocations: Map<string, Map<number, string>>
+  labels: Map<string, string>
+}
+
+function primaryLocationJson(texts: RunTexts, file: string, line: number): string {
+  let lines = texts.primaryLocations.get(file)
+  if (lines === undefined) texts.primaryLocations.set(file, (lines = new Map()))
+  let text = lines.get(line)
+  if (text === undefined) {
+    text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`
+    lines.set(line, text)
+  }
+  return text
+}
+
+function labelJson(texts: RunTexts, label: string): string {
+  let text = texts.labels.get(label)
+  if (text === undefined) {
+    text = json(label)
+    texts.labels.set(label, text)
+  }
+  return text
+}
+
+const FINGERPRINT_FIELD = `,"partialFingerprints":{${json(FINGERPRINT_KEY)}:`
+
+/**
+ * A finding as a SARIF result's JSON text; undefined for a finding outside the workspace. `head`
+ * is the result's first fields (rule and level), the same for every finding of a rule and level.
+ */
+function resultJson(
   finding: Finding,
-  ruleIndex: number,
+  head: string,
   input: SarifInput,
-  locate: FrameLocator
-): Sarif.Result | undefined {
+  texts: RunTexts
+): string | undefined {
   // Code scanning places every alert on a file of the repository: findings without a frame in
   // the workspace stay in the job summary and the JSON report only.
   if (finding.location === undefined) return undefined
-  const primary: Sarif.Location = {
-    physicalLocation: {
-      artifactLocation: { uri: relativeUri(finding.location.file), uriBaseId: SRCROOT },
-      region: { startLine: finding.location.line }
-    }
-  }
-  const flows = [
-    codeFlow(finding.what.split('\n')[0].trim(), finding.stack, locate),
-    ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, locate))
+  const write = texts.write
+  const out: string[] = [
+    head,
+    `,"message":{"text":${json(resultMessage(finding))}}`,
+    ',"locations":[',
+    primaryLocationJson(texts, finding.location.file, finding.location.line),
+    ']'
   ]
-  const related: Sarif.Location[] = []
-  finding.auxStacks.forEach((aux) => {
-    const frame = aux.frames.find(
-      (f) => !isRuntimeFrame(f) && f.line !== undefined && workspaceRelativePath(f, input.workspace)
+  // An aux stack's first user frame in the workspace, as a related location.
+  let related = 0
+  for (const aux of finding.auxStacks) {
+    const frame = aux.frames.find((f) => write(f).userLine)
+    if (frame === undefined) continue
+    related++
+    out.push(
+      related === 1 ? ',"relatedLocations":[' : ',',
+      `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`
     )
-    if (frame === undefined) return
-    related.push({
-      ...locate(frame),
-      id: related.length + 1,
-      message: { text: `${aux.label} ${frameText(frame)}` }
-    })
-  })
-  return {
-    ruleId: finding.kind,
-    ruleIndex,
-    level: level(findingCategory(finding), input.failOn),
-    message: { text: resultMessage(finding) },
-    locations: [primary],
-    ...(related.length > 0 ? { relatedLocations: related } : {}),
-    // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
-    codeFlows: flows,
-    ...(finding.fingerprint !== undefined
-      ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
-      : {}),
-    ...(input.withBaseline && finding.baseline !== undefined
-      ? { baselineState: finding.baseline }
-      : {}),
-    properties: {
-      occurrences: finding.occurrences,
-      processes: finding.processCount,
-      ...(finding.leak !== undefined
-        ? { leakedBytes: finding.leak.bytes, leakedBlocks: finding.leak.blocks }
-        : {}),
-      ...(finding.tests.length > 0 ? { tests: finding.tests.map(testLabel) } : {})
-    }
   }
+  if (related > 0) out.push(']')
+  // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
+  out.push(',"codeFlows":[')
+  writeCodeFlow(out, labelJson(texts, firstLine(finding.what)), finding.stack, write)
+  for (const aux of finding.auxStacks) {
+    out.push(',')
+    writeCodeFlow(out, labelJson(texts, aux.label), aux.frames, write)
+  }
+  out.push(']')
+  if (finding.fingerprint !== undefined) {
+    out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}')
+  }
+  if (input.withBaseline && finding.baseline !== undefined) {
+    out.push(`,"baselineState":${json(finding.baseline satisfies Sarif.Result.baselineState)}`)
+  }
+  // Sarif.PropertyBag: how often, in how many processes, the leak's size, the tests.
+  out.push(
+    `,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`
+  )
+  if (finding.leak !== undefined) {
+    out.push(
+      `,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`
+    )
+  }
+  if (finding.tests.length > 0) out.push(`,"tests":${json(finding.tests.map(testLabel))}`)
+  out.push('}}')
+  return out.join('')
 }
 
-function run(tool: string, input: SarifInput): Sarif.Run {
+/** One run of the log as JSON text: what comes before its results, the results, what follows. */
+export interface SarifRun {
+  head: string
+  results: readonly string[]
+  tail: string
+}
+
+function runJson(tool: string, input: SarifInput): SarifRun {
   const findings = input.findings.filter((finding) => finding.tool === tool)
   const rules: Sarif.ReportingDescriptor[] = []
-  const ruleIndex = new Map<string, number>()
-  const results: Sarif.Result[] = []
-  const locate = frameLocator(input.workspace)
+  // Per kind: its rule's index, and its results' first fields per level.
+  const ruleOf = new Map<string, { index: number; heads: Map<Sarif.Result.level, string> }>()
+  const results: string[] = []
+  const uriOf = workspaceUris()
+  const texts: RunTexts = {
+    write: frameWriter(input.workspace, uriOf),
+    uriOf,
+    primaryLocations: new Map(),
+    labels: new Map()
+  }
   const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN
   let omitted = 0
   for (const finding of findings) {
@@ -245,47 +323,53 @@ function run(tool: string, input: SarifInput): Sarif.Run {
       if (finding.location !== undefined) omitted++
       continue
     }
-    let index = ruleIndex.get(finding.kind)
-    if (index === undefined) {
-      index = rules.length
-      ruleIndex.set(finding.kind, index)
+    let kindRule = ruleOf.get(finding.kind)
+    if (kindRule === undefined) {
+      kindRule = { index: rules.length, heads: new Map() }
+      ruleOf.set(finding.kind, kindRule)
       rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn))
     }
-    const entry = result(finding, index, input, locate)
+    const resultLevel = level(findingCategory(finding), input.failOn)
+    let head = kindRule.heads.get(resultLevel)
+    if (head === undefined) {
+      head = `{"ruleId":${json(finding.kind)},"ruleIndex":${numberJson(kindRule.index)},"level":${json(resultLevel)}`
+      kindRule.heads.set(resultLevel, head)
+    }
+    const entry = resultJson(finding, head, input, texts)
     if (entry !== undefined) results.push(entry)
   }
+  const driver: Sarif.ToolComponent = {
+    name: `Valgrind ${toolLabel(tool)}`,
+    ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
+    informationUri: 'https://valgrind.org/',
+    rules
+  }
+  const invocation: Sarif.Invocation = {
+    executionSuccessful: (input.problems ?? []).length === 0,
+    commandLine: input.commandLine,
+    toolExecutionNotifications: [
+      ...(input.problems ?? []).map((text) => ({
+        level: 'error' as const,
+        message: { text }
+      })),
+      ...(omitted > 0
+        ? [
+            {
+              level: 'warning' as const,
+              message: { text: omittedResultsText(omitted, maxResults) }
+            }
+          ]
+        : [])
+    ]
+  }
+  const baseIds: Sarif.Run['originalUriBaseIds'] = {
+    [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) }
+  }
+  const columnKind: Sarif.Run['columnKind'] = 'utf16CodeUnits'
   return {
-    tool: {
-      driver: {
-        name: `Valgrind ${toolLabel(tool)}`,
-        ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
-        informationUri: 'https://valgrind.org/',
-        rules
-      }
-    },
-    originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) } },
-    invocations: [
-      {
-        executionSuccessful: (input.problems ?? []).length === 0,
-        commandLine: input.commandLine,
-        toolExecutionNotifications: [
-          ...(input.problems ?? []).map((text) => ({
-            level: 'error' as const,
-            message: { text }
-          })),
-          ...(omitted > 0
-            ? [
-                {
-                  level: 'warning' as const,
-                  message: { text: omittedResultsText(omitted, maxResults) }
-                }
-              ]
-            : [])
-        ]
-      }
-    ],
+    head: `{"tool":${json({ driver })},"originalUriBaseIds":${json(baseIds)},"invocations":${json([invocation])},"results":[`,
     results,
-    columnKind: 'utf16CodeUnits'
+    tail: `],"columnKind":${json(columnKind)}}`
   }
 }
 
@@ -294,14 +378,62 @@ export function omittedResultsText(omitted: number, kept: number): string {
   return `${omitted} more finding${omitted === 1 ? '' : 's'} left out of the SARIF file: code scanning keeps the ${kept} most severe results of a run (and rejects a run of over 25,000). The JSON report lists every finding.`
 }
 
-export function buildSarif(input: SarifInput): Sarif.Log {
-  const tools = [...input.tools]
-  for (const finding of input.findings) if (!tools.includes(finding.tool)) tools.push(finding.tool)
-  return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: tools.map((tool) => run(tool, input)) }
+/**
+ * The SARIF log as the JSON text written to the file (nothing in the action reads it back), in
+ * pieces: each run's results as their texts, which callers count. Written as text from the start:
+ * building the log as objects and JSON.stringify-ing them took several times as long for thousands
+ * of findings, every frame object written out again in every result. Compact: the file is for code
+ * scanning, not for reading.
+ */
+export interface SarifLog {
+  runs: readonly SarifRun[]
 }
 
-export function writeSarif(file: string, log: Sarif.Log): void {
-  // Compact: the file is for code scanning, not for reading, and indenting a log of thousands of
-  // results costs about as long as building it.
-  fs.writeFileSync(file, JSON.stringify(log) + '\n')
+export function buildSarif(input: SarifInput): SarifLog {
+  const tools = [...input.tools]
+  for (const finding of input.findings) if (!tools.includes(finding.tool)) tools.push(finding.tool)
+  return { runs: tools.map((tool) => runJson(tool, input)) }
+}
+
+/** Characters of results joined into one piece of the text at most (beyond one result's own). */
+const CHUNK_CHARS = 1 << 20
+
+/**
+ * The log's JSON text in pieces of about a megabyte, in order. The file is written piece by piece:
+ * a log of thousands of results is never copied into one string, then into one buffer.
+ */
+export function* sarifChunks(log: SarifLog): Generator<string> {
+  yield `{"$schema":${json(SARIF_SCHEMA)},"version":"2.1.0","runs":[`
+  for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+    const run = log.runs[runIndex]
+    yield `${runIndex === 0 ? '' : ','}${run.head}`
+    let start = 0
+    let chars = 0
+    for (let index = 0; index < run.results.length; index++) {
+      chars += run.results[index].length
+      if (chars >= CHUNK_CHARS || index === run.results.length - 1) {
+        yield `${start === 0 ? '' : ','}${run.results.slice(start, index + 1).join(',')}`
+        start = index + 1
+        chars = 0
+      }
+    }
+    yield run.tail
+  }
+  yield ']}'
+}
+
+/** The whole text of the log. */
+export function sarifText(log: SarifLog): string {
+  return [...sarifChunks(log)].join('')
+}
+
+export function writeSarif(file: string, log: SarifLog): void {
+  const descriptor = fs.openSync(file, 'w')
+  try {
+    // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
+    for (const chunk of sarifChunks(log)) fs.writeFileSync(descriptor, chunk)
+    fs.writeFileSync(descriptor, '\n')
+  } finally {
+    fs.closeSync(descriptor)
+  }
 }

@@ -116,17 +116,27 @@ function findingDetails(finding: Finding, context: SummaryContext): string {
 }
 
 function kindTable(report: RunReport): string[] {
+  // One pass over the findings; labels made once per tool and kind (a row is a pair of labels).
   const errorKinds = new Map<string, { findings: number; occurrences: number }>()
+  const rowKeys = new Map<string, string>()
+  const leakCounts = new Map<LeakKind, number>()
   for (const finding of report.findings) {
-    if (finding.leak !== undefined) continue
-    const key = `${toolLabel(finding.tool)}\0${kindLabel(finding.kind)}`
+    if (finding.leak !== undefined) {
+      leakCounts.set(finding.leak.kind, (leakCounts.get(finding.leak.kind) ?? 0) + 1)
+      continue
+    }
+    const pair = `${finding.tool}\0${finding.kind}`
+    let key = rowKeys.get(pair)
+    if (key === undefined) {
+      key = `${toolLabel(finding.tool)}\0${kindLabel(finding.kind)}`
+      rowKeys.set(pair, key)
+    }
     const row = errorKinds.get(key) ?? { findings: 0, occurrences: 0 }
     row.findings += 1
     row.occurrences += finding.occurrences
     errorKinds.set(key, row)
   }
-  const leakFindings = (kind: LeakKind): number =>
-    report.findings.filter((f) => f.leak?.kind === kind).length
+  const leakFindings = (kind: LeakKind): number => leakCounts.get(kind) ?? 0
   const leakTotals = report.leakTotals
   const hasLeakData =
     leakTotals !== undefined &&
@@ -193,13 +203,14 @@ const UNTIED = '(not tied to a test)'
 
 function groupByTest(findings: readonly Finding[]): Map<string, Finding[]> {
   const groups = new Map<string, Finding[]>()
+  const add = (name: string, finding: Finding): void => {
+    const group = groups.get(name)
+    if (group === undefined) groups.set(name, [finding])
+    else group.push(finding)
+  }
   for (const finding of findings) {
-    const names = finding.tests.length > 0 ? finding.tests.map(testLabel) : [UNTIED]
-    for (const name of names) {
-      const group = groups.get(name) ?? []
-      group.push(finding)
-      groups.set(name, group)
-    }
+    if (finding.tests.length === 0) add(UNTIED, finding)
+    for (const test of finding.tests) add(testLabel(test), finding)
   }
   return groups
 }
