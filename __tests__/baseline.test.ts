@@ -352,6 +352,18 @@ describe('SARIF', () => {
       /^Address 0x4a8e040 is 0 bytes inside/
     )
     expect(results[0].codeFlows).toHaveLength(2)
+    // The module only where no source file places the frame, as valgrind's own stacks print it.
+    const steps = results.flatMap((result) =>
+      (result.codeFlows ?? []).flatMap((flow) => flow.threadFlows[0].locations)
+    )
+    const withFile = steps.filter((step) => step.location?.physicalLocation?.region !== undefined)
+    expect(withFile.length).toBeGreaterThan(0)
+    expect(withFile.filter((step) => step.module !== undefined)).toEqual([])
+    const withoutFile = steps.filter(
+      (step) => step.location?.physicalLocation?.region === undefined
+    )
+    expect(withoutFile.length).toBeGreaterThan(0)
+    expect(withoutFile.every((step) => typeof step.module === 'string')).toBe(true)
     const rules = log.runs[0].tool.driver.rules ?? []
     expect(new Set(rules.map((r) => r.id)).size).toBe(rules.length)
     expect(rules.find((r) => r.id === 'InvalidRead')?.help?.text).toMatch(/Usual fix:/)

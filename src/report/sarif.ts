@@ -1,7 +1,7 @@
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
 // SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
 // kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
-// scanning shows as the path to an alert, each frame with its module), fingerprints from
+// scanning shows as the path to an alert; a frame without a source file with its module), fingerprints from
 // analysis/identity so that an alert keeps its identity when lines are added above it.
 import * as fs from 'node:fs'
 import type * as Sarif from 'sarif'
@@ -120,7 +120,11 @@ function frameJson(
     artifactLocation !== undefined ? `{"artifactLocation":${artifactLocation}${region}}` : undefined
   const location = `{${physicalLocation !== undefined ? `"physicalLocation":${physicalLocation},` : ''}"message":{"text":${json(frameText(frame))}}}`
   const runtime = isRuntimeFrame(frame)
-  const module = frame.obj !== undefined ? `,"module":${json(frame.obj)}` : ''
+  // The binary or library only where no source file places the frame, as valgrind's own stacks
+  // print it ("(in /usr/lib/libfoo.so)"): beside a file and line it would only repeat a path in
+  // each of thousands of locations.
+  const module =
+    frame.obj !== undefined && frame.file === undefined ? `,"module":${json(frame.obj)}` : ''
   return {
     physicalLocation,
     userLine: !runtime && frame.line !== undefined && inWorkspace !== undefined,
