@@ -52,6 +52,11 @@ const COMMENT_OPEN = Buffer.from('<!--')
 const COMMENT_CLOSE = Buffer.from('-->')
 const PI_CLOSE = Buffer.from('?>')
 
+// FNV-1a over bytes, computed in the scanning loops themselves: the hash of a tag name or a text
+// costs no extra pass over its bytes.
+const FNV_OFFSET = 0x811c9dc5 | 0
+const FNV_PRIME = 0x01000193
+
 // C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g
@@ -104,16 +109,9 @@ export function decodeEntities(text: string): string {
   return out + text.slice(from)
 }
 
-function isNameEnd(byte: number): boolean {
-  return (
-    byte === 0x20 ||
-    byte === 0x09 ||
-    byte === 0x0a ||
-    byte === 0x0d ||
-    byte === SLASH ||
-    byte === GT
-  )
-}
+/** 1 for the bytes that end a tag name: whitespace, '/' and '>'. */
+const NAME_END = new Uint8Array(256)
+for (const byte of [0x20, 0x09, 0x0a, 0x0d, SLASH, GT]) NAME_END[byte] = 1
 
 function isNameStart(byte: number): boolean {
   // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
@@ -133,35 +131,60 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
 }
 
 /**
- * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
- * decoded once and then found by a hash of its bytes (verified byte by byte).
+ * Strings decoded from bytes, remembered by those bytes: valgrind repeats the same tag names, and
+ * the same function names, objects and files in every stack, so most strings are decoded once and
+ * then found by a hash of their bytes (compared byte by byte, so a collision only costs a decode).
+ * Direct-mapped and fixed in size: a document of endless distinct strings just overwrites slots.
+ * The cached string is the very one `decode` returned for the same bytes, so results cannot differ.
  */
-class TagNames {
-  private readonly byHash = new Map<number, { bytes: Buffer; name: string }>()
+class DecodeCache {
+  private readonly raw: (Uint8Array | undefined)[]
+  private readonly values: string[]
+  private readonly mask: number
 
-  get(bytes: Buffer, start: number, end: number): string {
-    let hash = end - start
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0
-    const known = this.byHash.get(hash)
-    if (known !== undefined && known.bytes.length === end - start) {
-      let same = true
-      for (let i = 0; i < known.bytes.length; i++) {
-        if (known.bytes[i] !== bytes[start + i]) {
-          same = false
-          break
-        }
-      }
-      if (same) return known.name
+  /** `slots`: a power of two; `maxBytes`: longer byte runs are decoded every time. */
+  constructor(
+    slots: number,
+    private readonly maxBytes: number,
+    private readonly decode: (bytes: Buffer, start: number, end: number) => string
+  ) {
+    this.raw = new Array<Uint8Array | undefined>(slots).fill(undefined)
+    this.values = new Array<string>(slots).fill('')
+    this.mask = slots - 1
+  }
+
+  /** The string of bytes[start, end), whose FNV-1a hash is `hash`. */
+  get(bytes: Buffer, start: number, end: number, hash: number): string {
+    const length = end - start
+    if (length > this.maxBytes) return this.decode(bytes, start, end)
+    const slot = (hash ^ (hash >>> 15)) & this.mask
+    const known = this.raw[slot]
+    if (known !== undefined && known.length === length) {
+      let i = 0
+      while (i < length && known[i] === bytes[start + i]) i++
+      if (i === length) return this.values[slot]
     }
-    const name = bytes.toString('latin1', start, end)
-    // Bounded: a document with endless distinct names just stops being cached.
-    if (this.byHash.size < 512) this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name })
-    return name
+    const value = this.decode(bytes, start, end)
+    const copy = new Uint8Array(length)
+    for (let i = 0; i < length; i++) copy[i] = bytes[start + i]
+    this.raw[slot] = copy
+    this.values[slot] = value
+    return value
   }
 }
 
+function decodeName(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('latin1', start, end)
+}
+
+/** What a text node's bytes stand for: UTF-8 without forbidden controls, entities replaced. */
+function decodeTextNode(bytes: Buffer, start: number, end: number): string {
+  return decodeEntities(decodeText(bytes, start, end))
+}
+
 export class XmlTokenizer {
-  private readonly names = new TagNames()
+  private readonly names = new DecodeCache(256, 64, decodeName)
+  private readonly texts = new DecodeCache(4096, 512, decodeTextNode)
   /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
   private carry: Buffer | undefined
   /** While reading an element raw: its end tag, e.g. `</threadname>`. */
@@ -203,6 +226,8 @@ export class XmlTokenizer {
     return cut
   }
 
+  // Captured text and tag names are read byte by byte in JavaScript, hashing as they go, so that
+  // DecodeCache finds their strings without a second pass; skipped text is found with indexOf.
   private scan(bytes: Buffer): void {
     const consumer = this.consumer
     const length = bytes.length
@@ -212,13 +237,22 @@ export class XmlTokenizer {
       if (pos < 0) return
     }
     while (pos < length) {
-      const lt = bytes.indexOf(LT, pos)
-      if (lt === -1) {
-        if (consumer.capture) this.carryText(bytes, pos)
-        return
-      }
-      if (lt > pos && consumer.capture) {
-        consumer.text(decodeEntities(decodeText(bytes, pos, lt)))
+      let lt = pos
+      if (consumer.capture) {
+        let hash = FNV_OFFSET
+        for (; lt < length; lt++) {
+          const byte = bytes[lt]
+          if (byte === LT) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        if (lt === length) {
+          this.carryText(bytes, pos)
+          return
+        }
+        if (lt > pos) consumer.text(this.texts.get(bytes, pos, lt, hash))
+      } else {
+        lt = bytes.indexOf(LT, pos)
+        if (lt === -1) return
       }
       if (lt + 1 >= length) {
         this.carry = bytes.subarray(lt)
@@ -226,15 +260,21 @@ export class XmlTokenizer {
       }
       const next = bytes[lt + 1]
       if (next === SLASH) {
-        const gt = bytes.indexOf(GT, lt + 2)
+        // The name ends at whitespace, '/' or '>'; the tag at the first '>'.
+        let hash = FNV_OFFSET
+        let nameEnd = lt + 2
+        for (; nameEnd < length; nameEnd++) {
+          const byte = bytes[nameEnd]
+          if (NAME_END[byte] === 1) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd)
         if (gt === -1) {
           if (!this.carryOrGiveUp(bytes, lt, 'an end tag')) pos = lt + 1
           else return
           continue
         }
-        let nameEnd = lt + 2
-        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        consumer.close(this.names.get(bytes, lt + 2, nameEnd))
+        consumer.close(this.names.get(bytes, lt + 2, nameEnd, hash))
         pos = gt + 1
       } else if (next === BANG) {
         const end = this.scanBang(bytes, lt)
@@ -249,15 +289,20 @@ export class XmlTokenizer {
         }
         pos = close + 2
       } else if (isNameStart(next)) {
-        const gt = bytes.indexOf(GT, lt + 1)
+        let hash = FNV_OFFSET
+        let nameEnd = lt + 1
+        for (; nameEnd < length; nameEnd++) {
+          const byte = bytes[nameEnd]
+          if (NAME_END[byte] === 1) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd)
         if (gt === -1) {
           if (!this.carryOrGiveUp(bytes, lt, 'a start tag')) pos = lt + 1
           else return
           continue
         }
-        let nameEnd = lt + 1
-        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        const name = this.names.get(bytes, lt + 1, nameEnd)
+        const name = this.names.get(bytes, lt + 1, nameEnd, hash)
         const selfClosing = bytes[gt - 1] === SLASH
         const content = consumer.open(name, selfClosing)
         pos = gt + 1
