@@ -9,6 +9,9 @@
 // * The consumer can ask for an element's content to be read raw up to its end tag, for elements
 //   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
 //   derail the rest of the document.
+// * The consumer can offer to replay an element from memory (`Content.Replay`): when the bytes up to
+//   its end tag are ones it has seen tokenized before, it applies what they made and the tokenizer
+//   skips them (valgrind repeats the same `<frame>` elements in stack after stack).
 // * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
 //   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
 //
@@ -23,7 +26,12 @@ export const Content = {
   /** Skip everything up to the matching end tag. */
   RawSkip: 1,
   /** Deliver everything up to the matching end tag as one text, without entity decoding. */
-  RawText: 2
+  RawText: 2,
+  /**
+   * Offer the content to `replay` first (it may know what these very bytes amount to), and
+   * tokenize it as XML if it declines.
+   */
+  Replay: 3
 } as const
 export type Content = (typeof Content)[keyof typeof Content]
 
@@ -36,7 +44,24 @@ export interface TokenConsumer {
   cdata(text: string): void
   /** A problem in the byte stream itself (e.g. an unterminated tag). */
   problem(message: string): void
+  /**
+   * After open() returned Content.Replay: bytes[start, end) runs from the end of the start tag to
+   * the first end tag of the same name within MAX_REPLAY_BYTES (which, in a damaged document, need
+   * not be the element's own). Returns true when the consumer has applied the element's content
+   * and end from memory: the tokenizer then resumes after that end tag. Returns false to have the
+   * content tokenized as usual.
+   */
+  replay(bytes: Buffer, start: number, end: number): boolean
+  /**
+   * Called just after close() when the end tag closing a declined replay range (see replay) was
+   * read as an end tag: the range's bytes were tokenized into the events the consumer has just
+   * seen, so it can remember what they amount to.
+   */
+  replayEnded(bytes: Buffer, start: number, end: number): void
 }
+
+/** The longest content offered to TokenConsumer.replay; longer elements are just tokenized. */
+export const MAX_REPLAY_BYTES = 4096
 
 /** The longest tag, comment, CDATA section or captured text node carried between chunks. */
 export const MAX_TOKEN_BYTES = 1 << 20
@@ -194,6 +219,21 @@ export class XmlTokenizer {
   private rawText = ''
   /** Total bytes fed, for messages. */
   bytesRead = 0
+  // Replay state holds positions in the bytes being scanned, so scan() resets it: a caller may
+  // well feed the same Buffer again with new content.
+  /** The range last declined by replay(), to report when its end tag is read (replayEnded). */
+  private replayStart = 0
+  private replayEnd = -1
+  /** The end tag replay ranges end with, e.g. `</frame>`, and the name it was made for. */
+  private replayEndTag = Buffer.alloc(0)
+  private replayName = ''
+  /**
+   * The last search for replayEndTag: from `searchFrom` (-1: none yet), the first one is at
+   * `searchResult` (-1: none). A later search from between the two has the same answer, so a
+   * document where the end tag is missing costs one search per chunk, not one per element.
+   */
+  private searchFrom = -1
+  private searchResult = -1
 
   constructor(private readonly consumer: TokenConsumer) {}
 
@@ -231,6 +271,8 @@ export class XmlTokenizer {
   private scan(bytes: Buffer): void {
     const consumer = this.consumer
     const length = bytes.length
+    this.replayEnd = -1
+    this.searchFrom = -1
     let pos = 0
     if (this.rawEndTag !== undefined) {
       pos = this.scanRaw(bytes, 0)
@@ -275,6 +317,10 @@ export class XmlTokenizer {
           continue
         }
         consumer.close(this.names.get(bytes, lt + 2, nameEnd, hash))
+        if (lt === this.replayEnd) {
+          this.replayEnd = -1
+          consumer.replayEnded(bytes, this.replayStart, lt)
+        }
         pos = gt + 1
       } else if (next === BANG) {
         const end = this.scanBang(bytes, lt)
@@ -307,7 +353,17 @@ export class XmlTokenizer {
         const content = consumer.open(name, selfClosing)
         pos = gt + 1
         if (selfClosing) consumer.close(name)
-        else if (content !== Content.Xml) {
+        else if (content === Content.Replay) {
+          const end = this.replayRangeEnd(bytes, pos, name)
+          if (end !== -1) {
+            if (consumer.replay(bytes, pos, end)) {
+              pos = end + this.replayEndTag.length
+            } else {
+              this.replayStart = pos
+              this.replayEnd = end
+            }
+          }
+        } else if (content !== Content.Xml) {
           this.rawEndTag = Buffer.from(`</${name}>`, 'latin1')
           this.rawName = name
           this.rawCapture = content === Content.RawText
@@ -321,6 +377,28 @@ export class XmlTokenizer {
         pos = lt + 1
       }
     }
+  }
+
+  /** Where the replay range from `start` ends (the first `</name>`), or -1 if not within reach. */
+  private replayRangeEnd(bytes: Buffer, start: number, name: string): number {
+    if (name !== this.replayName) {
+      this.replayName = name
+      this.replayEndTag = Buffer.from(`</${name}>`, 'latin1')
+      this.searchFrom = -1
+    }
+    let end: number
+    if (
+      this.searchFrom !== -1 &&
+      start >= this.searchFrom &&
+      (this.searchResult === -1 || start <= this.searchResult)
+    ) {
+      end = this.searchResult
+    } else {
+      end = bytes.indexOf(this.replayEndTag, start)
+      this.searchFrom = start
+      this.searchResult = end
+    }
+    return end === -1 || end - start > MAX_REPLAY_BYTES ? -1 : end
   }
 
   /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
