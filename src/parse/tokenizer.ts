@@ -163,7 +163,9 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
  * The cached string is the very one `decode` returned for the same bytes, so results cannot differ.
  */
 class DecodeCache {
+  /** Each slot's key bytes, allocated when first needed and reused by the keys that replace it. */
   private readonly raw: (Uint8Array | undefined)[]
+  private readonly lengths: Int32Array
   private readonly values: string[]
   private readonly mask: number
 
@@ -174,6 +176,7 @@ class DecodeCache {
     private readonly decode: (bytes: Buffer, start: number, end: number) => string
   ) {
     this.raw = new Array<Uint8Array | undefined>(slots).fill(undefined)
+    this.lengths = new Int32Array(slots).fill(-1)
     this.values = new Array<string>(slots).fill('')
     this.mask = slots - 1
   }
@@ -183,16 +186,19 @@ class DecodeCache {
     const length = end - start
     if (length > this.maxBytes) return this.decode(bytes, start, end)
     const slot = (hash ^ (hash >>> 15)) & this.mask
-    const known = this.raw[slot]
-    if (known !== undefined && known.length === length) {
+    let known = this.raw[slot]
+    if (this.lengths[slot] === length) {
+      const key = known as Uint8Array
       let i = 0
-      while (i < length && known[i] === bytes[start + i]) i++
+      while (i < length && key[i] === bytes[start + i]) i++
       if (i === length) return this.values[slot]
     }
     const value = this.decode(bytes, start, end)
-    const copy = new Uint8Array(length)
-    for (let i = 0; i < length; i++) copy[i] = bytes[start + i]
-    this.raw[slot] = copy
+    if (known === undefined || known.length < length) {
+      known = this.raw[slot] = new Uint8Array(Math.max(length, 32))
+    }
+    for (let i = 0; i < length; i++) known[i] = bytes[start + i]
+    this.lengths[slot] = length
     this.values[slot] = value
     return value
   }
