@@ -14,7 +14,7 @@ import type {
   ProcessRun,
   RawFinding
 } from '../model.js'
-import { Content, type TokenConsumer } from './tokenizer.js'
+import { Content, MAX_REPLAY_BYTES, type TokenConsumer } from './tokenizer.js'
 import { FindingMerger } from './merge.js'
 import { ByteMemo } from './memo.js'
 import { StringPool } from './pool.js'
@@ -48,6 +48,13 @@ const Replay = {
   Closed: 2
 } as const
 type Replay = (typeof Replay)[keyof typeof Replay]
+
+/**
+ * A frame read from memory saves several times what looking one up in vain costs (following it,
+ * remembering it), so replay goes on while at least about one frame in five is found.
+ */
+const REPLAY_HIT_CREDIT = 4
+const REPLAY_CREDIT_MAX = 64
 
 /** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
 const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/
@@ -133,12 +140,15 @@ export class ValgrindXmlReader implements TokenConsumer {
   recordsRead = 0
   private readonly pool = new StringPool()
   /** Frames by the bytes of their content, to read a repeated frame without its tokens. */
-  private readonly frameMemo = new ByteMemo<Frame>(4096, 4096)
+  private readonly frameMemo = new ByteMemo<Frame>(4096, MAX_REPLAY_BYTES)
   private replayState: Replay = Replay.Off
   /** Stack index of the `<frame>` followed, while replayState is not Off. */
   private replayDepth = 0
   /** The frame just closed, while replayState is Closed. */
   private replayFrame: Frame | undefined
+  /** Up with frames read from memory, down with frames looked up in vain (see REPLAY_HIT_CREDIT). */
+  private replayCredit = REPLAY_CREDIT_MAX
+  private replaySkipped = 0
   private readonly merger: FindingMerger
 
   constructor(file: string) {
@@ -220,6 +230,8 @@ export class ValgrindXmlReader implements TokenConsumer {
     if (name === 'frame') {
       this.frame = { ip: '' }
       if (this.capture || this.textSoFar !== '') return Content.Xml
+      // Frames that do not repeat make replay pure cost: then only every 16th is tried.
+      if (this.replayCredit <= 0 && (++this.replaySkipped & 15) !== 0) return Content.Xml
       // With no text pending, a frame of nothing but fields does nothing except build this.frame
       // and add it to this.frames, whatever else the state is: the same bytes make the same frame
       // (see replay). Followed from here to see whether it is such a frame.
@@ -370,7 +382,11 @@ export class ValgrindXmlReader implements TokenConsumer {
   replay(bytes: Buffer, start: number, end: number): boolean {
     if (this.replayState !== Replay.Fields) return false
     const known = this.frameMemo.get(bytes, start, end)
-    if (known === undefined) return false
+    if (known === undefined) {
+      this.replayCredit--
+      return false
+    }
+    this.replayCredit = Math.min(REPLAY_CREDIT_MAX, this.replayCredit + REPLAY_HIT_CREDIT)
     this.replayState = Replay.Off
     // What reading the fields and </frame> does: see closeTop.
     this.stack.pop()
@@ -380,8 +396,9 @@ export class ValgrindXmlReader implements TokenConsumer {
   }
 
   replayEnded(bytes: Buffer, start: number, end: number): void {
+    // The frame is the findings' own: the memo only ever copies it.
     if (this.replayState === Replay.Closed && this.replayFrame) {
-      this.frameMemo.set(bytes, start, end, { ...this.replayFrame })
+      this.frameMemo.set(bytes, start, end, this.replayFrame)
     }
     this.replayState = Replay.Off
     this.replayFrame = undefined

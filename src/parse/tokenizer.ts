@@ -60,8 +60,11 @@ export interface TokenConsumer {
   replayEnded(bytes: Buffer, start: number, end: number): void
 }
 
-/** The longest content offered to TokenConsumer.replay; longer elements are just tokenized. */
-export const MAX_REPLAY_BYTES = 4096
+/**
+ * The longest content offered to TokenConsumer.replay; longer elements are just tokenized. Frames
+ * are about 300 bytes, a few with long Rust or C++ names twice that.
+ */
+export const MAX_REPLAY_BYTES = 1024
 
 /** The longest tag, comment, CDATA section or captured text node carried between chunks. */
 export const MAX_TOKEN_BYTES = 1 << 20
