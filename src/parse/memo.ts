@@ -10,6 +10,9 @@
  */
 const HASHED_EDGE = 40
 
+/** Slots a ByteMemo starts with. */
+const INITIAL_SLOTS = 64
+
 /**
  * A direct-mapped table from byte sequences to values, fixed in number of slots: a document of
  * endless distinct keys just overwrites slots. A slot's key buffer is allocated when first needed
@@ -17,23 +20,34 @@ const HASHED_EDGE = 40
  * follower keeps a reader per file being written, possibly hundreds).
  */
 export class ByteMemo<T> {
-  private readonly keys: (Buffer | undefined)[]
-  private readonly lengths: Int32Array
+  private keys: (Buffer | undefined)[] = []
+  private lengths = new Int32Array(0)
   /** Each key's hash: most misses are told apart by it, without comparing bytes. */
-  private readonly hashes: Int32Array
-  private readonly values: (T | undefined)[]
-  private readonly mask: number
+  private hashes = new Int32Array(0)
+  private values: (T | undefined)[] = []
+  private mask = 0
+  /** Keys remembered since the table last grew. */
+  private stored = 0
 
-  /** `slots`: a power of two; `maxBytes`: longer keys are never remembered. */
+  /**
+   * `maxSlots`: a power of two, the most slots the table grows to (it starts small and grows as
+   * keys are remembered); `maxBytes`: longer keys are never remembered.
+   */
   constructor(
-    slots: number,
+    private readonly maxSlots: number,
     readonly maxBytes: number
   ) {
+    this.resize(INITIAL_SLOTS)
+  }
+
+  /** Growing drops what was remembered: it only costs misses. */
+  private resize(slots: number): void {
     this.keys = new Array<Buffer | undefined>(slots).fill(undefined)
     this.lengths = new Int32Array(slots)
     this.hashes = new Int32Array(slots)
     this.values = new Array<T | undefined>(slots).fill(undefined)
     this.mask = slots - 1
+    this.stored = 0
   }
 
   /** The value remembered for bytes[start, end), if any. */
@@ -58,6 +72,9 @@ export class ByteMemo<T> {
   set(bytes: Buffer, start: number, end: number, value: T): void {
     const length = end - start
     if (length === 0 || length > this.maxBytes) return
+    if (++this.stored > 2 * this.mask && this.mask + 1 < this.maxSlots) {
+      this.resize(Math.min(this.maxSlots, (this.mask + 1) * 4))
+    }
     const hash = hashOf(bytes, start, end)
     const slot = (hash ^ (hash >>> 16)) & this.mask
     let key = this.keys[slot]

@@ -158,6 +158,9 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
   return true
 }
 
+/** Slots a DecodeCache starts with (see resize). */
+const INITIAL_SLOTS = 64
+
 /**
  * Strings decoded from bytes, remembered by those bytes: valgrind repeats the same tag names, and
  * the same function names, objects and files in every stack, so most strings are decoded once and
@@ -167,21 +170,35 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
  */
 class DecodeCache {
   /** Each slot's key bytes, allocated when first needed and reused by the keys that replace it. */
-  private readonly raw: (Uint8Array | undefined)[]
-  private readonly lengths: Int32Array
-  private readonly values: string[]
-  private readonly mask: number
+  private raw: (Uint8Array | undefined)[] = []
+  private lengths = new Int32Array(0)
+  private values: string[] = []
+  private mask = 0
+  /** Misses since the table last grew. */
+  private misses = 0
 
-  /** `slots`: a power of two; `maxBytes`: longer byte runs are decoded every time. */
+  /**
+   * `maxSlots`: a power of two, the most slots the table grows to; `maxBytes`: longer byte runs
+   * are decoded every time.
+   */
   constructor(
-    slots: number,
+    private readonly maxSlots: number,
     private readonly maxBytes: number,
     private readonly decode: (bytes: Buffer, start: number, end: number) => string
   ) {
+    this.resize(INITIAL_SLOTS)
+  }
+
+  /**
+   * Starts small and grows with misses: the follower keeps a tokenizer per file being written
+   * (possibly hundreds), most of them small. Growing drops what was cached; a cache can.
+   */
+  private resize(slots: number): void {
     this.raw = new Array<Uint8Array | undefined>(slots).fill(undefined)
     this.lengths = new Int32Array(slots).fill(-1)
     this.values = new Array<string>(slots).fill('')
     this.mask = slots - 1
+    this.misses = 0
   }
 
   /** The string of bytes[start, end), whose FNV-1a hash is `hash`. */
@@ -197,6 +214,10 @@ class DecodeCache {
       if (i === length) return this.values[slot]
     }
     const value = this.decode(bytes, start, end)
+    if (++this.misses > 2 * this.mask && this.mask + 1 < this.maxSlots) {
+      this.resize(Math.min(this.maxSlots, (this.mask + 1) * 4))
+      return value
+    }
     if (known === undefined || known.length < length) {
       known = this.raw[slot] = new Uint8Array(Math.max(length, 32))
     }
