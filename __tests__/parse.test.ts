@@ -714,6 +714,51 @@ describe('streaming', () => {
     ])
     expect(errorSummary(run)).toEqual({ errors: 24, contexts: 12, suppressed: 0 })
   })
+
+  it('a repeated frame read from memory is the frame its tokens make, in any shape and place', async () => {
+    // Whole, a repeated <frame> is read from memory (its bytes are in one chunk); fed byte by byte
+    // it never is. Frames that are not plain fields must be read as written every time.
+    const frames = [
+      '<frame><ip>0x1</ip><fn>f</fn></frame>',
+      '<frame>\n <ip> 0x2 </ip>\n <obj>/o</obj><fn>a&amp;b</fn><file>x.c</file><line>3</line>\n</frame>',
+      '<frame><ip>0x3</ip><!-- </frame> --><fn>g</fn></frame>',
+      '<frame><ip>0x4</ip><fn>h</fn><extra>e</extra></frame>',
+      '<frame><ip>0x5</ip><fn><![CDATA[cd]]></fn></frame>',
+      '<frame><ip>0x6</ip><fn>i</fn></frame >',
+      '<frame><ip/><fn>j</fn></frame>',
+      '<frame><ip>0x7</ip><ip>0x8</ip><fn>k</fn></frame>',
+      '<frame><ip>0x9</ip><frame><ip>0xa</ip></frame></frame>',
+      '<frame><ip>0xb</ip><fn>m</fn>',
+      '<frame><ip>0xc</ip><fn>n</frame>',
+      '<frame><ip>0xd</ip>stray text<fn>o</fn></frame>',
+      '<frame><ip>0xe</ip></fn></frame>',
+      '<frame><line>12</line><line>x</line></frame>'
+    ]
+    const places = [
+      (f: string): string =>
+        `<error><unique>0x1</unique><kind>K</kind><what>w</what><stack>${f}${f}</stack><auxwhat>a</auxwhat><stack>${f}</stack></error>\n`,
+      (f: string): string =>
+        `<error><unique>0x2</unique><kind>K</kind><what>w${f}</what><stack><x>${f}</x>${f}</stack></error>\n`,
+      (f: string): string =>
+        `<fatal_signal><signo>11</signo><stack>${f}${f}</stack></fatal_signal>\n`,
+      (f: string): string => `${f}\n`
+    ]
+    let body = '<valgrindoutput>\n<protocolversion>4</protocolversion>\n'
+    for (let round = 0; round < 2; round++)
+      for (const place of places) for (const frame of frames) body += place(frame)
+    const doc = Buffer.from(`${body}<status><state>FINISHED</state></status>\n</valgrindoutput>\n`)
+    const whole = await parseValgrindXml([doc], 'frames.xml')
+    const byByte = await parseValgrindXml(
+      chunks(doc, () => 1),
+      'frames.xml'
+    )
+    expect(whole).toEqual(byByte)
+    expect(whole.findings[0].stack).toEqual([
+      { ip: '0x1', fn: 'f' },
+      { ip: '0x1', fn: 'f' }
+    ])
+    expect(whole.findings[0].stack[0]).not.toBe(whole.findings[0].stack[1])
+  })
 })
 
 describe('a live valgrind run of a program compiled here', () => {

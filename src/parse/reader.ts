@@ -14,8 +14,9 @@ import type {
   ProcessRun,
   RawFinding
 } from '../model.js'
-import { Content, type TokenConsumer } from './tokenizer.js'
+import { Content, MAX_REPLAY_BYTES, type TokenConsumer } from './tokenizer.js'
 import { FindingMerger } from './merge.js'
+import { ByteMemo } from './memo.js'
 import { StringPool } from './pool.js'
 
 const LEAK_KIND_OF_ERROR: ReadonlyMap<string, LeakKind> = new Map([
@@ -33,6 +34,27 @@ const LEAK_SUMMARY_KIND: ReadonlyMap<string, LeakKind | undefined> = new Map([
   ['still_reachable', 'reachable'],
   ['suppressed', undefined]
 ])
+
+/** The children of `<frame>` a frame read from memory may have (see ValgrindXmlReader.replay). */
+const FRAME_FIELDS: ReadonlySet<string> = new Set(['ip', 'obj', 'fn', 'dir', 'file', 'line'])
+
+/** How a `<frame>` offered for replay is being followed (see ValgrindXmlReader.replay). */
+const Replay = {
+  /** No frame is followed. */
+  Off: 0,
+  /** Inside the frame, and every event so far was a field with its text. */
+  Fields: 1,
+  /** The frame was closed after fields only: waiting for replayEnded to remember it. */
+  Closed: 2
+} as const
+type Replay = (typeof Replay)[keyof typeof Replay]
+
+/**
+ * A frame read from memory saves several times what looking one up in vain costs (following it,
+ * remembering it), so replay goes on while at least about one frame in five is found.
+ */
+const REPLAY_HIT_CREDIT = 4
+const REPLAY_CREDIT_MAX = 64
 
 /** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
 const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/
@@ -117,6 +139,16 @@ export class ValgrindXmlReader implements TokenConsumer {
   /** Complete `<error>` records read (before merging). */
   recordsRead = 0
   private readonly pool = new StringPool()
+  /** Frames by the bytes of their content, to read a repeated frame without its tokens. */
+  private readonly frameMemo = new ByteMemo<Frame>(4096, MAX_REPLAY_BYTES)
+  private replayState: Replay = Replay.Off
+  /** Stack index of the `<frame>` followed, while replayState is not Off. */
+  private replayDepth = 0
+  /** The frame just closed, while replayState is Closed. */
+  private replayFrame: Frame | undefined
+  /** Up with frames read from memory, down with frames looked up in vain (see REPLAY_HIT_CREDIT). */
+  private replayCredit = REPLAY_CREDIT_MAX
+  private replaySkipped = 0
   private readonly merger: FindingMerger
 
   constructor(file: string) {
@@ -133,6 +165,7 @@ export class ValgrindXmlReader implements TokenConsumer {
   }
 
   warn(message: string): void {
+    this.replayState = Replay.Off
     const line = `${this.run.file}: ${message}`
     if (this.run.warnings.includes(line)) return
     if (this.run.warnings.length < MAX_WARNINGS) this.run.warnings.push(line)
@@ -145,6 +178,15 @@ export class ValgrindXmlReader implements TokenConsumer {
 
   open(name: string, selfClosing: boolean): Content {
     const parentDepth = this.stack.length
+    if (
+      this.replayState !== Replay.Off &&
+      (this.replayState !== Replay.Fields ||
+        selfClosing ||
+        parentDepth !== this.replayDepth + 1 ||
+        !FRAME_FIELDS.has(name))
+    ) {
+      this.replayState = Replay.Off
+    }
 
     if (this.rootClosed) {
       // Content after the document element: count it for the warning, read nothing.
@@ -187,7 +229,15 @@ export class ValgrindXmlReader implements TokenConsumer {
     }
     if (name === 'frame') {
       this.frame = { ip: '' }
-      return Content.Xml
+      if (this.capture || this.textSoFar !== '') return Content.Xml
+      // Frames that do not repeat make replay pure cost: then only every 16th is tried.
+      if (this.replayCredit <= 0 && (++this.replaySkipped & 15) !== 0) return Content.Xml
+      // With no text pending, a frame of nothing but fields does nothing except build this.frame
+      // and add it to this.frames, whatever else the state is: the same bytes make the same frame
+      // (see replay). Followed from here to see whether it is such a frame.
+      this.replayState = Replay.Fields
+      this.replayDepth = depth
+      return Content.Replay
     }
     if (name === 'stack') {
       this.frames = []
@@ -305,6 +355,12 @@ export class ValgrindXmlReader implements TokenConsumer {
   }
 
   text(text: string): void {
+    if (
+      this.replayState !== Replay.Off &&
+      (this.replayState !== Replay.Fields || this.stack.length !== this.replayDepth + 2)
+    ) {
+      this.replayState = Replay.Off
+    }
     if (this.rootClosed) {
       if (text.trim() !== '') this.junk = true
       return
@@ -313,12 +369,45 @@ export class ValgrindXmlReader implements TokenConsumer {
   }
 
   cdata(text: string): void {
+    this.replayState = Replay.Off
     this.cdataText += text
+  }
+
+  /**
+   * A `<frame>` whose content is bytes[start, end) and then `</frame>`: when a frame of the very same
+   * bytes was read before (and held nothing but fields), a copy of it is the frame, as if its
+   * tokens had been read. Its strings went through the pool then (which never forgets a string,
+   * nor takes one it once refused), so the pool too is as reading the tokens would leave it.
+   */
+  replay(bytes: Buffer, start: number, end: number): boolean {
+    if (this.replayState !== Replay.Fields) return false
+    const known = this.frameMemo.get(bytes, start, end)
+    if (known === undefined) {
+      this.replayCredit--
+      return false
+    }
+    this.replayCredit = Math.min(REPLAY_CREDIT_MAX, this.replayCredit + REPLAY_HIT_CREDIT)
+    this.replayState = Replay.Off
+    // What reading the fields and </frame> does: see closeTop.
+    this.stack.pop()
+    this.frame = undefined
+    if (this.frames) this.frames.push({ ...known })
+    return true
+  }
+
+  replayEnded(bytes: Buffer, start: number, end: number): void {
+    // The frame is the findings' own: the memo only ever copies it.
+    if (this.replayState === Replay.Closed && this.replayFrame) {
+      this.frameMemo.set(bytes, start, end, this.replayFrame)
+    }
+    this.replayState = Replay.Off
+    this.replayFrame = undefined
   }
 
   close(name: string): void {
     const stack = this.stack
     const top = stack.length - 1
+    if (this.replayState !== Replay.Off) this.followReplayClose(name, top)
     if (stack[top] === name) {
       this.closeTop()
       return
@@ -334,6 +423,19 @@ export class ValgrindXmlReader implements TokenConsumer {
       this.closeTop()
     }
     this.closeTop()
+  }
+
+  /** close(name) while a frame is followed: a field or the frame itself, closed in order. */
+  private followReplayClose(name: string, top: number): void {
+    if (this.replayState === Replay.Fields && this.stack[top] === name) {
+      if (top === this.replayDepth + 1) return
+      if (top === this.replayDepth) {
+        this.replayState = Replay.Closed
+        this.replayFrame = this.frame
+        return
+      }
+    }
+    this.replayState = Replay.Off
   }
 
   private warnUnclosed(name: string): void {

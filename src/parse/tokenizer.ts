@@ -9,6 +9,9 @@
 // * The consumer can ask for an element's content to be read raw up to its end tag, for elements
 //   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
 //   derail the rest of the document.
+// * The consumer can offer to replay an element from memory (`Content.Replay`): when the bytes up to
+//   its end tag are ones it has seen tokenized before, it applies what they made and the tokenizer
+//   skips them (valgrind repeats the same `<frame>` elements in stack after stack).
 // * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
 //   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
 //
@@ -23,7 +26,12 @@ export const Content = {
   /** Skip everything up to the matching end tag. */
   RawSkip: 1,
   /** Deliver everything up to the matching end tag as one text, without entity decoding. */
-  RawText: 2
+  RawText: 2,
+  /**
+   * Offer the content to `replay` first (it may know what these very bytes amount to), and
+   * tokenize it as XML if it declines.
+   */
+  Replay: 3
 } as const
 export type Content = (typeof Content)[keyof typeof Content]
 
@@ -36,7 +44,27 @@ export interface TokenConsumer {
   cdata(text: string): void
   /** A problem in the byte stream itself (e.g. an unterminated tag). */
   problem(message: string): void
+  /**
+   * After open() returned Content.Replay: bytes[start, end) runs from the end of the start tag to
+   * the first end tag of the same name within MAX_REPLAY_BYTES (which, in a damaged document, need
+   * not be the element's own). Returns true when the consumer has applied the element's content
+   * and end from memory: the tokenizer then resumes after that end tag. Returns false to have the
+   * content tokenized as usual.
+   */
+  replay(bytes: Buffer, start: number, end: number): boolean
+  /**
+   * Called just after close() when the end tag closing a declined replay range (see replay) was
+   * read as an end tag: the range's bytes were tokenized into the events the consumer has just
+   * seen, so it can remember what they amount to.
+   */
+  replayEnded(bytes: Buffer, start: number, end: number): void
 }
+
+/**
+ * The longest content offered to TokenConsumer.replay; longer elements are just tokenized. Frames
+ * are about 300 bytes, a few with long Rust or C++ names twice that.
+ */
+export const MAX_REPLAY_BYTES = 1024
 
 /** The longest tag, comment, CDATA section or captured text node carried between chunks. */
 export const MAX_TOKEN_BYTES = 1 << 20
@@ -51,6 +79,11 @@ const CDATA_CLOSE = Buffer.from(']]>')
 const COMMENT_OPEN = Buffer.from('<!--')
 const COMMENT_CLOSE = Buffer.from('-->')
 const PI_CLOSE = Buffer.from('?>')
+
+// FNV-1a over bytes, computed in the scanning loops themselves: the hash of a tag name or a text
+// costs no extra pass over its bytes.
+const FNV_OFFSET = 0x811c9dc5 | 0
+const FNV_PRIME = 0x01000193
 
 // C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
@@ -104,16 +137,9 @@ export function decodeEntities(text: string): string {
   return out + text.slice(from)
 }
 
-function isNameEnd(byte: number): boolean {
-  return (
-    byte === 0x20 ||
-    byte === 0x09 ||
-    byte === 0x0a ||
-    byte === 0x0d ||
-    byte === SLASH ||
-    byte === GT
-  )
-}
+/** 1 for the bytes that end a tag name: whitespace, '/' and '>'. */
+const NAME_END = new Uint8Array(256)
+for (const byte of [0x20, 0x09, 0x0a, 0x0d, SLASH, GT]) NAME_END[byte] = 1
 
 function isNameStart(byte: number): boolean {
   // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
@@ -132,36 +158,88 @@ function startsWith(bytes: Buffer, at: number, prefix: Buffer): boolean {
   return true
 }
 
-/**
- * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
- * decoded once and then found by a hash of its bytes (verified byte by byte).
- */
-class TagNames {
-  private readonly byHash = new Map<number, { bytes: Buffer; name: string }>()
+/** Slots a DecodeCache starts with (see resize). */
+const INITIAL_SLOTS = 64
 
-  get(bytes: Buffer, start: number, end: number): string {
-    let hash = end - start
-    for (let i = start; i < end; i++) hash = (Math.imul(hash, 31) + bytes[i]) | 0
-    const known = this.byHash.get(hash)
-    if (known !== undefined && known.bytes.length === end - start) {
-      let same = true
-      for (let i = 0; i < known.bytes.length; i++) {
-        if (known.bytes[i] !== bytes[start + i]) {
-          same = false
-          break
-        }
-      }
-      if (same) return known.name
+/**
+ * Strings decoded from bytes, remembered by those bytes: valgrind repeats the same tag names, and
+ * the same function names, objects and files in every stack, so most strings are decoded once and
+ * then found by a hash of their bytes (compared byte by byte, so a collision only costs a decode).
+ * Direct-mapped and fixed in size: a document of endless distinct strings just overwrites slots.
+ * The cached string is the very one `decode` returned for the same bytes, so results cannot differ.
+ */
+class DecodeCache {
+  /** Each slot's key bytes, allocated when first needed and reused by the keys that replace it. */
+  private raw: (Uint8Array | undefined)[] = []
+  private lengths = new Int32Array(0)
+  private values: string[] = []
+  private mask = 0
+  /** Misses since the table last grew. */
+  private misses = 0
+
+  /**
+   * `maxSlots`: a power of two, the most slots the table grows to; `maxBytes`: longer byte runs
+   * are decoded every time.
+   */
+  constructor(
+    private readonly maxSlots: number,
+    private readonly maxBytes: number,
+    private readonly decode: (bytes: Buffer, start: number, end: number) => string
+  ) {
+    this.resize(INITIAL_SLOTS)
+  }
+
+  /**
+   * Starts small and grows with misses: the follower keeps a tokenizer per file being written
+   * (possibly hundreds), most of them small. Growing drops what was cached; a cache can.
+   */
+  private resize(slots: number): void {
+    this.raw = new Array<Uint8Array | undefined>(slots).fill(undefined)
+    this.lengths = new Int32Array(slots).fill(-1)
+    this.values = new Array<string>(slots).fill('')
+    this.mask = slots - 1
+    this.misses = 0
+  }
+
+  /** The string of bytes[start, end), whose FNV-1a hash is `hash`. */
+  get(bytes: Buffer, start: number, end: number, hash: number): string {
+    const length = end - start
+    if (length > this.maxBytes) return this.decode(bytes, start, end)
+    const slot = (hash ^ (hash >>> 15)) & this.mask
+    let known = this.raw[slot]
+    if (this.lengths[slot] === length) {
+      const key = known as Uint8Array
+      let i = 0
+      while (i < length && key[i] === bytes[start + i]) i++
+      if (i === length) return this.values[slot]
     }
-    const name = bytes.toString('latin1', start, end)
-    // Bounded: a document with endless distinct names just stops being cached.
-    if (this.byHash.size < 512) this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name })
-    return name
+    const value = this.decode(bytes, start, end)
+    if (++this.misses > 2 * this.mask && this.mask + 1 < this.maxSlots) {
+      this.resize(Math.min(this.maxSlots, (this.mask + 1) * 4))
+      return value
+    }
+    if (known === undefined || known.length < length) {
+      known = this.raw[slot] = new Uint8Array(Math.max(length, 32))
+    }
+    for (let i = 0; i < length; i++) known[i] = bytes[start + i]
+    this.lengths[slot] = length
+    this.values[slot] = value
+    return value
   }
 }
 
+function decodeName(bytes: Buffer, start: number, end: number): string {
+  return bytes.toString('latin1', start, end)
+}
+
+/** What a text node's bytes stand for: UTF-8 without forbidden controls, entities replaced. */
+function decodeTextNode(bytes: Buffer, start: number, end: number): string {
+  return decodeEntities(decodeText(bytes, start, end))
+}
+
 export class XmlTokenizer {
-  private readonly names = new TagNames()
+  private readonly names = new DecodeCache(256, 64, decodeName)
+  private readonly texts = new DecodeCache(4096, 512, decodeTextNode)
   /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
   private carry: Buffer | undefined
   /** While reading an element raw: its end tag, e.g. `</threadname>`. */
@@ -171,6 +249,21 @@ export class XmlTokenizer {
   private rawText = ''
   /** Total bytes fed, for messages. */
   bytesRead = 0
+  // Replay state holds positions in the bytes being scanned, so scan() resets it: a caller may
+  // well feed the same Buffer again with new content.
+  /** The range last declined by replay(), to report when its end tag is read (replayEnded). */
+  private replayStart = 0
+  private replayEnd = -1
+  /** The end tag replay ranges end with, e.g. `</frame>`, and the name it was made for. */
+  private replayEndTag = Buffer.alloc(0)
+  private replayName = ''
+  /**
+   * The last search for replayEndTag: from `searchFrom` (-1: none yet), the first one is at
+   * `searchResult` (-1: none). A later search from between the two has the same answer, so a
+   * document where the end tag is missing costs one search per chunk, not one per element.
+   */
+  private searchFrom = -1
+  private searchResult = -1
 
   constructor(private readonly consumer: TokenConsumer) {}
 
@@ -203,22 +296,35 @@ export class XmlTokenizer {
     return cut
   }
 
+  // Captured text and tag names are read byte by byte in JavaScript, hashing as they go, so that
+  // DecodeCache finds their strings without a second pass; skipped text is found with indexOf.
   private scan(bytes: Buffer): void {
     const consumer = this.consumer
     const length = bytes.length
+    this.replayEnd = -1
+    this.searchFrom = -1
     let pos = 0
     if (this.rawEndTag !== undefined) {
       pos = this.scanRaw(bytes, 0)
       if (pos < 0) return
     }
     while (pos < length) {
-      const lt = bytes.indexOf(LT, pos)
-      if (lt === -1) {
-        if (consumer.capture) this.carryText(bytes, pos)
-        return
-      }
-      if (lt > pos && consumer.capture) {
-        consumer.text(decodeEntities(decodeText(bytes, pos, lt)))
+      let lt = pos
+      if (consumer.capture) {
+        let hash = FNV_OFFSET
+        for (; lt < length; lt++) {
+          const byte = bytes[lt]
+          if (byte === LT) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        if (lt === length) {
+          this.carryText(bytes, pos)
+          return
+        }
+        if (lt > pos) consumer.text(this.texts.get(bytes, pos, lt, hash))
+      } else {
+        lt = bytes.indexOf(LT, pos)
+        if (lt === -1) return
       }
       if (lt + 1 >= length) {
         this.carry = bytes.subarray(lt)
@@ -226,15 +332,25 @@ export class XmlTokenizer {
       }
       const next = bytes[lt + 1]
       if (next === SLASH) {
-        const gt = bytes.indexOf(GT, lt + 2)
+        // The name ends at whitespace, '/' or '>'; the tag at the first '>'.
+        let hash = FNV_OFFSET
+        let nameEnd = lt + 2
+        for (; nameEnd < length; nameEnd++) {
+          const byte = bytes[nameEnd]
+          if (NAME_END[byte] === 1) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd)
         if (gt === -1) {
           if (!this.carryOrGiveUp(bytes, lt, 'an end tag')) pos = lt + 1
           else return
           continue
         }
-        let nameEnd = lt + 2
-        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        consumer.close(this.names.get(bytes, lt + 2, nameEnd))
+        consumer.close(this.names.get(bytes, lt + 2, nameEnd, hash))
+        if (lt === this.replayEnd) {
+          this.replayEnd = -1
+          consumer.replayEnded(bytes, this.replayStart, lt)
+        }
         pos = gt + 1
       } else if (next === BANG) {
         const end = this.scanBang(bytes, lt)
@@ -249,20 +365,35 @@ export class XmlTokenizer {
         }
         pos = close + 2
       } else if (isNameStart(next)) {
-        const gt = bytes.indexOf(GT, lt + 1)
+        let hash = FNV_OFFSET
+        let nameEnd = lt + 1
+        for (; nameEnd < length; nameEnd++) {
+          const byte = bytes[nameEnd]
+          if (NAME_END[byte] === 1) break
+          hash = Math.imul(hash ^ byte, FNV_PRIME)
+        }
+        const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd)
         if (gt === -1) {
           if (!this.carryOrGiveUp(bytes, lt, 'a start tag')) pos = lt + 1
           else return
           continue
         }
-        let nameEnd = lt + 1
-        while (nameEnd < gt && !isNameEnd(bytes[nameEnd])) nameEnd++
-        const name = this.names.get(bytes, lt + 1, nameEnd)
+        const name = this.names.get(bytes, lt + 1, nameEnd, hash)
         const selfClosing = bytes[gt - 1] === SLASH
         const content = consumer.open(name, selfClosing)
         pos = gt + 1
         if (selfClosing) consumer.close(name)
-        else if (content !== Content.Xml) {
+        else if (content === Content.Replay) {
+          const end = this.replayRangeEnd(bytes, pos, name)
+          if (end !== -1) {
+            if (consumer.replay(bytes, pos, end)) {
+              pos = end + this.replayEndTag.length
+            } else {
+              this.replayStart = pos
+              this.replayEnd = end
+            }
+          }
+        } else if (content !== Content.Xml) {
           this.rawEndTag = Buffer.from(`</${name}>`, 'latin1')
           this.rawName = name
           this.rawCapture = content === Content.RawText
@@ -276,6 +407,28 @@ export class XmlTokenizer {
         pos = lt + 1
       }
     }
+  }
+
+  /** Where the replay range from `start` ends (the first `</name>`), or -1 if not within reach. */
+  private replayRangeEnd(bytes: Buffer, start: number, name: string): number {
+    if (name !== this.replayName) {
+      this.replayName = name
+      this.replayEndTag = Buffer.from(`</${name}>`, 'latin1')
+      this.searchFrom = -1
+    }
+    let end: number
+    if (
+      this.searchFrom !== -1 &&
+      start >= this.searchFrom &&
+      (this.searchResult === -1 || start <= this.searchResult)
+    ) {
+      end = this.searchResult
+    } else {
+      end = bytes.indexOf(this.replayEndTag, start)
+      this.searchFrom = start
+      this.searchResult = end
+    }
+    return end === -1 || end - start > MAX_REPLAY_BYTES ? -1 : end
   }
 
   /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
