@@ -19,13 +19,17 @@ export type FailCategory = LeakKind | 'errors'
 export const FAIL_CATEGORIES: readonly FailCategory[] = [...LEAK_KINDS, 'errors']
 
 /** One `<frame>` of a `<stack>`. Everything but `ip` is optional in valgrind's output. */
+/**
+ * One frame of a stack. Read-only: the parser gives identical frames as one shared object, so a
+ * change to one would change every stack it is in.
+ */
 export interface Frame {
-  ip: string
-  obj?: string
-  fn?: string
-  dir?: string
-  file?: string
-  line?: number
+  readonly ip: string
+  readonly obj?: string
+  readonly fn?: string
+  readonly dir?: string
+  readonly file?: string
+  readonly line?: number
 }
 
 /** A stack with the text that introduces it (`auxwhat`), e.g. "Block was alloc'd at". */
