@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomUUID, hash as hash$1 } from 'node:crypto';
 import * as os$1 from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { c as which, i as info, f as getExecOutput, d as debug, h as exec, j as isDebug, k as cp, m as mkdirP, r as rmRF, H as HttpClient, l as addPath, n as exportVariable } from './core-D0nTOIbc.js';
@@ -15,8 +15,6 @@ import * as require$$0 from 'util';
 import { ok } from 'assert';
 import { execFile, spawn, execFileSync } from 'node:child_process';
 import * as readline from 'node:readline';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import * as zlib from 'node:zlib';
@@ -1208,31 +1206,43 @@ function errorSummary(run, options = {}) {
     return { errors, contexts, suppressed };
 }
 
-// A cache of answers about frames, shared by the frame questions of analysis/.
+/** Distinct frames whose answers are kept at most, per memo (beyond that they are recomputed). */
+const MAX_ANSWERS = 200_000;
 /**
  * Answers kept per distinct frame content: every view (location, annotations, summary, terminal)
  * asks about every frame of every finding, and tens of thousands of findings must stay cheap next
- * to valgrind's own time. Nested maps on the frame's strings (interned by the parser, so hashing is
- * cheap): no key strings built per call, no WeakMap (slow to collect with ~10^6 frames).
+ * to valgrind's own time. Nested maps on the frame fields the answer depends on (strings interned
+ * by the parser, so hashing is cheap): nothing is allocated per question, no key string is built,
+ * and no WeakMap is used (slow to fill and to collect with ~10^6 frames, which are not shared).
  */
 class FrameMemo {
+    fields;
+    answer;
     root = new Map();
     size = 0;
-    get(parts, compute) {
+    /** `fields`: what the answer depends on (at least one); `answer` computes it. */
+    constructor(fields, answer) {
+        this.fields = fields;
+        this.answer = answer;
+    }
+    of(frame) {
+        const fields = this.fields;
+        const last = fields.length - 1;
         let level = this.root;
-        for (let index = 0; index < parts.length - 1; index++) {
-            const part = parts[index] ?? '\u0000';
+        for (let index = 0; index < last; index++) {
+            const part = frame[fields[index]];
             let next = level.get(part);
             if (next === undefined)
                 level.set(part, (next = new Map()));
             level = next;
         }
-        const last = parts[parts.length - 1] ?? '\u0000';
-        if (level.has(last))
-            return level.get(last);
-        const value = compute();
-        if (this.size++ < 200_000)
-            level.set(last, value);
+        const part = frame[fields[last]];
+        const known = level.get(part);
+        if (known !== undefined || level.has(part))
+            return known;
+        const value = this.answer(frame);
+        if (this.size++ < MAX_ANSWERS)
+            level.set(part, value);
         return value;
     }
 }
@@ -1271,26 +1281,35 @@ function implTraitIsUsers(fn) {
     const as = fn.lastIndexOf(' as ');
     return as !== -1 && !RUNTIME_PATH.test(fn.slice(as + 4));
 }
-/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
-function isRustRuntimeFrame(frame) {
+// Each question is asked of every frame of every finding by several views: each is answered once
+// per distinct value of what it depends on (an object, a source path, a function name), which
+// takes a lookup or two per frame.
+/** Is the source path one a Rust toolchain's std (or std's dependencies) was compiled from? */
+const toolchainSources = new FrameMemo(['dir', 'file'], (frame) => {
+    const source = printedSourcePath(frame) ?? '';
+    return TOOLCHAIN_SOURCE.some((pattern) => pattern.test(source));
+});
+/** Is the function, named without a source file, one of std's or the compiler's shims? */
+const runtimeFunctions = new FrameMemo(['fn'], (frame) => {
     const fn = frame.fn ?? '';
-    if (frame.line === 1 && TEST_HARNESS_MAIN.test(fn))
-        return true;
-    const source = printedSourcePath(frame);
-    if (source !== undefined)
-        return TOOLCHAIN_SOURCE.some((pattern) => pattern.test(source));
     if (RUNTIME_SHIM.test(fn) || RUNTIME_PATH.test(fn))
         return true;
     return RUNTIME_IMPL.test(fn) && !implTraitIsUsers(fn);
+});
+/** Is the object valgrind's preload, the dynamic loader or a C/C++ runtime library? */
+const runtimeObjects = new FrameMemo(['obj'], (frame) => RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? '')));
+/** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
+function isRustRuntimeFrame(frame) {
+    if (frame.line === 1 && TEST_HARNESS_MAIN.test(frame.fn ?? ''))
+        return true;
+    // The source path decides when valgrind knows it; the function name only without one.
+    if (frame.file !== undefined)
+        return toolchainSources.of(frame);
+    return runtimeFunctions.of(frame);
 }
-const runtimeFrames = new FrameMemo();
 /** Frames of code the user does not own: valgrind's preloads, the C/C++ runtimes, Rust's std. */
 function isRuntimeFrame(frame) {
-    // Everything the answer depends on (the line only as "is it line 1": libtest's generated main).
-    const parts = [frame.obj, frame.fn, frame.dir, frame.file, frame.line === 1 ? '1' : ''];
-    return runtimeFrames.get(parts, () => (frame.obj !== undefined &&
-        RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? ''))) ||
-        isRustRuntimeFrame(frame));
+    return (frame.obj !== undefined && runtimeObjects.of(frame)) || isRustRuntimeFrame(frame);
 }
 /**
  * The frames worth showing: the stack down to its last frame of the user's code. What lies below
@@ -1301,16 +1320,23 @@ function visibleFrames(frames, limit = 16) {
     let last = frames.length - 1;
     while (last > 0 && isRuntimeFrame(frames[last]))
         last--;
-    const end = frames
-        .slice(0, last + 1)
-        .findIndex((frame) => frame.fn === 'main' && !isRuntimeFrame(frame));
-    return frames.slice(0, Math.min(end >= 0 ? end + 1 : last + 1, limit));
+    // Nothing below the user's `main` is shown.
+    let end = last;
+    for (let index = 0; index < last; index++) {
+        const frame = frames[index];
+        if (frame.fn === 'main' && !isRuntimeFrame(frame)) {
+            end = index;
+            break;
+        }
+    }
+    return frames.slice(0, Math.min(end + 1, limit));
 }
 
 // Chooses the source line a finding is shown on: the first frame of its stack that lies in the
 // user's workspace, skipping runtime frames (runtime-frames.ts: a frame there is never the user's
 // bug, even when the workspace contains such code).
-const relativePaths = new FrameMemo();
+/** Per workspace, each frame's path relative to it. */
+const relativePaths = new Map();
 /** The absolute path of a frame's source file, when valgrind knew it. */
 function framePath(frame) {
     if (frame.file === undefined)
@@ -1327,7 +1353,12 @@ function framePath(frame) {
 function workspaceRelativePath(frame, workspace) {
     if (frame.file === undefined)
         return undefined;
-    return relativePaths.get([workspace, frame.dir, frame.file], () => relativeTo(workspace, framePath(frame)));
+    let memo = relativePaths.get(workspace);
+    if (memo === undefined) {
+        memo = new FrameMemo(['dir', 'file'], (inside) => relativeTo(workspace, framePath(inside)));
+        relativePaths.set(workspace, memo);
+    }
+    return memo.of(frame);
 }
 function relativeTo(workspace, absolute) {
     if (absolute === undefined)
@@ -1464,6 +1495,13 @@ const CATEGORY_ORDER = {
     indirect: 3,
     reachable: 4
 };
+/**
+ * Orders file names as `localeCompare` does. Sorting thousands of findings compares the same file
+ * with itself most of the time, which needs no collation.
+ */
+function compareFileNames(a, b) {
+    return a === b ? 0 : a.localeCompare(b);
+}
 function compareFindings(a, b) {
     if (a.failing !== b.failing)
         return a.failing ? -1 : 1;
@@ -1474,7 +1512,7 @@ function compareFindings(a, b) {
         return bytes;
     if (a.occurrences !== b.occurrences)
         return b.occurrences - a.occurrences;
-    const fileOrder = (a.location?.file ?? '\uffff').localeCompare(b.location?.file ?? '\uffff');
+    const fileOrder = compareFileNames(a.location?.file ?? '\uffff', b.location?.file ?? '\uffff');
     if (fileOrder !== 0)
         return fileOrder;
     if ((a.location?.line ?? 0) !== (b.location?.line ?? 0))
@@ -1781,21 +1819,30 @@ function plural(count, one, many) {
  * counted as findings, bytes and blocks as valgrind's LEAK SUMMARY counts them (direct only).
  */
 function describeFindingCounts(findings) {
+    // One pass: tens of thousands of findings are counted for the verdict and the headline.
+    const counts = new Map();
+    for (const finding of findings) {
+        // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
+        const group = finding.category === 'errors' && finding.tool !== 'memcheck' ? 'thread' : finding.category;
+        let count = counts.get(group);
+        if (count === undefined)
+            counts.set(group, (count = { findings: 0, bytes: 0, blocks: 0 }));
+        count.findings++;
+        count.bytes += finding.leak?.directBytes ?? 0;
+        count.blocks += finding.leak?.blocks ?? 0;
+    }
     const parts = [];
-    // Helgrind and DRD report thread errors (races, lock misuse), not memory errors.
-    const threadErrors = findings.filter((f) => f.category === 'errors' && f.tool !== 'memcheck');
-    if (threadErrors.length > 0)
-        parts.push(plural(threadErrors.length, 'thread error', 'thread errors'));
+    const threadErrors = counts.get('thread')?.findings ?? 0;
+    if (threadErrors > 0)
+        parts.push(plural(threadErrors, 'thread error', 'thread errors'));
     for (const category of Object.keys(CATEGORY_WORDS)) {
-        const matching = findings.filter((f) => f.category === category && (category !== 'errors' || f.tool === 'memcheck'));
-        if (matching.length === 0)
+        const count = counts.get(category);
+        if (count === undefined)
             continue;
         const [one, many] = CATEGORY_WORDS[category];
-        let text = plural(matching.length, one, many);
+        let text = plural(count.findings, one, many);
         if (category !== 'errors') {
-            const bytes = matching.reduce((sum, f) => sum + (f.leak?.directBytes ?? 0), 0);
-            const blocks = matching.reduce((sum, f) => sum + (f.leak?.blocks ?? 0), 0);
-            text += ` (${plural(bytes, 'byte', 'bytes')} in ${plural(blocks, 'block', 'blocks')})`;
+            text += ` (${plural(count.bytes, 'byte', 'bytes')} in ${plural(count.blocks, 'block', 'blocks')})`;
         }
         parts.push(text);
     }
@@ -2036,7 +2083,7 @@ async function readHost() {
     };
 }
 /** Runs a command to completion, capturing its output (shown only on failure by callers). */
-async function run$2(command, options = {}) {
+async function run$1(command, options = {}) {
     const { argv, env } = Array.isArray(command) ? { argv: command, env: {} } : command;
     if (options.announce !== false)
         info(`$ ${argv.join(' ')}`);
@@ -2070,7 +2117,7 @@ async function probeValgrind(pathOrName = 'valgrind', env = {}) {
     if (!resolved || !fs.existsSync(resolved))
         return undefined;
     // Even --version runs the tool binary, which a moved prefix finds only through VALGRIND_LIB.
-    const result = await run$2([resolved, '--version'], { env, announce: false });
+    const result = await run$1([resolved, '--version'], { env, announce: false });
     const version = result.exitCode === 0 ? parseValgrindVersion(result.stdout) : undefined;
     return version ? { path: resolved, version } : undefined;
 }
@@ -2080,7 +2127,7 @@ async function probeValgrind(pathOrName = 'valgrind', env = {}) {
  */
 async function valgrindWorks(valgrind, env = {}) {
     const truePath = ['/bin/true', '/usr/bin/true'].find((file) => fs.existsSync(file)) ?? 'true';
-    const result = await run$2([valgrind, '--tool=memcheck', '-q', '--error-exitcode=99', truePath], {
+    const result = await run$1([valgrind, '--tool=memcheck', '-q', '--error-exitcode=99', truePath], {
         env,
         announce: false
     });
@@ -2252,7 +2299,7 @@ function looksLikeStaleLists(output) {
     return /Unable to locate package|has no installation candidate|Failed to fetch|Unable to fetch some archives|404\s+Not Found/i.test(output);
 }
 async function aptCandidate(pkg) {
-    const result = await run$2(['apt-cache', 'policy', pkg], { announce: false });
+    const result = await run$1(['apt-cache', 'policy', pkg], { announce: false });
     return result.exitCode === 0 ? parseAptCandidate(result.stdout) : undefined;
 }
 /** Finds the valgrind a package installed (PATH may not hold it, e.g. in tests). */
@@ -2268,7 +2315,7 @@ async function unverifiedPackage(debs) {
     if (debs.length === 0)
         return 'the cache entry holds no .deb file';
     for (const deb of debs) {
-        const fields = await run$2(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Architecture'], {
+        const fields = await run$1(['dpkg-deb', '-f', deb, 'Package', 'Version', 'Architecture'], {
             announce: false
         });
         const control = parseAptStanzas(fields.stdout)[0];
@@ -2280,7 +2327,7 @@ async function unverifiedPackage(debs) {
             version: control.Version ?? '',
             architecture: control.Architecture ?? ''
         };
-        const show = await run$2(['apt-cache', 'show', `${pkg.name}=${pkg.version}`], {
+        const show = await run$1(['apt-cache', 'show', `${pkg.name}=${pkg.version}`], {
             announce: false
         });
         const expected = indexedSha256(parseAptStanzas(show.stdout), pkg);
@@ -2302,7 +2349,7 @@ async function installWithApt(options) {
     const { host, spec, useCache, notes } = options;
     const root = (argv) => asRoot(argv, host.isRoot, host.hasSudo, { DEBIAN_FRONTEND: 'noninteractive' });
     // The cached .deb files only fit the libc6 they were built against (libc6-dbg pins it).
-    const libc = await run$2(['dpkg-query', '-W', '-f=${Version}', 'libc6'], { announce: false });
+    const libc = await run$1(['dpkg-query', '-W', '-f=${Version}', 'libc6'], { announce: false });
     const key = cacheKey({
         platform: host.platform,
         distro: host.distro,
@@ -2320,7 +2367,7 @@ async function installWithApt(options) {
             fs.rmSync(debDir, { recursive: true, force: true });
         }
         else {
-            const result = await run$2(root(['dpkg', '-i', ...debs.map((deb) => path.join(debDir, deb))]));
+            const result = await run$1(root(['dpkg', '-i', ...debs.map((deb) => path.join(debDir, deb))]));
             const found = result.exitCode === 0 ? await installedValgrind() : undefined;
             if (found && satisfies(found.version, spec)) {
                 notes.push(`installed ${debs.join(', ')} from the Actions cache (key ${key}), each checked against apt's index`);
@@ -2332,7 +2379,7 @@ async function installWithApt(options) {
     let updated = false;
     const update = async (reason) => {
         notes.push(`ran apt-get update: ${reason}`);
-        const result = await run$2(root(['apt-get', 'update', '-q']));
+        const result = await run$1(root(['apt-get', 'update', '-q']));
         if (result.exitCode !== 0) {
             throw new InstallError(`'apt-get update' failed (exit ${result.exitCode}):\n${tail(result)}`);
         }
@@ -2362,10 +2409,10 @@ async function installWithApt(options) {
             notes.push(`${pkg} is not available here; stacks through libc may lack names`);
     }
     const install = installCommand(host.distro, host.isRoot, host.hasSudo, packages);
-    let result = await run$2(install);
+    let result = await run$1(install);
     if (result.exitCode !== 0 && !updated && looksLikeStaleLists(tail(result, 40))) {
         await update('the install failed on out-of-date package lists');
-        result = await run$2(install);
+        result = await run$1(install);
     }
     if (result.exitCode !== 0) {
         throw new InstallError(`'${install.argv.join(' ')}' failed (exit ${result.exitCode}):\n${tail(result)}`);
@@ -2379,7 +2426,7 @@ async function installWithApt(options) {
         // images delete /var/cache/apt/archives after each install).
         fs.rmSync(debDir, { recursive: true, force: true });
         fs.mkdirSync(debDir, { recursive: true });
-        const download = await run$2(['apt-get', 'download', ...packages], { cwd: debDir });
+        const download = await run$1(['apt-get', 'download', ...packages], { cwd: debDir });
         if (download.exitCode === 0)
             await saveToCache([debDir], key, notes);
         else
@@ -2390,7 +2437,7 @@ async function installWithApt(options) {
 /** dnf, yum, apk, pacman, zypper: install, then report what came. No package caching there. */
 async function installWithOtherManager(host, notes) {
     const install = installCommand(host.distro, host.isRoot, host.hasSudo);
-    const result = await run$2(install);
+    const result = await run$1(install);
     if (result.exitCode !== 0) {
         throw new InstallError(`'${install.argv.join(' ')}' failed (exit ${result.exitCode}):\n${tail(result)}`);
     }
@@ -2405,13 +2452,13 @@ async function installWithOtherManager(host, notes) {
 async function ensureLibcDebugSymbols(host, notes) {
     if (host.distro.family !== 'apt')
         return;
-    const status = await run$2(['dpkg-query', '-W', '-f=${Status}', 'libc6-dbg'], { announce: false });
+    const status = await run$1(['dpkg-query', '-W', '-f=${Status}', 'libc6-dbg'], { announce: false });
     if (status.exitCode === 0 && status.stdout.includes('install ok installed'))
         return;
     if (!aptListsPresent()) {
-        await run$2(asRoot(['apt-get', 'update', '-q'], host.isRoot, host.hasSudo));
+        await run$1(asRoot(['apt-get', 'update', '-q'], host.isRoot, host.hasSudo));
     }
-    const result = await run$2(installCommand(host.distro, host.isRoot, host.hasSudo, ['libc6-dbg']));
+    const result = await run$1(installCommand(host.distro, host.isRoot, host.hasSudo, ['libc6-dbg']));
     notes.push(result.exitCode === 0
         ? 'installed libc6-dbg so that stacks through libc have names'
         : `could not install libc6-dbg (memcheck may fail to start): ${tail(result, 3)}`);
@@ -3141,7 +3188,7 @@ async function build(host, version, sha256, prefix, notes) {
         await download(url, tarball, sha256, version);
         notes.push(`downloaded ${url} (sha256 verified)`);
         const step = async (argv, cwd) => {
-            const result = await run$2(argv, { cwd });
+            const result = await run$1(argv, { cwd });
             if (result.exitCode !== 0) {
                 throw new InstallError(`Building valgrind ${version} failed at '${argv.join(' ')}' (exit ${result.exitCode}):\n${tail(result, 30)}`);
             }
@@ -3858,7 +3905,9 @@ function threadText(finding) {
     return `${names.length === 1 ? 'Thread' : 'Threads'}: ${names.join(', ')}`;
 }
 function firstLine(text) {
-    return text.split('\n')[0].trim();
+    // Not split('\n'): only the first line is wanted, and a text can have many.
+    const end = text.indexOf('\n');
+    return (end === -1 ? text : text.slice(0, end)).trim();
 }
 /** A stack as valgrind prints it: `at fn (file:line)` for the first frame, `by ...` after. */
 function stackLines(frames, workspace) {
@@ -4057,7 +4106,7 @@ function planProgramRun(config, valgrind) {
 // time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
 // 500 frames each make more) is still written. A failed write removes the partial file.
 /** Text is handed to the file in pieces of about this size. */
-const CHUNK_CHARS = 1 << 20;
+const CHUNK_CHARS$1 = 1 << 20;
 /** The JSON text of `value` in pieces; top-level arrays one element per line. Pure. */
 function* jsonChunks(value) {
     let buffer = '{';
@@ -4071,7 +4120,7 @@ function* jsonChunks(value) {
             buffer += '[';
             for (let index = 0; index < field.length; index++) {
                 buffer += `${index === 0 ? '' : ','}\n    ${JSON.stringify(field[index]) ?? 'null'}`;
-                if (buffer.length >= CHUNK_CHARS) {
+                if (buffer.length >= CHUNK_CHARS$1) {
                     yield buffer;
                     buffer = '';
                 }
@@ -4081,21 +4130,33 @@ function* jsonChunks(value) {
         else {
             buffer += JSON.stringify(field) ?? 'null';
         }
-        if (buffer.length >= CHUNK_CHARS) {
+        if (buffer.length >= CHUNK_CHARS$1) {
             yield buffer;
             buffer = '';
         }
     }
     yield `${buffer}\n}\n`;
 }
-/** Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown. */
+/**
+ * Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown.
+ * Each piece is written as soon as it is made, synchronously: a stream's machinery cost more than
+ * the writes themselves, and the engine waits for the report before it goes on.
+ */
 async function writeJsonFile(file, value) {
+    let descriptor;
     try {
-        await pipeline(Readable.from(jsonChunks(value)), fs.createWriteStream(file));
+        descriptor = fs.openSync(file, 'w');
+        // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
+        for (const chunk of jsonChunks(value))
+            fs.writeFileSync(descriptor, chunk);
     }
     catch (error) {
         await fs.promises.rm(file, { force: true }).catch(() => undefined);
         throw error;
+    }
+    finally {
+        if (descriptor !== undefined)
+            fs.closeSync(descriptor);
     }
 }
 
@@ -4110,6 +4171,9 @@ async function writeJsonFile(file, value) {
 // * The consumer can ask for an element's content to be read raw up to its end tag, for elements
 //   valgrind writes unescaped (`<threadname>`, `<usercomment>`), so stray `<` or `&` in them cannot
 //   derail the rest of the document.
+// * The consumer can offer to replay an element from memory (`Content.Replay`): when the bytes up to
+//   its end tag are ones it has seen tokenized before, it applies what they made and the tokenizer
+//   skips them (valgrind repeats the same `<frame>` elements in stack after stack).
 // * Memory is bounded whatever the input: a chunk is scanned in place, only an incomplete token at
 //   a chunk's end is carried over, and nothing carried grows beyond MAX_TOKEN_BYTES.
 //
@@ -4123,8 +4187,18 @@ const Content = {
     /** Skip everything up to the matching end tag. */
     RawSkip: 1,
     /** Deliver everything up to the matching end tag as one text, without entity decoding. */
-    RawText: 2
+    RawText: 2,
+    /**
+     * Offer the content to `replay` first (it may know what these very bytes amount to), and
+     * tokenize it as XML if it declines.
+     */
+    Replay: 3
 };
+/**
+ * The longest content offered to TokenConsumer.replay; longer elements are just tokenized. Frames
+ * are about 300 bytes, a few with long Rust or C++ names twice that.
+ */
+const MAX_REPLAY_BYTES = 1024;
 /** The longest tag, comment, CDATA section or captured text node carried between chunks. */
 const MAX_TOKEN_BYTES = 1 << 20;
 const LT = 0x3c;
@@ -4137,6 +4211,10 @@ const CDATA_CLOSE = Buffer.from(']]>');
 const COMMENT_OPEN = Buffer.from('<!--');
 const COMMENT_CLOSE = Buffer.from('-->');
 const PI_CLOSE = Buffer.from('?>');
+// FNV-1a over bytes, computed in the scanning loops themselves: the hash of a tag name or a text
+// costs no extra pass over its bytes.
+const FNV_OFFSET = 0x811c9dc5 | 0;
+const FNV_PRIME = 0x01000193;
 // C0 controls that XML 1.0 forbids; TAB, LF and CR are allowed.
 // eslint-disable-next-line no-control-regex -- matching control characters is the point
 const FORBIDDEN_CONTROLS = /[\x00-\x08\x0B\x0C\x0E-\x1F]/g;
@@ -4189,14 +4267,10 @@ function decodeEntities(text) {
     }
     return out + text.slice(from);
 }
-function isNameEnd(byte) {
-    return (byte === 0x20 ||
-        byte === 0x09 ||
-        byte === 0x0a ||
-        byte === 0x0d ||
-        byte === SLASH ||
-        byte === GT);
-}
+/** 1 for the bytes that end a tag name: whitespace, '/' and '>'. */
+const NAME_END = new Uint8Array(256);
+for (const byte of [0x20, 0x09, 0x0a, 0x0d, SLASH, GT])
+    NAME_END[byte] = 1;
 function isNameStart(byte) {
     // Letters, '_', ':' and anything non-ASCII; a '<' followed by anything else is stray text.
     return ((byte >= 0x61 && byte <= 0x7a) ||
@@ -4213,38 +4287,88 @@ function startsWith(bytes, at, prefix) {
             return false;
     return true;
 }
+/** Slots a DecodeCache starts with (see resize). */
+const INITIAL_SLOTS$1 = 64;
 /**
- * Tag names as strings without a native call per tag: valgrind uses a few dozen names, so each is
- * decoded once and then found by a hash of its bytes (verified byte by byte).
+ * Strings decoded from bytes, remembered by those bytes: valgrind repeats the same tag names, and
+ * the same function names, objects and files in every stack, so most strings are decoded once and
+ * then found by a hash of their bytes (compared byte by byte, so a collision only costs a decode).
+ * Direct-mapped and fixed in size: a document of endless distinct strings just overwrites slots.
+ * The cached string is the very one `decode` returned for the same bytes, so results cannot differ.
  */
-class TagNames {
-    byHash = new Map();
-    get(bytes, start, end) {
-        let hash = end - start;
-        for (let i = start; i < end; i++)
-            hash = (Math.imul(hash, 31) + bytes[i]) | 0;
-        const known = this.byHash.get(hash);
-        if (known !== undefined && known.bytes.length === end - start) {
-            let same = true;
-            for (let i = 0; i < known.bytes.length; i++) {
-                if (known.bytes[i] !== bytes[start + i]) {
-                    same = false;
-                    break;
-                }
-            }
-            if (same)
-                return known.name;
-        }
-        const name = bytes.toString('latin1', start, end);
-        // Bounded: a document with endless distinct names just stops being cached.
-        if (this.byHash.size < 512)
-            this.byHash.set(hash, { bytes: Buffer.from(name, 'latin1'), name });
-        return name;
+class DecodeCache {
+    maxSlots;
+    maxBytes;
+    decode;
+    /** Each slot's key bytes, allocated when first needed and reused by the keys that replace it. */
+    raw = [];
+    lengths = new Int32Array(0);
+    values = [];
+    mask = 0;
+    /** Misses since the table last grew. */
+    misses = 0;
+    /**
+     * `maxSlots`: a power of two, the most slots the table grows to; `maxBytes`: longer byte runs
+     * are decoded every time.
+     */
+    constructor(maxSlots, maxBytes, decode) {
+        this.maxSlots = maxSlots;
+        this.maxBytes = maxBytes;
+        this.decode = decode;
+        this.resize(INITIAL_SLOTS$1);
     }
+    /**
+     * Starts small and grows with misses: the follower keeps a tokenizer per file being written
+     * (possibly hundreds), most of them small. Growing drops what was cached; a cache can.
+     */
+    resize(slots) {
+        this.raw = new Array(slots).fill(undefined);
+        this.lengths = new Int32Array(slots).fill(-1);
+        this.values = new Array(slots).fill('');
+        this.mask = slots - 1;
+        this.misses = 0;
+    }
+    /** The string of bytes[start, end), whose FNV-1a hash is `hash`. */
+    get(bytes, start, end, hash) {
+        const length = end - start;
+        if (length > this.maxBytes)
+            return this.decode(bytes, start, end);
+        const slot = (hash ^ (hash >>> 15)) & this.mask;
+        let known = this.raw[slot];
+        if (this.lengths[slot] === length) {
+            const key = known;
+            let i = 0;
+            while (i < length && key[i] === bytes[start + i])
+                i++;
+            if (i === length)
+                return this.values[slot];
+        }
+        const value = this.decode(bytes, start, end);
+        if (++this.misses > 2 * this.mask && this.mask + 1 < this.maxSlots) {
+            this.resize(Math.min(this.maxSlots, (this.mask + 1) * 4));
+            return value;
+        }
+        if (known === undefined || known.length < length) {
+            known = this.raw[slot] = new Uint8Array(Math.max(length, 32));
+        }
+        for (let i = 0; i < length; i++)
+            known[i] = bytes[start + i];
+        this.lengths[slot] = length;
+        this.values[slot] = value;
+        return value;
+    }
+}
+function decodeName(bytes, start, end) {
+    return bytes.toString('latin1', start, end);
+}
+/** What a text node's bytes stand for: UTF-8 without forbidden controls, entities replaced. */
+function decodeTextNode(bytes, start, end) {
+    return decodeEntities(decodeText(bytes, start, end));
 }
 class XmlTokenizer {
     consumer;
-    names = new TagNames();
+    names = new DecodeCache(256, 64, decodeName);
+    texts = new DecodeCache(4096, 512, decodeTextNode);
     /** Bytes of an incomplete token (or a captured text node) left over from the previous chunk. */
     carry;
     /** While reading an element raw: its end tag, e.g. `</threadname>`. */
@@ -4254,6 +4378,21 @@ class XmlTokenizer {
     rawText = '';
     /** Total bytes fed, for messages. */
     bytesRead = 0;
+    // Replay state holds positions in the bytes being scanned, so scan() resets it: a caller may
+    // well feed the same Buffer again with new content.
+    /** The range last declined by replay(), to report when its end tag is read (replayEnded). */
+    replayStart = 0;
+    replayEnd = -1;
+    /** The end tag replay ranges end with, e.g. `</frame>`, and the name it was made for. */
+    replayEndTag = Buffer.alloc(0);
+    replayName = '';
+    /**
+     * The last search for replayEndTag: from `searchFrom` (-1: none yet), the first one is at
+     * `searchResult` (-1: none). A later search from between the two has the same answer, so a
+     * document where the end tag is missing costs one search per chunk, not one per element.
+     */
+    searchFrom = -1;
+    searchResult = -1;
     constructor(consumer) {
         this.consumer = consumer;
     }
@@ -4287,9 +4426,13 @@ class XmlTokenizer {
         this.carry = undefined;
         return cut;
     }
+    // Captured text and tag names are read byte by byte in JavaScript, hashing as they go, so that
+    // DecodeCache finds their strings without a second pass; skipped text is found with indexOf.
     scan(bytes) {
         const consumer = this.consumer;
         const length = bytes.length;
+        this.replayEnd = -1;
+        this.searchFrom = -1;
         let pos = 0;
         if (this.rawEndTag !== undefined) {
             pos = this.scanRaw(bytes, 0);
@@ -4297,14 +4440,26 @@ class XmlTokenizer {
                 return;
         }
         while (pos < length) {
-            const lt = bytes.indexOf(LT, pos);
-            if (lt === -1) {
-                if (consumer.capture)
+            let lt = pos;
+            if (consumer.capture) {
+                let hash = FNV_OFFSET;
+                for (; lt < length; lt++) {
+                    const byte = bytes[lt];
+                    if (byte === LT)
+                        break;
+                    hash = Math.imul(hash ^ byte, FNV_PRIME);
+                }
+                if (lt === length) {
                     this.carryText(bytes, pos);
-                return;
+                    return;
+                }
+                if (lt > pos)
+                    consumer.text(this.texts.get(bytes, pos, lt, hash));
             }
-            if (lt > pos && consumer.capture) {
-                consumer.text(decodeEntities(decodeText(bytes, pos, lt)));
+            else {
+                lt = bytes.indexOf(LT, pos);
+                if (lt === -1)
+                    return;
             }
             if (lt + 1 >= length) {
                 this.carry = bytes.subarray(lt);
@@ -4312,7 +4467,16 @@ class XmlTokenizer {
             }
             const next = bytes[lt + 1];
             if (next === SLASH) {
-                const gt = bytes.indexOf(GT, lt + 2);
+                // The name ends at whitespace, '/' or '>'; the tag at the first '>'.
+                let hash = FNV_OFFSET;
+                let nameEnd = lt + 2;
+                for (; nameEnd < length; nameEnd++) {
+                    const byte = bytes[nameEnd];
+                    if (NAME_END[byte] === 1)
+                        break;
+                    hash = Math.imul(hash ^ byte, FNV_PRIME);
+                }
+                const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd);
                 if (gt === -1) {
                     if (!this.carryOrGiveUp(bytes, lt, 'an end tag'))
                         pos = lt + 1;
@@ -4320,10 +4484,11 @@ class XmlTokenizer {
                         return;
                     continue;
                 }
-                let nameEnd = lt + 2;
-                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
-                    nameEnd++;
-                consumer.close(this.names.get(bytes, lt + 2, nameEnd));
+                consumer.close(this.names.get(bytes, lt + 2, nameEnd, hash));
+                if (lt === this.replayEnd) {
+                    this.replayEnd = -1;
+                    consumer.replayEnded(bytes, this.replayStart, lt);
+                }
                 pos = gt + 1;
             }
             else if (next === BANG) {
@@ -4344,7 +4509,15 @@ class XmlTokenizer {
                 pos = close + 2;
             }
             else if (isNameStart(next)) {
-                const gt = bytes.indexOf(GT, lt + 1);
+                let hash = FNV_OFFSET;
+                let nameEnd = lt + 1;
+                for (; nameEnd < length; nameEnd++) {
+                    const byte = bytes[nameEnd];
+                    if (NAME_END[byte] === 1)
+                        break;
+                    hash = Math.imul(hash ^ byte, FNV_PRIME);
+                }
+                const gt = nameEnd < length && bytes[nameEnd] === GT ? nameEnd : bytes.indexOf(GT, nameEnd);
                 if (gt === -1) {
                     if (!this.carryOrGiveUp(bytes, lt, 'a start tag'))
                         pos = lt + 1;
@@ -4352,15 +4525,24 @@ class XmlTokenizer {
                         return;
                     continue;
                 }
-                let nameEnd = lt + 1;
-                while (nameEnd < gt && !isNameEnd(bytes[nameEnd]))
-                    nameEnd++;
-                const name = this.names.get(bytes, lt + 1, nameEnd);
+                const name = this.names.get(bytes, lt + 1, nameEnd, hash);
                 const selfClosing = bytes[gt - 1] === SLASH;
                 const content = consumer.open(name, selfClosing);
                 pos = gt + 1;
                 if (selfClosing)
                     consumer.close(name);
+                else if (content === Content.Replay) {
+                    const end = this.replayRangeEnd(bytes, pos, name);
+                    if (end !== -1) {
+                        if (consumer.replay(bytes, pos, end)) {
+                            pos = end + this.replayEndTag.length;
+                        }
+                        else {
+                            this.replayStart = pos;
+                            this.replayEnd = end;
+                        }
+                    }
+                }
                 else if (content !== Content.Xml) {
                     this.rawEndTag = Buffer.from(`</${name}>`, 'latin1');
                     this.rawName = name;
@@ -4378,6 +4560,26 @@ class XmlTokenizer {
                 pos = lt + 1;
             }
         }
+    }
+    /** Where the replay range from `start` ends (the first `</name>`), or -1 if not within reach. */
+    replayRangeEnd(bytes, start, name) {
+        if (name !== this.replayName) {
+            this.replayName = name;
+            this.replayEndTag = Buffer.from(`</${name}>`, 'latin1');
+            this.searchFrom = -1;
+        }
+        let end;
+        if (this.searchFrom !== -1 &&
+            start >= this.searchFrom &&
+            (this.searchResult === -1 || start <= this.searchResult)) {
+            end = this.searchResult;
+        }
+        else {
+            end = bytes.indexOf(this.replayEndTag, start);
+            this.searchFrom = start;
+            this.searchResult = end;
+        }
+        return end === -1 || end - start > MAX_REPLAY_BYTES ? -1 : end;
     }
     /** Handles `<!...>` at `lt`; returns the position after it, or -1 if the chunk ended inside it. */
     scanBang(bytes, lt) {
@@ -4541,6 +4743,101 @@ function uniqueKey(unique) {
     return Number.isNaN(value) ? unique : value;
 }
 
+// Values remembered by the exact bytes they were read from. valgrind repeats the same `<frame>`
+// elements (same address, function, file and line) across records, and reading one from memory
+// costs a hash of some of its bytes and one comparison of all of them, instead of a dozen tokens.
+/**
+ * Bytes at each end of a key that the hash looks at: what tells frames apart (the address near the
+ * start, the line near the end) is there, and hashing all of a long key would cost about as much
+ * as the comparison it saves. Keys that differ elsewhere only share a slot: one evicts the other,
+ * a miss, never a wrong value.
+ */
+const HASHED_EDGE = 40;
+/** Slots a ByteMemo starts with. */
+const INITIAL_SLOTS = 64;
+/**
+ * A direct-mapped table from byte sequences to values, fixed in number of slots: a document of
+ * endless distinct keys just overwrites slots. A slot's key buffer is allocated when first needed
+ * and reused by the keys that replace it, so a reader that sees few keys holds little (the
+ * follower keeps a reader per file being written, possibly hundreds).
+ */
+class ByteMemo {
+    maxSlots;
+    maxBytes;
+    keys = [];
+    lengths = new Int32Array(0);
+    /** Each key's hash: most misses are told apart by it, without comparing bytes. */
+    hashes = new Int32Array(0);
+    values = [];
+    mask = 0;
+    /** Keys remembered since the table last grew. */
+    stored = 0;
+    /**
+     * `maxSlots`: a power of two, the most slots the table grows to (it starts small and grows as
+     * keys are remembered); `maxBytes`: longer keys are never remembered.
+     */
+    constructor(maxSlots, maxBytes) {
+        this.maxSlots = maxSlots;
+        this.maxBytes = maxBytes;
+        this.resize(INITIAL_SLOTS);
+    }
+    /** Growing drops what was remembered: it only costs misses. */
+    resize(slots) {
+        this.keys = new Array(slots).fill(undefined);
+        this.lengths = new Int32Array(slots);
+        this.hashes = new Int32Array(slots);
+        this.values = new Array(slots).fill(undefined);
+        this.mask = slots - 1;
+        this.stored = 0;
+    }
+    /** The value remembered for bytes[start, end), if any. */
+    get(bytes, start, end) {
+        const length = end - start;
+        if (length === 0 || length > this.maxBytes)
+            return undefined;
+        const hash = hashOf(bytes, start, end);
+        const slot = (hash ^ (hash >>> 16)) & this.mask;
+        // Buffer#compare is one native call whatever the length: cheaper than a loop past a few dozen
+        // bytes, and keys are hundreds.
+        if (this.lengths[slot] !== length ||
+            this.hashes[slot] !== hash ||
+            bytes.compare(this.keys[slot], 0, length, start, end) !== 0) {
+            return undefined;
+        }
+        return this.values[slot];
+    }
+    /** Remembers bytes[start, end) as the key of `value`. */
+    set(bytes, start, end, value) {
+        const length = end - start;
+        if (length === 0 || length > this.maxBytes)
+            return;
+        if (++this.stored > 2 * this.mask && this.mask + 1 < this.maxSlots) {
+            this.resize(Math.min(this.maxSlots, (this.mask + 1) * 4));
+        }
+        const hash = hashOf(bytes, start, end);
+        const slot = (hash ^ (hash >>> 16)) & this.mask;
+        let key = this.keys[slot];
+        if (key === undefined || key.length < length) {
+            // Rounded up, so that a slightly longer key can reuse it.
+            key = this.keys[slot] = Buffer.allocUnsafeSlow((length + 63) & -64);
+        }
+        bytes.copy(key, 0, start, end);
+        this.lengths[slot] = length;
+        this.hashes[slot] = hash;
+        this.values[slot] = value;
+    }
+}
+function hashOf(bytes, start, end) {
+    let hash = end - start;
+    const head = Math.min(end, start + HASHED_EDGE);
+    for (let i = start; i < head; i++)
+        hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    for (let i = Math.max(head, end - HASHED_EDGE); i < end; i++) {
+        hash = Math.imul(hash ^ bytes[i], 0x01000193);
+    }
+    return hash;
+}
+
 // String pooling for the XML reader: a large file repeats the same function names, objects and
 // source files in thousands of stacks, and one copy of each keeps memory flat and context keys short.
 /** Most distinct strings (function names, files, objects) shared between findings. */
@@ -4586,6 +4883,23 @@ const LEAK_SUMMARY_KIND = new Map([
     ['still_reachable', 'reachable'],
     ['suppressed', undefined]
 ]);
+/** The children of `<frame>` a frame read from memory may have (see ValgrindXmlReader.replay). */
+const FRAME_FIELDS = new Set(['ip', 'obj', 'fn', 'dir', 'file', 'line']);
+/** How a `<frame>` offered for replay is being followed (see ValgrindXmlReader.replay). */
+const Replay = {
+    /** No frame is followed. */
+    Off: 0,
+    /** Inside the frame, and every event so far was a field with its text. */
+    Fields: 1,
+    /** The frame was closed after fields only: waiting for replayEnded to remember it. */
+    Closed: 2
+};
+/**
+ * A frame read from memory saves several times what looking one up in vain costs (following it,
+ * remembering it), so replay goes on while at least about one frame in five is found.
+ */
+const REPLAY_HIT_CREDIT = 4;
+const REPLAY_CREDIT_MAX = 64;
 /** "32 (16 direct, 16 indirect) bytes in 1 blocks …", numbers possibly with thousands separators. */
 const DIRECT_INDIRECT = /\(([\d,]+) direct, ([\d,]+) indirect\)/;
 const KNOWN_PROTOCOLS = { min: 4, max: 6 };
@@ -4628,6 +4942,7 @@ class ValgrindXmlReader {
     /** Distinct warnings beyond MAX_WARNINGS, summarised in one line. */
     warningsDropped = 0;
     frames;
+    /** The frame being read: filled field by field, read-only once closed. */
     frame;
     error;
     fatal;
@@ -4642,6 +4957,16 @@ class ValgrindXmlReader {
     /** Complete `<error>` records read (before merging). */
     recordsRead = 0;
     pool = new StringPool();
+    /** Frames by the bytes of their content, to read a repeated frame without its tokens. */
+    frameMemo = new ByteMemo(4096, MAX_REPLAY_BYTES);
+    replayState = Replay.Off;
+    /** Stack index of the `<frame>` followed, while replayState is not Off. */
+    replayDepth = 0;
+    /** The frame just closed, while replayState is Closed. */
+    replayFrame;
+    /** Up with frames read from memory, down with frames looked up in vain (see REPLAY_HIT_CREDIT). */
+    replayCredit = REPLAY_CREDIT_MAX;
+    replaySkipped = 0;
     merger;
     constructor(file) {
         this.run = {
@@ -4656,6 +4981,7 @@ class ValgrindXmlReader {
         this.merger = new FindingMerger(this.run.findings, this.pool);
     }
     warn(message) {
+        this.replayState = Replay.Off;
         const line = `${this.run.file}: ${message}`;
         if (this.run.warnings.includes(line))
             return;
@@ -4669,6 +4995,13 @@ class ValgrindXmlReader {
     }
     open(name, selfClosing) {
         const parentDepth = this.stack.length;
+        if (this.replayState !== Replay.Off &&
+            (this.replayState !== Replay.Fields ||
+                selfClosing ||
+                parentDepth !== this.replayDepth + 1 ||
+                !FRAME_FIELDS.has(name))) {
+            this.replayState = Replay.Off;
+        }
         if (this.rootClosed) {
             // Content after the document element: count it for the warning, read nothing.
             this.junk = true;
@@ -4709,7 +5042,17 @@ class ValgrindXmlReader {
         }
         if (name === 'frame') {
             this.frame = { ip: '' };
-            return Content.Xml;
+            if (this.capture || this.textSoFar !== '')
+                return Content.Xml;
+            // Frames that do not repeat make replay pure cost: then only every 16th is tried.
+            if (this.replayCredit <= 0 && (++this.replaySkipped & 15) !== 0)
+                return Content.Xml;
+            // With no text pending, a frame of nothing but fields does nothing except build this.frame
+            // and add it to this.frames, whatever else the state is: the same bytes make the same frame
+            // (see replay). Followed from here to see whether it is such a frame.
+            this.replayState = Replay.Fields;
+            this.replayDepth = depth;
+            return Content.Replay;
         }
         if (name === 'stack') {
             this.frames = [];
@@ -4830,6 +5173,10 @@ class ValgrindXmlReader {
         return Content.Xml;
     }
     text(text) {
+        if (this.replayState !== Replay.Off &&
+            (this.replayState !== Replay.Fields || this.stack.length !== this.replayDepth + 2)) {
+            this.replayState = Replay.Off;
+        }
         if (this.rootClosed) {
             if (text.trim() !== '')
                 this.junk = true;
@@ -4838,11 +5185,47 @@ class ValgrindXmlReader {
         this.textSoFar += text;
     }
     cdata(text) {
+        this.replayState = Replay.Off;
         this.cdataText += text;
+    }
+    /**
+     * A `<frame>` whose content is bytes[start, end) and then `</frame>`: when a frame of the very same
+     * bytes was read before (and held nothing but fields), the frame it made is this one too, as if its
+     * tokens had been read. Its strings went through the pool then (which never forgets a string,
+     * nor takes one it once refused), so the pool too is as reading the tokens would leave it.
+     */
+    replay(bytes, start, end) {
+        if (this.replayState !== Replay.Fields)
+            return false;
+        const known = this.frameMemo.get(bytes, start, end);
+        if (known === undefined) {
+            this.replayCredit--;
+            return false;
+        }
+        this.replayCredit = Math.min(REPLAY_CREDIT_MAX, this.replayCredit + REPLAY_HIT_CREDIT);
+        this.replayState = Replay.Off;
+        // What reading the fields and </frame> does: see closeTop.
+        this.stack.pop();
+        this.frame = undefined;
+        // The same object, not a copy: frames are never changed once read, and a program's thousands
+        // of stacks share a few thousand distinct frames (less to allocate and to collect).
+        if (this.frames)
+            this.frames.push(known);
+        return true;
+    }
+    replayEnded(bytes, start, end) {
+        // The frame stays the findings' too: frames are never changed once read (see replay).
+        if (this.replayState === Replay.Closed && this.replayFrame) {
+            this.frameMemo.set(bytes, start, end, this.replayFrame);
+        }
+        this.replayState = Replay.Off;
+        this.replayFrame = undefined;
     }
     close(name) {
         const stack = this.stack;
         const top = stack.length - 1;
+        if (this.replayState !== Replay.Off)
+            this.followReplayClose(name, top);
         if (stack[top] === name) {
             this.closeTop();
             return;
@@ -4859,6 +5242,19 @@ class ValgrindXmlReader {
             this.closeTop();
         }
         this.closeTop();
+    }
+    /** close(name) while a frame is followed: a field or the frame itself, closed in order. */
+    followReplayClose(name, top) {
+        if (this.replayState === Replay.Fields && this.stack[top] === name) {
+            if (top === this.replayDepth + 1)
+                return;
+            if (top === this.replayDepth) {
+                this.replayState = Replay.Closed;
+                this.replayFrame = this.frame;
+                return;
+            }
+        }
+        this.replayState = Replay.Off;
     }
     warnUnclosed(name) {
         if (this.rootClosed)
@@ -6770,7 +7166,7 @@ function cargoErrorLine(output) {
         .map((line) => line.trim())
         .find((line) => line.startsWith('error:'));
 }
-function run$1(command, args, cwd) {
+function run(command, args, cwd) {
     return new Promise((resolve) => {
         execFile(command, args, { cwd, encoding: 'utf8', timeout: 60_000 }, (error, stdout, stderr) => resolve({ ok: error === null, output: `${stderr}\n${stdout}` }));
     });
@@ -6790,8 +7186,8 @@ async function cargoSetupProblem(options) {
             : options.command[0];
         const toolchain = options.command[1]?.startsWith('+') ? [options.command[1]] : [];
         const probe = cargo !== undefined
-            ? await run$1(cargo, [...toolchain, 'nextest', '--version'], options.cwd)
-            : await run$1(options.command[0], ['nextest', '--version'], options.cwd);
+            ? await run(cargo, [...toolchain, 'nextest', '--version'], options.cwd)
+            : await run(options.command[0], ['nextest', '--version'], options.cwd);
         if (!probe.ok) {
             const said = cargoErrorLine(probe.output);
             return `cargo-nextest is not installed${said !== undefined ? ` (cargo says: ${said})` : ''}, so no test ran. Install it in a step before this one, e.g. '- uses: taiki-e/install-action@nextest', or run 'cargo test' instead.`;
@@ -7556,33 +7952,43 @@ const IDENTITY_VERSION = 'v1';
 function functionName(fn) {
     return fn.replace(/(\.(constprop|isra|part|cold|lto_priv)(\.\d+)?)+$/, '');
 }
-function frameIdentity(frame) {
+const frameIdentities = new FrameMemo(['fn', 'file', 'obj'], (frame) => {
     const file = frame.file ?? (frame.obj !== undefined ? frame.obj : '');
     return `${functionName(frame.fn ?? '???')}@${path.basename(file)}`;
-}
-/** The frames that belong to the user's code: the visible stack without runtime frames. */
-function userFrames(stack) {
-    return visibleFrames(stack, Number.MAX_SAFE_INTEGER).filter((frame) => !isRuntimeFrame(frame));
+});
+function frameIdentity(frame) {
+    return frameIdentities.of(frame);
 }
 /** The error text without what varies from run to run: addresses, thread numbers. */
 function textIdentity(finding) {
     if (finding.leak !== undefined)
         return '';
-    return finding.what
-        .split('\n')[0]
+    // The first line (found, not split off: a text can have many).
+    const end = finding.what.indexOf('\n');
+    return (end === -1 ? finding.what : finding.what.slice(0, end))
         .trim()
         .replace(/0x[0-9A-Fa-f]+/g, '0x')
         .replace(/thread #\d+/g, 'thread #');
 }
 /** The recipe before hashing (exported for tests that show what it is made of). */
 function identityText(finding) {
-    const mine = userFrames(finding.stack);
+    let text = `${finding.tool}\n${finding.kind}\n${textIdentity(finding)}`;
+    let userFrames = 0;
+    for (const frame of visibleFrames(finding.stack, Number.MAX_SAFE_INTEGER)) {
+        if (isRuntimeFrame(frame))
+            continue;
+        text += `\n${frameIdentity(frame)}`;
+        userFrames++;
+    }
+    if (userFrames > 0)
+        return text;
     // No user frame at all (a leak inside a library's own start-up): the whole visible stack.
-    const frames = mine.length > 0 ? mine : visibleFrames(finding.stack);
-    return [finding.tool, finding.kind, textIdentity(finding), ...frames.map(frameIdentity)].join('\n');
+    for (const frame of visibleFrames(finding.stack))
+        text += `\n${frameIdentity(frame)}`;
+    return text;
 }
 function hash(text, length = 32) {
-    return createHash('sha256').update(text).digest('hex').slice(0, length);
+    return hash$1('sha256', text).slice(0, length);
 }
 /**
  * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
@@ -7592,27 +7998,46 @@ function hash(text, length = 32) {
  * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
 function assignFingerprints(findings, lineText) {
-    const groups = new Map();
-    for (const finding of findings) {
+    // Findings on one line share its text: each text is hashed once.
+    const textParts = new Map();
+    const textPart = (text) => {
+        let part = textParts.get(text);
+        if (part === undefined) {
+            part = hash(text.replace(/\s+/g, ' ').trim(), 12);
+            textParts.set(text, part);
+        }
+        return part;
+    };
+    const prefixes = findings.map((finding) => {
         const text = finding.location !== undefined ? lineText?.(finding.location) : undefined;
-        const textPart = text !== undefined ? hash(text.replace(/\s+/g, ' ').trim(), 12) : '-';
-        const prefix = `${IDENTITY_VERSION}:${hash(identityText(finding))}:${textPart}`;
-        const group = groups.get(prefix) ?? [];
-        group.push(finding);
-        groups.set(prefix, group);
+        return `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`;
+    });
+    // Most findings have a prefix of their own (numbered 1); those that share one are numbered in
+    // file order.
+    const groups = new Map();
+    prefixes.forEach((prefix, index) => {
+        const group = groups.get(prefix);
+        if (group === undefined)
+            groups.set(prefix, [findings[index]]);
+        else
+            group.push(findings[index]);
+    });
+    const numbers = new Map();
+    for (const group of groups.values()) {
+        if (group.length > 1)
+            inFileOrder(group).forEach((finding, index) => numbers.set(finding, index + 1));
     }
-    const fingerprints = new Map();
-    for (const [prefix, group] of groups) {
-        inFileOrder(group).forEach((finding, index) => fingerprints.set(finding, `${prefix}:${index + 1}`));
-    }
-    return findings.map((finding) => ({ ...finding, fingerprint: fingerprints.get(finding) }));
+    return findings.map((finding, index) => ({
+        ...finding,
+        fingerprint: `${prefixes[index]}:${numbers.get(finding) ?? 1}`
+    }));
 }
 /** The recipe part of a fingerprint: what a finding is, wherever its line moved or changed. */
 function recipeOf(fingerprint) {
     return fingerprint?.split(':').slice(0, 2).join(':');
 }
 function inFileOrder(findings) {
-    return [...findings].sort((a, b) => (a.location?.file ?? '').localeCompare(b.location?.file ?? '') ||
+    return [...findings].sort((a, b) => compareFileNames(a.location?.file ?? '', b.location?.file ?? '') ||
         (a.location?.line ?? 0) - (b.location?.line ?? 0) ||
         (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
 }
@@ -8012,7 +8437,7 @@ function kindManual(tool) {
 // SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
 // SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
 // kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
-// scanning shows as the path to an alert, each frame with its module), fingerprints from
+// scanning shows as the path to an alert; a frame without a source file with its module), fingerprints from
 // analysis/identity so that an alert keeps its identity when lines are added above it.
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** The key of our fingerprint in `partialFingerprints`, versioned with the recipe. */
@@ -8036,15 +8461,16 @@ function relativeUri(relative) {
 function frameText(frame) {
     return frame.fn ?? (frame.obj !== undefined ? `??? in ${frame.obj}` : `??? (${frame.ip})`);
 }
-/**
- * Frame locations for one SARIF log. Each finding's frames appear twice (code flow and stack), and
- * the same files in thousands of frames: each frame and each file is turned into a location once,
- * and the log refers to the one object (JSON.stringify writes it out where it appears).
- */
-function frameLocator(workspace) {
-    const byFrame = new WeakMap();
+// The log is written as JSON text from the start, not built as objects for JSON.stringify: the
+// same frames recur in thousands of results, and writing each distinct frame once, then putting
+// results together from those texts, takes a fraction of the time. The text is what JSON.stringify
+// would write for the log as objects (compact, fields in the order below, undefined fields left
+// out), every value from the findings passed through JSON.stringify for its escaping.
+const json = JSON.stringify;
+/** The URIs of workspace files, each file's made once. */
+function workspaceUris() {
     const uris = new Map();
-    const uriOf = (relative) => {
+    return (relative) => {
         let uri = uris.get(relative);
         if (uri === undefined) {
             uri = relativeUri(relative);
@@ -8052,59 +8478,53 @@ function frameLocator(workspace) {
         }
         return uri;
     };
-    const locate = (frame) => {
-        const message = { text: frameText(frame) };
-        const region = frame.line !== undefined ? { startLine: frame.line } : undefined;
-        const inWorkspace = workspaceRelativePath(frame, workspace);
-        if (inWorkspace !== undefined) {
-            return {
-                physicalLocation: {
-                    artifactLocation: { uri: uriOf(inWorkspace), uriBaseId: SRCROOT },
-                    ...(region ? { region } : {})
-                },
-                message
-            };
-        }
-        const outside = framePath(frame);
-        if (outside !== undefined) {
-            return {
-                physicalLocation: {
-                    artifactLocation: { uri: fileUri(outside) },
-                    ...(region ? { region } : {})
-                },
-                message
-            };
-        }
-        return { message };
-    };
-    return (frame) => {
-        let location = byFrame.get(frame);
-        if (location === undefined) {
-            location = locate(frame);
-            byFrame.set(frame, location);
-        }
-        return location;
+}
+function frameJson(frame, workspace, uriOf) {
+    // A location in the workspace is relative to %SRCROOT%; one outside it is an absolute file URI.
+    const inWorkspace = workspaceRelativePath(frame, workspace);
+    const outside = inWorkspace === undefined ? framePath(frame) : undefined;
+    const artifactLocation = inWorkspace !== undefined
+        ? `{"uri":${json(uriOf(inWorkspace))},"uriBaseId":${json(SRCROOT)}}`
+        : outside !== undefined
+            ? `{"uri":${json(fileUri(outside))}}`
+            : undefined;
+    const region = frame.line !== undefined ? `,"region":{"startLine":${json(frame.line)}}` : '';
+    const physicalLocation = artifactLocation !== undefined ? `{"artifactLocation":${artifactLocation}${region}}` : undefined;
+    const location = `{${physicalLocation !== undefined ? `"physicalLocation":${physicalLocation},` : ''}"message":{"text":${json(frameText(frame))}}}`;
+    const runtime = isRuntimeFrame(frame);
+    // The binary or library only where no source file places the frame, as valgrind's own stacks
+    // print it ("(in /usr/lib/libfoo.so)"): beside a file and line it would only repeat a path in
+    // each of thousands of locations.
+    const module = frame.obj !== undefined && frame.file === undefined ? `,"module":${json(frame.obj)}` : '';
+    return {
+        physicalLocation,
+        userLine: !runtime && frame.line !== undefined && inWorkspace !== undefined,
+        // Joined, not concatenated: V8 keeps a concatenation as a tree of its parts and walks the
+        // tree again each time it copies the text into a result; a joined string is one flat piece.
+        flowHead: ['{"location":', location, module, ',"nestingLevel":'].join(''),
+        flowTail: `,"importance":${json(runtime ? 'unimportant' : 'important')}}`
     };
 }
+/** Frame texts for one log: each distinct frame (by what the texts say of it) written once. */
+function frameWriter(workspace, uriOf) {
+    const write = (frame) => frameJson(frame, workspace, uriOf);
+    // Everything the texts say of a frame but its address, which names it only when nothing else
+    // does (see frameText): such frames are written each time.
+    const frames = new FrameMemo(['fn', 'obj', 'dir', 'file', 'line'], write);
+    return (frame) => frame.fn === undefined && frame.obj === undefined ? write(frame) : frames.of(frame);
+}
 /**
- * A stack as a code flow: in execution order (outermost call first, ending where the error
- * happened or the block was allocated), the user's frames marked important.
+ * Appends a stack as a code flow: in execution order (outermost call first, ending where the
+ * error happened or the block was allocated), the user's frames marked important.
  */
-function codeFlow(label, frames, locate) {
-    const shown = [...visibleFrames(frames)].reverse();
-    return {
-        message: { text: label },
-        threadFlows: [
-            {
-                locations: shown.map((frame, index) => ({
-                    location: locate(frame),
-                    ...(frame.obj !== undefined ? { module: frame.obj } : {}),
-                    nestingLevel: index,
-                    importance: isRuntimeFrame(frame) ? 'unimportant' : 'important'
-                }))
-            }
-        ]
-    };
+function writeCodeFlow(out, labelJson, frames, write) {
+    const shown = visibleFrames(frames);
+    out.push('{"message":{"text":', labelJson, '},"threadFlows":[{"locations":[');
+    for (let index = 0; index < shown.length; index++) {
+        const frame = write(shown[shown.length - 1 - index]);
+        out.push(index === 0 ? '' : ',', frame.flowHead, String(index), frame.flowTail);
+    }
+    out.push(']}]}');
 }
 function resultMessage(finding) {
     const lines = [findingTitle(finding)];
@@ -8138,63 +8558,95 @@ function rule(tool, kind, category, failOn) {
         }
     };
 }
-function result(finding, ruleIndex, input, locate) {
+/** A number as JSON.stringify writes it (null for NaN and the infinities), without calling it. */
+function numberJson(value) {
+    return Number.isFinite(value) ? String(value) : 'null';
+}
+function primaryLocationJson(texts, file, line) {
+    let lines = texts.primaryLocations.get(file);
+    if (lines === undefined)
+        texts.primaryLocations.set(file, (lines = new Map()));
+    let text = lines.get(line);
+    if (text === undefined) {
+        text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`;
+        lines.set(line, text);
+    }
+    return text;
+}
+function labelJson(texts, label) {
+    let text = texts.labels.get(label);
+    if (text === undefined) {
+        text = json(label);
+        texts.labels.set(label, text);
+    }
+    return text;
+}
+const FINGERPRINT_FIELD = `,"partialFingerprints":{${json(FINGERPRINT_KEY)}:`;
+/**
+ * A finding as a SARIF result's JSON text; undefined for a finding outside the workspace. `head`
+ * is the result's first fields (rule and level), the same for every finding of a rule and level.
+ */
+function resultJson(finding, head, input, texts) {
     // Code scanning places every alert on a file of the repository: findings without a frame in
     // the workspace stay in the job summary and the JSON report only.
     if (finding.location === undefined)
         return undefined;
-    const primary = {
-        physicalLocation: {
-            artifactLocation: { uri: relativeUri(finding.location.file), uriBaseId: SRCROOT },
-            region: { startLine: finding.location.line }
-        }
-    };
-    const flows = [
-        codeFlow(finding.what.split('\n')[0].trim(), finding.stack, locate),
-        ...finding.auxStacks.map((aux) => codeFlow(aux.label, aux.frames, locate))
+    const write = texts.write;
+    const out = [
+        head,
+        `,"message":{"text":${json(resultMessage(finding))}}`,
+        ',"locations":[',
+        primaryLocationJson(texts, finding.location.file, finding.location.line),
+        ']'
     ];
-    const related = [];
-    finding.auxStacks.forEach((aux) => {
-        const frame = aux.frames.find((f) => !isRuntimeFrame(f) && f.line !== undefined && workspaceRelativePath(f, input.workspace));
+    // An aux stack's first user frame in the workspace, as a related location.
+    let related = 0;
+    for (const aux of finding.auxStacks) {
+        const frame = aux.frames.find((f) => write(f).userLine);
         if (frame === undefined)
-            return;
-        related.push({
-            ...locate(frame),
-            id: related.length + 1,
-            message: { text: `${aux.label} ${frameText(frame)}` }
-        });
-    });
-    return {
-        ruleId: finding.kind,
-        ruleIndex,
-        level: level(findingCategory(finding), input.failOn),
-        message: { text: resultMessage(finding) },
-        locations: [primary],
-        ...(related.length > 0 ? { relatedLocations: related } : {}),
-        // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
-        codeFlows: flows,
-        ...(finding.fingerprint !== undefined
-            ? { partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint } }
-            : {}),
-        ...(input.withBaseline && finding.baseline !== undefined
-            ? { baselineState: finding.baseline }
-            : {}),
-        properties: {
-            occurrences: finding.occurrences,
-            processes: finding.processCount,
-            ...(finding.leak !== undefined
-                ? { leakedBytes: finding.leak.bytes, leakedBlocks: finding.leak.blocks }
-                : {}),
-            ...(finding.tests.length > 0 ? { tests: finding.tests.map(testLabel) } : {})
-        }
-    };
+            continue;
+        related++;
+        out.push(related === 1 ? ',"relatedLocations":[' : ',', `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`);
+    }
+    if (related > 0)
+        out.push(']');
+    // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
+    out.push(',"codeFlows":[');
+    writeCodeFlow(out, labelJson(texts, firstLine(finding.what)), finding.stack, write);
+    for (const aux of finding.auxStacks) {
+        out.push(',');
+        writeCodeFlow(out, labelJson(texts, aux.label), aux.frames, write);
+    }
+    out.push(']');
+    if (finding.fingerprint !== undefined) {
+        out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}');
+    }
+    if (input.withBaseline && finding.baseline !== undefined) {
+        out.push(`,"baselineState":${json(finding.baseline)}`);
+    }
+    // Sarif.PropertyBag: how often, in how many processes, the leak's size, the tests.
+    out.push(`,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`);
+    if (finding.leak !== undefined) {
+        out.push(`,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`);
+    }
+    if (finding.tests.length > 0)
+        out.push(`,"tests":${json(finding.tests.map(testLabel))}`);
+    out.push('}}');
+    return out.join('');
 }
-function run(tool, input) {
+function runJson(tool, input) {
     const findings = input.findings.filter((finding) => finding.tool === tool);
     const rules = [];
-    const ruleIndex = new Map();
+    // Per kind: its rule's index, and its results' first fields per level.
+    const ruleOf = new Map();
     const results = [];
-    const locate = frameLocator(input.workspace);
+    const uriOf = workspaceUris();
+    const texts = {
+        write: frameWriter(input.workspace, uriOf),
+        uriOf,
+        primaryLocations: new Map(),
+        labels: new Map()
+    };
     const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN;
     let omitted = 0;
     for (const finding of findings) {
@@ -8203,48 +8655,54 @@ function run(tool, input) {
                 omitted++;
             continue;
         }
-        let index = ruleIndex.get(finding.kind);
-        if (index === undefined) {
-            index = rules.length;
-            ruleIndex.set(finding.kind, index);
+        let kindRule = ruleOf.get(finding.kind);
+        if (kindRule === undefined) {
+            kindRule = { index: rules.length, heads: new Map() };
+            ruleOf.set(finding.kind, kindRule);
             rules.push(rule(tool, finding.kind, findingCategory(finding), input.failOn));
         }
-        const entry = result(finding, index, input, locate);
+        const resultLevel = level(findingCategory(finding), input.failOn);
+        let head = kindRule.heads.get(resultLevel);
+        if (head === undefined) {
+            head = `{"ruleId":${json(finding.kind)},"ruleIndex":${numberJson(kindRule.index)},"level":${json(resultLevel)}`;
+            kindRule.heads.set(resultLevel, head);
+        }
+        const entry = resultJson(finding, head, input, texts);
         if (entry !== undefined)
             results.push(entry);
     }
-    return {
-        tool: {
-            driver: {
-                name: `Valgrind ${toolLabel(tool)}`,
-                ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
-                informationUri: 'https://valgrind.org/',
-                rules
-            }
-        },
-        originalUriBaseIds: { [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) } },
-        invocations: [
-            {
-                executionSuccessful: (input.problems ?? []).length === 0,
-                commandLine: input.commandLine,
-                toolExecutionNotifications: [
-                    ...(input.problems ?? []).map((text) => ({
-                        level: 'error',
-                        message: { text }
-                    })),
-                    ...(omitted > 0
-                        ? [
-                            {
-                                level: 'warning',
-                                message: { text: omittedResultsText(omitted, maxResults) }
-                            }
-                        ]
-                        : [])
+    const driver = {
+        name: `Valgrind ${toolLabel(tool)}`,
+        ...(input.valgrindVersion !== undefined ? { version: input.valgrindVersion } : {}),
+        informationUri: 'https://valgrind.org/',
+        rules
+    };
+    const invocation = {
+        executionSuccessful: (input.problems ?? []).length === 0,
+        commandLine: input.commandLine,
+        toolExecutionNotifications: [
+            ...(input.problems ?? []).map((text) => ({
+                level: 'error',
+                message: { text }
+            })),
+            ...(omitted > 0
+                ? [
+                    {
+                        level: 'warning',
+                        message: { text: omittedResultsText(omitted, maxResults) }
+                    }
                 ]
-            }
-        ],
+                : [])
+        ]
+    };
+    const baseIds = {
+        [SRCROOT]: { uri: fileUri(input.workspace.replace(/\/?$/, '/')) }
+    };
+    const columnKind = 'utf16CodeUnits';
+    return {
+        head: `{"tool":${json({ driver })},"originalUriBaseIds":${json(baseIds)},"invocations":${json([invocation])},"results":[`,
         results,
-        columnKind: 'utf16CodeUnits'
+        tail: `],"columnKind":${json(columnKind)}}`
     };
 }
 /** Why a run holds fewer results than findings. */
@@ -8256,12 +8714,44 @@ function buildSarif(input) {
     for (const finding of input.findings)
         if (!tools.includes(finding.tool))
             tools.push(finding.tool);
-    return { $schema: SARIF_SCHEMA, version: '2.1.0', runs: tools.map((tool) => run(tool, input)) };
+    return { runs: tools.map((tool) => runJson(tool, input)) };
+}
+/** Characters of results joined into one piece of the text at most (beyond one result's own). */
+const CHUNK_CHARS = 1 << 20;
+/**
+ * The log's JSON text in pieces of about a megabyte, in order. The file is written piece by piece:
+ * a log of thousands of results is never copied into one string, then into one buffer.
+ */
+function* sarifChunks(log) {
+    yield `{"$schema":${json(SARIF_SCHEMA)},"version":"2.1.0","runs":[`;
+    for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
+        const run = log.runs[runIndex];
+        yield `${runIndex === 0 ? '' : ','}${run.head}`;
+        let start = 0;
+        let chars = 0;
+        for (let index = 0; index < run.results.length; index++) {
+            chars += run.results[index].length;
+            if (chars >= CHUNK_CHARS || index === run.results.length - 1) {
+                yield `${start === 0 ? '' : ','}${run.results.slice(start, index + 1).join(',')}`;
+                start = index + 1;
+                chars = 0;
+            }
+        }
+        yield run.tail;
+    }
+    yield ']}';
 }
 function writeSarif(file, log) {
-    // Compact: the file is for code scanning, not for reading, and indenting a log of thousands of
-    // results costs about as long as building it.
-    fs.writeFileSync(file, JSON.stringify(log) + '\n');
+    const descriptor = fs.openSync(file, 'w');
+    try {
+        // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
+        for (const chunk of sarifChunks(log))
+            fs.writeFileSync(descriptor, chunk);
+        fs.writeFileSync(descriptor, '\n');
+    }
+    finally {
+        fs.closeSync(descriptor);
+    }
 }
 
 // When a pass produced no usable XML, says why in valgrind's own words: an option of the user's
