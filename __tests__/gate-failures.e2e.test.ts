@@ -157,8 +157,8 @@ describe('nothing lost when a file cannot be written', () => {
     const redirect = [
       "import fs from 'node:fs'",
       "import { syncBuiltinESMExports } from 'node:module'",
-      'const open = fs.createWriteStream',
-      "fs.createWriteStream = function (file, options) { return open.call(this, String(file).endsWith('report.json') ? '/dev/full' : file, options) }",
+      'const open = fs.openSync',
+      "fs.openSync = function (file, ...rest) { return open.call(this, String(file).endsWith('report.json') ? '/dev/full' : file, ...rest) }",
       'syncBuiltinESMExports()'
     ].join('\n')
     const preload = `data:text/javascript,${encodeURIComponent(redirect)}`
