@@ -2,8 +2,8 @@
 // comparison, the suppressions file, inputs. Findings come from a real valgrind XML file in the
 // fixtures; the end-to-end tests (baseline*.e2e.test.ts) run valgrind on two builds.
 import * as path from 'node:path'
-import { collectFindings } from '../src/analysis/findings.js'
-import { assignFingerprints, identityText } from '../src/analysis/identity.js'
+import { collectFindings, FindingCollector } from '../src/analysis/findings.js'
+import { assignFingerprints, identityText, RecipeHashes } from '../src/analysis/identity.js'
 import { applyBaseline } from '../src/baseline/apply.js'
 import { compareWithBaseline } from '../src/baseline/findings.js'
 import { compareProfiles } from '../src/baseline/profiles.js'
@@ -53,6 +53,22 @@ function shifted(by: number): ProcessRun {
 }
 
 describe('finding identity', () => {
+  it('is the same when each record was prepared ahead (as while valgrind runs)', () => {
+    const collector = new FindingCollector({ workspace, failOn })
+    const recipes = new RecipeHashes()
+    for (const record of run.findings) {
+      collector.prepare(record)
+      recipes.prepare(record)
+    }
+    const ahead = assignFingerprints(collector.collect([run]), undefined, recipes)
+    expect(ahead.length).toBeGreaterThan(1)
+    expect(ahead).toEqual(findingsOf(run))
+    // A record not prepared (a file read again at the end) is worked out then, the same way.
+    const late = new FindingCollector({ workspace, failOn })
+    late.prepare(run.findings[0])
+    expect(assignFingerprints(late.collect([run]), undefined, new RecipeHashes())).toEqual(ahead)
+  })
+
   it('does not change when lines are added above the findings', () => {
     const before = findingsOf(run)
     const after = findingsOf(shifted(12))

@@ -8,6 +8,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseOutputDirectory, XmlDirectoryFollower } from '../src/parse/directory.js'
 import { samplesDir } from './support/paths.js'
+import type { RawFinding } from '../src/model.js'
 
 const sample = (name: string, file: string): Buffer =>
   fs.readFileSync(path.join(samplesDir, name, file))
@@ -57,6 +58,39 @@ describe('XmlDirectoryFollower', () => {
     expect(followed).toEqual(afterwards)
     // Read while written, not again at the end.
     expect(follower.counts).toEqual({ followed: 2, readAtEnd: 0 })
+  })
+
+  it('hands on each finding once, while the file is written, and the runs it returns hold those very findings', async () => {
+    const dir = tempDir()
+    const follower = new XmlDirectoryFollower(dir, 5)
+    const handed: RawFinding[] = []
+    let handedWhileWriting = 0
+    follower.onFindings((findings) => handed.push(...findings))
+    follower.start()
+    await writeInPieces(path.join(dir, '100.xml'), RUST, 40, 5)
+    handedWhileWriting = handed.length
+    const { followed, afterwards } = await bothWays(dir, follower)
+    expect(followed).toEqual(afterwards)
+    const findings = followed.runs[0].findings
+    expect(findings.length).toBeGreaterThan(1)
+    expect(handedWhileWriting).toBeGreaterThan(0)
+    // Each once, in file order, the same objects the run holds (a cache keyed by them is valid).
+    expect(handed).toHaveLength(new Set(handed).size)
+    expect(findings.slice(0, handed.length)).toEqual(handed)
+    handed.forEach((finding, index) => expect(finding).toBe(findings[index]))
+  })
+
+  it('keeps following when the findings callback throws', async () => {
+    const dir = tempDir()
+    const follower = new XmlDirectoryFollower(dir, 5)
+    follower.onFindings(() => {
+      throw new Error('a bug in work done ahead')
+    })
+    follower.start()
+    await writeInPieces(path.join(dir, '100.xml'), RUST, 10, 5)
+    const { followed, afterwards } = await bothWays(dir, follower)
+    expect(followed).toEqual(afterwards)
+    expect(follower.counts).toEqual({ followed: 1, readAtEnd: 0 })
   })
 
   it('reads a file cut short (valgrind killed) as cut short, with its findings', async () => {

@@ -6,7 +6,7 @@ import * as fs from 'node:fs'
 import * as path from 'node:path'
 import type { Config } from './config.js'
 import { InputError } from './config.js'
-import { collectFindings } from './analysis/findings.js'
+import { FindingCollector } from './analysis/findings.js'
 import { sumLeakTotals } from './analysis/leak-totals.js'
 import {
   processesFailedByValgrind,
@@ -67,7 +67,7 @@ import {
   type RunOptions
 } from './valgrind/run.js'
 import { createRunDirectory } from './run-directory.js'
-import { assignFingerprints } from './analysis/identity.js'
+import { assignFingerprints, RecipeHashes } from './analysis/identity.js'
 import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
@@ -264,8 +264,10 @@ interface CheckResult {
   problems: string[]
   /** valgrind or cargo failed to set the run up: nothing was checked. */
   setupProblems: string[]
-  shownLeakKinds?: Set<LeakKind>
   xmlDirectory: string
+  /** Collects the findings (leak kinds the user's show options hide left out), with what was worked out of the records while valgrind ran. */
+  collector: FindingCollector
+  recipes: RecipeHashes
 }
 
 /** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
@@ -326,8 +328,22 @@ async function runErrorCheck(
   const valgrind = invocation.valgrind
   for (const note of invocation.notes) host.info(note)
   const started = Date.now()
-  // The XML is parsed while valgrind writes it: after the run, only the rest is left to read.
+  // The XML is parsed while valgrind writes it, and each record's place, key and identity worked
+  // out as it is read: after the run, only the rest is left to read, and findings to group.
   const follower = new XmlDirectoryFollower(valgrind.outputDir)
+  const collector = new FindingCollector({
+    workspace: config.workspace,
+    failOn: config.failOn,
+    shownLeakKinds: invocation.shownLeakKinds,
+    allocatorWrappers: config.allocatorWrappers
+  })
+  const recipes = new RecipeHashes()
+  follower.onFindings((records) => {
+    for (const record of records) {
+      collector.prepare(record)
+      recipes.prepare(record)
+    }
+  })
   follower.start()
   let pass: PassResult
   try {
@@ -403,8 +419,9 @@ async function runErrorCheck(
     warnings,
     problems,
     setupProblems,
-    shownLeakKinds: invocation.shownLeakKinds,
-    xmlDirectory: valgrind.outputDir
+    xmlDirectory: valgrind.outputDir,
+    collector,
+    recipes
   }
 }
 
@@ -538,15 +555,14 @@ export async function runEngine(
   // reported apart (collapsed in the summary) and never fail the step.
   const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced')
   const toolchainRuns = runs.filter((run) => run.role === 'toolchain')
-  let findings = assignFingerprints(
-    collectFindings(projectRuns, {
-      workspace: config.workspace,
-      failOn: config.failOn,
-      shownLeakKinds: check?.shownLeakKinds,
-      allocatorWrappers: config.allocatorWrappers
-    }),
-    workspaceLineReader(config.workspace)
-  )
+  let findings =
+    check !== undefined
+      ? assignFingerprints(
+          check.collector.collect(projectRuns),
+          workspaceLineReader(config.workspace),
+          check.recipes
+        )
+      : []
   let baselineResult: BaselineResult | undefined
   let regressions: string[] = []
   if (baseline !== undefined) {

@@ -105,62 +105,101 @@ export interface CollectOptions {
   lineCount?: LineCounter
 }
 
-export function collectFindings(runs: readonly ProcessRun[], options: CollectOptions): Finding[] {
-  const wrappers = globPattern(options.allocatorWrappers ?? [])
-  const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace)
-  const byKey = new Map<string, Finding>()
-  const filesByKey = new Map<string, Set<string>>()
-  const hidden = (raw: RawFinding): boolean =>
-    raw.leak !== undefined &&
-    options.shownLeakKinds !== undefined &&
-    !options.shownLeakKinds.has(raw.leak.kind) &&
-    !options.failOn.has(raw.leak.kind)
-  for (const run of runs) {
-    for (const raw of run.findings) {
-      if (hidden(raw)) continue
-      const location = findingLocation(raw.stack, options.workspace, lineCount, wrappers)
-      const key = findingKey(raw, location)
-      let finding = byKey.get(key)
-      if (finding === undefined) {
-        const category = findingCategory(raw)
-        finding = {
-          key,
-          tool: raw.tool,
-          kind: raw.kind,
-          category,
-          what: raw.what,
-          location,
-          stack: raw.stack,
-          auxStacks: raw.auxStacks,
-          notes: raw.notes,
-          leak: undefined,
-          occurrences: 0,
-          processCount: 0,
-          pids: [],
-          tests: [],
-          suppression: raw.suppression,
-          failing: options.failOn.has(category)
-        }
-        byKey.set(key, finding)
-      }
-      finding.leak = addLeak(finding.leak, raw.leak)
-      finding.occurrences += raw.count
-      if (raw.threadName !== undefined) {
-        const names = (finding.threadNames ??= [])
-        if (!names.includes(raw.threadName)) names.push(raw.threadName)
-      }
-      // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
-      const files = filesByKey.get(key) ?? new Set<string>()
-      filesByKey.set(key, files)
-      if (!files.has(run.file)) {
-        files.add(run.file)
-        finding.processCount = files.size
-        if (run.pid !== undefined && !finding.pids.includes(run.pid)) finding.pids.push(run.pid)
-      }
-      const test = testOf(raw, run)
-      if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
-        finding.tests.push(test)
-    }
+/** Where a record is placed and the key it merges by: worked out from the record alone. */
+interface RecordPlace {
+  location: SourceLocation | undefined
+  key: string
+}
+
+/**
+ * Turns records into findings. A record's place and key depend only on the record and the
+ * options, so `prepare` can work them out ahead: the engine hands in each record as the XML
+ * follower reads it, while valgrind still runs, and after the run collecting is mostly grouping.
+ */
+export class FindingCollector {
+  private readonly wrappers: RegExp | undefined
+  private readonly lineCount: LineCounter
+  private readonly places = new Map<RawFinding, RecordPlace>()
+
+  constructor(private readonly options: CollectOptions) {
+    this.wrappers = globPattern(options.allocatorWrappers ?? [])
+    this.lineCount = options.lineCount ?? workspaceLineCounter(options.workspace)
   }
-  return [...byKey.values()].sort(compareFindings)
+
+  /** Works out a record's place and key now, for `collect` to find. */
+  prepare(raw: RawFinding): void {
+    if (!this.places.has(raw)) this.places.set(raw, this.placeOf(raw))
+  }
+
+  private placeOf(raw: RawFinding): RecordPlace {
+    const location = findingLocation(
+      raw.stack,
+      this.options.workspace,
+      this.lineCount,
+      this.wrappers
+    )
+    return { location, key: findingKey(raw, location) }
+  }
+
+  collect(runs: readonly ProcessRun[]): Finding[] {
+    const options = this.options
+    const byKey = new Map<string, Finding>()
+    const filesByKey = new Map<string, Set<string>>()
+    const hidden = (raw: RawFinding): boolean =>
+      raw.leak !== undefined &&
+      options.shownLeakKinds !== undefined &&
+      !options.shownLeakKinds.has(raw.leak.kind) &&
+      !options.failOn.has(raw.leak.kind)
+    for (const run of runs) {
+      for (const raw of run.findings) {
+        if (hidden(raw)) continue
+        const { location, key } = this.places.get(raw) ?? this.placeOf(raw)
+        let finding = byKey.get(key)
+        if (finding === undefined) {
+          const category = findingCategory(raw)
+          finding = {
+            key,
+            tool: raw.tool,
+            kind: raw.kind,
+            category,
+            what: raw.what,
+            location,
+            stack: raw.stack,
+            auxStacks: raw.auxStacks,
+            notes: raw.notes,
+            leak: undefined,
+            occurrences: 0,
+            processCount: 0,
+            pids: [],
+            tests: [],
+            suppression: raw.suppression,
+            failing: options.failOn.has(category)
+          }
+          byKey.set(key, finding)
+        }
+        finding.leak = addLeak(finding.leak, raw.leak)
+        finding.occurrences += raw.count
+        if (raw.threadName !== undefined) {
+          const names = (finding.threadNames ??= [])
+          if (!names.includes(raw.threadName)) names.push(raw.threadName)
+        }
+        // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
+        const files = filesByKey.get(key) ?? new Set<string>()
+        filesByKey.set(key, files)
+        if (!files.has(run.file)) {
+          files.add(run.file)
+          finding.processCount = files.size
+          if (run.pid !== undefined && !finding.pids.includes(run.pid)) finding.pids.push(run.pid)
+        }
+        const test = testOf(raw, run)
+        if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
+          finding.tests.push(test)
+      }
+    }
+    return [...byKey.values()].sort(compareFindings)
+  }
+}
+
+export function collectFindings(runs: readonly ProcessRun[], options: CollectOptions): Finding[] {
+  return new FindingCollector(options).collect(runs)
 }

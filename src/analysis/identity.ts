@@ -68,6 +68,29 @@ function hash(text: string, length = 32): string {
   return digest('sha256', text).slice(0, length)
 }
 
+type RecipeSource = Pick<Finding, 'tool' | 'kind' | 'what' | 'leak' | 'stack'>
+
+/**
+ * Recipe hashes worked out ahead (the engine hands in each record as the XML follower reads it,
+ * while valgrind still runs). Kept by stack: a finding keeps the stack of its first record, and a
+ * stack belongs to one record, whose tool, kind and text never change once read.
+ */
+export class RecipeHashes {
+  private readonly hashes = new WeakMap<readonly Frame[], string>()
+
+  prepare(record: RecipeSource): void {
+    if (!this.hashes.has(record.stack)) this.hashes.set(record.stack, recipeHash(record))
+  }
+
+  of(finding: RecipeSource): string {
+    return this.hashes.get(finding.stack) ?? recipeHash(finding)
+  }
+}
+
+function recipeHash(finding: RecipeSource): string {
+  return hash(identityText(finding))
+}
+
 /** The source text of a finding's line (from the workspace), when it can be read. */
 export type LineText = (location: SourceLocation) => string | undefined
 
@@ -78,7 +101,11 @@ export type LineText = (location: SourceLocation) => string | undefined
  * scanning's own line hash) and then by their order in the file. Lines added above change none of
  * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
-export function assignFingerprints(findings: readonly Finding[], lineText?: LineText): Finding[] {
+export function assignFingerprints(
+  findings: readonly Finding[],
+  lineText?: LineText,
+  recipes?: RecipeHashes
+): Finding[] {
   // Findings on one line share its text: each text is hashed once.
   const textParts = new Map<string, string>()
   const textPart = (text: string): string => {
@@ -91,7 +118,8 @@ export function assignFingerprints(findings: readonly Finding[], lineText?: Line
   }
   const prefixes = findings.map((finding) => {
     const text = finding.location !== undefined ? lineText?.(finding.location) : undefined
-    return `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`
+    const recipe = recipes?.of(finding) ?? recipeHash(finding)
+    return `${IDENTITY_VERSION}:${recipe}:${text !== undefined ? textPart(text) : '-'}`
   })
   // Most findings have a prefix of their own (numbered 1); those that share one are numbered in
   // file order.

@@ -4,7 +4,7 @@
 // Node another), so that by the time the command exits little is left to read.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { ProcessRun } from '../model.js'
+import type { ProcessRun, RawFinding } from '../model.js'
 import { parseValgrindXmlFile, READ_CHUNK_BYTES, XmlDocumentParser } from './xml.js'
 
 export interface ParsedDirectory {
@@ -66,6 +66,8 @@ interface FollowedFile {
   head: Buffer
   /** Shrank or failed to read while followed: parsed again from the start at the end. */
   stale: boolean
+  /** Findings of the file already handed to the `onFindings` callback. */
+  findingsSeen: number
 }
 
 /**
@@ -87,6 +89,7 @@ export class XmlDirectoryFollower {
   private loop: Promise<void> | undefined
   private timer: NodeJS.Timeout | undefined
   private wake: (() => void) | undefined
+  private findingsCallback: ((findings: readonly RawFinding[]) => void) | undefined
   /** Of the files `finish()` returned: how many were followed to their end, how many read whole then. */
   readonly counts = { followed: 0, readAtEnd: 0 }
 
@@ -161,13 +164,15 @@ export class XmlDirectoryFollower {
           parser: new XmlDocumentParser(file),
           offset: 0,
           head: Buffer.alloc(0),
-          stale: false
+          stale: false,
+          findingsSeen: 0
         }
         this.followed.set(key, entry)
       }
       if (entry.stale) continue
       if (stat.size < entry.offset) entry.stale = true
       else if (stat.size > entry.offset) bytesRead += await this.readAppended(entry)
+      if (!entry.stale) this.handOnFindings(entry)
       if (!entry.stale && entry.name === name && entry.parser.documentEnded) {
         // Its descriptor is freed for other files; `finish()` reopens it to check its start.
         await entry.handle?.close().catch(() => undefined)
@@ -176,6 +181,27 @@ export class XmlDirectoryFollower {
       }
     }
     return bytesRead
+  }
+
+  /**
+   * Called, while following, with the findings of records as they are read: a caller works out
+   * what it can of each while valgrind still runs (its own cache: `finish()` returns every run
+   * whole either way, and a file read again at the end brings new finding objects).
+   */
+  onFindings(callback: (findings: readonly RawFinding[]) => void): void {
+    this.findingsCallback = callback
+  }
+
+  private handOnFindings(entry: FollowedFile): void {
+    const found = entry.parser.findingsSoFar
+    if (this.findingsCallback === undefined || found.length <= entry.findingsSeen) return
+    const fresh = found.slice(entry.findingsSeen)
+    entry.findingsSeen = found.length
+    try {
+      this.findingsCallback(fresh)
+    } catch {
+      // Only work ahead: what it failed to do is done after the run, where errors are reported.
+    }
   }
 
   private openCount(): number {

@@ -805,6 +805,11 @@ export class ValgrindXmlReader implements TokenConsumer {
 
   /** Ends the document (a cut inside a tag is a truncation like any other). */
   /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
+  /** The run's findings so far: complete records only (a merged record's count may still grow). */
+  get findings(): readonly RawFinding[] {
+    return this.run.findings
+  }
+
   get documentEnded(): boolean {
     return this.rootClosed
   }

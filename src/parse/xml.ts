@@ -3,7 +3,7 @@
 // distinct error contexts, not on the file's size. See tokenizer.ts for how malformed bytes are
 // tolerated, reader.ts for what is kept, merge.ts for how repeated records become one finding.
 import * as fs from 'node:fs'
-import type { ProcessRun } from '../model.js'
+import type { ProcessRun, RawFinding } from '../model.js'
 import { ValgrindXmlReader } from './reader.js'
 import { XmlTokenizer } from './tokenizer.js'
 
@@ -28,6 +28,11 @@ export class XmlDocumentParser {
   /** The document's end tag was read: nothing more is expected. */
   get documentEnded(): boolean {
     return this.reader.documentEnded
+  }
+
+  /** The findings of the records read so far (see ValgrindXmlReader.findings). */
+  get findingsSoFar(): readonly RawFinding[] {
+    return this.reader.findings
   }
 
   feed(chunk: Uint8Array): void {
