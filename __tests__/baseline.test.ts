@@ -18,7 +18,8 @@ import {
   FINGERPRINT_KEY,
   sarifChunks,
   sarifText,
-  type SarifInput
+  type SarifInput,
+  SarifStacks
 } from '../src/report/sarif.js'
 import type * as Sarif from 'sarif'
 import { fixturesDir } from './support/paths.js'
@@ -321,6 +322,27 @@ describe('inputs', () => {
 })
 
 describe('SARIF', () => {
+  it('writes the same text when the stacks were made ahead from the records (as while valgrind runs)', () => {
+    const findings = findingsOf(run)
+    const input: SarifInput = {
+      findings,
+      tools: ['memcheck'],
+      failOn,
+      workspace,
+      commandLine: './demo',
+      withBaseline: false
+    }
+    const stacks = new SarifStacks(workspace)
+    for (const record of run.findings) stacks.prepare(record)
+    const ahead = sarifText(buildSarif({ ...input, stacks }))
+    expect(ahead).toBe(sarifText(buildSarif(input)))
+    expect(JSON.parse(ahead).runs[0].results.length).toBeGreaterThan(1)
+    // Made for another workspace, they are not used.
+    const elsewhere = new SarifStacks('/elsewhere')
+    for (const record of run.findings) elsewhere.prepare(record)
+    expect(sarifText(buildSarif({ ...input, stacks: elsewhere }))).toBe(ahead)
+  })
+
   it('validates against the schema, with an error that has further stacks and a finding outside the workspace', () => {
     const findings = findingsOf(run)
     const error: Finding = {

@@ -72,7 +72,7 @@ import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
-import { buildSarif, omittedResultsText, writeSarif } from './report/sarif.js'
+import { buildSarif, omittedResultsText, SarifStacks, writeSarif } from './report/sarif.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 import { XmlDirectoryFollower } from './parse/directory.js'
 
@@ -268,6 +268,8 @@ interface CheckResult {
   /** Collects the findings (leak kinds the user's show options hide left out), with what was worked out of the records while valgrind ran. */
   collector: FindingCollector
   recipes: RecipeHashes
+  /** With SARIF on: the results' stack texts, made while valgrind ran. */
+  sarifStacks?: SarifStacks
 }
 
 /** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
@@ -338,10 +340,12 @@ async function runErrorCheck(
     allocatorWrappers: config.allocatorWrappers
   })
   const recipes = new RecipeHashes()
+  const sarifStacks = config.sarif ? new SarifStacks(config.workspace) : undefined
   follower.onFindings((records) => {
     for (const record of records) {
       collector.prepare(record)
       recipes.prepare(record)
+      sarifStacks?.prepare(record)
     }
   })
   follower.start()
@@ -421,7 +425,8 @@ async function runErrorCheck(
     setupProblems,
     xmlDirectory: valgrind.outputDir,
     collector,
-    recipes
+    recipes,
+    sarifStacks
   }
 }
 
@@ -689,7 +694,8 @@ export async function runEngine(
       valgrindVersion: host.valgrind.version,
       commandLine: config.commandLine,
       withBaseline: baseline !== undefined,
-      problems
+      problems,
+      stacks: check?.sarifStacks
     })
     writeSarif(report.sarifFile, sarif)
     const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0)

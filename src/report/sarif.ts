@@ -47,6 +47,8 @@ export interface SarifInput {
   problems?: readonly string[]
   /** Results per run at most (default SARIF_RESULTS_PER_RUN). */
   maxResultsPerRun?: number
+  /** The stacks' texts worked out ahead, for this workspace (see SarifStacks). */
+  stacks?: SarifStacks
 }
 
 function level(category: FailCategory, failOn: ReadonlySet<FailCategory>): Sarif.Result.level {
@@ -211,10 +213,9 @@ function numberJson(value: number): string {
  * primary location of a line, a stack's label (the same kind of error is labelled alike).
  */
 interface RunTexts {
-  write: FrameWriter
+  stacks: SarifStacks
   uriOf: (relative: string) => string
   primaryLocations: Map<string, Map<number, string>>
-  labels: Map<string, string>
 }
 
 function primaryLocationJson(texts: RunTexts, file: string, line: number): string {
@@ -228,13 +229,74 @@ function primaryLocationJson(texts: RunTexts, file: string, line: number): strin
   return text
 }
 
-function labelJson(texts: RunTexts, label: string): string {
-  let text = texts.labels.get(label)
-  if (text === undefined) {
-    text = json(label)
-    texts.labels.set(label, text)
+type StackSource = Pick<Finding, 'what' | 'stack' | 'auxStacks'>
+
+/**
+ * What a result says of its stacks, as JSON text: the first frame of the user's code in the
+ * workspace of each further stack ("Address ... alloc'd at") as a related location, and every stack
+ * as a code flow. Made from the stacks and the workspace alone, so it can be made ahead: the
+ * engine hands in each record as the XML follower reads it, while valgrind still runs. Kept by
+ * stack: a finding keeps the stacks of its first record, and a record's stacks never change.
+ */
+export class SarifStacks {
+  private readonly texts = new WeakMap<readonly Frame[], string>()
+  private readonly write: FrameWriter
+  /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
+  private readonly labels = new Map<string, string>()
+  private prepared = 0
+
+  constructor(readonly workspace: string) {
+    this.write = frameWriter(workspace, workspaceUris())
   }
-  return text
+
+  /**
+   * Made ahead for the first records only, as many as a run keeps results: a run of 60,000
+   * findings writes 5,000 of them, and texts kept for the rest would only take memory.
+   */
+  prepare(record: StackSource): void {
+    if (this.prepared >= SARIF_RESULTS_PER_RUN || this.texts.has(record.stack)) return
+    this.prepared++
+    this.texts.set(record.stack, this.json(record))
+  }
+
+  of(finding: StackSource): string {
+    return this.texts.get(finding.stack) ?? this.json(finding)
+  }
+
+  private labelJson(label: string): string {
+    let text = this.labels.get(label)
+    if (text === undefined) {
+      text = json(label)
+      this.labels.set(label, text)
+    }
+    return text
+  }
+
+  private json(finding: StackSource): string {
+    const write = this.write
+    const out: string[] = []
+    // An aux stack's first user frame in the workspace, as a related location.
+    let related = 0
+    for (const aux of finding.auxStacks) {
+      const frame = aux.frames.find((f) => write(f).userLine)
+      if (frame === undefined) continue
+      related++
+      out.push(
+        related === 1 ? ',"relatedLocations":[' : ',',
+        `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`
+      )
+    }
+    if (related > 0) out.push(']')
+    // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
+    out.push(',"codeFlows":[')
+    writeCodeFlow(out, this.labelJson(firstLine(finding.what)), finding.stack, write)
+    for (const aux of finding.auxStacks) {
+      out.push(',')
+      writeCodeFlow(out, this.labelJson(aux.label), aux.frames, write)
+    }
+    out.push(']')
+    return out.join('')
+  }
 }
 
 const FINGERPRINT_FIELD = `,"partialFingerprints":{${json(FINGERPRINT_KEY)}:`
@@ -252,34 +314,14 @@ function resultJson(
   // Code scanning places every alert on a file of the repository: findings without a frame in
   // the workspace stay in the job summary and the JSON report only.
   if (finding.location === undefined) return undefined
-  const write = texts.write
   const out: string[] = [
     head,
     `,"message":{"text":${json(resultMessage(finding))}}`,
     ',"locations":[',
     primaryLocationJson(texts, finding.location.file, finding.location.line),
-    ']'
+    ']',
+    texts.stacks.of(finding)
   ]
-  // An aux stack's first user frame in the workspace, as a related location.
-  let related = 0
-  for (const aux of finding.auxStacks) {
-    const frame = aux.frames.find((f) => write(f).userLine)
-    if (frame === undefined) continue
-    related++
-    out.push(
-      related === 1 ? ',"relatedLocations":[' : ',',
-      `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`
-    )
-  }
-  if (related > 0) out.push(']')
-  // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
-  out.push(',"codeFlows":[')
-  writeCodeFlow(out, labelJson(texts, firstLine(finding.what)), finding.stack, write)
-  for (const aux of finding.auxStacks) {
-    out.push(',')
-    writeCodeFlow(out, labelJson(texts, aux.label), aux.frames, write)
-  }
-  out.push(']')
   if (finding.fingerprint !== undefined) {
     out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}')
   }
@@ -315,10 +357,10 @@ function runJson(tool: string, input: SarifInput): SarifRun {
   const results: string[] = []
   const uriOf = workspaceUris()
   const texts: RunTexts = {
-    write: frameWriter(input.workspace, uriOf),
+    stacks:
+      input.stacks?.workspace === input.workspace ? input.stacks : new SarifStacks(input.workspace),
     uriOf,
-    primaryLocations: new Map(),
-    labels: new Map()
+    primaryLocations: new Map()
   }
   const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN
   let omitted = 0
