@@ -1519,66 +1519,89 @@ function compareFindings(a, b) {
         return (a.location?.line ?? 0) - (b.location?.line ?? 0);
     return a.key < b.key ? -1 : a.key > b.key ? 1 : 0;
 }
-function collectFindings(runs, options) {
-    const wrappers = globPattern(options.allocatorWrappers ?? []);
-    const lineCount = options.lineCount ?? workspaceLineCounter(options.workspace);
-    const byKey = new Map();
-    const filesByKey = new Map();
-    const hidden = (raw) => raw.leak !== undefined &&
-        options.shownLeakKinds !== undefined &&
-        !options.shownLeakKinds.has(raw.leak.kind) &&
-        !options.failOn.has(raw.leak.kind);
-    for (const run of runs) {
-        for (const raw of run.findings) {
-            if (hidden(raw))
-                continue;
-            const location = findingLocation(raw.stack, options.workspace, lineCount, wrappers);
-            const key = findingKey(raw, location);
-            let finding = byKey.get(key);
-            if (finding === undefined) {
-                const category = findingCategory(raw);
-                finding = {
-                    key,
-                    tool: raw.tool,
-                    kind: raw.kind,
-                    category,
-                    what: raw.what,
-                    location,
-                    stack: raw.stack,
-                    auxStacks: raw.auxStacks,
-                    notes: raw.notes,
-                    leak: undefined,
-                    occurrences: 0,
-                    processCount: 0,
-                    pids: [],
-                    tests: [],
-                    suppression: raw.suppression,
-                    failing: options.failOn.has(category)
-                };
-                byKey.set(key, finding);
-            }
-            finding.leak = addLeak(finding.leak, raw.leak);
-            finding.occurrences += raw.count;
-            if (raw.threadName !== undefined) {
-                const names = (finding.threadNames ??= []);
-                if (!names.includes(raw.threadName))
-                    names.push(raw.threadName);
-            }
-            // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
-            const files = filesByKey.get(key) ?? new Set();
-            filesByKey.set(key, files);
-            if (!files.has(run.file)) {
-                files.add(run.file);
-                finding.processCount = files.size;
-                if (run.pid !== undefined && !finding.pids.includes(run.pid))
-                    finding.pids.push(run.pid);
-            }
-            const test = testOf(raw, run);
-            if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
-                finding.tests.push(test);
-        }
+/**
+ * Turns records into findings. A record's place and key depend only on the record and the
+ * options, so `prepare` can work them out ahead: the engine hands in each record as the XML
+ * follower reads it, while valgrind still runs, and after the run collecting is mostly grouping.
+ */
+class FindingCollector {
+    options;
+    wrappers;
+    lineCount;
+    places = new Map();
+    constructor(options) {
+        this.options = options;
+        this.wrappers = globPattern(options.allocatorWrappers ?? []);
+        this.lineCount = options.lineCount ?? workspaceLineCounter(options.workspace);
     }
-    return [...byKey.values()].sort(compareFindings);
+    /** Works out a record's place and key now, for `collect` to find. */
+    prepare(raw) {
+        if (!this.places.has(raw))
+            this.places.set(raw, this.placeOf(raw));
+    }
+    placeOf(raw) {
+        const location = findingLocation(raw.stack, this.options.workspace, this.lineCount, this.wrappers);
+        return { location, key: findingKey(raw, location) };
+    }
+    collect(runs) {
+        const options = this.options;
+        const byKey = new Map();
+        const filesByKey = new Map();
+        const hidden = (raw) => raw.leak !== undefined &&
+            options.shownLeakKinds !== undefined &&
+            !options.shownLeakKinds.has(raw.leak.kind) &&
+            !options.failOn.has(raw.leak.kind);
+        for (const run of runs) {
+            for (const raw of run.findings) {
+                if (hidden(raw))
+                    continue;
+                const { location, key } = this.places.get(raw) ?? this.placeOf(raw);
+                let finding = byKey.get(key);
+                if (finding === undefined) {
+                    const category = findingCategory(raw);
+                    finding = {
+                        key,
+                        tool: raw.tool,
+                        kind: raw.kind,
+                        category,
+                        what: raw.what,
+                        location,
+                        stack: raw.stack,
+                        auxStacks: raw.auxStacks,
+                        notes: raw.notes,
+                        leak: undefined,
+                        occurrences: 0,
+                        processCount: 0,
+                        pids: [],
+                        tests: [],
+                        suppression: raw.suppression,
+                        failing: options.failOn.has(category)
+                    };
+                    byKey.set(key, finding);
+                }
+                finding.leak = addLeak(finding.leak, raw.leak);
+                finding.occurrences += raw.count;
+                if (raw.threadName !== undefined) {
+                    const names = (finding.threadNames ??= []);
+                    if (!names.includes(raw.threadName))
+                        names.push(raw.threadName);
+                }
+                // A process is an XML file: pids can repeat (exec keeps the pid) or be unknown (truncated).
+                const files = filesByKey.get(key) ?? new Set();
+                filesByKey.set(key, files);
+                if (!files.has(run.file)) {
+                    files.add(run.file);
+                    finding.processCount = files.size;
+                    if (run.pid !== undefined && !finding.pids.includes(run.pid))
+                        finding.pids.push(run.pid);
+                }
+                const test = testOf(raw, run);
+                if (test !== undefined && !finding.tests.some((t) => sameTest(t, test)))
+                    finding.tests.push(test);
+            }
+        }
+        return [...byKey.values()].sort(compareFindings);
+    }
 }
 
 // Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
@@ -5646,6 +5669,10 @@ class ValgrindXmlReader {
     }
     /** Ends the document (a cut inside a tag is a truncation like any other). */
     /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
+    /** The run's findings so far: complete records only (a merged record's count may still grow). */
+    get findings() {
+        return this.run.findings;
+    }
     get documentEnded() {
         return this.rootClosed;
     }
@@ -7991,13 +8018,31 @@ function hash(text, length = 32) {
     return hash$1('sha256', text).slice(0, length);
 }
 /**
+ * Recipe hashes worked out ahead (the engine hands in each record as the XML follower reads it,
+ * while valgrind still runs). Kept by stack: a finding keeps the stack of its first record, and a
+ * stack belongs to one record, whose tool, kind and text never change once read.
+ */
+class RecipeHashes {
+    hashes = new WeakMap();
+    prepare(record) {
+        if (!this.hashes.has(record.stack))
+            this.hashes.set(record.stack, recipeHash(record));
+    }
+    of(finding) {
+        return this.hashes.get(finding.stack) ?? recipeHash(finding);
+    }
+}
+function recipeHash(finding) {
+    return hash(identityText(finding));
+}
+/**
  * Gives every finding its `fingerprint`: `v1:<recipe>:<line text>:<n>`. The recipe (tool, kind,
  * user frames) is what identifies a finding; two allocations in one function called the same way
  * share it, and are told apart by the text of their line (whitespace-insensitive, as code
  * scanning's own line hash) and then by their order in the file. Lines added above change none of
  * the three. `compareWithBaseline` falls back to the recipe alone when the line itself was edited.
  */
-function assignFingerprints(findings, lineText) {
+function assignFingerprints(findings, lineText, recipes) {
     // Findings on one line share its text: each text is hashed once.
     const textParts = new Map();
     const textPart = (text) => {
@@ -8010,7 +8055,8 @@ function assignFingerprints(findings, lineText) {
     };
     const prefixes = findings.map((finding) => {
         const text = finding.location !== undefined ? lineText?.(finding.location) : undefined;
-        return `${IDENTITY_VERSION}:${hash(identityText(finding))}:${text !== undefined ? textPart(text) : '-'}`;
+        const recipe = recipes?.of(finding) ?? recipeHash(finding);
+        return `${IDENTITY_VERSION}:${recipe}:${text !== undefined ? textPart(text) : '-'}`;
     });
     // Most findings have a prefix of their own (numbered 1); those that share one are numbered in
     // file order.
@@ -8573,13 +8619,69 @@ function primaryLocationJson(texts, file, line) {
     }
     return text;
 }
-function labelJson(texts, label) {
-    let text = texts.labels.get(label);
-    if (text === undefined) {
-        text = json(label);
-        texts.labels.set(label, text);
+/**
+ * What a result says of its stacks, as JSON text: the first frame of the user's code in the
+ * workspace of each further stack ("Address ... alloc'd at") as a related location, and every stack
+ * as a code flow. Made from the stacks and the workspace alone, so it can be made ahead: the
+ * engine hands in each record as the XML follower reads it, while valgrind still runs. Kept by
+ * stack: a finding keeps the stacks of its first record, and a record's stacks never change.
+ */
+class SarifStacks {
+    workspace;
+    texts = new WeakMap();
+    write;
+    /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
+    labels = new Map();
+    prepared = 0;
+    constructor(workspace) {
+        this.workspace = workspace;
+        this.write = frameWriter(workspace, workspaceUris());
     }
-    return text;
+    /**
+     * Made ahead for the first records only, as many as a run keeps results: a run of 60,000
+     * findings writes 5,000 of them, and texts kept for the rest would only take memory.
+     */
+    prepare(record) {
+        if (this.prepared >= SARIF_RESULTS_PER_RUN || this.texts.has(record.stack))
+            return;
+        this.prepared++;
+        this.texts.set(record.stack, this.json(record));
+    }
+    of(finding) {
+        return this.texts.get(finding.stack) ?? this.json(finding);
+    }
+    labelJson(label) {
+        let text = this.labels.get(label);
+        if (text === undefined) {
+            text = json(label);
+            this.labels.set(label, text);
+        }
+        return text;
+    }
+    json(finding) {
+        const write = this.write;
+        const out = [];
+        // An aux stack's first user frame in the workspace, as a related location.
+        let related = 0;
+        for (const aux of finding.auxStacks) {
+            const frame = aux.frames.find((f) => write(f).userLine);
+            if (frame === undefined)
+                continue;
+            related++;
+            out.push(related === 1 ? ',"relatedLocations":[' : ',', `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`);
+        }
+        if (related > 0)
+            out.push(']');
+        // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
+        out.push(',"codeFlows":[');
+        writeCodeFlow(out, this.labelJson(firstLine(finding.what)), finding.stack, write);
+        for (const aux of finding.auxStacks) {
+            out.push(',');
+            writeCodeFlow(out, this.labelJson(aux.label), aux.frames, write);
+        }
+        out.push(']');
+        return out.join('');
+    }
 }
 const FINGERPRINT_FIELD = `,"partialFingerprints":{${json(FINGERPRINT_KEY)}:`;
 /**
@@ -8591,33 +8693,14 @@ function resultJson(finding, head, input, texts) {
     // the workspace stay in the job summary and the JSON report only.
     if (finding.location === undefined)
         return undefined;
-    const write = texts.write;
     const out = [
         head,
         `,"message":{"text":${json(resultMessage(finding))}}`,
         ',"locations":[',
         primaryLocationJson(texts, finding.location.file, finding.location.line),
-        ']'
+        ']',
+        texts.stacks.of(finding)
     ];
-    // An aux stack's first user frame in the workspace, as a related location.
-    let related = 0;
-    for (const aux of finding.auxStacks) {
-        const frame = aux.frames.find((f) => write(f).userLine);
-        if (frame === undefined)
-            continue;
-        related++;
-        out.push(related === 1 ? ',"relatedLocations":[' : ',', `{"physicalLocation":${write(frame).physicalLocation},"message":{"text":${json(`${aux.label} ${frameText(frame)}`)}},"id":${numberJson(related)}}`);
-    }
-    if (related > 0)
-        out.push(']');
-    // The stacks once, as code flows (what code scanning shows); SARIF `stacks` would repeat them.
-    out.push(',"codeFlows":[');
-    writeCodeFlow(out, labelJson(texts, firstLine(finding.what)), finding.stack, write);
-    for (const aux of finding.auxStacks) {
-        out.push(',');
-        writeCodeFlow(out, labelJson(texts, aux.label), aux.frames, write);
-    }
-    out.push(']');
     if (finding.fingerprint !== undefined) {
         out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}');
     }
@@ -8642,10 +8725,9 @@ function runJson(tool, input) {
     const results = [];
     const uriOf = workspaceUris();
     const texts = {
-        write: frameWriter(input.workspace, uriOf),
+        stacks: input.stacks?.workspace === input.workspace ? input.stacks : new SarifStacks(input.workspace),
         uriOf,
-        primaryLocations: new Map(),
-        labels: new Map()
+        primaryLocations: new Map()
     };
     const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN;
     let omitted = 0;
@@ -8825,6 +8907,10 @@ class XmlDocumentParser {
     get documentEnded() {
         return this.reader.documentEnded;
     }
+    /** The findings of the records read so far (see ValgrindXmlReader.findings). */
+    get findingsSoFar() {
+        return this.reader.findings;
+    }
     feed(chunk) {
         this.tokenizer.feed(chunk);
     }
@@ -8930,6 +9016,7 @@ class XmlDirectoryFollower {
     loop;
     timer;
     wake;
+    findingsCallback;
     /** Of the files `finish()` returned: how many were followed to their end, how many read whole then. */
     counts = { followed: 0, readAtEnd: 0 };
     constructor(dir, intervalMs = 100, recheckEndedEvery = RECHECK_ENDED_EVERY) {
@@ -9006,7 +9093,8 @@ class XmlDirectoryFollower {
                     parser: new XmlDocumentParser(file),
                     offset: 0,
                     head: Buffer.alloc(0),
-                    stale: false
+                    stale: false,
+                    findingsSeen: 0
                 };
                 this.followed.set(key, entry);
             }
@@ -9016,6 +9104,8 @@ class XmlDirectoryFollower {
                 entry.stale = true;
             else if (stat.size > entry.offset)
                 bytesRead += await this.readAppended(entry);
+            if (!entry.stale)
+                this.handOnFindings(entry);
             if (!entry.stale && entry.name === name && entry.parser.documentEnded) {
                 // Its descriptor is freed for other files; `finish()` reopens it to check its start.
                 await entry.handle?.close().catch(() => undefined);
@@ -9024,6 +9114,27 @@ class XmlDirectoryFollower {
             }
         }
         return bytesRead;
+    }
+    /**
+     * Called, while following, with the findings of records as they are read: a caller works out
+     * what it can of each while valgrind still runs (its own cache: `finish()` returns every run
+     * whole either way, and a file read again at the end brings new finding objects).
+     */
+    onFindings(callback) {
+        this.findingsCallback = callback;
+    }
+    handOnFindings(entry) {
+        const found = entry.parser.findingsSoFar;
+        if (this.findingsCallback === undefined || found.length <= entry.findingsSeen)
+            return;
+        const fresh = found.slice(entry.findingsSeen);
+        entry.findingsSeen = found.length;
+        try {
+            this.findingsCallback(fresh);
+        }
+        catch {
+            // Only work ahead: what it failed to do is done after the run, where errors are reported.
+        }
     }
     openCount() {
         let count = 0;
@@ -9298,8 +9409,24 @@ async function runErrorCheck(config, host, tool, runDirectory) {
     for (const note of invocation.notes)
         host.info(note);
     const started = Date.now();
-    // The XML is parsed while valgrind writes it: after the run, only the rest is left to read.
+    // The XML is parsed while valgrind writes it, and each record's place, key and identity worked
+    // out as it is read: after the run, only the rest is left to read, and findings to group.
     const follower = new XmlDirectoryFollower(valgrind.outputDir);
+    const collector = new FindingCollector({
+        workspace: config.workspace,
+        failOn: config.failOn,
+        shownLeakKinds: invocation.shownLeakKinds,
+        allocatorWrappers: config.allocatorWrappers
+    });
+    const recipes = new RecipeHashes();
+    const sarifStacks = config.sarif ? new SarifStacks(config.workspace) : undefined;
+    follower.onFindings((records) => {
+        for (const record of records) {
+            collector.prepare(record);
+            recipes.prepare(record);
+            sarifStacks?.prepare(record);
+        }
+    });
     follower.start();
     let pass;
     try {
@@ -9376,8 +9503,10 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         warnings,
         problems,
         setupProblems,
-        shownLeakKinds: invocation.shownLeakKinds,
-        xmlDirectory: valgrind.outputDir
+        xmlDirectory: valgrind.outputDir,
+        collector,
+        recipes,
+        sarifStacks
     };
 }
 async function runProfile(config, host, runDirectory) {
@@ -9472,12 +9601,9 @@ async function runEngine(config, host, options = {}) {
     // reported apart (collapsed in the summary) and never fail the step.
     const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced');
     const toolchainRuns = runs.filter((run) => run.role === 'toolchain');
-    let findings = assignFingerprints(collectFindings(projectRuns, {
-        workspace: config.workspace,
-        failOn: config.failOn,
-        shownLeakKinds: check?.shownLeakKinds,
-        allocatorWrappers: config.allocatorWrappers
-    }), workspaceLineReader(config.workspace));
+    let findings = check !== undefined
+        ? assignFingerprints(check.collector.collect(projectRuns), workspaceLineReader(config.workspace), check.recipes)
+        : [];
     let baselineResult;
     let regressions = [];
     if (baseline !== undefined) {
@@ -9592,7 +9718,8 @@ async function runEngine(config, host, options = {}) {
             valgrindVersion: host.valgrind.version,
             commandLine: config.commandLine,
             withBaseline: baseline !== undefined,
-            problems
+            problems,
+            stacks: check?.sarifStacks
         });
         writeSarif(report.sarifFile, sarif);
         const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
