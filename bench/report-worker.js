@@ -18,14 +18,14 @@ async function load(entry) {
 }
 const { parseOutputDirectory } = await load('src/parse/directory.ts')
 const { attributeProcesses } = await load('src/suite/attribute.ts')
-const { collectFindings } = await load('src/analysis/findings.ts')
-const { assignFingerprints } = await load('src/analysis/identity.ts')
+const { FindingCollector } = await load('src/analysis/findings.ts')
+const { assignFingerprints, RecipeHashes } = await load('src/analysis/identity.ts')
 const { workspaceLineReader } = await load('src/analysis/source-lines.ts')
 const { programOutcome, statusFromValgrind, topProcess } = await load('src/analysis/outcome.ts')
 const { decideVerdict } = await load('src/analysis/verdict.ts')
 const { sumLeakTotals } = await load('src/analysis/leak-totals.ts')
 const { processSummary, reportedClientMessages } = await load('src/report/report.ts')
-const { buildSarif, writeSarif } = await load('src/report/sarif.ts')
+const { buildSarif, SarifStacks, writeSarif } = await load('src/report/sarif.ts')
 const { writeJsonFile } = await load('src/report/json.ts')
 const { buildAnnotations, budgetedWarnings, fitAnnotations, omittedText } = await load(
   'src/report/annotations.ts'
@@ -75,16 +75,28 @@ const exit = { exitCode: 0, signal: null }
 
 // runEngine, from the findings on.
 const projectRuns = runs.filter((run) => run.role !== 'toolchain' && run.role !== 'untraced')
-const collected = timed('collectFindings', () =>
-  collectFindings(projectRuns, {
-    workspace,
-    failOn,
-    shownLeakKinds: undefined,
-    allocatorWrappers: []
-  })
-)
+// As the engine does: each record's place, identity and SARIF stacks are worked out while valgrind
+// runs (the follower hands them on as it reads them), apart from what comes after the exit.
+const collector = new FindingCollector({
+  workspace,
+  failOn,
+  shownLeakKinds: undefined,
+  allocatorWrappers: []
+})
+const recipes = new RecipeHashes()
+const sarifStacks = new SarifStacks(workspace)
+timed('ahead (while valgrind runs)', () => {
+  for (const run of runs) {
+    for (const record of run.findings) {
+      collector.prepare(record)
+      recipes.prepare(record)
+      sarifStacks.prepare(record)
+    }
+  }
+})
+const collected = timed('collectFindings', () => collector.collect(projectRuns))
 const findings = timed('assignFingerprints', () =>
-  assignFingerprints(collected, workspaceLineReader(workspace))
+  assignFingerprints(collected, workspaceLineReader(workspace), recipes)
 )
 const outcome = timed('programOutcome', () =>
   programOutcome(exit, runs, statusFromValgrind(exit.exitCode, topProcess(runs)))
@@ -138,6 +150,7 @@ const sarif = timed('buildSarif', () =>
     valgrindVersion: valgrind.version,
     commandLine,
     withBaseline: false,
+    stacks: sarifStacks,
     problems: []
   })
 )

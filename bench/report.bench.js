@@ -1,6 +1,6 @@
 // What the action does after valgrind exits, stage by stage: findings, fingerprints, verdict, the
 // SARIF log, the JSON report, annotations and the job summary, on the overhead program's 6,000
-// distinct memory errors. Each repetition runs in a fresh process (bench/report-worker.js), as the
+// distinct memory errors (and, apart, what it works out of each record while valgrind runs). Each repetition runs in a fresh process (bench/report-worker.js), as the
 // action does it once per step. Prints the median milliseconds of each stage.
 //   npm run bench -- report
 //   REPORT_REPS=11 npm run bench -- report
@@ -140,7 +140,9 @@ for (let rep = 0; rep < REPS; rep++) {
   measurements.push(runWorker(xmlDirectory, workspace, path.join(outRoot, mainSet), 'failing'))
 }
 const stages = Object.keys(measurements[0].times)
-const sum = (times) => stages.reduce((total, stage) => total + times[stage], 0)
+// What the engine does while valgrind runs is shown, but only the rest is waited for after it exits.
+const afterExit = stages.filter((stage) => !stage.startsWith('ahead'))
+const sum = (times) => afterExit.reduce((total, stage) => total + times[stage], 0)
 const outputBytes = Object.fromEntries(
   ['valgrind.sarif', 'report.json', 'summary.md'].map((name) => [
     name,
@@ -154,12 +156,13 @@ const cell = (values) =>
   `${median(values).toFixed(1).padStart(7)} (${Math.min(...values)
     .toFixed(1)
     .padStart(6)})`
-console.log(`| ${'stage'.padEnd(20)} | ${'wall'.padStart(16)} | ${'CPU'.padStart(16)} |`)
-console.log(`| ${'-'.repeat(20)} | ${'-'.repeat(15)}: | ${'-'.repeat(15)}: |`)
-for (const stage of [...stages, 'total']) {
-  const wall = measurements.map((m) => (stage === 'total' ? sum(m.times) : m.times[stage]))
-  const cpu = measurements.map((m) => (stage === 'total' ? sum(m.cpuTimes) : m.cpuTimes[stage]))
-  console.log(`| ${stage.padEnd(20)} | ${cell(wall)} | ${cell(cpu)} |`)
+console.log(`| ${'stage'.padEnd(27)} | ${'wall'.padStart(16)} | ${'CPU'.padStart(16)} |`)
+console.log(`| ${'-'.repeat(27)} | ${'-'.repeat(15)}: | ${'-'.repeat(15)}: |`)
+const TOTAL = 'total after the exit'
+for (const stage of [...stages, TOTAL]) {
+  const wall = measurements.map((m) => (stage === TOTAL ? sum(m.times) : m.times[stage]))
+  const cpu = measurements.map((m) => (stage === TOTAL ? sum(m.cpuTimes) : m.cpuTimes[stage]))
+  console.log(`| ${stage.padEnd(27)} | ${cell(wall)} | ${cell(cpu)} |`)
 }
 
 // The outputs, against those of the code before it was made faster.
