@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, g as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, h as ensurePrivateDirectory, i as ensureValgrind, v as valgrindFromInstall, k as cancelOnSignals, l as runEngine, m as logLine } from './chunks/engine-Bt9s_kC-.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, g as commandSafeText, I as InputError, j as joinShellWords, r as readConfig, h as ensurePrivateDirectory, i as ensureValgrind, v as valgrindFromInstall, k as cancelOnSignals, l as runEngine, m as logLine } from './chunks/engine-DJXbvR3G.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';

@@ -1,4 +1,4 @@
-// The JSON report, written as a stream: one top-level field at a time and arrays one element at a
+// The JSON report, written in pieces: one top-level field at a time and arrays one element at a
 // time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
 // 500 frames each make more) is still written. A failed write removes the partial file.
 import * as fs from 'node:fs'

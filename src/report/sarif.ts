@@ -214,7 +214,6 @@ function numberJson(value: number): string {
  */
 interface RunTexts {
   stacks: SarifStacks
-  uriOf: (relative: string) => string
   primaryLocations: Map<string, Map<number, string>>
 }
 
@@ -223,7 +222,7 @@ function primaryLocationJson(texts: RunTexts, file: string, line: number): strin
   if (lines === undefined) texts.primaryLocations.set(file, (lines = new Map()))
   let text = lines.get(line)
   if (text === undefined) {
-    text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`
+    text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.stacks.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`
     lines.set(line, text)
   }
   return text
@@ -244,9 +243,11 @@ export class SarifStacks {
   /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
   private readonly labels = new Map<string, string>()
   private prepared = 0
+  /** Workspace files' URIs, each made once (for the results' primary locations too). */
+  readonly uriOf = workspaceUris()
 
   constructor(readonly workspace: string) {
-    this.write = frameWriter(workspace, workspaceUris())
+    this.write = frameWriter(workspace, this.uriOf)
   }
 
   /**
@@ -355,11 +356,9 @@ function runJson(tool: string, input: SarifInput): SarifRun {
   // Per kind: its rule's index, and its results' first fields per level.
   const ruleOf = new Map<string, { index: number; heads: Map<Sarif.Result.level, string> }>()
   const results: string[] = []
-  const uriOf = workspaceUris()
   const texts: RunTexts = {
     stacks:
       input.stacks?.workspace === input.workspace ? input.stacks : new SarifStacks(input.workspace),
-    uriOf,
     primaryLocations: new Map()
   }
   const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN

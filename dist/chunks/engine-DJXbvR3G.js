@@ -4125,7 +4125,7 @@ function planProgramRun(config, valgrind) {
     };
 }
 
-// The JSON report, written as a stream: one top-level field at a time and arrays one element at a
+// The JSON report, written in pieces: one top-level field at a time and arrays one element at a
 // time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
 // 500 frames each make more) is still written. A failed write removes the partial file.
 /** Text is handed to the file in pieces of about this size. */
@@ -8614,7 +8614,7 @@ function primaryLocationJson(texts, file, line) {
         texts.primaryLocations.set(file, (lines = new Map()));
     let text = lines.get(line);
     if (text === undefined) {
-        text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`;
+        text = `{"physicalLocation":{"artifactLocation":{"uri":${json(texts.stacks.uriOf(file))},"uriBaseId":${json(SRCROOT)}},"region":{"startLine":${numberJson(line)}}}}`;
         lines.set(line, text);
     }
     return text;
@@ -8633,9 +8633,11 @@ class SarifStacks {
     /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
     labels = new Map();
     prepared = 0;
+    /** Workspace files' URIs, each made once (for the results' primary locations too). */
+    uriOf = workspaceUris();
     constructor(workspace) {
         this.workspace = workspace;
-        this.write = frameWriter(workspace, workspaceUris());
+        this.write = frameWriter(workspace, this.uriOf);
     }
     /**
      * Made ahead for the first records only, as many as a run keeps results: a run of 60,000
@@ -8723,10 +8725,8 @@ function runJson(tool, input) {
     // Per kind: its rule's index, and its results' first fields per level.
     const ruleOf = new Map();
     const results = [];
-    const uriOf = workspaceUris();
     const texts = {
         stacks: input.stacks?.workspace === input.workspace ? input.stacks : new SarifStacks(input.workspace),
-        uriOf,
         primaryLocations: new Map()
     };
     const maxResults = input.maxResultsPerRun ?? SARIF_RESULTS_PER_RUN;
