@@ -37,5 +37,11 @@ export default {
     banner: (chunk) => (chunk.isEntry && chunk.name === 'cli' ? '#!/usr/bin/env node' : '')
   },
   plugins: plugins(),
-  onwarn
+  onwarn,
+  treeshake: {
+    // @actions/core imports its HTTP client (for OIDC tokens) at the top; undici alone is most of
+    // a megabyte to parse at every start. Neither runs code on import that the action relies on,
+    // so where nothing uses them (a run that neither downloads nor uploads) they are left out.
+    moduleSideEffects: (id) => !/node_modules\/(undici|@actions\/http-client)\//.test(id)
+  }
 }

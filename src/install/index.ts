@@ -37,7 +37,6 @@ import {
   installWithApt,
   installWithOtherManager
 } from './package-manager.js'
-import { installFromSource } from './source-build.js'
 import { parseVersionSpec, satisfies } from './version.js'
 
 export { assertSupportedPlatform, cacheKey, detectDistro, installCommand } from './platform.js'
@@ -166,6 +165,8 @@ async function chooseAndInstall(
   }
 
   await ensureLibcDebugSymbols(host, notes)
+  // Loaded only here: the download and build code (with its HTTP client) costs every run's start.
+  const { installFromSource } = await import('./source-build.js')
   const built = await installFromSource(common)
   return finish(built.found, built.source)
 }

@@ -1,18 +1,11 @@
-import * as os from 'os';
-import os__default, { EOL } from 'os';
-import * as crypto from 'crypto';
-import * as fs from 'fs';
-import { promises, constants as constants$5 } from 'fs';
-import * as path from 'path';
 import * as http from 'http';
 import http__default from 'http';
 import * as https from 'https';
 import https__default from 'https';
 import 'net';
-import require$$1$1 from 'tls';
-import * as require$$1 from 'events';
+import require$$1 from 'tls';
 import require$$1__default from 'events';
-import { ok } from 'assert';
+import 'assert';
 import require$$0__default from 'util';
 import require$$0$2 from 'node:assert';
 import require$$0$4 from 'node:net';
@@ -27,165 +20,12 @@ import require$$5 from 'node:tls';
 import zlib__default from 'node:zlib';
 import require$$5$1 from 'node:perf_hooks';
 import require$$8 from 'node:util/types';
-import require$$1$2 from 'node:worker_threads';
-import require$$1$3 from 'node:url';
+import require$$1$1 from 'node:worker_threads';
+import require$$1$2 from 'node:url';
 import require$$5$2 from 'node:async_hooks';
-import require$$1$4 from 'node:console';
-import require$$1$5 from 'node:dns';
-import require$$5$3, { StringDecoder } from 'string_decoder';
-import * as child from 'child_process';
-import { setTimeout as setTimeout$1 } from 'timers';
-
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-/**
- * Sanitizes an input into a string so it can be passed into issueCommand safely
- * @param input input to sanitize into a string
- */
-function toCommandValue(input) {
-    if (input === null || input === undefined) {
-        return '';
-    }
-    else if (typeof input === 'string' || input instanceof String) {
-        return input;
-    }
-    return JSON.stringify(input);
-}
-/**
- *
- * @param annotationProperties
- * @returns The command properties to send with the actual annotation command
- * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
- */
-function toCommandProperties(annotationProperties) {
-    if (!Object.keys(annotationProperties).length) {
-        return {};
-    }
-    return {
-        title: annotationProperties.title,
-        file: annotationProperties.file,
-        line: annotationProperties.startLine,
-        endLine: annotationProperties.endLine,
-        col: annotationProperties.startColumn,
-        endColumn: annotationProperties.endColumn
-    };
-}
-
-/**
- * Issues a command to the GitHub Actions runner
- *
- * @param command - The command name to issue
- * @param properties - Additional properties for the command (key-value pairs)
- * @param message - The message to include with the command
- * @remarks
- * This function outputs a specially formatted string to stdout that the Actions
- * runner interprets as a command. These commands can control workflow behavior,
- * set outputs, create annotations, mask values, and more.
- *
- * Command Format:
- *   ::name key=value,key=value::message
- *
- * @example
- * ```typescript
- * // Issue a warning annotation
- * issueCommand('warning', {}, 'This is a warning message');
- * // Output: ::warning::This is a warning message
- *
- * // Set an environment variable
- * issueCommand('set-env', { name: 'MY_VAR' }, 'some value');
- * // Output: ::set-env name=MY_VAR::some value
- *
- * // Add a secret mask
- * issueCommand('add-mask', {}, 'secretValue123');
- * // Output: ::add-mask::secretValue123
- * ```
- *
- * @internal
- * This is an internal utility function that powers the public API functions
- * such as setSecret, warning, error, and exportVariable.
- */
-function issueCommand(command, properties, message) {
-    const cmd = new Command(command, properties, message);
-    process.stdout.write(cmd.toString() + os.EOL);
-}
-const CMD_STRING = '::';
-class Command {
-    constructor(command, properties, message) {
-        if (!command) {
-            command = 'missing.command';
-        }
-        this.command = command;
-        this.properties = properties;
-        this.message = message;
-    }
-    toString() {
-        let cmdStr = CMD_STRING + this.command;
-        if (this.properties && Object.keys(this.properties).length > 0) {
-            cmdStr += ' ';
-            let first = true;
-            for (const key in this.properties) {
-                if (this.properties.hasOwnProperty(key)) {
-                    const val = this.properties[key];
-                    if (val) {
-                        if (first) {
-                            first = false;
-                        }
-                        else {
-                            cmdStr += ',';
-                        }
-                        cmdStr += `${key}=${escapeProperty(val)}`;
-                    }
-                }
-            }
-        }
-        cmdStr += `${CMD_STRING}${escapeData(this.message)}`;
-        return cmdStr;
-    }
-}
-function escapeData(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A');
-}
-function escapeProperty(s) {
-    return toCommandValue(s)
-        .replace(/%/g, '%25')
-        .replace(/\r/g, '%0D')
-        .replace(/\n/g, '%0A')
-        .replace(/:/g, '%3A')
-        .replace(/,/g, '%2C');
-}
-
-// For internal use, subject to change.
-// We use any as a valid input type
-/* eslint-disable @typescript-eslint/no-explicit-any */
-function issueFileCommand(command, message) {
-    const filePath = process.env[`GITHUB_${command}`];
-    if (!filePath) {
-        throw new Error(`Unable to find environment variable for file command ${command}`);
-    }
-    if (!fs.existsSync(filePath)) {
-        throw new Error(`Missing file at path: ${filePath}`);
-    }
-    fs.appendFileSync(filePath, `${toCommandValue(message)}${os.EOL}`, {
-        encoding: 'utf8'
-    });
-}
-function prepareKeyValueMessage(key, value) {
-    const delimiter = `ghadelimiter_${crypto.randomUUID()}`;
-    const convertedValue = toCommandValue(value);
-    // These should realistically never happen, but just in case someone finds a
-    // way to exploit uuid generation let's not allow keys or values that contain
-    // the delimiter.
-    if (key.includes(delimiter)) {
-        throw new Error(`Unexpected input: name should not contain the delimiter "${delimiter}"`);
-    }
-    if (convertedValue.includes(delimiter)) {
-        throw new Error(`Unexpected input: value should not contain the delimiter "${delimiter}"`);
-    }
-    return `${key}<<${delimiter}${os.EOL}${convertedValue}${os.EOL}${delimiter}`;
-}
+import require$$1$3 from 'node:console';
+import require$$1$4 from 'node:dns';
+import require$$5$3 from 'string_decoder';
 
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -319,7 +159,7 @@ var hasRequiredTunnel$1;
 function requireTunnel$1 () {
 	if (hasRequiredTunnel$1) return tunnel$1;
 	hasRequiredTunnel$1 = 1;
-	var tls = require$$1$1;
+	var tls = require$$1;
 	var http = http__default;
 	var https = https__default;
 	var events = require$$1__default;
@@ -1241,7 +1081,7 @@ function requireTree () {
 	const {
 	  wellknownHeaderNames,
 	  headerNameLowerCasedRecord
-	} = requireConstants$4();
+	} = /*@__PURE__*/ requireConstants$4();
 
 	class TstNode {
 	  /** @type {any} */
@@ -1399,7 +1239,7 @@ function requireUtil$7 () {
 	hasRequiredUtil$7 = 1;
 
 	const assert = require$$0$2;
-	const { kDestroyed, kBodyUsed, kListeners, kBody } = requireSymbols$4();
+	const { kDestroyed, kBodyUsed, kListeners, kBody } = /*@__PURE__*/ requireSymbols$4();
 	const { IncomingMessage } = http$1;
 	const stream = require$$0$3;
 	const net = require$$0$4;
@@ -1407,9 +1247,9 @@ function requireUtil$7 () {
 	const nodeUtil = require$$0$5;
 	const { stringify } = require$$7;
 	const { EventEmitter: EE } = require$$0$1;
-	const { InvalidArgumentError } = requireErrors();
-	const { headerNameLowerCasedRecord } = requireConstants$4();
-	const { tree } = requireTree();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
+	const { headerNameLowerCasedRecord } = /*@__PURE__*/ requireConstants$4();
+	const { tree } = /*@__PURE__*/ requireTree();
 
 	const [nodeMajor, nodeMinor] = process.versions.node.split('.').map(v => Number(v));
 
@@ -2338,7 +2178,7 @@ function requireRequest$1 () {
 	const {
 	  InvalidArgumentError,
 	  NotSupportedError
-	} = requireErrors();
+	} = /*@__PURE__*/ requireErrors();
 	const assert = require$$0$2;
 	const {
 	  isValidHTTPToken,
@@ -2353,9 +2193,9 @@ function requireRequest$1 () {
 	  validateHandler,
 	  getServerName,
 	  normalizedMethodRecords
-	} = requireUtil$7();
-	const { channels } = requireDiagnostics();
-	const { headerNameLowerCasedRecord } = requireConstants$4();
+	} = /*@__PURE__*/ requireUtil$7();
+	const { channels } = /*@__PURE__*/ requireDiagnostics();
+	const { headerNameLowerCasedRecord } = /*@__PURE__*/ requireConstants$4();
 
 	// Verifies that a given path is valid does not contain control chars \x00 to \x20
 	const invalidPathRegex = /[^\u0021-\u00ff]/;
@@ -2899,13 +2739,13 @@ function requireDispatcherBase () {
 	hasRequiredDispatcherBase = 1;
 
 	const buffer = require$$0;
-	const Dispatcher = requireDispatcher();
+	const Dispatcher = /*@__PURE__*/ requireDispatcher();
 	const {
 	  ClientDestroyedError,
 	  ClientClosedError,
 	  InvalidArgumentError
-	} = requireErrors();
-	const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = requireSymbols$4();
+	} = /*@__PURE__*/ requireErrors();
+	const { kDestroy, kClose, kClosed, kDestroyed, kDispatch, kInterceptors } = /*@__PURE__*/ requireSymbols$4();
 
 	const kOnDestroyed = Symbol('onDestroyed');
 	const kOnClosed = Symbol('onClosed');
@@ -3547,9 +3387,9 @@ function requireConnect () {
 
 	const net = require$$0$4;
 	const assert = require$$0$2;
-	const util = requireUtil$7();
-	const { InvalidArgumentError, ConnectTimeoutError } = requireErrors();
-	const timers = requireTimers();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { InvalidArgumentError, ConnectTimeoutError } = /*@__PURE__*/ requireErrors();
+	const timers = /*@__PURE__*/ requireTimers();
 
 	function noop () {}
 
@@ -3820,7 +3660,7 @@ function requireConstants$3 () {
 	(function (exports) {
 		Object.defineProperty(exports, "__esModule", { value: true });
 		exports.SPECIAL_HEADERS = exports.HEADER_STATE = exports.MINOR = exports.MAJOR = exports.CONNECTION_TOKEN_CHARS = exports.HEADER_CHARS = exports.TOKEN = exports.STRICT_TOKEN = exports.HEX = exports.URL_CHAR = exports.STRICT_URL_CHAR = exports.USERINFO_CHARS = exports.MARK = exports.ALPHANUM = exports.NUM = exports.HEX_MAP = exports.NUM_MAP = exports.ALPHA = exports.FINISH = exports.H_METHOD_MAP = exports.METHOD_MAP = exports.METHODS_RTSP = exports.METHODS_ICE = exports.METHODS_HTTP = exports.METHODS = exports.LENIENT_FLAGS = exports.FLAGS = exports.TYPE = exports.ERROR = void 0;
-		const utils_1 = requireUtils();
+		const utils_1 = /*@__PURE__*/ requireUtils();
 		(function (ERROR) {
 		    ERROR[ERROR["OK"] = 0] = "OK";
 		    ERROR[ERROR["INTERNAL"] = 1] = "INTERNAL";
@@ -5059,8 +4899,8 @@ function requireWebidl () {
 	hasRequiredWebidl = 1;
 
 	const { types, inspect } = require$$0$5;
-	const { markAsUncloneable } = require$$1$2;
-	const { toUSVString } = requireUtil$7();
+	const { markAsUncloneable } = require$$1$1;
+	const { toUSVString } = /*@__PURE__*/ requireUtil$7();
 
 	/** @type {import('../../../types/webidl').Webidl} */
 	const webidl = {};
@@ -5763,14 +5603,14 @@ function requireUtil$6 () {
 
 	const { Transform } = require$$0$3;
 	const zlib = zlib__default;
-	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = requireConstants$2();
-	const { getGlobalOrigin } = requireGlobal$1();
-	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = requireDataUrl();
+	const { redirectStatusSet, referrerPolicySet: referrerPolicyTokens, badPortsSet } = /*@__PURE__*/ requireConstants$2();
+	const { getGlobalOrigin } = /*@__PURE__*/ requireGlobal$1();
+	const { collectASequenceOfCodePoints, collectAnHTTPQuotedString, removeChars, parseMIMEType } = /*@__PURE__*/ requireDataUrl();
 	const { performance } = require$$5$1;
-	const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = requireUtil$7();
+	const { isBlobLike, ReadableStreamFrom, isValidHTTPToken, normalizedMethodRecordsBase } = /*@__PURE__*/ requireUtil$7();
 	const assert = require$$0$2;
 	const { isUint8Array } = require$$8;
-	const { webidl } = requireWebidl();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 
 	let supportedHashes = [];
 
@@ -7418,8 +7258,8 @@ function requireFile () {
 	hasRequiredFile = 1;
 
 	const { Blob, File } = require$$0;
-	const { kState } = requireSymbols$3();
-	const { webidl } = requireWebidl();
+	const { kState } = /*@__PURE__*/ requireSymbols$3();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 
 	// TODO(@KhafraDev): remove
 	class FileLike {
@@ -7551,11 +7391,11 @@ function requireFormdata () {
 	if (hasRequiredFormdata) return formdata;
 	hasRequiredFormdata = 1;
 
-	const { isBlobLike, iteratorMixin } = requireUtil$6();
-	const { kState } = requireSymbols$3();
-	const { kEnumerableProperty } = requireUtil$7();
-	const { FileLike, isFileLike } = requireFile();
-	const { webidl } = requireWebidl();
+	const { isBlobLike, iteratorMixin } = /*@__PURE__*/ requireUtil$6();
+	const { kState } = /*@__PURE__*/ requireSymbols$3();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
+	const { FileLike, isFileLike } = /*@__PURE__*/ requireFile();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 	const { File: NativeFile } = require$$0;
 	const nodeUtil = require$$0$5;
 
@@ -7809,11 +7649,11 @@ function requireFormdataParser () {
 	if (hasRequiredFormdataParser) return formdataParser;
 	hasRequiredFormdataParser = 1;
 
-	const { isUSVString, bufferToLowerCasedHeaderName } = requireUtil$7();
-	const { utf8DecodeBytes } = requireUtil$6();
-	const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = requireDataUrl();
-	const { isFileLike } = requireFile();
-	const { makeEntry } = requireFormdata();
+	const { isUSVString, bufferToLowerCasedHeaderName } = /*@__PURE__*/ requireUtil$7();
+	const { utf8DecodeBytes } = /*@__PURE__*/ requireUtil$6();
+	const { HTTP_TOKEN_CODEPOINTS, isomorphicDecode } = /*@__PURE__*/ requireDataUrl();
+	const { isFileLike } = /*@__PURE__*/ requireFile();
+	const { makeEntry } = /*@__PURE__*/ requireFormdata();
 	const assert = require$$0$2;
 	const { File: NodeFile } = require$$0;
 
@@ -8291,7 +8131,7 @@ function requireBody () {
 	if (hasRequiredBody) return body;
 	hasRequiredBody = 1;
 
-	const util = requireUtil$7();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const {
 	  ReadableStreamFrom,
 	  isBlobLike,
@@ -8301,16 +8141,16 @@ function requireBody () {
 	  fullyReadBody,
 	  extractMimeType,
 	  utf8DecodeBytes
-	} = requireUtil$6();
-	const { FormData } = requireFormdata();
-	const { kState } = requireSymbols$3();
-	const { webidl } = requireWebidl();
+	} = /*@__PURE__*/ requireUtil$6();
+	const { FormData } = /*@__PURE__*/ requireFormdata();
+	const { kState } = /*@__PURE__*/ requireSymbols$3();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 	const { Blob } = require$$0;
 	const assert = require$$0$2;
 	const { isErrored, isDisturbed } = require$$0$3;
 	const { isArrayBuffer } = require$$8;
-	const { serializeAMimeType } = requireDataUrl();
-	const { multipartFormDataParser } = requireFormdataParser();
+	const { serializeAMimeType } = /*@__PURE__*/ requireDataUrl();
+	const { multipartFormDataParser } = /*@__PURE__*/ requireFormdataParser();
 	let random;
 
 	try {
@@ -8831,9 +8671,9 @@ function requireClientH1 () {
 	/* global WebAssembly */
 
 	const assert = require$$0$2;
-	const util = requireUtil$7();
-	const { channels } = requireDiagnostics();
-	const timers = requireTimers();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { channels } = /*@__PURE__*/ requireDiagnostics();
+	const timers = /*@__PURE__*/ requireTimers();
 	const {
 	  RequestContentLengthMismatchError,
 	  ResponseContentLengthMismatchError,
@@ -8846,7 +8686,7 @@ function requireClientH1 () {
 	  BodyTimeoutError,
 	  HTTPParserError,
 	  ResponseExceededMaxSizeError
-	} = requireErrors();
+	} = /*@__PURE__*/ requireErrors();
 	const {
 	  kUrl,
 	  kReset,
@@ -8879,9 +8719,9 @@ function requireClientH1 () {
 	  kOnError,
 	  kResume,
 	  kHTTPContext
-	} = requireSymbols$4();
+	} = /*@__PURE__*/ requireSymbols$4();
 
-	const constants = requireConstants$3();
+	const constants = /*@__PURE__*/ requireConstants$3();
 	const EMPTY_BUF = Buffer.alloc(0);
 	const FastBuffer = Buffer[Symbol.species];
 	const addListener = util.addListener;
@@ -8893,11 +8733,11 @@ function requireClientH1 () {
 	let extractBody;
 
 	async function lazyllhttp () {
-	  const llhttpWasmData = process.env.JEST_WORKER_ID ? requireLlhttpWasm() : undefined;
+	  const llhttpWasmData = process.env.JEST_WORKER_ID ? /*@__PURE__*/ requireLlhttpWasm() : undefined;
 
 	  let mod;
 	  try {
-	    mod = await WebAssembly.compile(requireLlhttp_simdWasm());
+	    mod = await WebAssembly.compile(/*@__PURE__*/ requireLlhttp_simdWasm());
 	  } catch (e) {
 	    /* istanbul ignore next */
 
@@ -8905,7 +8745,7 @@ function requireClientH1 () {
 	    // being enabled, but the occurring of this other error
 	    // * https://github.com/emscripten-core/emscripten/issues/11495
 	    // got me to remove that check to avoid breaking Node 12.
-	    mod = await WebAssembly.compile(llhttpWasmData || requireLlhttpWasm());
+	    mod = await WebAssembly.compile(llhttpWasmData || /*@__PURE__*/ requireLlhttpWasm());
 	  }
 
 	  return await WebAssembly.instantiate(mod, {
@@ -9820,7 +9660,7 @@ function requireClientH1 () {
 
 	  if (util.isFormDataLike(body)) {
 	    if (!extractBody) {
-	      extractBody = requireBody().extractBody;
+	      extractBody = /*@__PURE__*/ requireBody().extractBody;
 	    }
 
 	    const [bodyStream, contentType] = extractBody(body);
@@ -10352,13 +10192,13 @@ function requireClientH2 () {
 	const assert = require$$0$2;
 	const { errorMonitor } = require$$0$1;
 	const { pipeline } = require$$0$3;
-	const util = requireUtil$7();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const {
 	  RequestContentLengthMismatchError,
 	  RequestAbortedError,
 	  SocketError,
 	  InformationalError
-	} = requireErrors();
+	} = /*@__PURE__*/ requireErrors();
 	const {
 	  kUrl,
 	  kReset,
@@ -10377,7 +10217,7 @@ function requireClientH2 () {
 	  kResume,
 	  kSize,
 	  kHTTPContext
-	} = requireSymbols$4();
+	} = /*@__PURE__*/ requireSymbols$4();
 
 	const kOpenStreams = Symbol('open streams');
 
@@ -10783,7 +10623,7 @@ function requireClientH2 () {
 	  let contentLength = util.bodyLength(body);
 
 	  if (util.isFormDataLike(body)) {
-	    extractBody ??= requireBody().extractBody;
+	    extractBody ??= /*@__PURE__*/ requireBody().extractBody;
 
 	    const [bodyStream, contentType] = extractBody(body);
 	    headers['content-type'] = contentType;
@@ -11149,10 +10989,10 @@ function requireRedirectHandler () {
 	if (hasRequiredRedirectHandler) return redirectHandler;
 	hasRequiredRedirectHandler = 1;
 
-	const util = requireUtil$7();
-	const { kBodyUsed } = requireSymbols$4();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { kBodyUsed } = /*@__PURE__*/ requireSymbols$4();
 	const assert = require$$0$2;
-	const { InvalidArgumentError } = requireErrors();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
 	const EE = require$$0$1;
 
 	const redirectableStatusCodes = [300, 301, 302, 303, 307, 308];
@@ -11371,7 +11211,7 @@ function requireRedirectInterceptor () {
 	if (hasRequiredRedirectInterceptor) return redirectInterceptor;
 	hasRequiredRedirectInterceptor = 1;
 
-	const RedirectHandler = requireRedirectHandler();
+	const RedirectHandler = /*@__PURE__*/ requireRedirectHandler();
 
 	function createRedirectInterceptor ({ maxRedirections: defaultMaxRedirections }) {
 	  return (dispatch) => {
@@ -11403,16 +11243,16 @@ function requireClient () {
 	const assert = require$$0$2;
 	const net = require$$0$4;
 	const http = http$1;
-	const util = requireUtil$7();
-	const { channels } = requireDiagnostics();
-	const Request = requireRequest$1();
-	const DispatcherBase = requireDispatcherBase();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { channels } = /*@__PURE__*/ requireDiagnostics();
+	const Request = /*@__PURE__*/ requireRequest$1();
+	const DispatcherBase = /*@__PURE__*/ requireDispatcherBase();
 	const {
 	  InvalidArgumentError,
 	  InformationalError,
 	  ClientDestroyedError
-	} = requireErrors();
-	const buildConnector = requireConnect();
+	} = /*@__PURE__*/ requireErrors();
+	const buildConnector = /*@__PURE__*/ requireConnect();
 	const {
 	  kUrl,
 	  kServerName,
@@ -11454,9 +11294,9 @@ function requireClient () {
 	  kHTTPContext,
 	  kMaxConcurrentStreams,
 	  kResume
-	} = requireSymbols$4();
-	const connectH1 = requireClientH1();
-	const connectH2 = requireClientH2();
+	} = /*@__PURE__*/ requireSymbols$4();
+	const connectH1 = /*@__PURE__*/ requireClientH1();
+	const connectH2 = /*@__PURE__*/ requireClientH2();
 	let deprecatedInterceptorWarned = false;
 
 	const kClosedResolve = Symbol('kClosedResolve');
@@ -11762,7 +11602,7 @@ function requireClient () {
 	  }
 	}
 
-	const createRedirectInterceptor = requireRedirectInterceptor();
+	const createRedirectInterceptor = /*@__PURE__*/ requireRedirectInterceptor();
 
 	function onError (client, err) {
 	  if (
@@ -12152,7 +11992,7 @@ var hasRequiredPoolStats;
 function requirePoolStats () {
 	if (hasRequiredPoolStats) return poolStats;
 	hasRequiredPoolStats = 1;
-	const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = requireSymbols$4();
+	const { kFree, kConnected, kPending, kQueued, kRunning, kSize } = /*@__PURE__*/ requireSymbols$4();
 	const kPool = Symbol('pool');
 
 	class PoolStats {
@@ -12196,10 +12036,10 @@ function requirePoolBase () {
 	if (hasRequiredPoolBase) return poolBase;
 	hasRequiredPoolBase = 1;
 
-	const DispatcherBase = requireDispatcherBase();
-	const FixedQueue = requireFixedQueue();
-	const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = requireSymbols$4();
-	const PoolStats = requirePoolStats();
+	const DispatcherBase = /*@__PURE__*/ requireDispatcherBase();
+	const FixedQueue = /*@__PURE__*/ requireFixedQueue();
+	const { kConnected, kSize, kRunning, kPending, kQueued, kBusy, kFree, kUrl, kClose, kDestroy, kDispatch } = /*@__PURE__*/ requireSymbols$4();
+	const PoolStats = /*@__PURE__*/ requirePoolStats();
 
 	const kClients = Symbol('clients');
 	const kNeedDrain = Symbol('needDrain');
@@ -12404,14 +12244,14 @@ function requirePool () {
 	  kNeedDrain,
 	  kAddClient,
 	  kGetDispatcher
-	} = requirePoolBase();
-	const Client = requireClient();
+	} = /*@__PURE__*/ requirePoolBase();
+	const Client = /*@__PURE__*/ requireClient();
 	const {
 	  InvalidArgumentError
-	} = requireErrors();
-	const util = requireUtil$7();
-	const { kUrl, kInterceptors } = requireSymbols$4();
-	const buildConnector = requireConnect();
+	} = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { kUrl, kInterceptors } = /*@__PURE__*/ requireSymbols$4();
+	const buildConnector = /*@__PURE__*/ requireConnect();
 
 	const kOptions = Symbol('options');
 	const kConnections = Symbol('connections');
@@ -12516,7 +12356,7 @@ function requireBalancedPool () {
 	const {
 	  BalancedPoolMissingUpstreamError,
 	  InvalidArgumentError
-	} = requireErrors();
+	} = /*@__PURE__*/ requireErrors();
 	const {
 	  PoolBase,
 	  kClients,
@@ -12524,10 +12364,10 @@ function requireBalancedPool () {
 	  kAddClient,
 	  kRemoveClient,
 	  kGetDispatcher
-	} = requirePoolBase();
-	const Pool = requirePool();
-	const { kUrl, kInterceptors } = requireSymbols$4();
-	const { parseOrigin } = requireUtil$7();
+	} = /*@__PURE__*/ requirePoolBase();
+	const Pool = /*@__PURE__*/ requirePool();
+	const { kUrl, kInterceptors } = /*@__PURE__*/ requireSymbols$4();
+	const { parseOrigin } = /*@__PURE__*/ requireUtil$7();
 	const kFactory = Symbol('factory');
 
 	const kOptions = Symbol('options');
@@ -12730,13 +12570,13 @@ function requireAgent () {
 	if (hasRequiredAgent) return agent;
 	hasRequiredAgent = 1;
 
-	const { InvalidArgumentError } = requireErrors();
-	const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = requireSymbols$4();
-	const DispatcherBase = requireDispatcherBase();
-	const Pool = requirePool();
-	const Client = requireClient();
-	const util = requireUtil$7();
-	const createRedirectInterceptor = requireRedirectInterceptor();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
+	const { kClients, kRunning, kClose, kDestroy, kDispatch, kInterceptors } = /*@__PURE__*/ requireSymbols$4();
+	const DispatcherBase = /*@__PURE__*/ requireDispatcherBase();
+	const Pool = /*@__PURE__*/ requirePool();
+	const Client = /*@__PURE__*/ requireClient();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const createRedirectInterceptor = /*@__PURE__*/ requireRedirectInterceptor();
 
 	const kOnConnect = Symbol('onConnect');
 	const kOnDisconnect = Symbol('onDisconnect');
@@ -12871,14 +12711,14 @@ function requireProxyAgent () {
 	if (hasRequiredProxyAgent) return proxyAgent;
 	hasRequiredProxyAgent = 1;
 
-	const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = requireSymbols$4();
-	const { URL } = require$$1$3;
-	const Agent = requireAgent();
-	const Pool = requirePool();
-	const DispatcherBase = requireDispatcherBase();
-	const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = requireErrors();
-	const buildConnector = requireConnect();
-	const Client = requireClient();
+	const { kProxy, kClose, kDestroy, kDispatch, kInterceptors } = /*@__PURE__*/ requireSymbols$4();
+	const { URL } = require$$1$2;
+	const Agent = /*@__PURE__*/ requireAgent();
+	const Pool = /*@__PURE__*/ requirePool();
+	const DispatcherBase = /*@__PURE__*/ requireDispatcherBase();
+	const { InvalidArgumentError, RequestAbortedError, SecureProxyConnectionError } = /*@__PURE__*/ requireErrors();
+	const buildConnector = /*@__PURE__*/ requireConnect();
+	const Client = /*@__PURE__*/ requireClient();
 
 	const kAgent = Symbol('proxy agent');
 	const kClient = Symbol('proxy client');
@@ -13153,10 +12993,10 @@ function requireEnvHttpProxyAgent () {
 	if (hasRequiredEnvHttpProxyAgent) return envHttpProxyAgent;
 	hasRequiredEnvHttpProxyAgent = 1;
 
-	const DispatcherBase = requireDispatcherBase();
-	const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = requireSymbols$4();
-	const ProxyAgent = requireProxyAgent();
-	const Agent = requireAgent();
+	const DispatcherBase = /*@__PURE__*/ requireDispatcherBase();
+	const { kClose, kDestroy, kClosed, kDestroyed, kDispatch, kNoProxyAgent, kHttpProxyAgent, kHttpsProxyAgent } = /*@__PURE__*/ requireSymbols$4();
+	const ProxyAgent = /*@__PURE__*/ requireProxyAgent();
+	const Agent = /*@__PURE__*/ requireAgent();
 
 	const DEFAULT_PORTS = {
 	  'http:': 80,
@@ -13322,14 +13162,14 @@ function requireRetryHandler () {
 	hasRequiredRetryHandler = 1;
 	const assert = require$$0$2;
 
-	const { kRetryHandlerDefaultRetry } = requireSymbols$4();
-	const { RequestRetryError } = requireErrors();
+	const { kRetryHandlerDefaultRetry } = /*@__PURE__*/ requireSymbols$4();
+	const { RequestRetryError } = /*@__PURE__*/ requireErrors();
 	const {
 	  isDisturbed,
 	  parseHeaders,
 	  parseRangeHeader,
 	  wrapRequestBody
-	} = requireUtil$7();
+	} = /*@__PURE__*/ requireUtil$7();
 
 	function calculateRetryAfterHeader (retryAfter) {
 	  const current = Date.now();
@@ -13766,8 +13606,8 @@ function requireRetryAgent () {
 	if (hasRequiredRetryAgent) return retryAgent;
 	hasRequiredRetryAgent = 1;
 
-	const Dispatcher = requireDispatcher();
-	const RetryHandler = requireRetryHandler();
+	const Dispatcher = /*@__PURE__*/ requireDispatcher();
+	const RetryHandler = /*@__PURE__*/ requireRetryHandler();
 
 	class RetryAgent extends Dispatcher {
 	  #agent = null
@@ -13815,9 +13655,9 @@ function requireReadable () {
 
 	const assert = require$$0$2;
 	const { Readable } = require$$0$3;
-	const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = requireErrors();
-	const util = requireUtil$7();
-	const { ReadableStreamFrom } = requireUtil$7();
+	const { RequestAbortedError, NotSupportedError, InvalidArgumentError, AbortError } = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { ReadableStreamFrom } = /*@__PURE__*/ requireUtil$7();
 
 	const kConsume = Symbol('kConsume');
 	const kReading = Symbol('kReading');
@@ -14206,9 +14046,9 @@ function requireUtil$5 () {
 	const assert = require$$0$2;
 	const {
 	  ResponseStatusCodeError
-	} = requireErrors();
+	} = /*@__PURE__*/ requireErrors();
 
-	const { chunksDecode } = requireReadable();
+	const { chunksDecode } = /*@__PURE__*/ requireReadable();
 	const CHUNK_LIMIT = 128 * 1024;
 
 	async function getResolveErrorBodyCallback ({ callback, body, contentType, statusCode, statusMessage, headers }) {
@@ -14306,10 +14146,10 @@ function requireApiRequest () {
 	hasRequiredApiRequest = 1;
 
 	const assert = require$$0$2;
-	const { Readable } = requireReadable();
-	const { InvalidArgumentError, RequestAbortedError } = requireErrors();
-	const util = requireUtil$7();
-	const { getResolveErrorBodyCallback } = requireUtil$5();
+	const { Readable } = /*@__PURE__*/ requireReadable();
+	const { InvalidArgumentError, RequestAbortedError } = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { getResolveErrorBodyCallback } = /*@__PURE__*/ requireUtil$5();
 	const { AsyncResource } = require$$5$2;
 
 	class RequestHandler extends AsyncResource {
@@ -14526,8 +14366,8 @@ var hasRequiredAbortSignal;
 function requireAbortSignal () {
 	if (hasRequiredAbortSignal) return abortSignal;
 	hasRequiredAbortSignal = 1;
-	const { addAbortListener } = requireUtil$7();
-	const { RequestAbortedError } = requireErrors();
+	const { addAbortListener } = /*@__PURE__*/ requireUtil$7();
+	const { RequestAbortedError } = /*@__PURE__*/ requireErrors();
 
 	const kListener = Symbol('kListener');
 	const kSignal = Symbol('kSignal');
@@ -14595,11 +14435,11 @@ function requireApiStream () {
 
 	const assert = require$$0$2;
 	const { finished, PassThrough } = require$$0$3;
-	const { InvalidArgumentError, InvalidReturnValueError } = requireErrors();
-	const util = requireUtil$7();
-	const { getResolveErrorBodyCallback } = requireUtil$5();
+	const { InvalidArgumentError, InvalidReturnValueError } = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { getResolveErrorBodyCallback } = /*@__PURE__*/ requireUtil$5();
 	const { AsyncResource } = require$$5$2;
-	const { addSignal, removeSignal } = requireAbortSignal();
+	const { addSignal, removeSignal } = /*@__PURE__*/ requireAbortSignal();
 
 	class StreamHandler extends AsyncResource {
 	  constructor (opts, factory, callback) {
@@ -14830,10 +14670,10 @@ function requireApiPipeline () {
 	  InvalidArgumentError,
 	  InvalidReturnValueError,
 	  RequestAbortedError
-	} = requireErrors();
-	const util = requireUtil$7();
+	} = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const { AsyncResource } = require$$5$2;
-	const { addSignal, removeSignal } = requireAbortSignal();
+	const { addSignal, removeSignal } = /*@__PURE__*/ requireAbortSignal();
 	const assert = require$$0$2;
 
 	const kResume = Symbol('resume');
@@ -15080,10 +14920,10 @@ function requireApiUpgrade () {
 	if (hasRequiredApiUpgrade) return apiUpgrade;
 	hasRequiredApiUpgrade = 1;
 
-	const { InvalidArgumentError, SocketError } = requireErrors();
+	const { InvalidArgumentError, SocketError } = /*@__PURE__*/ requireErrors();
 	const { AsyncResource } = require$$5$2;
-	const util = requireUtil$7();
-	const { addSignal, removeSignal } = requireAbortSignal();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { addSignal, removeSignal } = /*@__PURE__*/ requireAbortSignal();
 	const assert = require$$0$2;
 
 	class UpgradeHandler extends AsyncResource {
@@ -15198,9 +15038,9 @@ function requireApiConnect () {
 
 	const assert = require$$0$2;
 	const { AsyncResource } = require$$5$2;
-	const { InvalidArgumentError, SocketError } = requireErrors();
-	const util = requireUtil$7();
-	const { addSignal, removeSignal } = requireAbortSignal();
+	const { InvalidArgumentError, SocketError } = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { addSignal, removeSignal } = /*@__PURE__*/ requireAbortSignal();
 
 	class ConnectHandler extends AsyncResource {
 	  constructor (opts, callback) {
@@ -15311,11 +15151,11 @@ function requireApi () {
 	if (hasRequiredApi) return api;
 	hasRequiredApi = 1;
 
-	api.request = requireApiRequest();
-	api.stream = requireApiStream();
-	api.pipeline = requireApiPipeline();
-	api.upgrade = requireApiUpgrade();
-	api.connect = requireApiConnect();
+	api.request = /*@__PURE__*/ requireApiRequest();
+	api.stream = /*@__PURE__*/ requireApiStream();
+	api.pipeline = /*@__PURE__*/ requireApiPipeline();
+	api.upgrade = /*@__PURE__*/ requireApiUpgrade();
+	api.connect = /*@__PURE__*/ requireApiConnect();
 	return api;
 }
 
@@ -15326,7 +15166,7 @@ function requireMockErrors () {
 	if (hasRequiredMockErrors) return mockErrors;
 	hasRequiredMockErrors = 1;
 
-	const { UndiciError } = requireErrors();
+	const { UndiciError } = /*@__PURE__*/ requireErrors();
 
 	const kMockNotMatchedError = Symbol.for('undici.error.UND_MOCK_ERR_MOCK_NOT_MATCHED');
 
@@ -15393,15 +15233,15 @@ function requireMockUtils () {
 	if (hasRequiredMockUtils) return mockUtils;
 	hasRequiredMockUtils = 1;
 
-	const { MockNotMatchedError } = requireMockErrors();
+	const { MockNotMatchedError } = /*@__PURE__*/ requireMockErrors();
 	const {
 	  kDispatches,
 	  kMockAgent,
 	  kOriginalDispatch,
 	  kOrigin,
 	  kGetNetConnect
-	} = requireMockSymbols();
-	const { buildURL } = requireUtil$7();
+	} = /*@__PURE__*/ requireMockSymbols();
+	const { buildURL } = /*@__PURE__*/ requireUtil$7();
 	const { STATUS_CODES } = http$1;
 	const {
 	  types: {
@@ -15769,7 +15609,7 @@ function requireMockInterceptor () {
 	if (hasRequiredMockInterceptor) return mockInterceptor;
 	hasRequiredMockInterceptor = 1;
 
-	const { getResponseData, buildKey, addMockDispatch } = requireMockUtils();
+	const { getResponseData, buildKey, addMockDispatch } = /*@__PURE__*/ requireMockUtils();
 	const {
 	  kDispatches,
 	  kDispatchKey,
@@ -15777,9 +15617,9 @@ function requireMockInterceptor () {
 	  kDefaultTrailers,
 	  kContentLength,
 	  kMockDispatch
-	} = requireMockSymbols();
-	const { InvalidArgumentError } = requireErrors();
-	const { buildURL } = requireUtil$7();
+	} = /*@__PURE__*/ requireMockSymbols();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
+	const { buildURL } = /*@__PURE__*/ requireUtil$7();
 
 	/**
 	 * Defines the scope API for an interceptor reply
@@ -15985,8 +15825,8 @@ function requireMockClient () {
 	hasRequiredMockClient = 1;
 
 	const { promisify } = require$$0$5;
-	const Client = requireClient();
-	const { buildMockDispatch } = requireMockUtils();
+	const Client = /*@__PURE__*/ requireClient();
+	const { buildMockDispatch } = /*@__PURE__*/ requireMockUtils();
 	const {
 	  kDispatches,
 	  kMockAgent,
@@ -15995,10 +15835,10 @@ function requireMockClient () {
 	  kOrigin,
 	  kOriginalDispatch,
 	  kConnected
-	} = requireMockSymbols();
-	const { MockInterceptor } = requireMockInterceptor();
-	const Symbols = requireSymbols$4();
-	const { InvalidArgumentError } = requireErrors();
+	} = /*@__PURE__*/ requireMockSymbols();
+	const { MockInterceptor } = /*@__PURE__*/ requireMockInterceptor();
+	const Symbols = /*@__PURE__*/ requireSymbols$4();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
 
 	/**
 	 * MockClient provides an API that extends the Client to influence the mockDispatches.
@@ -16052,8 +15892,8 @@ function requireMockPool () {
 	hasRequiredMockPool = 1;
 
 	const { promisify } = require$$0$5;
-	const Pool = requirePool();
-	const { buildMockDispatch } = requireMockUtils();
+	const Pool = /*@__PURE__*/ requirePool();
+	const { buildMockDispatch } = /*@__PURE__*/ requireMockUtils();
 	const {
 	  kDispatches,
 	  kMockAgent,
@@ -16062,10 +15902,10 @@ function requireMockPool () {
 	  kOrigin,
 	  kOriginalDispatch,
 	  kConnected
-	} = requireMockSymbols();
-	const { MockInterceptor } = requireMockInterceptor();
-	const Symbols = requireSymbols$4();
-	const { InvalidArgumentError } = requireErrors();
+	} = /*@__PURE__*/ requireMockSymbols();
+	const { MockInterceptor } = /*@__PURE__*/ requireMockInterceptor();
+	const Symbols = /*@__PURE__*/ requireSymbols$4();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
 
 	/**
 	 * MockPool provides an API that extends the Pool to influence the mockDispatches.
@@ -16156,7 +15996,7 @@ function requirePendingInterceptorsFormatter () {
 	hasRequiredPendingInterceptorsFormatter = 1;
 
 	const { Transform } = require$$0$3;
-	const { Console } = require$$1$4;
+	const { Console } = require$$1$3;
 
 	const PERSISTENT = process.versions.icu ? '✅' : 'Y ';
 	const NOT_PERSISTENT = process.versions.icu ? '❌' : 'N ';
@@ -16206,8 +16046,8 @@ function requireMockAgent () {
 	if (hasRequiredMockAgent) return mockAgent;
 	hasRequiredMockAgent = 1;
 
-	const { kClients } = requireSymbols$4();
-	const Agent = requireAgent();
+	const { kClients } = /*@__PURE__*/ requireSymbols$4();
+	const Agent = /*@__PURE__*/ requireAgent();
 	const {
 	  kAgent,
 	  kMockAgentSet,
@@ -16218,14 +16058,14 @@ function requireMockAgent () {
 	  kGetNetConnect,
 	  kOptions,
 	  kFactory
-	} = requireMockSymbols();
-	const MockClient = requireMockClient();
-	const MockPool = requireMockPool();
-	const { matchValue, buildMockOptions } = requireMockUtils();
-	const { InvalidArgumentError, UndiciError } = requireErrors();
-	const Dispatcher = requireDispatcher();
-	const Pluralizer = requirePluralizer();
-	const PendingInterceptorsFormatter = requirePendingInterceptorsFormatter();
+	} = /*@__PURE__*/ requireMockSymbols();
+	const MockClient = /*@__PURE__*/ requireMockClient();
+	const MockPool = /*@__PURE__*/ requireMockPool();
+	const { matchValue, buildMockOptions } = /*@__PURE__*/ requireMockUtils();
+	const { InvalidArgumentError, UndiciError } = /*@__PURE__*/ requireErrors();
+	const Dispatcher = /*@__PURE__*/ requireDispatcher();
+	const Pluralizer = /*@__PURE__*/ requirePluralizer();
+	const PendingInterceptorsFormatter = /*@__PURE__*/ requirePendingInterceptorsFormatter();
 
 	class MockAgent extends Dispatcher {
 	  constructor (opts) {
@@ -16377,8 +16217,8 @@ function requireGlobal () {
 	// We include a version number for the Dispatcher API. In case of breaking changes,
 	// this version number must be increased to avoid conflicts.
 	const globalDispatcher = Symbol.for('undici.globalDispatcher.1');
-	const { InvalidArgumentError } = requireErrors();
-	const Agent = requireAgent();
+	const { InvalidArgumentError } = /*@__PURE__*/ requireErrors();
+	const Agent = /*@__PURE__*/ requireAgent();
 
 	if (getGlobalDispatcher() === undefined) {
 	  setGlobalDispatcher(new Agent());
@@ -16465,7 +16305,7 @@ var hasRequiredRedirect;
 function requireRedirect () {
 	if (hasRequiredRedirect) return redirect;
 	hasRequiredRedirect = 1;
-	const RedirectHandler = requireRedirectHandler();
+	const RedirectHandler = /*@__PURE__*/ requireRedirectHandler();
 
 	redirect = opts => {
 	  const globalMaxRedirections = opts?.maxRedirections;
@@ -16497,7 +16337,7 @@ var hasRequiredRetry;
 function requireRetry () {
 	if (hasRequiredRetry) return retry;
 	hasRequiredRetry = 1;
-	const RetryHandler = requireRetryHandler();
+	const RetryHandler = /*@__PURE__*/ requireRetryHandler();
 
 	retry = globalOpts => {
 	  return dispatch => {
@@ -16525,9 +16365,9 @@ function requireDump () {
 	if (hasRequiredDump) return dump;
 	hasRequiredDump = 1;
 
-	const util = requireUtil$7();
-	const { InvalidArgumentError, RequestAbortedError } = requireErrors();
-	const DecoratorHandler = requireDecoratorHandler();
+	const util = /*@__PURE__*/ requireUtil$7();
+	const { InvalidArgumentError, RequestAbortedError } = /*@__PURE__*/ requireErrors();
+	const DecoratorHandler = /*@__PURE__*/ requireDecoratorHandler();
 
 	class DumpHandler extends DecoratorHandler {
 	  #maxSize = 1024 * 1024
@@ -16656,9 +16496,9 @@ function requireDns () {
 	if (hasRequiredDns) return dns;
 	hasRequiredDns = 1;
 	const { isIP } = require$$0$4;
-	const { lookup } = require$$1$5;
-	const DecoratorHandler = requireDecoratorHandler();
-	const { InvalidArgumentError, InformationalError } = requireErrors();
+	const { lookup } = require$$1$4;
+	const DecoratorHandler = /*@__PURE__*/ requireDecoratorHandler();
+	const { InvalidArgumentError, InformationalError } = /*@__PURE__*/ requireErrors();
 	const maxInt = Math.pow(2, 31) - 1;
 
 	class DNSInstance {
@@ -17039,14 +16879,14 @@ function requireHeaders () {
 	if (hasRequiredHeaders) return headers;
 	hasRequiredHeaders = 1;
 
-	const { kConstruct } = requireSymbols$4();
-	const { kEnumerableProperty } = requireUtil$7();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$4();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
 	const {
 	  iteratorMixin,
 	  isValidHeaderName,
 	  isValidHeaderValue
-	} = requireUtil$6();
-	const { webidl } = requireWebidl();
+	} = /*@__PURE__*/ requireUtil$6();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 	const assert = require$$0$2;
 	const util = require$$0$5;
 
@@ -17732,9 +17572,9 @@ function requireResponse () {
 	if (hasRequiredResponse) return response;
 	hasRequiredResponse = 1;
 
-	const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = requireHeaders();
-	const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = requireBody();
-	const util = requireUtil$7();
+	const { Headers, HeadersList, fill, getHeadersGuard, setHeadersGuard, setHeadersList } = /*@__PURE__*/ requireHeaders();
+	const { extractBody, cloneBody, mixinBody, hasFinalizationRegistry, streamRegistry, bodyUnusable } = /*@__PURE__*/ requireBody();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const nodeUtil = require$$0$5;
 	const { kEnumerableProperty } = util;
 	const {
@@ -17746,16 +17586,16 @@ function requireResponse () {
 	  isErrorLike,
 	  isomorphicEncode,
 	  environmentSettingsObject: relevantRealm
-	} = requireUtil$6();
+	} = /*@__PURE__*/ requireUtil$6();
 	const {
 	  redirectStatusSet,
 	  nullBodyStatus
-	} = requireConstants$2();
-	const { kState, kHeaders } = requireSymbols$3();
-	const { webidl } = requireWebidl();
-	const { FormData } = requireFormdata();
-	const { URLSerializer } = requireDataUrl();
-	const { kConstruct } = requireSymbols$4();
+	} = /*@__PURE__*/ requireConstants$2();
+	const { kState, kHeaders } = /*@__PURE__*/ requireSymbols$3();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { FormData } = /*@__PURE__*/ requireFormdata();
+	const { URLSerializer } = /*@__PURE__*/ requireDataUrl();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$4();
 	const assert = require$$0$2;
 	const { types } = require$$0$5;
 
@@ -18350,7 +18190,7 @@ function requireDispatcherWeakref () {
 	if (hasRequiredDispatcherWeakref) return dispatcherWeakref;
 	hasRequiredDispatcherWeakref = 1;
 
-	const { kConnected, kSize } = requireSymbols$4();
+	const { kConnected, kSize } = /*@__PURE__*/ requireSymbols$4();
 
 	class CompatWeakRef {
 	  constructor (value) {
@@ -18406,16 +18246,16 @@ function requireRequest () {
 	if (hasRequiredRequest) return request;
 	hasRequiredRequest = 1;
 
-	const { extractBody, mixinBody, cloneBody, bodyUnusable } = requireBody();
-	const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = requireHeaders();
-	const { FinalizationRegistry } = requireDispatcherWeakref()();
-	const util = requireUtil$7();
+	const { extractBody, mixinBody, cloneBody, bodyUnusable } = /*@__PURE__*/ requireBody();
+	const { Headers, fill: fillHeaders, HeadersList, setHeadersGuard, getHeadersGuard, setHeadersList, getHeadersList } = /*@__PURE__*/ requireHeaders();
+	const { FinalizationRegistry } = /*@__PURE__*/ requireDispatcherWeakref()();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const nodeUtil = require$$0$5;
 	const {
 	  isValidHTTPToken,
 	  sameOrigin,
 	  environmentSettingsObject
-	} = requireUtil$6();
+	} = /*@__PURE__*/ requireUtil$6();
 	const {
 	  forbiddenMethodsSet,
 	  corsSafeListedMethodsSet,
@@ -18425,12 +18265,12 @@ function requireRequest () {
 	  requestCredentials,
 	  requestCache,
 	  requestDuplex
-	} = requireConstants$2();
+	} = /*@__PURE__*/ requireConstants$2();
 	const { kEnumerableProperty, normalizedMethodRecordsBase, normalizedMethodRecords } = util;
-	const { kHeaders, kSignal, kState, kDispatcher } = requireSymbols$3();
-	const { webidl } = requireWebidl();
-	const { URLSerializer } = requireDataUrl();
-	const { kConstruct } = requireSymbols$4();
+	const { kHeaders, kSignal, kState, kDispatcher } = /*@__PURE__*/ requireSymbols$3();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { URLSerializer } = /*@__PURE__*/ requireDataUrl();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$4();
 	const assert = require$$0$2;
 	const { getMaxListeners, setMaxListeners, getEventListeners, defaultMaxListeners } = require$$0$1;
 
@@ -19455,9 +19295,9 @@ function requireFetch () {
 	  filterResponse,
 	  makeResponse,
 	  fromInnerResponse
-	} = requireResponse();
-	const { HeadersList } = requireHeaders();
-	const { Request, cloneRequest } = requireRequest();
+	} = /*@__PURE__*/ requireResponse();
+	const { HeadersList } = /*@__PURE__*/ requireHeaders();
+	const { Request, cloneRequest } = /*@__PURE__*/ requireRequest();
 	const zlib = zlib__default;
 	const {
 	  bytesMatch,
@@ -19493,23 +19333,23 @@ function requireFetch () {
 	  buildContentRange,
 	  createInflate,
 	  extractMimeType
-	} = requireUtil$6();
-	const { kState, kDispatcher } = requireSymbols$3();
+	} = /*@__PURE__*/ requireUtil$6();
+	const { kState, kDispatcher } = /*@__PURE__*/ requireSymbols$3();
 	const assert = require$$0$2;
-	const { safelyExtractBody, extractBody } = requireBody();
+	const { safelyExtractBody, extractBody } = /*@__PURE__*/ requireBody();
 	const {
 	  redirectStatusSet,
 	  nullBodyStatus,
 	  safeMethodsSet,
 	  requestBodyHeader,
 	  subresourceSet
-	} = requireConstants$2();
+	} = /*@__PURE__*/ requireConstants$2();
 	const EE = require$$0$1;
 	const { Readable, pipeline, finished } = require$$0$3;
-	const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = requireUtil$7();
-	const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = requireDataUrl();
-	const { getGlobalDispatcher } = requireGlobal();
-	const { webidl } = requireWebidl();
+	const { addAbortListener, isErrored, isReadable, bufferToLowerCasedHeaderName } = /*@__PURE__*/ requireUtil$7();
+	const { dataURLProcessor, serializeAMimeType, minimizeSupportedMimeType } = /*@__PURE__*/ requireDataUrl();
+	const { getGlobalDispatcher } = /*@__PURE__*/ requireGlobal();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 	const { STATUS_CODES } = http$1;
 	const GET_OR_HEAD = ['GET', 'HEAD'];
 
@@ -21669,7 +21509,7 @@ function requireProgressevent () {
 	if (hasRequiredProgressevent) return progressevent;
 	hasRequiredProgressevent = 1;
 
-	const { webidl } = requireWebidl();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
 
 	const kState = Symbol('ProgressEvent state');
 
@@ -22059,10 +21899,10 @@ function requireUtil$4 () {
 	  kResult,
 	  kAborted,
 	  kLastProgressEventFired
-	} = requireSymbols$2();
-	const { ProgressEvent } = requireProgressevent();
-	const { getEncoding } = requireEncoding();
-	const { serializeAMimeType, parseMIMEType } = requireDataUrl();
+	} = /*@__PURE__*/ requireSymbols$2();
+	const { ProgressEvent } = /*@__PURE__*/ requireProgressevent();
+	const { getEncoding } = /*@__PURE__*/ requireEncoding();
+	const { serializeAMimeType, parseMIMEType } = /*@__PURE__*/ requireDataUrl();
 	const { types } = require$$0$5;
 	const { StringDecoder } = require$$5$3;
 	const { btoa } = require$$0;
@@ -22456,16 +22296,16 @@ function requireFilereader () {
 	  staticPropertyDescriptors,
 	  readOperation,
 	  fireAProgressEvent
-	} = requireUtil$4();
+	} = /*@__PURE__*/ requireUtil$4();
 	const {
 	  kState,
 	  kError,
 	  kResult,
 	  kEvents,
 	  kAborted
-	} = requireSymbols$2();
-	const { webidl } = requireWebidl();
-	const { kEnumerableProperty } = requireUtil$7();
+	} = /*@__PURE__*/ requireSymbols$2();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
 
 	class FileReader extends EventTarget {
 	  constructor () {
@@ -22805,7 +22645,7 @@ function requireSymbols$1 () {
 	hasRequiredSymbols$1 = 1;
 
 	symbols$1 = {
-	  kConstruct: requireSymbols$4().kConstruct
+	  kConstruct: /*@__PURE__*/ requireSymbols$4().kConstruct
 	};
 	return symbols$1;
 }
@@ -22818,8 +22658,8 @@ function requireUtil$3 () {
 	hasRequiredUtil$3 = 1;
 
 	const assert = require$$0$2;
-	const { URLSerializer } = requireDataUrl();
-	const { isValidHeaderName } = requireUtil$6();
+	const { URLSerializer } = /*@__PURE__*/ requireDataUrl();
+	const { isValidHeaderName } = /*@__PURE__*/ requireUtil$6();
 
 	/**
 	 * @see https://url.spec.whatwg.org/#concept-url-equals
@@ -22870,15 +22710,15 @@ function requireCache () {
 	if (hasRequiredCache) return cache;
 	hasRequiredCache = 1;
 
-	const { kConstruct } = requireSymbols$1();
-	const { urlEquals, getFieldValues } = requireUtil$3();
-	const { kEnumerableProperty, isDisturbed } = requireUtil$7();
-	const { webidl } = requireWebidl();
-	const { Response, cloneResponse, fromInnerResponse } = requireResponse();
-	const { Request, fromInnerRequest } = requireRequest();
-	const { kState } = requireSymbols$3();
-	const { fetching } = requireFetch();
-	const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = requireUtil$6();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$1();
+	const { urlEquals, getFieldValues } = /*@__PURE__*/ requireUtil$3();
+	const { kEnumerableProperty, isDisturbed } = /*@__PURE__*/ requireUtil$7();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { Response, cloneResponse, fromInnerResponse } = /*@__PURE__*/ requireResponse();
+	const { Request, fromInnerRequest } = /*@__PURE__*/ requireRequest();
+	const { kState } = /*@__PURE__*/ requireSymbols$3();
+	const { fetching } = /*@__PURE__*/ requireFetch();
+	const { urlIsHttpHttpsScheme, createDeferredPromise, readAllBytes } = /*@__PURE__*/ requireUtil$6();
 	const assert = require$$0$2;
 
 	/**
@@ -23737,10 +23577,10 @@ function requireCachestorage () {
 	if (hasRequiredCachestorage) return cachestorage;
 	hasRequiredCachestorage = 1;
 
-	const { kConstruct } = requireSymbols$1();
-	const { Cache } = requireCache();
-	const { webidl } = requireWebidl();
-	const { kEnumerableProperty } = requireUtil$7();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$1();
+	const { Cache } = /*@__PURE__*/ requireCache();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
 
 	class CacheStorage {
 	  /**
@@ -24277,9 +24117,9 @@ function requireParse () {
 	if (hasRequiredParse) return parse;
 	hasRequiredParse = 1;
 
-	const { maxNameValuePairSize, maxAttributeValueSize } = requireConstants$1();
-	const { isCTLExcludingHtab } = requireUtil$2();
-	const { collectASequenceOfCodePointsFast } = requireDataUrl();
+	const { maxNameValuePairSize, maxAttributeValueSize } = /*@__PURE__*/ requireConstants$1();
+	const { isCTLExcludingHtab } = /*@__PURE__*/ requireUtil$2();
+	const { collectASequenceOfCodePointsFast } = /*@__PURE__*/ requireDataUrl();
 	const assert = require$$0$2;
 
 	/**
@@ -24595,10 +24435,10 @@ function requireCookies () {
 	if (hasRequiredCookies) return cookies;
 	hasRequiredCookies = 1;
 
-	const { parseSetCookie } = requireParse();
-	const { stringify } = requireUtil$2();
-	const { webidl } = requireWebidl();
-	const { Headers } = requireHeaders();
+	const { parseSetCookie } = /*@__PURE__*/ requireParse();
+	const { stringify } = /*@__PURE__*/ requireUtil$2();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { Headers } = /*@__PURE__*/ requireHeaders();
 
 	/**
 	 * @typedef {Object} Cookie
@@ -24787,10 +24627,10 @@ function requireEvents () {
 	if (hasRequiredEvents) return events;
 	hasRequiredEvents = 1;
 
-	const { webidl } = requireWebidl();
-	const { kEnumerableProperty } = requireUtil$7();
-	const { kConstruct } = requireSymbols$4();
-	const { MessagePort } = require$$1$2;
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$4();
+	const { MessagePort } = require$$1$1;
 
 	/**
 	 * @see https://html.spec.whatwg.org/multipage/comms.html#messageevent
@@ -25218,11 +25058,11 @@ function requireUtil$1 () {
 	if (hasRequiredUtil$1) return util$1;
 	hasRequiredUtil$1 = 1;
 
-	const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = requireSymbols();
-	const { states, opcodes } = requireConstants();
-	const { ErrorEvent, createFastMessageEvent } = requireEvents();
+	const { kReadyState, kController, kResponse, kBinaryType, kWebSocketURL } = /*@__PURE__*/ requireSymbols();
+	const { states, opcodes } = /*@__PURE__*/ requireConstants();
+	const { ErrorEvent, createFastMessageEvent } = /*@__PURE__*/ requireEvents();
 	const { isUtf8 } = require$$0;
-	const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = requireDataUrl();
+	const { collectASequenceOfCodePointsFast, removeHTTPWhitespace } = /*@__PURE__*/ requireDataUrl();
 
 	/* globals Blob */
 
@@ -25548,7 +25388,7 @@ function requireFrame () {
 	if (hasRequiredFrame) return frame;
 	hasRequiredFrame = 1;
 
-	const { maxUnsigned16Bit } = requireConstants();
+	const { maxUnsigned16Bit } = /*@__PURE__*/ requireConstants();
 
 	const BUFFER_SIZE = 16386;
 
@@ -25652,22 +25492,22 @@ function requireConnection () {
 	if (hasRequiredConnection) return connection;
 	hasRequiredConnection = 1;
 
-	const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = requireConstants();
+	const { uid, states, sentCloseFrameState, emptyBuffer, opcodes } = /*@__PURE__*/ requireConstants();
 	const {
 	  kReadyState,
 	  kSentClose,
 	  kByteParser,
 	  kReceivedClose,
 	  kResponse
-	} = requireSymbols();
-	const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = requireUtil$1();
-	const { channels } = requireDiagnostics();
-	const { CloseEvent } = requireEvents();
-	const { makeRequest } = requireRequest();
-	const { fetching } = requireFetch();
-	const { Headers, getHeadersList } = requireHeaders();
-	const { getDecodeSplit } = requireUtil$6();
-	const { WebsocketFrameSend } = requireFrame();
+	} = /*@__PURE__*/ requireSymbols();
+	const { fireEvent, failWebsocketConnection, isClosing, isClosed, isEstablished, parseExtensions } = /*@__PURE__*/ requireUtil$1();
+	const { channels } = /*@__PURE__*/ requireDiagnostics();
+	const { CloseEvent } = /*@__PURE__*/ requireEvents();
+	const { makeRequest } = /*@__PURE__*/ requireRequest();
+	const { fetching } = /*@__PURE__*/ requireFetch();
+	const { Headers, getHeadersList } = /*@__PURE__*/ requireHeaders();
+	const { getDecodeSplit } = /*@__PURE__*/ requireUtil$6();
+	const { WebsocketFrameSend } = /*@__PURE__*/ requireFrame();
 
 	/** @type {import('crypto')} */
 	let crypto;
@@ -26029,8 +25869,8 @@ function requirePermessageDeflate () {
 	hasRequiredPermessageDeflate = 1;
 
 	const { createInflateRaw, Z_DEFAULT_WINDOWBITS } = zlib__default;
-	const { isValidClientWindowBits } = requireUtil$1();
-	const { MessageSizeExceededError } = requireErrors();
+	const { isValidClientWindowBits } = /*@__PURE__*/ requireUtil$1();
+	const { MessageSizeExceededError } = /*@__PURE__*/ requireErrors();
 
 	const tail = Buffer.from([0x00, 0x00, 0xff, 0xff]);
 	const kBuffer = Symbol('kBuffer');
@@ -26143,9 +25983,9 @@ function requireReceiver () {
 
 	const { Writable } = require$$0$3;
 	const assert = require$$0$2;
-	const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = requireConstants();
-	const { kReadyState, kSentClose, kResponse, kReceivedClose } = requireSymbols();
-	const { channels } = requireDiagnostics();
+	const { parserStates, opcodes, states, emptyBuffer, sentCloseFrameState } = /*@__PURE__*/ requireConstants();
+	const { kReadyState, kSentClose, kResponse, kReceivedClose } = /*@__PURE__*/ requireSymbols();
+	const { channels } = /*@__PURE__*/ requireDiagnostics();
 	const {
 	  isValidStatusCode,
 	  isValidOpcode,
@@ -26155,11 +25995,11 @@ function requireReceiver () {
 	  isControlFrame,
 	  isTextBinaryFrame,
 	  isContinuationFrame
-	} = requireUtil$1();
-	const { WebsocketFrameSend } = requireFrame();
-	const { closeWebSocketConnection } = requireConnection();
-	const { PerMessageDeflate } = requirePermessageDeflate();
-	const { MessageSizeExceededError } = requireErrors();
+	} = /*@__PURE__*/ requireUtil$1();
+	const { WebsocketFrameSend } = /*@__PURE__*/ requireFrame();
+	const { closeWebSocketConnection } = /*@__PURE__*/ requireConnection();
+	const { PerMessageDeflate } = /*@__PURE__*/ requirePermessageDeflate();
+	const { MessageSizeExceededError } = /*@__PURE__*/ requireErrors();
 
 	function failWebsocketConnectionWithCode (ws, code, reason) {
 	  closeWebSocketConnection(ws, code, reason, Buffer.byteLength(reason));
@@ -26676,9 +26516,9 @@ function requireSender () {
 	if (hasRequiredSender) return sender;
 	hasRequiredSender = 1;
 
-	const { WebsocketFrameSend } = requireFrame();
-	const { opcodes, sendHints } = requireConstants();
-	const FixedQueue = requireFixedQueue();
+	const { WebsocketFrameSend } = /*@__PURE__*/ requireFrame();
+	const { opcodes, sendHints } = /*@__PURE__*/ requireConstants();
+	const FixedQueue = /*@__PURE__*/ requireFixedQueue();
 
 	/** @type {typeof Uint8Array} */
 	const FastBuffer = Buffer[Symbol.species];
@@ -26788,10 +26628,10 @@ function requireWebsocket () {
 	if (hasRequiredWebsocket) return websocket;
 	hasRequiredWebsocket = 1;
 
-	const { webidl } = requireWebidl();
-	const { URLSerializer } = requireDataUrl();
-	const { environmentSettingsObject } = requireUtil$6();
-	const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = requireConstants();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { URLSerializer } = /*@__PURE__*/ requireDataUrl();
+	const { environmentSettingsObject } = /*@__PURE__*/ requireUtil$6();
+	const { staticPropertyDescriptors, states, sentCloseFrameState, sendHints } = /*@__PURE__*/ requireConstants();
 	const {
 	  kWebSocketURL,
 	  kReadyState,
@@ -26800,21 +26640,21 @@ function requireWebsocket () {
 	  kResponse,
 	  kSentClose,
 	  kByteParser
-	} = requireSymbols();
+	} = /*@__PURE__*/ requireSymbols();
 	const {
 	  isConnecting,
 	  isEstablished,
 	  isClosing,
 	  isValidSubprotocol,
 	  fireEvent
-	} = requireUtil$1();
-	const { establishWebSocketConnection, closeWebSocketConnection } = requireConnection();
-	const { ByteParser } = requireReceiver();
-	const { kEnumerableProperty, isBlobLike } = requireUtil$7();
-	const { getGlobalDispatcher } = requireGlobal();
+	} = /*@__PURE__*/ requireUtil$1();
+	const { establishWebSocketConnection, closeWebSocketConnection } = /*@__PURE__*/ requireConnection();
+	const { ByteParser } = /*@__PURE__*/ requireReceiver();
+	const { kEnumerableProperty, isBlobLike } = /*@__PURE__*/ requireUtil$7();
+	const { getGlobalDispatcher } = /*@__PURE__*/ requireGlobal();
 	const { types } = require$$0$5;
-	const { ErrorEvent, CloseEvent } = requireEvents();
-	const { SendQueue } = requireSender();
+	const { ErrorEvent, CloseEvent } = /*@__PURE__*/ requireEvents();
+	const { SendQueue } = /*@__PURE__*/ requireSender();
 
 	// https://websockets.spec.whatwg.org/#interface-definition
 	class WebSocket extends EventTarget {
@@ -27437,7 +27277,7 @@ function requireEventsourceStream () {
 	hasRequiredEventsourceStream = 1;
 	const buffer = require$$0;
 	const { Transform } = require$$0$3;
-	const { isASCIINumber, isValidLastEventId } = requireUtil();
+	const { isASCIINumber, isValidLastEventId } = /*@__PURE__*/ requireUtil();
 
 	/**
 	 * @type {number[]} BOM
@@ -28019,17 +27859,17 @@ function requireEventsource () {
 	hasRequiredEventsource = 1;
 
 	const { pipeline } = require$$0$3;
-	const { fetching } = requireFetch();
-	const { makeRequest } = requireRequest();
-	const { webidl } = requireWebidl();
-	const { EventSourceStream } = requireEventsourceStream();
-	const { parseMIMEType } = requireDataUrl();
-	const { createFastMessageEvent } = requireEvents();
-	const { isNetworkError } = requireResponse();
-	const { delay } = requireUtil();
-	const { kEnumerableProperty } = requireUtil$7();
-	const { environmentSettingsObject } = requireUtil$6();
-	const { getGlobalDispatcher } = requireGlobal();
+	const { fetching } = /*@__PURE__*/ requireFetch();
+	const { makeRequest } = /*@__PURE__*/ requireRequest();
+	const { webidl } = /*@__PURE__*/ requireWebidl();
+	const { EventSourceStream } = /*@__PURE__*/ requireEventsourceStream();
+	const { parseMIMEType } = /*@__PURE__*/ requireDataUrl();
+	const { createFastMessageEvent } = /*@__PURE__*/ requireEvents();
+	const { isNetworkError } = /*@__PURE__*/ requireResponse();
+	const { delay } = /*@__PURE__*/ requireUtil();
+	const { kEnumerableProperty } = /*@__PURE__*/ requireUtil$7();
+	const { environmentSettingsObject } = /*@__PURE__*/ requireUtil$6();
+	const { getGlobalDispatcher } = /*@__PURE__*/ requireGlobal();
 
 	let experimentalWarned = false;
 
@@ -28508,28 +28348,28 @@ function requireUndici () {
 	if (hasRequiredUndici) return undici;
 	hasRequiredUndici = 1;
 
-	const Client = requireClient();
-	const Dispatcher = requireDispatcher();
-	const Pool = requirePool();
-	const BalancedPool = requireBalancedPool();
-	const Agent = requireAgent();
-	const ProxyAgent = requireProxyAgent();
-	const EnvHttpProxyAgent = requireEnvHttpProxyAgent();
-	const RetryAgent = requireRetryAgent();
-	const errors = requireErrors();
-	const util = requireUtil$7();
+	const Client = /*@__PURE__*/ requireClient();
+	const Dispatcher = /*@__PURE__*/ requireDispatcher();
+	const Pool = /*@__PURE__*/ requirePool();
+	const BalancedPool = /*@__PURE__*/ requireBalancedPool();
+	const Agent = /*@__PURE__*/ requireAgent();
+	const ProxyAgent = /*@__PURE__*/ requireProxyAgent();
+	const EnvHttpProxyAgent = /*@__PURE__*/ requireEnvHttpProxyAgent();
+	const RetryAgent = /*@__PURE__*/ requireRetryAgent();
+	const errors = /*@__PURE__*/ requireErrors();
+	const util = /*@__PURE__*/ requireUtil$7();
 	const { InvalidArgumentError } = errors;
-	const api = requireApi();
-	const buildConnector = requireConnect();
-	const MockClient = requireMockClient();
-	const MockAgent = requireMockAgent();
-	const MockPool = requireMockPool();
-	const mockErrors = requireMockErrors();
-	const RetryHandler = requireRetryHandler();
-	const { getGlobalDispatcher, setGlobalDispatcher } = requireGlobal();
-	const DecoratorHandler = requireDecoratorHandler();
-	const RedirectHandler = requireRedirectHandler();
-	const createRedirectInterceptor = requireRedirectInterceptor();
+	const api = /*@__PURE__*/ requireApi();
+	const buildConnector = /*@__PURE__*/ requireConnect();
+	const MockClient = /*@__PURE__*/ requireMockClient();
+	const MockAgent = /*@__PURE__*/ requireMockAgent();
+	const MockPool = /*@__PURE__*/ requireMockPool();
+	const mockErrors = /*@__PURE__*/ requireMockErrors();
+	const RetryHandler = /*@__PURE__*/ requireRetryHandler();
+	const { getGlobalDispatcher, setGlobalDispatcher } = /*@__PURE__*/ requireGlobal();
+	const DecoratorHandler = /*@__PURE__*/ requireDecoratorHandler();
+	const RedirectHandler = /*@__PURE__*/ requireRedirectHandler();
+	const createRedirectInterceptor = /*@__PURE__*/ requireRedirectInterceptor();
 
 	Object.assign(Dispatcher.prototype, api);
 
@@ -28547,10 +28387,10 @@ function requireUndici () {
 	undici.RedirectHandler = RedirectHandler;
 	undici.createRedirectInterceptor = createRedirectInterceptor;
 	undici.interceptors = {
-	  redirect: requireRedirect(),
-	  retry: requireRetry(),
-	  dump: requireDump(),
-	  dns: requireDns()
+	  redirect: /*@__PURE__*/ requireRedirect(),
+	  retry: /*@__PURE__*/ requireRetry(),
+	  dump: /*@__PURE__*/ requireDump(),
+	  dns: /*@__PURE__*/ requireDns()
 	};
 
 	undici.buildConnector = buildConnector;
@@ -28612,7 +28452,7 @@ function requireUndici () {
 	undici.setGlobalDispatcher = setGlobalDispatcher;
 	undici.getGlobalDispatcher = getGlobalDispatcher;
 
-	const fetchImpl = requireFetch().fetch;
+	const fetchImpl = /*@__PURE__*/ requireFetch().fetch;
 	undici.fetch = async function fetch (init, options = undefined) {
 	  try {
 	    return await fetchImpl(init, options)
@@ -28624,39 +28464,39 @@ function requireUndici () {
 	    throw err
 	  }
 	};
-	undici.Headers = requireHeaders().Headers;
-	undici.Response = requireResponse().Response;
-	undici.Request = requireRequest().Request;
-	undici.FormData = requireFormdata().FormData;
+	undici.Headers = /*@__PURE__*/ requireHeaders().Headers;
+	undici.Response = /*@__PURE__*/ requireResponse().Response;
+	undici.Request = /*@__PURE__*/ requireRequest().Request;
+	undici.FormData = /*@__PURE__*/ requireFormdata().FormData;
 	undici.File = globalThis.File ?? require$$0.File;
-	undici.FileReader = requireFilereader().FileReader;
+	undici.FileReader = /*@__PURE__*/ requireFilereader().FileReader;
 
-	const { setGlobalOrigin, getGlobalOrigin } = requireGlobal$1();
+	const { setGlobalOrigin, getGlobalOrigin } = /*@__PURE__*/ requireGlobal$1();
 
 	undici.setGlobalOrigin = setGlobalOrigin;
 	undici.getGlobalOrigin = getGlobalOrigin;
 
-	const { CacheStorage } = requireCachestorage();
-	const { kConstruct } = requireSymbols$1();
+	const { CacheStorage } = /*@__PURE__*/ requireCachestorage();
+	const { kConstruct } = /*@__PURE__*/ requireSymbols$1();
 
 	// Cache & CacheStorage are tightly coupled with fetch. Even if it may run
 	// in an older version of Node, it doesn't have any use without fetch.
 	undici.caches = new CacheStorage(kConstruct);
 
-	const { deleteCookie, getCookies, getSetCookies, setCookie } = requireCookies();
+	const { deleteCookie, getCookies, getSetCookies, setCookie } = /*@__PURE__*/ requireCookies();
 
 	undici.deleteCookie = deleteCookie;
 	undici.getCookies = getCookies;
 	undici.getSetCookies = getSetCookies;
 	undici.setCookie = setCookie;
 
-	const { parseMIMEType, serializeAMimeType } = requireDataUrl();
+	const { parseMIMEType, serializeAMimeType } = /*@__PURE__*/ requireDataUrl();
 
 	undici.parseMIMEType = parseMIMEType;
 	undici.serializeAMimeType = serializeAMimeType;
 
-	const { CloseEvent, ErrorEvent, MessageEvent } = requireEvents();
-	undici.WebSocket = requireWebsocket().WebSocket;
+	const { CloseEvent, ErrorEvent, MessageEvent } = /*@__PURE__*/ requireEvents();
+	undici.WebSocket = /*@__PURE__*/ requireWebsocket().WebSocket;
 	undici.CloseEvent = CloseEvent;
 	undici.ErrorEvent = ErrorEvent;
 	undici.MessageEvent = MessageEvent;
@@ -28672,16 +28512,16 @@ function requireUndici () {
 	undici.MockAgent = MockAgent;
 	undici.mockErrors = mockErrors;
 
-	const { EventSource } = requireEventsource();
+	const { EventSource } = /*@__PURE__*/ requireEventsource();
 
 	undici.EventSource = EventSource;
 	return undici;
 }
 
-var undiciExports = requireUndici();
+var undiciExports = /*@__PURE__*/ requireUndici();
 
 /* eslint-disable @typescript-eslint/no-explicit-any */
-var __awaiter$6 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
+var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
     return new (P || (P = Promise))(function (resolve, reject) {
         function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
@@ -28757,8 +28597,8 @@ class HttpClientResponse {
         this.message = message;
     }
     readBody() {
-        return __awaiter$6(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
                 let output = Buffer.alloc(0);
                 this.message.on('data', (chunk) => {
                     output = Buffer.concat([output, chunk]);
@@ -28770,8 +28610,8 @@ class HttpClientResponse {
         });
     }
     readBodyBuffer() {
-        return __awaiter$6(this, void 0, void 0, function* () {
-            return new Promise((resolve) => __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve) => __awaiter(this, void 0, void 0, function* () {
                 const chunks = [];
                 this.message.on('data', (chunk) => {
                     chunks.push(chunk);
@@ -28822,42 +28662,42 @@ class HttpClient {
         }
     }
     options(requestUrl, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('OPTIONS', requestUrl, null, additionalHeaders || {});
         });
     }
     get(requestUrl, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('GET', requestUrl, null, additionalHeaders || {});
         });
     }
     del(requestUrl, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('DELETE', requestUrl, null, additionalHeaders || {});
         });
     }
     post(requestUrl, data, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('POST', requestUrl, data, additionalHeaders || {});
         });
     }
     patch(requestUrl, data, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('PATCH', requestUrl, data, additionalHeaders || {});
         });
     }
     put(requestUrl, data, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('PUT', requestUrl, data, additionalHeaders || {});
         });
     }
     head(requestUrl, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request('HEAD', requestUrl, null, additionalHeaders || {});
         });
     }
     sendStream(verb, requestUrl, stream, additionalHeaders) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return this.request(verb, requestUrl, stream, additionalHeaders);
         });
     }
@@ -28866,14 +28706,14 @@ class HttpClient {
      * Be aware that not found returns a null.  Other errors (4xx, 5xx) reject the promise
      */
     getJson(requestUrl_1) {
-        return __awaiter$6(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, additionalHeaders = {}) {
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             const res = yield this.get(requestUrl, additionalHeaders);
             return this._processResponse(res, this.requestOptions);
         });
     }
     postJson(requestUrl_1, obj_1) {
-        return __awaiter$6(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -28883,7 +28723,7 @@ class HttpClient {
         });
     }
     putJson(requestUrl_1, obj_1) {
-        return __awaiter$6(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -28893,7 +28733,7 @@ class HttpClient {
         });
     }
     patchJson(requestUrl_1, obj_1) {
-        return __awaiter$6(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
+        return __awaiter(this, arguments, void 0, function* (requestUrl, obj, additionalHeaders = {}) {
             const data = JSON.stringify(obj, null, 2);
             additionalHeaders[Headers.Accept] = this._getExistingOrDefaultHeader(additionalHeaders, Headers.Accept, MediaTypes.ApplicationJson);
             additionalHeaders[Headers.ContentType] =
@@ -28908,7 +28748,7 @@ class HttpClient {
      * Prefer get, del, post and patch
      */
     request(verb, requestUrl, data, headers) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             if (this._disposed) {
                 throw new Error('Client has already been disposed.');
             }
@@ -29004,7 +28844,7 @@ class HttpClient {
      * @param data
      */
     requestRaw(info, data) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             return new Promise((resolve, reject) => {
                 function callbackForResult(err, res) {
                     if (err) {
@@ -29285,15 +29125,15 @@ class HttpClient {
         return baseUserAgent;
     }
     _performExponentialBackoff(retryNumber) {
-        return __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
             retryNumber = Math.min(ExponentialBackoffCeiling, retryNumber);
             const ms = ExponentialBackoffTimeSlice * Math.pow(2, retryNumber);
             return new Promise(resolve => setTimeout(() => resolve(), ms));
         });
     }
     _processResponse(res, options) {
-        return __awaiter$6(this, void 0, void 0, function* () {
-            return new Promise((resolve, reject) => __awaiter$6(this, void 0, void 0, function* () {
+        return __awaiter(this, void 0, void 0, function* () {
+            return new Promise((resolve, reject) => __awaiter(this, void 0, void 0, function* () {
                 const statusCode = res.message.statusCode || 0;
                 const response = {
                     statusCode,
@@ -29359,1558 +29199,4 @@ class HttpClient {
 }
 const lowercaseKeys = (obj) => Object.keys(obj).reduce((c, k) => ((c[k.toLowerCase()] = obj[k]), c), {});
 
-var __awaiter$5 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-class BearerCredentialHandler {
-    constructor(token) {
-        this.token = token;
-    }
-    // currently implements pre-authorization
-    // TODO: support preAuth = false where it hooks on 401
-    prepareRequest(options) {
-        if (!options.headers) {
-            throw Error('The request has no headers');
-        }
-        options.headers['Authorization'] = `Bearer ${this.token}`;
-    }
-    // This handler cannot handle 401
-    canHandleAuthentication() {
-        return false;
-    }
-    handleAuthentication() {
-        return __awaiter$5(this, void 0, void 0, function* () {
-            throw new Error('not implemented');
-        });
-    }
-}
-
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-
-var __awaiter$4 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-const { access, appendFile, writeFile } = promises;
-const SUMMARY_ENV_VAR = 'GITHUB_STEP_SUMMARY';
-class Summary {
-    constructor() {
-        this._buffer = '';
-    }
-    /**
-     * Finds the summary file path from the environment, rejects if env var is not found or file does not exist
-     * Also checks r/w permissions.
-     *
-     * @returns step summary file path
-     */
-    filePath() {
-        return __awaiter$4(this, void 0, void 0, function* () {
-            if (this._filePath) {
-                return this._filePath;
-            }
-            const pathFromEnv = process.env[SUMMARY_ENV_VAR];
-            if (!pathFromEnv) {
-                throw new Error(`Unable to find environment variable for $${SUMMARY_ENV_VAR}. Check if your runtime environment supports job summaries.`);
-            }
-            try {
-                yield access(pathFromEnv, constants$5.R_OK | constants$5.W_OK);
-            }
-            catch (_a) {
-                throw new Error(`Unable to access summary file: '${pathFromEnv}'. Check if the file has correct read/write permissions.`);
-            }
-            this._filePath = pathFromEnv;
-            return this._filePath;
-        });
-    }
-    /**
-     * Wraps content in an HTML tag, adding any HTML attributes
-     *
-     * @param {string} tag HTML tag to wrap
-     * @param {string | null} content content within the tag
-     * @param {[attribute: string]: string} attrs key-value list of HTML attributes to add
-     *
-     * @returns {string} content wrapped in HTML element
-     */
-    wrap(tag, content, attrs = {}) {
-        const htmlAttrs = Object.entries(attrs)
-            .map(([key, value]) => ` ${key}="${value}"`)
-            .join('');
-        if (!content) {
-            return `<${tag}${htmlAttrs}>`;
-        }
-        return `<${tag}${htmlAttrs}>${content}</${tag}>`;
-    }
-    /**
-     * Writes text in the buffer to the summary buffer file and empties buffer. Will append by default.
-     *
-     * @param {SummaryWriteOptions} [options] (optional) options for write operation
-     *
-     * @returns {Promise<Summary>} summary instance
-     */
-    write(options) {
-        return __awaiter$4(this, void 0, void 0, function* () {
-            const overwrite = !!(options === null || options === void 0 ? void 0 : options.overwrite);
-            const filePath = yield this.filePath();
-            const writeFunc = overwrite ? writeFile : appendFile;
-            yield writeFunc(filePath, this._buffer, { encoding: 'utf8' });
-            return this.emptyBuffer();
-        });
-    }
-    /**
-     * Clears the summary buffer and wipes the summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    clear() {
-        return __awaiter$4(this, void 0, void 0, function* () {
-            return this.emptyBuffer().write({ overwrite: true });
-        });
-    }
-    /**
-     * Returns the current summary buffer as a string
-     *
-     * @returns {string} string of summary buffer
-     */
-    stringify() {
-        return this._buffer;
-    }
-    /**
-     * If the summary buffer is empty
-     *
-     * @returns {boolen} true if the buffer is empty
-     */
-    isEmptyBuffer() {
-        return this._buffer.length === 0;
-    }
-    /**
-     * Resets the summary buffer without writing to summary file
-     *
-     * @returns {Summary} summary instance
-     */
-    emptyBuffer() {
-        this._buffer = '';
-        return this;
-    }
-    /**
-     * Adds raw text to the summary buffer
-     *
-     * @param {string} text content to add
-     * @param {boolean} [addEOL=false] (optional) append an EOL to the raw text (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addRaw(text, addEOL = false) {
-        this._buffer += text;
-        return addEOL ? this.addEOL() : this;
-    }
-    /**
-     * Adds the operating system-specific end-of-line marker to the buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addEOL() {
-        return this.addRaw(EOL);
-    }
-    /**
-     * Adds an HTML codeblock to the summary buffer
-     *
-     * @param {string} code content to render within fenced code block
-     * @param {string} lang (optional) language to syntax highlight code
-     *
-     * @returns {Summary} summary instance
-     */
-    addCodeBlock(code, lang) {
-        const attrs = Object.assign({}, (lang && { lang }));
-        const element = this.wrap('pre', this.wrap('code', code), attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML list to the summary buffer
-     *
-     * @param {string[]} items list of items to render
-     * @param {boolean} [ordered=false] (optional) if the rendered list should be ordered or not (default: false)
-     *
-     * @returns {Summary} summary instance
-     */
-    addList(items, ordered = false) {
-        const tag = ordered ? 'ol' : 'ul';
-        const listItems = items.map(item => this.wrap('li', item)).join('');
-        const element = this.wrap(tag, listItems);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML table to the summary buffer
-     *
-     * @param {SummaryTableCell[]} rows table rows
-     *
-     * @returns {Summary} summary instance
-     */
-    addTable(rows) {
-        const tableBody = rows
-            .map(row => {
-            const cells = row
-                .map(cell => {
-                if (typeof cell === 'string') {
-                    return this.wrap('td', cell);
-                }
-                const { header, data, colspan, rowspan } = cell;
-                const tag = header ? 'th' : 'td';
-                const attrs = Object.assign(Object.assign({}, (colspan && { colspan })), (rowspan && { rowspan }));
-                return this.wrap(tag, data, attrs);
-            })
-                .join('');
-            return this.wrap('tr', cells);
-        })
-            .join('');
-        const element = this.wrap('table', tableBody);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds a collapsable HTML details element to the summary buffer
-     *
-     * @param {string} label text for the closed state
-     * @param {string} content collapsable content
-     *
-     * @returns {Summary} summary instance
-     */
-    addDetails(label, content) {
-        const element = this.wrap('details', this.wrap('summary', label) + content);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML image tag to the summary buffer
-     *
-     * @param {string} src path to the image you to embed
-     * @param {string} alt text description of the image
-     * @param {SummaryImageOptions} options (optional) addition image attributes
-     *
-     * @returns {Summary} summary instance
-     */
-    addImage(src, alt, options) {
-        const { width, height } = options || {};
-        const attrs = Object.assign(Object.assign({}, (width && { width })), (height && { height }));
-        const element = this.wrap('img', null, Object.assign({ src, alt }, attrs));
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML section heading element
-     *
-     * @param {string} text heading text
-     * @param {number | string} [level=1] (optional) the heading level, default: 1
-     *
-     * @returns {Summary} summary instance
-     */
-    addHeading(text, level) {
-        const tag = `h${level}`;
-        const allowedTag = ['h1', 'h2', 'h3', 'h4', 'h5', 'h6'].includes(tag)
-            ? tag
-            : 'h1';
-        const element = this.wrap(allowedTag, text);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML thematic break (<hr>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addSeparator() {
-        const element = this.wrap('hr', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML line break (<br>) to the summary buffer
-     *
-     * @returns {Summary} summary instance
-     */
-    addBreak() {
-        const element = this.wrap('br', null);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML blockquote to the summary buffer
-     *
-     * @param {string} text quote text
-     * @param {string} cite (optional) citation url
-     *
-     * @returns {Summary} summary instance
-     */
-    addQuote(text, cite) {
-        const attrs = Object.assign({}, (cite && { cite }));
-        const element = this.wrap('blockquote', text, attrs);
-        return this.addRaw(element).addEOL();
-    }
-    /**
-     * Adds an HTML anchor tag to the summary buffer
-     *
-     * @param {string} text link text/content
-     * @param {string} href hyperlink
-     *
-     * @returns {Summary} summary instance
-     */
-    addLink(text, href) {
-        const element = this.wrap('a', text, { href });
-        return this.addRaw(element).addEOL();
-    }
-}
-const _summary = new Summary();
-const summary = _summary;
-
-var __awaiter$3 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-const { chmod, copyFile: copyFile$1, lstat, mkdir, open, readdir, rename, rm, rmdir, stat, symlink, unlink } = fs.promises;
-// export const {open} = 'fs'
-const IS_WINDOWS$1 = process.platform === 'win32';
-/**
- * Custom implementation of readlink to ensure Windows junctions
- * maintain trailing backslash for backward compatibility with Node.js < 24
- *
- * In Node.js 20, Windows junctions (directory symlinks) always returned paths
- * with trailing backslashes. Node.js 24 removed this behavior, which breaks
- * code that relied on this format for path operations.
- *
- * This implementation restores the Node 20 behavior by adding a trailing
- * backslash to all junction results on Windows.
- */
-function readlink(fsPath) {
-    return __awaiter$3(this, void 0, void 0, function* () {
-        const result = yield fs.promises.readlink(fsPath);
-        // On Windows, restore Node 20 behavior: add trailing backslash to all results
-        // since junctions on Windows are always directory links
-        if (IS_WINDOWS$1 && !result.endsWith('\\')) {
-            return `${result}\\`;
-        }
-        return result;
-    });
-}
-fs.constants.O_RDONLY;
-function exists(fsPath) {
-    return __awaiter$3(this, void 0, void 0, function* () {
-        try {
-            yield stat(fsPath);
-        }
-        catch (err) {
-            if (err.code === 'ENOENT') {
-                return false;
-            }
-            throw err;
-        }
-        return true;
-    });
-}
-/**
- * On OSX/Linux, true if path starts with '/'. On Windows, true for paths like:
- * \, \hello, \\hello\share, C:, and C:\hello (and corresponding alternate separator cases).
- */
-function isRooted(p) {
-    p = normalizeSeparators(p);
-    if (!p) {
-        throw new Error('isRooted() parameter "p" cannot be empty');
-    }
-    if (IS_WINDOWS$1) {
-        return (p.startsWith('\\') || /^[A-Z]:/i.test(p) // e.g. \ or \hello or \\hello
-        ); // e.g. C: or C:\hello
-    }
-    return p.startsWith('/');
-}
-/**
- * Best effort attempt to determine whether a file exists and is executable.
- * @param filePath    file path to check
- * @param extensions  additional file extensions to try
- * @return if file exists and is executable, returns the file path. otherwise empty string.
- */
-function tryGetExecutablePath(filePath, extensions) {
-    return __awaiter$3(this, void 0, void 0, function* () {
-        let stats = undefined;
-        try {
-            // test file exists
-            stats = yield stat(filePath);
-        }
-        catch (err) {
-            if (err.code !== 'ENOENT') {
-                // eslint-disable-next-line no-console
-                console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-            }
-        }
-        if (stats && stats.isFile()) {
-            if (IS_WINDOWS$1) {
-                // on Windows, test for valid extension
-                const upperExt = path.extname(filePath).toUpperCase();
-                if (extensions.some(validExt => validExt.toUpperCase() === upperExt)) {
-                    return filePath;
-                }
-            }
-            else {
-                if (isUnixExecutable(stats)) {
-                    return filePath;
-                }
-            }
-        }
-        // try each extension
-        const originalFilePath = filePath;
-        for (const extension of extensions) {
-            filePath = originalFilePath + extension;
-            stats = undefined;
-            try {
-                stats = yield stat(filePath);
-            }
-            catch (err) {
-                if (err.code !== 'ENOENT') {
-                    // eslint-disable-next-line no-console
-                    console.log(`Unexpected error attempting to determine if executable file exists '${filePath}': ${err}`);
-                }
-            }
-            if (stats && stats.isFile()) {
-                if (IS_WINDOWS$1) {
-                    // preserve the case of the actual file (since an extension was appended)
-                    try {
-                        const directory = path.dirname(filePath);
-                        const upperName = path.basename(filePath).toUpperCase();
-                        for (const actualName of yield readdir(directory)) {
-                            if (upperName === actualName.toUpperCase()) {
-                                filePath = path.join(directory, actualName);
-                                break;
-                            }
-                        }
-                    }
-                    catch (err) {
-                        // eslint-disable-next-line no-console
-                        console.log(`Unexpected error attempting to determine the actual case of the file '${filePath}': ${err}`);
-                    }
-                    return filePath;
-                }
-                else {
-                    if (isUnixExecutable(stats)) {
-                        return filePath;
-                    }
-                }
-            }
-        }
-        return '';
-    });
-}
-function normalizeSeparators(p) {
-    p = p || '';
-    if (IS_WINDOWS$1) {
-        // convert slashes on Windows
-        p = p.replace(/\//g, '\\');
-        // remove redundant slashes
-        return p.replace(/\\\\+/g, '\\');
-    }
-    // remove redundant slashes
-    return p.replace(/\/\/+/g, '/');
-}
-// on Mac/Linux, test the execute bit
-//     R   W  X  R  W X R W X
-//   256 128 64 32 16 8 4 2 1
-function isUnixExecutable(stats) {
-    return ((stats.mode & 1) > 0 ||
-        ((stats.mode & 8) > 0 &&
-            process.getgid !== undefined &&
-            stats.gid === process.getgid()) ||
-        ((stats.mode & 64) > 0 &&
-            process.getuid !== undefined &&
-            stats.uid === process.getuid()));
-}
-
-var __awaiter$2 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-/**
- * Copies a file or folder.
- * Based off of shelljs - https://github.com/shelljs/shelljs/blob/9237f66c52e5daa40458f94f9565e18e8132f5a6/src/cp.js
- *
- * @param     source    source path
- * @param     dest      destination path
- * @param     options   optional. See CopyOptions.
- */
-function cp(source_1, dest_1) {
-    return __awaiter$2(this, arguments, void 0, function* (source, dest, options = {}) {
-        const { force, recursive, copySourceDirectory } = readCopyOptions(options);
-        const destStat = (yield exists(dest)) ? yield stat(dest) : null;
-        // Dest is an existing file, but not forcing
-        if (destStat && destStat.isFile() && !force) {
-            return;
-        }
-        // If dest is an existing directory, should copy inside.
-        const newDest = destStat && destStat.isDirectory() && copySourceDirectory
-            ? path.join(dest, path.basename(source))
-            : dest;
-        if (!(yield exists(source))) {
-            throw new Error(`no such file or directory: ${source}`);
-        }
-        const sourceStat = yield stat(source);
-        if (sourceStat.isDirectory()) {
-            if (!recursive) {
-                throw new Error(`Failed to copy. ${source} is a directory, but tried to copy without recursive flag.`);
-            }
-            else {
-                yield cpDirRecursive(source, newDest, 0, force);
-            }
-        }
-        else {
-            if (path.relative(source, newDest) === '') {
-                // a file cannot be copied to itself
-                throw new Error(`'${newDest}' and '${source}' are the same file`);
-            }
-            yield copyFile(source, newDest, force);
-        }
-    });
-}
-/**
- * Remove a path recursively with force
- *
- * @param inputPath path to remove
- */
-function rmRF(inputPath) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        if (IS_WINDOWS$1) {
-            // Check for invalid characters
-            // https://docs.microsoft.com/en-us/windows/win32/fileio/naming-a-file
-            if (/[*"<>|]/.test(inputPath)) {
-                throw new Error('File path must not contain `*`, `"`, `<`, `>` or `|` on Windows');
-            }
-        }
-        try {
-            // note if path does not exist, error is silent
-            yield rm(inputPath, {
-                force: true,
-                maxRetries: 3,
-                recursive: true,
-                retryDelay: 300
-            });
-        }
-        catch (err) {
-            throw new Error(`File was unable to be removed ${err}`);
-        }
-    });
-}
-/**
- * Make a directory.  Creates the full path with folders in between
- * Will throw if it fails
- *
- * @param   fsPath        path to create
- * @returns Promise<void>
- */
-function mkdirP(fsPath) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        ok(fsPath, 'a path argument must be provided');
-        yield mkdir(fsPath, { recursive: true });
-    });
-}
-/**
- * Returns path of a tool had the tool actually been invoked.  Resolves via paths.
- * If you check and the tool does not exist, it will throw.
- *
- * @param     tool              name of the tool
- * @param     check             whether to check if tool exists
- * @returns   Promise<string>   path to tool
- */
-function which(tool, check) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // recursive when check=true
-        if (check) {
-            const result = yield which(tool, false);
-            if (!result) {
-                if (IS_WINDOWS$1) {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also verify the file has a valid extension for an executable file.`);
-                }
-                else {
-                    throw new Error(`Unable to locate executable file: ${tool}. Please verify either the file path exists or the file can be found within a directory specified by the PATH environment variable. Also check the file mode to verify the file is executable.`);
-                }
-            }
-            return result;
-        }
-        const matches = yield findInPath(tool);
-        if (matches && matches.length > 0) {
-            return matches[0];
-        }
-        return '';
-    });
-}
-/**
- * Returns a list of all occurrences of the given tool on the system path.
- *
- * @returns   Promise<string[]>  the paths of the tool
- */
-function findInPath(tool) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        if (!tool) {
-            throw new Error("parameter 'tool' is required");
-        }
-        // build the list of extensions to try
-        const extensions = [];
-        if (IS_WINDOWS$1 && process.env['PATHEXT']) {
-            for (const extension of process.env['PATHEXT'].split(path.delimiter)) {
-                if (extension) {
-                    extensions.push(extension);
-                }
-            }
-        }
-        // if it's rooted, return it if exists. otherwise return empty.
-        if (isRooted(tool)) {
-            const filePath = yield tryGetExecutablePath(tool, extensions);
-            if (filePath) {
-                return [filePath];
-            }
-            return [];
-        }
-        // if any path separators, return empty
-        if (tool.includes(path.sep)) {
-            return [];
-        }
-        // build the list of directories
-        //
-        // Note, technically "where" checks the current directory on Windows. From a toolkit perspective,
-        // it feels like we should not do this. Checking the current directory seems like more of a use
-        // case of a shell, and the which() function exposed by the toolkit should strive for consistency
-        // across platforms.
-        const directories = [];
-        if (process.env.PATH) {
-            for (const p of process.env.PATH.split(path.delimiter)) {
-                if (p) {
-                    directories.push(p);
-                }
-            }
-        }
-        // find all matches
-        const matches = [];
-        for (const directory of directories) {
-            const filePath = yield tryGetExecutablePath(path.join(directory, tool), extensions);
-            if (filePath) {
-                matches.push(filePath);
-            }
-        }
-        return matches;
-    });
-}
-function readCopyOptions(options) {
-    const force = options.force == null ? true : options.force;
-    const recursive = Boolean(options.recursive);
-    const copySourceDirectory = options.copySourceDirectory == null
-        ? true
-        : Boolean(options.copySourceDirectory);
-    return { force, recursive, copySourceDirectory };
-}
-function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        // Ensure there is not a run away recursive copy
-        if (currentDepth >= 255)
-            return;
-        currentDepth++;
-        yield mkdirP(destDir);
-        const files = yield readdir(sourceDir);
-        for (const fileName of files) {
-            const srcFile = `${sourceDir}/${fileName}`;
-            const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield lstat(srcFile);
-            if (srcFileStat.isDirectory()) {
-                // Recurse
-                yield cpDirRecursive(srcFile, destFile, currentDepth, force);
-            }
-            else {
-                yield copyFile(srcFile, destFile, force);
-            }
-        }
-        // Change the mode for the newly created directory
-        yield chmod(destDir, (yield stat(sourceDir)).mode);
-    });
-}
-// Buffered file copy
-function copyFile(srcFile, destFile, force) {
-    return __awaiter$2(this, void 0, void 0, function* () {
-        if ((yield lstat(srcFile)).isSymbolicLink()) {
-            // unlink/re-link it
-            try {
-                yield lstat(destFile);
-                yield unlink(destFile);
-            }
-            catch (e) {
-                // Try to override file permission
-                if (e.code === 'EPERM') {
-                    yield chmod(destFile, '0666');
-                    yield unlink(destFile);
-                }
-                // other errors = it doesn't exist, no work to do
-            }
-            // Copy over symlink
-            const symlinkFull = yield readlink(srcFile);
-            yield symlink(symlinkFull, destFile, IS_WINDOWS$1 ? 'junction' : null);
-        }
-        else if (!(yield exists(destFile)) || force) {
-            yield copyFile$1(srcFile, destFile);
-        }
-    });
-}
-
-var __awaiter$1 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-/* eslint-disable @typescript-eslint/unbound-method */
-const IS_WINDOWS = process.platform === 'win32';
-/*
- * Class for running command line tools. Handles quoting and arg parsing in a platform agnostic way.
- */
-class ToolRunner extends require$$1.EventEmitter {
-    constructor(toolPath, args, options) {
-        super();
-        if (!toolPath) {
-            throw new Error("Parameter 'toolPath' cannot be null or empty.");
-        }
-        this.toolPath = toolPath;
-        this.args = args || [];
-        this.options = options || {};
-    }
-    _debug(message) {
-        if (this.options.listeners && this.options.listeners.debug) {
-            this.options.listeners.debug(message);
-        }
-    }
-    _getCommandString(options, noPrefix) {
-        const toolPath = this._getSpawnFileName();
-        const args = this._getSpawnArgs(options);
-        let cmd = noPrefix ? '' : '[command]'; // omit prefix when piped to a second tool
-        if (IS_WINDOWS) {
-            // Windows + cmd file
-            if (this._isCmdFile()) {
-                cmd += toolPath;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows + verbatim
-            else if (options.windowsVerbatimArguments) {
-                cmd += `"${toolPath}"`;
-                for (const a of args) {
-                    cmd += ` ${a}`;
-                }
-            }
-            // Windows (regular)
-            else {
-                cmd += this._windowsQuoteCmdArg(toolPath);
-                for (const a of args) {
-                    cmd += ` ${this._windowsQuoteCmdArg(a)}`;
-                }
-            }
-        }
-        else {
-            // OSX/Linux - this can likely be improved with some form of quoting.
-            // creating processes on Unix is fundamentally different than Windows.
-            // on Unix, execvp() takes an arg array.
-            cmd += toolPath;
-            for (const a of args) {
-                cmd += ` ${a}`;
-            }
-        }
-        return cmd;
-    }
-    _processLineBuffer(data, strBuffer, onLine) {
-        try {
-            let s = strBuffer + data.toString();
-            let n = s.indexOf(os.EOL);
-            while (n > -1) {
-                const line = s.substring(0, n);
-                onLine(line);
-                // the rest of the string ...
-                s = s.substring(n + os.EOL.length);
-                n = s.indexOf(os.EOL);
-            }
-            return s;
-        }
-        catch (err) {
-            // streaming lines to console is best effort.  Don't fail a build.
-            this._debug(`error processing line. Failed with error ${err}`);
-            return '';
-        }
-    }
-    _getSpawnFileName() {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                return process.env['COMSPEC'] || 'cmd.exe';
-            }
-        }
-        return this.toolPath;
-    }
-    _getSpawnArgs(options) {
-        if (IS_WINDOWS) {
-            if (this._isCmdFile()) {
-                let argline = `/D /S /C "${this._windowsQuoteCmdArg(this.toolPath)}`;
-                for (const a of this.args) {
-                    argline += ' ';
-                    argline += options.windowsVerbatimArguments
-                        ? a
-                        : this._windowsQuoteCmdArg(a);
-                }
-                argline += '"';
-                return [argline];
-            }
-        }
-        return this.args;
-    }
-    _endsWith(str, end) {
-        return str.endsWith(end);
-    }
-    _isCmdFile() {
-        const upperToolPath = this.toolPath.toUpperCase();
-        return (this._endsWith(upperToolPath, '.CMD') ||
-            this._endsWith(upperToolPath, '.BAT'));
-    }
-    _windowsQuoteCmdArg(arg) {
-        // for .exe, apply the normal quoting rules that libuv applies
-        if (!this._isCmdFile()) {
-            return this._uvQuoteCmdArg(arg);
-        }
-        // otherwise apply quoting rules specific to the cmd.exe command line parser.
-        // the libuv rules are generic and are not designed specifically for cmd.exe
-        // command line parser.
-        //
-        // for a detailed description of the cmd.exe command line parser, refer to
-        // http://stackoverflow.com/questions/4094699/how-does-the-windows-command-interpreter-cmd-exe-parse-scripts/7970912#7970912
-        // need quotes for empty arg
-        if (!arg) {
-            return '""';
-        }
-        // determine whether the arg needs to be quoted
-        const cmdSpecialChars = [
-            ' ',
-            '\t',
-            '&',
-            '(',
-            ')',
-            '[',
-            ']',
-            '{',
-            '}',
-            '^',
-            '=',
-            ';',
-            '!',
-            "'",
-            '+',
-            ',',
-            '`',
-            '~',
-            '|',
-            '<',
-            '>',
-            '"'
-        ];
-        let needsQuotes = false;
-        for (const char of arg) {
-            if (cmdSpecialChars.some(x => x === char)) {
-                needsQuotes = true;
-                break;
-            }
-        }
-        // short-circuit if quotes not needed
-        if (!needsQuotes) {
-            return arg;
-        }
-        // the following quoting rules are very similar to the rules that by libuv applies.
-        //
-        // 1) wrap the string in quotes
-        //
-        // 2) double-up quotes - i.e. " => ""
-        //
-        //    this is different from the libuv quoting rules. libuv replaces " with \", which unfortunately
-        //    doesn't work well with a cmd.exe command line.
-        //
-        //    note, replacing " with "" also works well if the arg is passed to a downstream .NET console app.
-        //    for example, the command line:
-        //          foo.exe "myarg:""my val"""
-        //    is parsed by a .NET console app into an arg array:
-        //          [ "myarg:\"my val\"" ]
-        //    which is the same end result when applying libuv quoting rules. although the actual
-        //    command line from libuv quoting rules would look like:
-        //          foo.exe "myarg:\"my val\""
-        //
-        // 3) double-up slashes that precede a quote,
-        //    e.g.  hello \world    => "hello \world"
-        //          hello\"world    => "hello\\""world"
-        //          hello\\"world   => "hello\\\\""world"
-        //          hello world\    => "hello world\\"
-        //
-        //    technically this is not required for a cmd.exe command line, or the batch argument parser.
-        //    the reasons for including this as a .cmd quoting rule are:
-        //
-        //    a) this is optimized for the scenario where the argument is passed from the .cmd file to an
-        //       external program. many programs (e.g. .NET console apps) rely on the slash-doubling rule.
-        //
-        //    b) it's what we've been doing previously (by deferring to node default behavior) and we
-        //       haven't heard any complaints about that aspect.
-        //
-        // note, a weakness of the quoting rules chosen here, is that % is not escaped. in fact, % cannot be
-        // escaped when used on the command line directly - even though within a .cmd file % can be escaped
-        // by using %%.
-        //
-        // the saving grace is, on the command line, %var% is left as-is if var is not defined. this contrasts
-        // the line parsing rules within a .cmd file, where if var is not defined it is replaced with nothing.
-        //
-        // one option that was explored was replacing % with ^% - i.e. %var% => ^%var^%. this hack would
-        // often work, since it is unlikely that var^ would exist, and the ^ character is removed when the
-        // variable is used. the problem, however, is that ^ is not removed when %* is used to pass the args
-        // to an external program.
-        //
-        // an unexplored potential solution for the % escaping problem, is to create a wrapper .cmd file.
-        // % can be escaped within a .cmd file.
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\'; // double the slash
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '"'; // double the quote
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _uvQuoteCmdArg(arg) {
-        // Tool runner wraps child_process.spawn() and needs to apply the same quoting as
-        // Node in certain cases where the undocumented spawn option windowsVerbatimArguments
-        // is used.
-        //
-        // Since this function is a port of quote_cmd_arg from Node 4.x (technically, lib UV,
-        // see https://github.com/nodejs/node/blob/v4.x/deps/uv/src/win/process.c for details),
-        // pasting copyright notice from Node within this function:
-        //
-        //      Copyright Joyent, Inc. and other Node contributors. All rights reserved.
-        //
-        //      Permission is hereby granted, free of charge, to any person obtaining a copy
-        //      of this software and associated documentation files (the "Software"), to
-        //      deal in the Software without restriction, including without limitation the
-        //      rights to use, copy, modify, merge, publish, distribute, sublicense, and/or
-        //      sell copies of the Software, and to permit persons to whom the Software is
-        //      furnished to do so, subject to the following conditions:
-        //
-        //      The above copyright notice and this permission notice shall be included in
-        //      all copies or substantial portions of the Software.
-        //
-        //      THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR
-        //      IMPLIED, INCLUDING BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY,
-        //      FITNESS FOR A PARTICULAR PURPOSE AND NONINFRINGEMENT. IN NO EVENT SHALL THE
-        //      AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM, DAMAGES OR OTHER
-        //      LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING
-        //      FROM, OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS
-        //      IN THE SOFTWARE.
-        if (!arg) {
-            // Need double quotation for empty argument
-            return '""';
-        }
-        if (!arg.includes(' ') && !arg.includes('\t') && !arg.includes('"')) {
-            // No quotation needed
-            return arg;
-        }
-        if (!arg.includes('"') && !arg.includes('\\')) {
-            // No embedded double quotes or backslashes, so I can just wrap
-            // quote marks around the whole thing.
-            return `"${arg}"`;
-        }
-        // Expected input/output:
-        //   input : hello"world
-        //   output: "hello\"world"
-        //   input : hello""world
-        //   output: "hello\"\"world"
-        //   input : hello\world
-        //   output: hello\world
-        //   input : hello\\world
-        //   output: hello\\world
-        //   input : hello\"world
-        //   output: "hello\\\"world"
-        //   input : hello\\"world
-        //   output: "hello\\\\\"world"
-        //   input : hello world\
-        //   output: "hello world\\" - note the comment in libuv actually reads "hello world\"
-        //                             but it appears the comment is wrong, it should be "hello world\\"
-        let reverse = '"';
-        let quoteHit = true;
-        for (let i = arg.length; i > 0; i--) {
-            // walk the string in reverse
-            reverse += arg[i - 1];
-            if (quoteHit && arg[i - 1] === '\\') {
-                reverse += '\\';
-            }
-            else if (arg[i - 1] === '"') {
-                quoteHit = true;
-                reverse += '\\';
-            }
-            else {
-                quoteHit = false;
-            }
-        }
-        reverse += '"';
-        return reverse.split('').reverse().join('');
-    }
-    _cloneExecOptions(options) {
-        options = options || {};
-        const result = {
-            cwd: options.cwd || process.cwd(),
-            env: options.env || process.env,
-            silent: options.silent || false,
-            windowsVerbatimArguments: options.windowsVerbatimArguments || false,
-            failOnStdErr: options.failOnStdErr || false,
-            ignoreReturnCode: options.ignoreReturnCode || false,
-            delay: options.delay || 10000
-        };
-        result.outStream = options.outStream || process.stdout;
-        result.errStream = options.errStream || process.stderr;
-        return result;
-    }
-    _getSpawnOptions(options, toolPath) {
-        options = options || {};
-        const result = {};
-        result.cwd = options.cwd;
-        result.env = options.env;
-        result['windowsVerbatimArguments'] =
-            options.windowsVerbatimArguments || this._isCmdFile();
-        if (options.windowsVerbatimArguments) {
-            result.argv0 = `"${toolPath}"`;
-        }
-        return result;
-    }
-    /**
-     * Exec a tool.
-     * Output will be streamed to the live console.
-     * Returns promise with return code
-     *
-     * @param     tool     path to tool to exec
-     * @param     options  optional exec options.  See ExecOptions
-     * @returns   number
-     */
-    exec() {
-        return __awaiter$1(this, void 0, void 0, function* () {
-            // root the tool path if it is unrooted and contains relative pathing
-            if (!isRooted(this.toolPath) &&
-                (this.toolPath.includes('/') ||
-                    (IS_WINDOWS && this.toolPath.includes('\\')))) {
-                // prefer options.cwd if it is specified, however options.cwd may also need to be rooted
-                this.toolPath = path.resolve(process.cwd(), this.options.cwd || process.cwd(), this.toolPath);
-            }
-            // if the tool is only a file name, then resolve it from the PATH
-            // otherwise verify it exists (add extension on Windows if necessary)
-            this.toolPath = yield which(this.toolPath, true);
-            return new Promise((resolve, reject) => __awaiter$1(this, void 0, void 0, function* () {
-                this._debug(`exec tool: ${this.toolPath}`);
-                this._debug('arguments:');
-                for (const arg of this.args) {
-                    this._debug(`   ${arg}`);
-                }
-                const optionsNonNull = this._cloneExecOptions(this.options);
-                if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                    optionsNonNull.outStream.write(this._getCommandString(optionsNonNull) + os.EOL);
-                }
-                const state = new ExecState(optionsNonNull, this.toolPath);
-                state.on('debug', (message) => {
-                    this._debug(message);
-                });
-                if (this.options.cwd && !(yield exists(this.options.cwd))) {
-                    return reject(new Error(`The cwd: ${this.options.cwd} does not exist!`));
-                }
-                const fileName = this._getSpawnFileName();
-                const cp = child.spawn(fileName, this._getSpawnArgs(optionsNonNull), this._getSpawnOptions(this.options, fileName));
-                let stdbuffer = '';
-                if (cp.stdout) {
-                    cp.stdout.on('data', (data) => {
-                        if (this.options.listeners && this.options.listeners.stdout) {
-                            this.options.listeners.stdout(data);
-                        }
-                        if (!optionsNonNull.silent && optionsNonNull.outStream) {
-                            optionsNonNull.outStream.write(data);
-                        }
-                        stdbuffer = this._processLineBuffer(data, stdbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.stdline) {
-                                this.options.listeners.stdline(line);
-                            }
-                        });
-                    });
-                }
-                let errbuffer = '';
-                if (cp.stderr) {
-                    cp.stderr.on('data', (data) => {
-                        state.processStderr = true;
-                        if (this.options.listeners && this.options.listeners.stderr) {
-                            this.options.listeners.stderr(data);
-                        }
-                        if (!optionsNonNull.silent &&
-                            optionsNonNull.errStream &&
-                            optionsNonNull.outStream) {
-                            const s = optionsNonNull.failOnStdErr
-                                ? optionsNonNull.errStream
-                                : optionsNonNull.outStream;
-                            s.write(data);
-                        }
-                        errbuffer = this._processLineBuffer(data, errbuffer, (line) => {
-                            if (this.options.listeners && this.options.listeners.errline) {
-                                this.options.listeners.errline(line);
-                            }
-                        });
-                    });
-                }
-                cp.on('error', (err) => {
-                    state.processError = err.message;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    state.CheckComplete();
-                });
-                cp.on('exit', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    this._debug(`Exit code ${code} received from tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                cp.on('close', (code) => {
-                    state.processExitCode = code;
-                    state.processExited = true;
-                    state.processClosed = true;
-                    this._debug(`STDIO streams have closed for tool '${this.toolPath}'`);
-                    state.CheckComplete();
-                });
-                state.on('done', (error, exitCode) => {
-                    if (stdbuffer.length > 0) {
-                        this.emit('stdline', stdbuffer);
-                    }
-                    if (errbuffer.length > 0) {
-                        this.emit('errline', errbuffer);
-                    }
-                    cp.removeAllListeners();
-                    if (error) {
-                        reject(error);
-                    }
-                    else {
-                        resolve(exitCode);
-                    }
-                });
-                if (this.options.input) {
-                    if (!cp.stdin) {
-                        throw new Error('child process missing stdin');
-                    }
-                    cp.stdin.end(this.options.input);
-                }
-            }));
-        });
-    }
-}
-/**
- * Convert an arg string to an array of args. Handles escaping
- *
- * @param    argString   string of arguments
- * @returns  string[]    array of arguments
- */
-function argStringToArray(argString) {
-    const args = [];
-    let inQuotes = false;
-    let escaped = false;
-    let arg = '';
-    function append(c) {
-        // we only escape double quotes.
-        if (escaped && c !== '"') {
-            arg += '\\';
-        }
-        arg += c;
-        escaped = false;
-    }
-    for (let i = 0; i < argString.length; i++) {
-        const c = argString.charAt(i);
-        if (c === '"') {
-            if (!escaped) {
-                inQuotes = !inQuotes;
-            }
-            else {
-                append(c);
-            }
-            continue;
-        }
-        if (c === '\\' && escaped) {
-            append(c);
-            continue;
-        }
-        if (c === '\\' && inQuotes) {
-            escaped = true;
-            continue;
-        }
-        if (c === ' ' && !inQuotes) {
-            if (arg.length > 0) {
-                args.push(arg);
-                arg = '';
-            }
-            continue;
-        }
-        append(c);
-    }
-    if (arg.length > 0) {
-        args.push(arg.trim());
-    }
-    return args;
-}
-class ExecState extends require$$1.EventEmitter {
-    constructor(options, toolPath) {
-        super();
-        this.processClosed = false; // tracks whether the process has exited and stdio is closed
-        this.processError = '';
-        this.processExitCode = 0;
-        this.processExited = false; // tracks whether the process has exited
-        this.processStderr = false; // tracks whether stderr was written to
-        this.delay = 10000; // 10 seconds
-        this.done = false;
-        this.timeout = null;
-        if (!toolPath) {
-            throw new Error('toolPath must not be empty');
-        }
-        this.options = options;
-        this.toolPath = toolPath;
-        if (options.delay) {
-            this.delay = options.delay;
-        }
-    }
-    CheckComplete() {
-        if (this.done) {
-            return;
-        }
-        if (this.processClosed) {
-            this._setResult();
-        }
-        else if (this.processExited) {
-            this.timeout = setTimeout$1(ExecState.HandleTimeout, this.delay, this);
-        }
-    }
-    _debug(message) {
-        this.emit('debug', message);
-    }
-    _setResult() {
-        // determine whether there is an error
-        let error;
-        if (this.processExited) {
-            if (this.processError) {
-                error = new Error(`There was an error when attempting to execute the process '${this.toolPath}'. This may indicate the process failed to start. Error: ${this.processError}`);
-            }
-            else if (this.processExitCode !== 0 && !this.options.ignoreReturnCode) {
-                error = new Error(`The process '${this.toolPath}' failed with exit code ${this.processExitCode}`);
-            }
-            else if (this.processStderr && this.options.failOnStdErr) {
-                error = new Error(`The process '${this.toolPath}' failed because one or more lines were written to the STDERR stream`);
-            }
-        }
-        // clear the timeout
-        if (this.timeout) {
-            clearTimeout(this.timeout);
-            this.timeout = null;
-        }
-        this.done = true;
-        this.emit('done', error, this.processExitCode);
-    }
-    static HandleTimeout(state) {
-        if (state.done) {
-            return;
-        }
-        if (!state.processClosed && state.processExited) {
-            const message = `The STDIO streams did not close within ${state.delay / 1000} seconds of the exit event from process '${state.toolPath}'. This may indicate a child process inherited the STDIO streams and has not yet exited.`;
-            state._debug(message);
-        }
-        state._setResult();
-    }
-}
-
-var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-/**
- * Exec a command.
- * Output will be streamed to the live console.
- * Returns promise with return code
- *
- * @param     commandLine        command to execute (can include additional args). Must be correctly escaped.
- * @param     args               optional arguments for tool. Escaping is handled by the lib.
- * @param     options            optional exec options.  See ExecOptions
- * @returns   Promise<number>    exit code
- */
-function exec(commandLine, args, options) {
-    return __awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
-        if (commandArgs.length === 0) {
-            throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
-        }
-        // Path to tool to execute should be first arg
-        const toolPath = commandArgs[0];
-        args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
-        return runner.exec();
-    });
-}
-/**
- * Exec a command and get the output.
- * Output will be streamed to the live console.
- * Returns promise with the exit code and collected stdout and stderr
- *
- * @param     commandLine           command to execute (can include additional args). Must be correctly escaped.
- * @param     args                  optional arguments for tool. Escaping is handled by the lib.
- * @param     options               optional exec options.  See ExecOptions
- * @returns   Promise<ExecOutput>   exit code, stdout, and stderr
- */
-function getExecOutput(commandLine, args, options) {
-    return __awaiter(this, void 0, void 0, function* () {
-        var _a, _b;
-        let stdout = '';
-        let stderr = '';
-        //Using string decoder covers the case where a mult-byte character is split
-        const stdoutDecoder = new StringDecoder('utf8');
-        const stderrDecoder = new StringDecoder('utf8');
-        const originalStdoutListener = (_a = options === null || options === void 0 ? void 0 : options.listeners) === null || _a === void 0 ? void 0 : _a.stdout;
-        const originalStdErrListener = (_b = options === null || options === void 0 ? void 0 : options.listeners) === null || _b === void 0 ? void 0 : _b.stderr;
-        const stdErrListener = (data) => {
-            stderr += stderrDecoder.write(data);
-            if (originalStdErrListener) {
-                originalStdErrListener(data);
-            }
-        };
-        const stdOutListener = (data) => {
-            stdout += stdoutDecoder.write(data);
-            if (originalStdoutListener) {
-                originalStdoutListener(data);
-            }
-        };
-        const listeners = Object.assign(Object.assign({}, options === null || options === void 0 ? void 0 : options.listeners), { stdout: stdOutListener, stderr: stdErrListener });
-        const exitCode = yield exec(commandLine, args, Object.assign(Object.assign({}, options), { listeners }));
-        //flush any remaining characters
-        stdout += stdoutDecoder.end();
-        stderr += stderrDecoder.end();
-        return {
-            exitCode,
-            stdout,
-            stderr
-        };
-    });
-}
-
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-os__default.platform();
-os__default.arch();
-
-(undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
-    function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
-    return new (P || (P = Promise))(function (resolve, reject) {
-        function fulfilled(value) { try { step(generator.next(value)); } catch (e) { reject(e); } }
-        function rejected(value) { try { step(generator["throw"](value)); } catch (e) { reject(e); } }
-        function step(result) { result.done ? resolve(result.value) : adopt(result.value).then(fulfilled, rejected); }
-        step((generator = generator.apply(thisArg, _arguments || [])).next());
-    });
-};
-/**
- * The code to exit an action
- */
-var ExitCode;
-(function (ExitCode) {
-    /**
-     * A code indicating that the action was successful
-     */
-    ExitCode[ExitCode["Success"] = 0] = "Success";
-    /**
-     * A code indicating that the action was a failure
-     */
-    ExitCode[ExitCode["Failure"] = 1] = "Failure";
-})(ExitCode || (ExitCode = {}));
-//-----------------------------------------------------------------------
-// Variables
-//-----------------------------------------------------------------------
-/**
- * Sets env variable for this action and future actions in the job
- * @param name the name of the variable to set
- * @param val the value of the variable. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function exportVariable(name, val) {
-    const convertedVal = toCommandValue(val);
-    process.env[name] = convertedVal;
-    const filePath = process.env['GITHUB_ENV'] || '';
-    if (filePath) {
-        return issueFileCommand('ENV', prepareKeyValueMessage(name, val));
-    }
-    issueCommand('set-env', { name }, convertedVal);
-}
-/**
- * Registers a secret which will get masked from logs
- *
- * @param secret - Value of the secret to be masked
- * @remarks
- * This function instructs the Actions runner to mask the specified value in any
- * logs produced during the workflow run. Once registered, the secret value will
- * be replaced with asterisks (***) whenever it appears in console output, logs,
- * or error messages.
- *
- * This is useful for protecting sensitive information such as:
- * - API keys
- * - Access tokens
- * - Authentication credentials
- * - URL parameters containing signatures (SAS tokens)
- *
- * Note that masking only affects future logs; any previous appearances of the
- * secret in logs before calling this function will remain unmasked.
- *
- * @example
- * ```typescript
- * // Register an API token as a secret
- * const apiToken = "abc123xyz456";
- * setSecret(apiToken);
- *
- * // Now any logs containing this value will show *** instead
- * console.log(`Using token: ${apiToken}`); // Outputs: "Using token: ***"
- * ```
- */
-function setSecret(secret) {
-    issueCommand('add-mask', {}, secret);
-}
-/**
- * Prepends inputPath to the PATH (for this action and future actions)
- * @param inputPath
- */
-function addPath(inputPath) {
-    const filePath = process.env['GITHUB_PATH'] || '';
-    if (filePath) {
-        issueFileCommand('PATH', inputPath);
-    }
-    else {
-        issueCommand('add-path', {}, inputPath);
-    }
-    process.env['PATH'] = `${inputPath}${path.delimiter}${process.env['PATH']}`;
-}
-/**
- * Gets the value of an input.
- * Unless trimWhitespace is set to false in InputOptions, the value is also trimmed.
- * Returns an empty string if the value is not defined.
- *
- * @param     name     name of the input to get
- * @param     options  optional. See InputOptions.
- * @returns   string
- */
-function getInput(name, options) {
-    const val = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] || '';
-    return val.trim();
-}
-/**
- * Sets the value of an output.
- *
- * @param     name     name of the output to set
- * @param     value    value to store. Non-string values will be converted to a string via JSON.stringify
- */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-function setOutput(name, value) {
-    const filePath = process.env['GITHUB_OUTPUT'] || '';
-    if (filePath) {
-        return issueFileCommand('OUTPUT', prepareKeyValueMessage(name, value));
-    }
-    process.stdout.write(os.EOL);
-    issueCommand('set-output', { name }, toCommandValue(value));
-}
-//-----------------------------------------------------------------------
-// Results
-//-----------------------------------------------------------------------
-/**
- * Sets the action status to failed.
- * When the action exits it will be with an exit code of 1
- * @param message add error issue message
- */
-function setFailed(message) {
-    process.exitCode = ExitCode.Failure;
-    error(message);
-}
-//-----------------------------------------------------------------------
-// Logging Commands
-//-----------------------------------------------------------------------
-/**
- * Gets whether Actions Step Debug is on or not
- */
-function isDebug() {
-    return process.env['RUNNER_DEBUG'] === '1';
-}
-/**
- * Writes debug message to user log
- * @param message debug message
- */
-function debug(message) {
-    issueCommand('debug', {}, message);
-}
-/**
- * Adds an error issue
- * @param message error issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function error(message, properties = {}) {
-    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Adds a warning issue
- * @param message warning issue message. Errors will be converted to string via toString()
- * @param properties optional properties to add to the annotation.
- */
-function warning(message, properties = {}) {
-    issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
-}
-/**
- * Writes info to log with console.log.
- * @param message info message
- */
-function info(message) {
-    process.stdout.write(message + os.EOL);
-}
-
-export { BearerCredentialHandler as B, HttpClient as H, summary as a, setFailed as b, which as c, debug as d, error as e, getExecOutput as f, getInput as g, exec as h, info as i, isDebug as j, cp as k, addPath as l, mkdirP as m, exportVariable as n, HttpCodes as o, HttpClientError as p, setSecret as q, rmRF as r, setOutput as s, getAugmentedNamespace as t, commonjsGlobal as u, getDefaultExportFromCjs as v, warning as w, requireTunnel as x, requireUndici as y, undiciExports as z };
+export { HttpClient as H, HttpCodes as a, HttpClientError as b, commonjsGlobal as c, getDefaultExportFromCjs as d, requireUndici as e, getAugmentedNamespace as g, requireTunnel as r, undiciExports as u };

@@ -1,10 +1,11 @@
-import { i as info, w as warning, d as debug, q as setSecret, H as HttpClient, B as BearerCredentialHandler, o as HttpCodes, t as getAugmentedNamespace, u as commonjsGlobal, v as getDefaultExportFromCjs, e as error$1, x as requireTunnel, y as requireUndici, z as undiciExports } from './core-D0nTOIbc.js';
+import { i as info, w as warning, d as debug, o as setSecret, e as error$1 } from './core-D7h9uMZm.js';
 import os__default, { EOL } from 'os';
 import * as fs from 'fs';
 import fs__default$1, { existsSync, readFileSync } from 'fs';
 import * as path$1 from 'path';
 import path__default, { normalize, resolve } from 'path';
-import { F as StructuredMessageEncoding, v as AbortError, G as StructuredMessageDecoding, M as MessageType, H as PbLong, I as typeofJsonValue, y as reflectionMergePartial, z as UnknownFieldHandler, W as WireType, C as MESSAGE_TYPE, J as ScalarType, L as LongType, D as ServiceType, c as createClientLogger, a as convertHttpClient, g as getCachedDefaultHttpClient, b as createClientPipeline, d as decompressResponsePolicyName, e as storageCorrectContentLengthPolicy, f as storageRetryPolicy, h as storageRequestFailureDetailsParserPolicy, i as storageBrowserPolicy, j as isTokenCredential, k as bearerTokenAuthenticationPolicy, S as StorageSharedKeyCredential, m as storageSharedKeyCredentialPolicy, A as AnonymousCredential, n as createRequestPolicyFactoryPolicy, o as StorageBrowserPolicyFactory, q as StorageRetryPolicyFactory, s as stringifyXML, p as parseXML, l as authorizeRequestOnTenantChallenge, r as createSerializer, E as ExtendedServiceClient, K as StorageCRC64Calculator, t as createTracingClient, U as UserDelegationKeyCredential, u as randomUUID, P as Poller, w as delay, x as getDefaultProxySettings, B as BufferScheduler } from './service-type-COYfH1tb.js';
+import { G as StructuredMessageEncoding, v as AbortError, H as StructuredMessageDecoding, M as MessageType, I as PbLong, J as typeofJsonValue, z as reflectionMergePartial, C as UnknownFieldHandler, W as WireType, D as MESSAGE_TYPE, K as ScalarType, L as LongType, F as ServiceType, y as BearerCredentialHandler, c as createClientLogger, a as convertHttpClient, g as getCachedDefaultHttpClient, b as createClientPipeline, d as decompressResponsePolicyName, e as storageCorrectContentLengthPolicy, f as storageRetryPolicy, h as storageRequestFailureDetailsParserPolicy, i as storageBrowserPolicy, j as isTokenCredential, k as bearerTokenAuthenticationPolicy, S as StorageSharedKeyCredential, m as storageSharedKeyCredentialPolicy, A as AnonymousCredential, n as createRequestPolicyFactoryPolicy, o as StorageBrowserPolicyFactory, q as StorageRetryPolicyFactory, s as stringifyXML, p as parseXML, l as authorizeRequestOnTenantChallenge, r as createSerializer, E as ExtendedServiceClient, N as StorageCRC64Calculator, t as createTracingClient, U as UserDelegationKeyCredential, u as randomUUID, P as Poller, w as delay, x as getDefaultProxySettings, B as BufferScheduler } from './service-type-BoufPiL8.js';
+import { H as HttpClient, a as HttpCodes, g as getAugmentedNamespace, c as commonjsGlobal, d as getDefaultExportFromCjs, r as requireTunnel, e as requireUndici, u as undiciExports } from './index-XszKU3l5.js';
 import * as crypto from 'crypto';
 import * as require$$0$2 from 'stream';
 import require$$0__default from 'stream';
@@ -26,31 +27,31 @@ import require$$2$1 from 'node:string_decoder';
 import require$$0$7 from 'zlib';
 import http__default from 'http';
 import https__default from 'https';
+import 'string_decoder';
+import 'child_process';
+import 'timers';
+import 'node:os';
+import 'node:process';
 import 'net';
 import 'tls';
+import 'tty';
+import 'url';
+import 'node:buffer';
+import 'node:module';
+import 'node:http';
+import 'node:https';
+import 'node:zlib';
 import 'node:assert';
 import 'node:net';
-import 'node:http';
-import 'node:buffer';
 import 'node:querystring';
 import 'node:diagnostics_channel';
 import 'node:tls';
-import 'node:zlib';
 import 'node:perf_hooks';
 import 'node:util/types';
 import 'node:worker_threads';
 import 'node:async_hooks';
 import 'node:console';
 import 'node:dns';
-import 'string_decoder';
-import 'child_process';
-import 'timers';
-import 'node:os';
-import 'node:process';
-import 'tty';
-import 'url';
-import 'node:module';
-import 'node:https';
 
 // Copyright (c) Microsoft Corporation.
 // Licensed under the MIT License.
@@ -64155,9 +64156,9 @@ function requireLib () {
 	lib.isHttps = isHttps;
 	const http = __importStar(http__default);
 	const https = __importStar(https__default);
-	const pm = __importStar(requireProxy());
+	const pm = __importStar(/*@__PURE__*/ requireProxy());
 	const tunnel = __importStar(requireTunnel());
-	const undici_1 = requireUndici();
+	const undici_1 = /*@__PURE__*/ requireUndici();
 	var HttpCodes;
 	(function (HttpCodes) {
 	    HttpCodes[HttpCodes["OK"] = 200] = "OK";
@@ -64845,7 +64846,7 @@ function requireLib () {
 	return lib;
 }
 
-var libExports = requireLib();
+var libExports = /*@__PURE__*/ requireLib();
 
 var __awaiter$5 = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
