@@ -13,6 +13,7 @@ import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
 import { parseValgrindXmlFile } from '../src/parse/xml.js'
+import { FindingJsonWriter } from '../src/report/json.js'
 import {
   buildSarif,
   FINGERPRINT_KEY,
@@ -318,6 +319,44 @@ describe('inputs', () => {
     )
     expect(readConfig(read({}), env).sarif).toBe(true)
     expect(readConfig(read({ sarif: 'false' }), env).sarif).toBe(false)
+  })
+})
+
+describe('JSON report findings made ahead', () => {
+  it('are JSON.stringify byte for byte, merged across processes, with fingerprints and baseline state', () => {
+    // The same records in a second process (another XML file): merged findings, 2 processes.
+    const second: ProcessRun = {
+      ...run,
+      file: `${run.file}.2`,
+      pid: 4242,
+      findings: run.findings.map((raw) => ({ ...raw }))
+    }
+    const collector = new FindingCollector({ workspace, failOn })
+    const writer = new FindingJsonWriter()
+    for (const record of [...run.findings, ...second.findings]) {
+      writer.prepare(collector.prepare(record))
+    }
+    const findings = assignFingerprints(collector.collect([run, second])).map((finding, index) =>
+      index % 2 === 0 ? { ...finding, baseline: 'new' as const } : finding
+    )
+    expect(findings.length).toBeGreaterThan(1)
+    expect(findings.every((finding) => finding.processCount === 2)).toBe(true)
+    for (const finding of findings) expect(writer.finding(finding)).toBe(JSON.stringify(finding))
+  })
+
+  it('falls back to JSON.stringify for a record not made ahead, or a finding that differs from it', () => {
+    const collector = new FindingCollector({ workspace, failOn })
+    const writer = new FindingJsonWriter()
+    writer.prepare(collector.prepare(run.findings[0]))
+    const findings = collector.collect([run])
+    const changed = { ...findings[0], notes: ['another note'] }
+    for (const finding of [...findings, changed]) {
+      expect(writer.finding(finding)).toBe(JSON.stringify(finding))
+    }
+    // Past its budget of characters, nothing more is kept.
+    const small = new FindingJsonWriter(1)
+    for (const record of run.findings) small.prepare(collector.prepare(record))
+    for (const finding of findings) expect(small.finding(finding)).toBe(JSON.stringify(finding))
   })
 })
 

@@ -26,7 +26,7 @@ const { decideVerdict } = await load('src/analysis/verdict.ts')
 const { sumLeakTotals } = await load('src/analysis/leak-totals.ts')
 const { processSummary, reportedClientMessages } = await load('src/report/report.ts')
 const { buildSarif, SarifStacks, writeSarif } = await load('src/report/sarif.ts')
-const { writeJsonFile } = await load('src/report/json.ts')
+const { FindingJsonWriter, writeJsonFile } = await load('src/report/json.ts')
 const { buildAnnotations, budgetedWarnings, fitAnnotations, omittedText } = await load(
   'src/report/annotations.ts'
 )
@@ -85,10 +85,11 @@ const collector = new FindingCollector({
 })
 const recipes = new RecipeHashes()
 const sarifStacks = new SarifStacks(workspace)
+const findingJson = new FindingJsonWriter()
 timed('ahead (while valgrind runs)', () => {
   for (const run of runs) {
     for (const record of run.findings) {
-      collector.prepare(record)
+      findingJson.prepare(collector.prepare(record))
       recipes.prepare(record)
       sarifStacks.prepare(record)
     }
@@ -156,7 +157,9 @@ const sarif = timed('buildSarif', () =>
 )
 timed('writeSarif', () => writeSarif(report.sarifFile, sarif))
 const reportFile = path.join(outDirectory, 'report.json')
-await timedAsync('writeJsonFile', () => writeJsonFile(reportFile, { ...report }))
+await timedAsync('writeJsonFile', () =>
+  writeJsonFile(reportFile, { ...report }, { findings: findingJson.finding })
+)
 report.reportFile = reportFile
 
 // main.ts, after runEngine.

@@ -37,7 +37,7 @@ import {
   type RunPlan,
   type ValgrindInvocation
 } from './plan.js'
-import { writeJsonFile } from './report/json.js'
+import { FindingJsonWriter, writeJsonFile } from './report/json.js'
 import {
   processSummary,
   reportedClientMessages,
@@ -270,6 +270,8 @@ interface CheckResult {
   recipes: RecipeHashes
   /** With SARIF on: the results' stack texts, made while valgrind ran. */
   sarifStacks?: SarifStacks
+  /** The findings' JSON report text, made ahead the same way. */
+  findingJson: FindingJsonWriter
 }
 
 /** Why nothing usable came out of a pass: valgrind's or cargo's own failure, or a plain problem. */
@@ -341,9 +343,10 @@ async function runErrorCheck(
   })
   const recipes = new RecipeHashes()
   const sarifStacks = config.sarif ? new SarifStacks(config.workspace) : undefined
+  const findingJson = new FindingJsonWriter()
   follower.onFindings((records) => {
     for (const record of records) {
-      collector.prepare(record)
+      findingJson.prepare(collector.prepare(record))
       recipes.prepare(record)
       sarifStacks?.prepare(record)
     }
@@ -426,7 +429,8 @@ async function runErrorCheck(
     xmlDirectory: valgrind.outputDir,
     collector,
     recipes,
-    sarifStacks
+    sarifStacks,
+    findingJson
   }
 }
 
@@ -713,7 +717,13 @@ export async function runEngine(
   }
   const reportFile = path.join(runDirectory, 'report.json')
   try {
-    await writeJsonFile(reportFile, { ...report })
+    await writeJsonFile(
+      reportFile,
+      { ...report },
+      {
+        findings: (check?.findingJson ?? new FindingJsonWriter()).finding
+      }
+    )
     report.reportFile = reportFile
   } catch (error) {
     const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message

@@ -2,12 +2,23 @@
 // time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
 // 500 frames each make more) is still written. A failed write removes the partial file.
 import * as fs from 'node:fs'
+import type { RecordFields } from '../analysis/findings.js'
+import type { Finding } from '../model.js'
 
 /** Text is handed to the file in pieces of about this size. */
 const CHUNK_CHARS = 1 << 20
 
+/**
+ * The JSON text of the elements of a top-level array, by the array's field, where the writer has
+ * a faster way to make it than `JSON.stringify`: it must give the same text.
+ */
+export type ElementWriters = Readonly<Record<string, (element: never) => string>>
+
 /** The JSON text of `value` in pieces; top-level arrays one element per line. Pure. */
-export function* jsonChunks(value: Record<string, unknown>): Generator<string> {
+export function* jsonChunks(
+  value: Record<string, unknown>,
+  writers: ElementWriters = {}
+): Generator<string> {
   let buffer = '{'
   let firstField = true
   for (const [key, field] of Object.entries(value)) {
@@ -15,9 +26,10 @@ export function* jsonChunks(value: Record<string, unknown>): Generator<string> {
     buffer += `${firstField ? '' : ','}\n  ${JSON.stringify(key)}: `
     firstField = false
     if (Array.isArray(field) && field.length > 0) {
+      const write = (writers[key] ?? JSON.stringify) as (element: unknown) => string | undefined
       buffer += '['
       for (let index = 0; index < field.length; index++) {
-        buffer += `${index === 0 ? '' : ','}\n    ${JSON.stringify(field[index]) ?? 'null'}`
+        buffer += `${index === 0 ? '' : ','}\n    ${write(field[index]) ?? 'null'}`
         if (buffer.length >= CHUNK_CHARS) {
           yield buffer
           buffer = ''
@@ -40,16 +52,70 @@ export function* jsonChunks(value: Record<string, unknown>): Generator<string> {
  * Each piece is written as soon as it is made, synchronously: a stream's machinery cost more than
  * the writes themselves, and the engine waits for the report before it goes on.
  */
-export async function writeJsonFile(file: string, value: Record<string, unknown>): Promise<void> {
+export async function writeJsonFile(
+  file: string,
+  value: Record<string, unknown>,
+  writers: ElementWriters = {}
+): Promise<void> {
   let descriptor: number | undefined
   try {
     descriptor = fs.openSync(file, 'w')
     // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
-    for (const chunk of jsonChunks(value)) fs.writeFileSync(descriptor, chunk)
+    for (const chunk of jsonChunks(value, writers)) fs.writeFileSync(descriptor, chunk)
   } catch (error) {
     await fs.promises.rm(file, { force: true }).catch(() => undefined)
     throw error
   } finally {
     if (descriptor !== undefined) fs.closeSync(descriptor)
+  }
+}
+
+/**
+ * Characters of findings' text made ahead at most: about a report of 16,000 findings with
+ * 12-frame stacks. Beyond it findings are written after the run, as before.
+ */
+const PREPARED_CHARS = 24_000_000
+
+/**
+ * The JSON text of findings, as `JSON.stringify(finding)` writes it. Most of a finding's text (its
+ * key, message and stacks) comes from its first record, so it is made ahead: the engine hands in
+ * each record with its key and place while valgrind still runs, and after the run only the fields
+ * that sum the records up (occurrences, processes, tests, verdict, fingerprint) are written.
+ */
+export class FindingJsonWriter {
+  private readonly prepared = new Map<string, { fields: RecordFields; text: string }>()
+  private preparedChars = 0
+
+  constructor(private readonly maxPreparedChars = PREPARED_CHARS) {}
+
+  /** Makes the text of the finding a record starts, as `collect` would make it. */
+  prepare(fields: RecordFields): void {
+    if (this.preparedChars >= this.maxPreparedChars || this.prepared.has(fields.key)) return
+    const text = JSON.stringify(fields)
+    this.prepared.set(fields.key, { fields, text })
+    this.preparedChars += text.length
+  }
+
+  readonly finding = (finding: Finding): string => {
+    const prepared = this.prepared.get(finding.key)
+    if (prepared === undefined) return JSON.stringify(finding)
+    // The text made ahead is used only for the very same values, in the very same order: the
+    // first record seen while following may not be the first one collected.
+    const values = finding as unknown as Record<string, unknown>
+    const preparedValues = prepared.fields as unknown as Record<string, unknown>
+    const names = Object.keys(values)
+    const preparedNames = Object.keys(preparedValues)
+    for (let index = 0; index < preparedNames.length; index++) {
+      const name = preparedNames[index]
+      if (names[index] !== name || values[name] !== preparedValues[name]) {
+        return JSON.stringify(finding)
+      }
+    }
+    const rest: Record<string, unknown> = {}
+    for (let index = preparedNames.length; index < names.length; index++) {
+      rest[names[index]] = values[names[index]]
+    }
+    const restText = JSON.stringify(rest)
+    return restText === '{}' ? prepared.text : `${prepared.text.slice(0, -1)},${restText.slice(1)}`
   }
 }
