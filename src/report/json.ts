@@ -71,10 +71,11 @@ export async function writeJsonFile(
 }
 
 /**
- * Characters of findings' text made ahead at most: about a report of 16,000 findings with
- * 12-frame stacks. Beyond it findings are written after the run, as before.
+ * Characters of text a report keeps made ahead of the exit at most (the JSON report's findings,
+ * SARIF's stacks, each): about 16,000 findings with 12-frame stacks, some 24 MB. What comes later
+ * is written after the run, as it would be without working ahead.
  */
-const PREPARED_CHARS = 24_000_000
+export const AHEAD_TEXT_CHARS = 24_000_000
 
 /**
  * The JSON text of findings, as `JSON.stringify(finding)` writes it. Most of a finding's text (its
@@ -86,7 +87,7 @@ export class FindingJsonWriter {
   private readonly prepared = new Map<string, { fields: RecordFields; text: string }>()
   private preparedChars = 0
 
-  constructor(private readonly maxPreparedChars = PREPARED_CHARS) {}
+  constructor(private readonly maxPreparedChars = AHEAD_TEXT_CHARS) {}
 
   /** Makes the text of the finding a record starts, as `collect` would make it. */
   prepare(fields: RecordFields): void {

@@ -20,6 +20,7 @@ import {
   toolLabel
 } from './format.js'
 import { kindHelp, kindManual } from './sarif-rules.js'
+import { AHEAD_TEXT_CHARS } from './json.js'
 
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
@@ -242,22 +243,27 @@ export class SarifStacks {
   private readonly write: FrameWriter
   /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
   private readonly labels = new Map<string, string>()
-  private prepared = 0
+  private preparedChars = 0
   /** Workspace files' URIs, each made once (for the results' primary locations too). */
   readonly uriOf = workspaceUris()
 
-  constructor(readonly workspace: string) {
+  constructor(
+    readonly workspace: string,
+    private readonly maxPreparedChars = AHEAD_TEXT_CHARS
+  ) {
     this.write = frameWriter(workspace, this.uriOf)
   }
 
   /**
-   * Made ahead for the first records only, as many as a run keeps results: a run of 60,000
-   * findings writes 5,000 of them, and texts kept for the rest would only take memory.
+   * Made ahead for the first records only, up to a budget of characters: a run writes its 5,000
+   * most severe findings, which need not be the first ones read, and texts kept for all of 60,000
+   * findings would only take memory.
    */
   prepare(record: StackSource): void {
-    if (this.prepared >= SARIF_RESULTS_PER_RUN || this.texts.has(record.stack)) return
-    this.prepared++
-    this.texts.set(record.stack, this.json(record))
+    if (this.preparedChars >= this.maxPreparedChars || this.texts.has(record.stack)) return
+    const text = this.json(record)
+    this.preparedChars += text.length
+    this.texts.set(record.stack, text)
   }
 
   of(finding: StackSource): string {
@@ -315,32 +321,23 @@ function resultJson(
   // Code scanning places every alert on a file of the repository: findings without a frame in
   // the workspace stay in the job summary and the JSON report only.
   if (finding.location === undefined) return undefined
-  const out: string[] = [
-    head,
-    `,"message":{"text":${json(resultMessage(finding))}}`,
-    ',"locations":[',
-    primaryLocationJson(texts, finding.location.file, finding.location.line),
-    ']',
-    texts.stacks.of(finding)
-  ]
+  // Concatenated, not joined: the stacks' text made ahead is not copied again here, only once
+  // when a piece of the file is written.
+  let text = `${head},"message":{"text":${json(resultMessage(finding))}},"locations":[${primaryLocationJson(texts, finding.location.file, finding.location.line)}]`
+  text += texts.stacks.of(finding)
   if (finding.fingerprint !== undefined) {
-    out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}')
+    text += `${FINGERPRINT_FIELD}${json(finding.fingerprint)}}`
   }
   if (input.withBaseline && finding.baseline !== undefined) {
-    out.push(`,"baselineState":${json(finding.baseline satisfies Sarif.Result.baselineState)}`)
+    text += `,"baselineState":${json(finding.baseline satisfies Sarif.Result.baselineState)}`
   }
   // Sarif.PropertyBag: how often, in how many processes, the leak's size, the tests.
-  out.push(
-    `,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`
-  )
+  text += `,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`
   if (finding.leak !== undefined) {
-    out.push(
-      `,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`
-    )
+    text += `,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`
   }
-  if (finding.tests.length > 0) out.push(`,"tests":${json(finding.tests.map(testLabel))}`)
-  out.push('}}')
-  return out.join('')
+  if (finding.tests.length > 0) text += `,"tests":${json(finding.tests.map(testLabel))}`
+  return `${text}}}`
 }
 
 /** One run of the log as JSON text: what comes before its results, the results, what follows. */
@@ -452,14 +449,12 @@ export function* sarifChunks(log: SarifLog): Generator<string> {
   for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
     const run = log.runs[runIndex]
     yield `${runIndex === 0 ? '' : ','}${run.head}`
-    let start = 0
-    let chars = 0
+    let piece = ''
     for (let index = 0; index < run.results.length; index++) {
-      chars += run.results[index].length
-      if (chars >= CHUNK_CHARS || index === run.results.length - 1) {
-        yield `${start === 0 ? '' : ','}${run.results.slice(start, index + 1).join(',')}`
-        start = index + 1
-        chars = 0
+      piece += index === 0 ? run.results[index] : `,${run.results[index]}`
+      if (piece.length >= CHUNK_CHARS || index === run.results.length - 1) {
+        yield piece
+        piece = ''
       }
     }
     yield run.tail

@@ -2945,10 +2945,11 @@ async function writeJsonFile(file, value, writers = {}) {
     }
 }
 /**
- * Characters of findings' text made ahead at most: about a report of 16,000 findings with
- * 12-frame stacks. Beyond it findings are written after the run, as before.
+ * Characters of text a report keeps made ahead of the exit at most (the JSON report's findings,
+ * SARIF's stacks, each): about 16,000 findings with 12-frame stacks, some 24 MB. What comes later
+ * is written after the run, as it would be without working ahead.
  */
-const PREPARED_CHARS = 24_000_000;
+const AHEAD_TEXT_CHARS = 24_000_000;
 /**
  * The JSON text of findings, as `JSON.stringify(finding)` writes it. Most of a finding's text (its
  * key, message and stacks) comes from its first record, so it is made ahead: the engine hands in
@@ -2959,7 +2960,7 @@ class FindingJsonWriter {
     maxPreparedChars;
     prepared = new Map();
     preparedChars = 0;
-    constructor(maxPreparedChars = PREPARED_CHARS) {
+    constructor(maxPreparedChars = AHEAD_TEXT_CHARS) {
         this.maxPreparedChars = maxPreparedChars;
     }
     /** Makes the text of the finding a record starts, as `collect` would make it. */
@@ -7440,26 +7441,30 @@ function primaryLocationJson(texts, file, line) {
  */
 class SarifStacks {
     workspace;
+    maxPreparedChars;
     texts = new WeakMap();
     write;
     /** Labels of stacks as JSON text (the same kind of error is labelled alike). */
     labels = new Map();
-    prepared = 0;
+    preparedChars = 0;
     /** Workspace files' URIs, each made once (for the results' primary locations too). */
     uriOf = workspaceUris();
-    constructor(workspace) {
+    constructor(workspace, maxPreparedChars = AHEAD_TEXT_CHARS) {
         this.workspace = workspace;
+        this.maxPreparedChars = maxPreparedChars;
         this.write = frameWriter(workspace, this.uriOf);
     }
     /**
-     * Made ahead for the first records only, as many as a run keeps results: a run of 60,000
-     * findings writes 5,000 of them, and texts kept for the rest would only take memory.
+     * Made ahead for the first records only, up to a budget of characters: a run writes its 5,000
+     * most severe findings, which need not be the first ones read, and texts kept for all of 60,000
+     * findings would only take memory.
      */
     prepare(record) {
-        if (this.prepared >= SARIF_RESULTS_PER_RUN || this.texts.has(record.stack))
+        if (this.preparedChars >= this.maxPreparedChars || this.texts.has(record.stack))
             return;
-        this.prepared++;
-        this.texts.set(record.stack, this.json(record));
+        const text = this.json(record);
+        this.preparedChars += text.length;
+        this.texts.set(record.stack, text);
     }
     of(finding) {
         return this.texts.get(finding.stack) ?? this.json(finding);
@@ -7507,29 +7512,24 @@ function resultJson(finding, head, input, texts) {
     // the workspace stay in the job summary and the JSON report only.
     if (finding.location === undefined)
         return undefined;
-    const out = [
-        head,
-        `,"message":{"text":${json(resultMessage(finding))}}`,
-        ',"locations":[',
-        primaryLocationJson(texts, finding.location.file, finding.location.line),
-        ']',
-        texts.stacks.of(finding)
-    ];
+    // Concatenated, not joined: the stacks' text made ahead is not copied again here, only once
+    // when a piece of the file is written.
+    let text = `${head},"message":{"text":${json(resultMessage(finding))}},"locations":[${primaryLocationJson(texts, finding.location.file, finding.location.line)}]`;
+    text += texts.stacks.of(finding);
     if (finding.fingerprint !== undefined) {
-        out.push(FINGERPRINT_FIELD, json(finding.fingerprint), '}');
+        text += `${FINGERPRINT_FIELD}${json(finding.fingerprint)}}`;
     }
     if (input.withBaseline && finding.baseline !== undefined) {
-        out.push(`,"baselineState":${json(finding.baseline)}`);
+        text += `,"baselineState":${json(finding.baseline)}`;
     }
     // Sarif.PropertyBag: how often, in how many processes, the leak's size, the tests.
-    out.push(`,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`);
+    text += `,"properties":{"occurrences":${numberJson(finding.occurrences)},"processes":${numberJson(finding.processCount)}`;
     if (finding.leak !== undefined) {
-        out.push(`,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`);
+        text += `,"leakedBytes":${numberJson(finding.leak.bytes)},"leakedBlocks":${numberJson(finding.leak.blocks)}`;
     }
     if (finding.tests.length > 0)
-        out.push(`,"tests":${json(finding.tests.map(testLabel))}`);
-    out.push('}}');
-    return out.join('');
+        text += `,"tests":${json(finding.tests.map(testLabel))}`;
+    return `${text}}}`;
 }
 function runJson(tool, input) {
     const findings = input.findings.filter((finding) => finding.tool === tool);
@@ -7621,14 +7621,12 @@ function* sarifChunks(log) {
     for (let runIndex = 0; runIndex < log.runs.length; runIndex++) {
         const run = log.runs[runIndex];
         yield `${runIndex === 0 ? '' : ','}${run.head}`;
-        let start = 0;
-        let chars = 0;
+        let piece = '';
         for (let index = 0; index < run.results.length; index++) {
-            chars += run.results[index].length;
-            if (chars >= CHUNK_CHARS || index === run.results.length - 1) {
-                yield `${start === 0 ? '' : ','}${run.results.slice(start, index + 1).join(',')}`;
-                start = index + 1;
-                chars = 0;
+            piece += index === 0 ? run.results[index] : `,${run.results[index]}`;
+            if (piece.length >= CHUNK_CHARS || index === run.results.length - 1) {
+                yield piece;
+                piece = '';
             }
         }
         yield run.tail;
