@@ -137,10 +137,18 @@ export function buildAnnotations(
   for (const group of groups.values()) {
     const first = group[0]
     const location = first.location as NonNullable<Finding['location']>
+    // Title and message are made when read: of thousands of lines, GitHub shows 20, and the log
+    // names 20 more by title.
+    let title: string | undefined
+    let message: string | undefined
     annotations.push({
       level: first.failing ? 'error' : 'warning',
-      title: findingTitle({ ...first, leak: sumLeaks(group) }),
-      message: annotationMessage(first, workspace, group),
+      get title() {
+        return (title ??= findingTitle({ ...first, leak: sumLeaks(group) }))
+      },
+      get message() {
+        return (message ??= annotationMessage(first, workspace, group))
+      },
       file: location.file,
       line: location.line,
       findings: group.length
