@@ -56,7 +56,12 @@ import {
 import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
 import { errorCheckArgs, errorTool, exitStatusArgs, leakShowOptions } from './valgrind/args.js'
-import { dwarf5Advice, dwarfVersion, objectsWithoutLines } from './valgrind/dwarf.js'
+import {
+  dwarf5Advice,
+  dwarfVersion,
+  objectsWithoutLines,
+  predatesDwarf5
+} from './valgrind/dwarf.js'
 import { installExecLauncher } from './valgrind/exec-launcher.js'
 import {
   executePlan,
@@ -738,6 +743,8 @@ function dwarfWarning(
   version: string | undefined,
   runs: readonly ProcessRun[]
 ): string | undefined {
+  // A valgrind that reads DWARF 5 needs no look at the frames (thousands) nor at the binaries.
+  if (!predatesDwarf5(version)) return undefined
   const objects = objectsWithoutLines(runs)
   if (objects.length === 0) return undefined
   return dwarf5Advice(

@@ -117,6 +117,11 @@ export function objectsWithoutLines(runs: readonly ProcessRun[], limit = 20): st
   return [...objects]
 }
 
+/** Whether this valgrind is known to predate DWARF 5 support (an unknown version is not). */
+export function predatesDwarf5(valgrindVersion: string | undefined): valgrindVersion is string {
+  return valgrindVersion !== undefined && compareVersions(valgrindVersion, DWARF5_VALGRIND) < 0
+}
+
 /**
  * The warning for frames without lines in binaries that carry DWARF 5, when the valgrind that ran
  * predates DWARF 5 support; undefined otherwise. Pure: `objects` pairs each object with its version.
@@ -125,8 +130,7 @@ export function dwarf5Advice(
   valgrindVersion: string | undefined,
   objects: readonly { obj: string; dwarf?: number }[]
 ): string | undefined {
-  if (valgrindVersion === undefined || compareVersions(valgrindVersion, DWARF5_VALGRIND) >= 0)
-    return undefined
+  if (!predatesDwarf5(valgrindVersion)) return undefined
   const dwarf5 = objects.filter((object) => (object.dwarf ?? 0) >= 5).map((object) => object.obj)
   if (dwarf5.length === 0) return undefined
   const shown = dwarf5.slice(0, 3).join(', ') + (dwarf5.length > 3 ? ', …' : '')

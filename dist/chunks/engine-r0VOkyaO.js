@@ -6666,12 +6666,16 @@ function objectsWithoutLines(runs, limit = 20) {
     }
     return [...objects];
 }
+/** Whether this valgrind is known to predate DWARF 5 support (an unknown version is not). */
+function predatesDwarf5(valgrindVersion) {
+    return valgrindVersion !== undefined && compareVersions(valgrindVersion, DWARF5_VALGRIND) < 0;
+}
 /**
  * The warning for frames without lines in binaries that carry DWARF 5, when the valgrind that ran
  * predates DWARF 5 support; undefined otherwise. Pure: `objects` pairs each object with its version.
  */
 function dwarf5Advice(valgrindVersion, objects) {
-    if (valgrindVersion === undefined || compareVersions(valgrindVersion, DWARF5_VALGRIND) >= 0)
+    if (!predatesDwarf5(valgrindVersion))
         return undefined;
     const dwarf5 = objects.filter((object) => (object.dwarf ?? 0) >= 5).map((object) => object.obj);
     if (dwarf5.length === 0)
@@ -8562,6 +8566,9 @@ async function runEngine(config, host, options = {}) {
 }
 /** The DWARF 5 advice, when stacks lack lines in binaries valgrind cannot read. */
 function dwarfWarning(version, runs) {
+    // A valgrind that reads DWARF 5 needs no look at the frames (thousands) nor at the binaries.
+    if (!predatesDwarf5(version))
+        return undefined;
     const objects = objectsWithoutLines(runs);
     if (objects.length === 0)
         return undefined;
