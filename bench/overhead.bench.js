@@ -6,6 +6,7 @@
 // running valgrind by hand. Prints both parts and the ratio to the target.
 //   npm run bench -- overhead            (6,000 and 60,000 errors)
 //   OVERHEAD_ERRORS=6000 OVERHEAD_PAIRS=5 npm run bench -- overhead
+//   OVERHEAD_NODE=$(npx -y -p node@24 which node) npm run bench -- overhead   (GitHub runs Node 24)
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -16,6 +17,8 @@ import { runAction } from '../scripts/local-runner.js'
 
 const COUNTS = (process.env.OVERHEAD_ERRORS ?? '6000,60000').split(',').map(Number)
 const PAIRS = Number(process.env.OVERHEAD_PAIRS ?? 3)
+/** The Node the action runs on: this one, or OVERHEAD_NODE (GitHub runs actions on Node 24). */
+const ACTION_NODE = process.env.OVERHEAD_NODE || process.execPath
 const FIXED_TARGET_SECONDS = 0.25
 const VARIABLE_TARGET = 0.05
 
@@ -80,7 +83,7 @@ const OWN_CPU_HOOK = `data:text/javascript,${encodeURIComponent(
 const ownCpuFile = path.join(os.tmpdir(), `vg-overhead-own-${process.pid}`)
 
 async function action(workspace, count) {
-  const [node, ...nodeArgs] = timed([process.execPath, '--import', OWN_CPU_HOOK])
+  const [node, ...nodeArgs] = timed([ACTION_NODE, '--import', OWN_CPU_HOOK])
   const start = process.hrtime.bigint()
   const run = await runAction(
     {
@@ -110,6 +113,8 @@ async function main() {
     throw new Error('dist/index.js is missing: run npm run build first')
   }
 
+  const version = execFileSync(ACTION_NODE, ['--version'], { encoding: 'utf8' }).trim()
+  console.log(`The action runs on Node ${version} (${ACTION_NODE}).\n`)
   // The fixed start-up: the action on a run without errors, less valgrind on the same run.
   const fixed = []
   const fixedOwn = []
