@@ -342,6 +342,9 @@ describe('JSON report findings made ahead', () => {
     expect(findings.length).toBeGreaterThan(1)
     expect(findings.every((finding) => finding.processCount === 2)).toBe(true)
     for (const finding of findings) expect(writer.finding(finding)).toBe(JSON.stringify(finding))
+    // Every one from the text made ahead: the byte check above holds for a writer that never
+    // uses it too.
+    expect(writer.counts).toEqual({ reused: findings.length, whole: 0 })
   })
 
   it('falls back to JSON.stringify for a record not made ahead, or a finding that differs from it', () => {
@@ -353,10 +356,13 @@ describe('JSON report findings made ahead', () => {
     for (const finding of [...findings, changed]) {
       expect(writer.finding(finding)).toBe(JSON.stringify(finding))
     }
+    // The one record made ahead, reused once; the changed copy of it and the rest written whole.
+    expect(writer.counts).toEqual({ reused: 1, whole: findings.length })
     // Past its budget of characters, nothing more is kept.
     const small = new FindingJsonWriter(1)
     for (const record of run.findings) small.prepare(collector.prepare(record))
     for (const finding of findings) expect(small.finding(finding)).toBe(JSON.stringify(finding))
+    expect(small.counts.reused).toBe(1)
   })
 })
 

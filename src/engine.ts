@@ -725,9 +725,7 @@ export async function runEngine(
     await writeJsonFile(
       reportFile,
       { ...report },
-      {
-        findings: (check?.findingJson ?? new FindingJsonWriter()).finding
-      }
+      check !== undefined ? { findings: check.findingJson.finding } : {}
     )
     report.reportFile = reportFile
   } catch (error) {

@@ -803,17 +803,17 @@ export class ValgrindXmlReader implements TokenConsumer {
     this.merger.add(finding)
   }
 
-  /** Ends the document (a cut inside a tag is a truncation like any other). */
-  /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
   /** The run's findings so far: complete records only (a merged record's count may still grow). */
   get findings(): readonly RawFinding[] {
     return this.run.findings
   }
 
+  /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
   get documentEnded(): boolean {
     return this.rootClosed
   }
 
+  /** Ends the document (a cut inside a tag is a truncation like any other). */
   finish(bytesRead: number): ProcessRun {
     const run = this.run
     if (bytesRead === 0) {

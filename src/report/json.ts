@@ -87,6 +87,8 @@ export const AHEAD_TEXT_CHARS = 12_000_000
 export class FindingJsonWriter {
   private readonly prepared = new Map<string, { fields: RecordFields; text: string }>()
   private preparedChars = 0
+  /** Findings written from text made ahead, and written whole (none made, or it did not match). */
+  readonly counts = { reused: 0, whole: 0 }
 
   constructor(private readonly maxPreparedChars = AHEAD_TEXT_CHARS) {}
 
@@ -100,7 +102,7 @@ export class FindingJsonWriter {
 
   readonly finding = (finding: Finding): string => {
     const prepared = this.prepared.get(finding.key)
-    if (prepared === undefined) return JSON.stringify(finding)
+    if (prepared === undefined) return this.whole(finding)
     // The text made ahead is used only for the very same values, in the very same order: the
     // first record seen while following may not be the first one collected.
     const values = finding as unknown as Record<string, unknown>
@@ -109,15 +111,19 @@ export class FindingJsonWriter {
     const preparedNames = Object.keys(preparedValues)
     for (let index = 0; index < preparedNames.length; index++) {
       const name = preparedNames[index]
-      if (names[index] !== name || values[name] !== preparedValues[name]) {
-        return JSON.stringify(finding)
-      }
+      if (names[index] !== name || values[name] !== preparedValues[name]) return this.whole(finding)
     }
     const rest: Record<string, unknown> = {}
     for (let index = preparedNames.length; index < names.length; index++) {
       rest[names[index]] = values[names[index]]
     }
     const restText = JSON.stringify(rest)
+    this.counts.reused++
     return restText === '{}' ? prepared.text : `${prepared.text.slice(0, -1)},${restText.slice(1)}`
+  }
+
+  private whole(finding: Finding): string {
+    this.counts.whole++
+    return JSON.stringify(finding)
   }
 }

@@ -261,13 +261,13 @@ export class SarifStacks {
    */
   prepare(record: StackSource): void {
     if (this.preparedChars >= this.maxPreparedChars || this.texts.has(record.stack)) return
-    const text = this.json(record)
+    const text = this.stacksJson(record)
     this.preparedChars += text.length
     this.texts.set(record.stack, text)
   }
 
   of(finding: StackSource): string {
-    return this.texts.get(finding.stack) ?? this.json(finding)
+    return this.texts.get(finding.stack) ?? this.stacksJson(finding)
   }
 
   private labelJson(label: string): string {
@@ -279,7 +279,7 @@ export class SarifStacks {
     return text
   }
 
-  private json(finding: StackSource): string {
+  private stacksJson(finding: StackSource): string {
     const write = this.write
     const out: string[] = []
     // An aux stack's first user frame in the workspace, as a related location.

@@ -1491,7 +1491,8 @@ class FindingCollector {
                 const key = fields.key;
                 let finding = byKey.get(key);
                 if (finding === undefined) {
-                    // Field by field, not spread: a spread makes a slower kind of object, thousands of times.
+                    // Field by field, not spread (a spread makes a slower kind of object, thousands of
+                    // times), in fieldsOf's order: FindingJsonWriter reuses a record's text only for that.
                     finding = {
                         key,
                         tool: fields.tool,
@@ -2961,6 +2962,8 @@ class FindingJsonWriter {
     maxPreparedChars;
     prepared = new Map();
     preparedChars = 0;
+    /** Findings written from text made ahead, and written whole (none made, or it did not match). */
+    counts = { reused: 0, whole: 0 };
     constructor(maxPreparedChars = AHEAD_TEXT_CHARS) {
         this.maxPreparedChars = maxPreparedChars;
     }
@@ -2975,7 +2978,7 @@ class FindingJsonWriter {
     finding = (finding) => {
         const prepared = this.prepared.get(finding.key);
         if (prepared === undefined)
-            return JSON.stringify(finding);
+            return this.whole(finding);
         // The text made ahead is used only for the very same values, in the very same order: the
         // first record seen while following may not be the first one collected.
         const values = finding;
@@ -2984,17 +2987,21 @@ class FindingJsonWriter {
         const preparedNames = Object.keys(preparedValues);
         for (let index = 0; index < preparedNames.length; index++) {
             const name = preparedNames[index];
-            if (names[index] !== name || values[name] !== preparedValues[name]) {
-                return JSON.stringify(finding);
-            }
+            if (names[index] !== name || values[name] !== preparedValues[name])
+                return this.whole(finding);
         }
         const rest = {};
         for (let index = preparedNames.length; index < names.length; index++) {
             rest[names[index]] = values[names[index]];
         }
         const restText = JSON.stringify(rest);
+        this.counts.reused++;
         return restText === '{}' ? prepared.text : `${prepared.text.slice(0, -1)},${restText.slice(1)}`;
     };
+    whole(finding) {
+        this.counts.whole++;
+        return JSON.stringify(finding);
+    }
 }
 
 // A small, forgiving XML tokenizer that works on bytes, specialised to what valgrind writes: elements
@@ -4481,15 +4488,15 @@ class ValgrindXmlReader {
         }
         this.merger.add(finding);
     }
-    /** Ends the document (a cut inside a tag is a truncation like any other). */
-    /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
     /** The run's findings so far: complete records only (a merged record's count may still grow). */
     get findings() {
         return this.run.findings;
     }
+    /** `</valgrindoutput>` was read: valgrind has written all it will write for this process. */
     get documentEnded() {
         return this.rootClosed;
     }
+    /** Ends the document (a cut inside a tag is a truncation like any other). */
     finish(bytesRead) {
         const run = this.run;
         if (bytesRead === 0) {
@@ -7467,12 +7474,12 @@ class SarifStacks {
     prepare(record) {
         if (this.preparedChars >= this.maxPreparedChars || this.texts.has(record.stack))
             return;
-        const text = this.json(record);
+        const text = this.stacksJson(record);
         this.preparedChars += text.length;
         this.texts.set(record.stack, text);
     }
     of(finding) {
-        return this.texts.get(finding.stack) ?? this.json(finding);
+        return this.texts.get(finding.stack) ?? this.stacksJson(finding);
     }
     labelJson(label) {
         let text = this.labels.get(label);
@@ -7482,7 +7489,7 @@ class SarifStacks {
         }
         return text;
     }
-    json(finding) {
+    stacksJson(finding) {
         const write = this.write;
         const out = [];
         // An aux stack's first user frame in the workspace, as a related location.
@@ -8553,9 +8560,7 @@ async function runEngine(config, host, options = {}) {
     }
     const reportFile = path.join(runDirectory, 'report.json');
     try {
-        await writeJsonFile(reportFile, { ...report }, {
-            findings: (check?.findingJson ?? new FindingJsonWriter()).finding
-        });
+        await writeJsonFile(reportFile, { ...report }, check !== undefined ? { findings: check.findingJson.finding } : {});
         report.reportFile = reportFile;
     }
     catch (error) {
