@@ -7,6 +7,8 @@
 //   npm run bench -- overhead            (6,000 and 60,000 errors)
 //   OVERHEAD_ERRORS=6000 OVERHEAD_PAIRS=5 npm run bench -- overhead
 //   OVERHEAD_NODE=$(npx -y -p node@24 which node) npm run bench -- overhead   (GitHub runs Node 24)
+//   OVERHEAD_COMPARE=HEAD~3 npm run bench -- overhead   (also that commit's committed dist/, in the
+//     same pairs, alternating which bundle goes first: a change's effect, measured in the same minutes)
 import { execFileSync, spawnSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
@@ -19,6 +21,8 @@ const COUNTS = (process.env.OVERHEAD_ERRORS ?? '6000,60000').split(',').map(Numb
 const PAIRS = Number(process.env.OVERHEAD_PAIRS ?? 3)
 /** The Node the action runs on: this one, or OVERHEAD_NODE (GitHub runs actions on Node 24). */
 const ACTION_NODE = process.env.OVERHEAD_NODE || process.execPath
+/** A commit whose committed dist/ runs beside this checkout's, in the same pairs. */
+const COMPARE_REF = process.env.OVERHEAD_COMPARE || undefined
 const FIXED_TARGET_SECONDS = 0.25
 const VARIABLE_TARGET = 0.05
 
@@ -82,7 +86,38 @@ const OWN_CPU_HOOK = `data:text/javascript,${encodeURIComponent(
 )}`
 const ownCpuFile = path.join(os.tmpdir(), `vg-overhead-own-${process.pid}`)
 
-async function action(workspace, count) {
+/**
+ * The bundles to run: this checkout's dist/, and with OVERHEAD_COMPARE that commit's dist/ (as
+ * committed: dist/ is kept current, CI checks it), extracted to a temporary directory.
+ */
+function bundles() {
+  const own = { label: 'this checkout', entry: undefined }
+  if (COMPARE_REF === undefined) return [own]
+  const git = (...args) =>
+    execFileSync('git', ['-C', repoRoot, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore']
+    })
+  let sha
+  try {
+    sha = git('rev-parse', '--verify', '--short', `${COMPARE_REF}^{commit}`).trim()
+  } catch {
+    throw new Error(
+      `OVERHEAD_COMPARE=${COMPARE_REF} is not a commit of this repository (give a branch, tag or sha).`
+    )
+  }
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-overhead-compare-'))
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+  const archive = execFileSync('git', ['-C', repoRoot, 'archive', '--format=tar', sha, 'dist'], {
+    maxBuffer: 1 << 30
+  })
+  execFileSync('tar', ['-x', '-C', dir], { input: archive })
+  const entry = path.join(dir, 'dist', 'index.js')
+  if (!fs.existsSync(entry)) throw new Error(`${COMPARE_REF} (${sha}) has no dist/index.js.`)
+  return [own, { label: `${COMPARE_REF} (${sha})`, entry }]
+}
+
+async function action(workspace, count, entry) {
   const [node, ...nodeArgs] = timed([ACTION_NODE, '--import', OWN_CPU_HOOK])
   const start = process.hrtime.bigint()
   const run = await runAction(
@@ -92,7 +127,7 @@ async function action(workspace, count) {
       upload: 'false',
       'output-directory': path.join(workspace, 'out')
     },
-    { workspace, node, nodeArgs, env: { OVERHEAD_OWN_CPU: ownCpuFile } }
+    { workspace, node, nodeArgs, entry, env: { OVERHEAD_OWN_CPU: ownCpuFile } }
   )
   const elapsed = seconds(start)
   const cpu = cpuSeconds()
@@ -114,56 +149,94 @@ async function main() {
   }
 
   const version = execFileSync(ACTION_NODE, ['--version'], { encoding: 'utf8' }).trim()
-  console.log(`The action runs on Node ${version} (${ACTION_NODE}).\n`)
-  // The fixed start-up: the action on a run without errors, less valgrind on the same run.
-  const fixed = []
-  const fixedOwn = []
-  for (let pair = 0; pair < PAIRS; pair++) {
-    const plain = plainValgrind(workspace, 0)
-    const ours = await action(workspace, 0)
-    fixed.push(ours.elapsed - plain.elapsed)
-    fixedOwn.push(ours.ownCpu)
+  console.log(`The action runs on Node ${version} (${ACTION_NODE}).`)
+  const runs = bundles()
+  if (runs.length > 1) {
+    console.log(
+      `Bundles: this checkout's dist/ and ${runs[1].label}'s, alternating which runs first.`
+    )
   }
-  console.log(
-    `Fixed start-up (Node, the bundle, finding valgrind, reporting; median of ${PAIRS}): the action's own CPU ${median(fixedOwn).toFixed(2)} s, wall difference ${median(fixed).toFixed(2)} s (target ≤ ${FIXED_TARGET_SECONDS} s)\n`
-  )
+  console.log('')
+  /** One pair: plain valgrind, then each bundle (the order alternates from pair to pair). */
+  const pair = async (count, index) => {
+    const plain = plainValgrind(workspace, count)
+    const order = index % 2 === 0 ? runs : [...runs].reverse()
+    const results = new Map()
+    for (const bundle of order) results.set(bundle, await action(workspace, count, bundle.entry))
+    return { plain, actions: runs.map((bundle) => results.get(bundle)) }
+  }
+
+  // The fixed start-up: the action on a run without errors, less valgrind on the same run.
+  const fixed = runs.map(() => ({ added: [], own: [] }))
+  for (let index = 0; index < PAIRS; index++) {
+    const { plain, actions } = await pair(0, index)
+    actions.forEach((ours, at) => {
+      fixed[at].added.push(ours.elapsed - plain.elapsed)
+      fixed[at].own.push(ours.ownCpu)
+    })
+  }
+  runs.forEach((bundle, at) => {
+    console.log(
+      `Fixed start-up${runs.length > 1 ? ` of ${bundle.label}` : ''} (Node, the bundle, finding valgrind, reporting; median of ${PAIRS}): the action's own CPU ${median(fixed[at].own).toFixed(2)} s, wall difference ${median(fixed[at].added).toFixed(2)} s (target ≤ ${FIXED_TARGET_SECONDS} s)`
+    )
+  })
+  console.log('')
 
   console.log(
-    "| errors | XML | valgrind wall / CPU | action wall | added wall | action's own CPU | target (0.25 s + 5% of valgrind) | added / target (wall, own CPU) | log |"
+    `| errors${runs.length > 1 ? ' | bundle' : ''} | XML | valgrind wall / CPU | action wall | added wall | action's own CPU | target (0.25 s + 5% of valgrind) | added / target (wall, own CPU) | log |`
   )
-  console.log('| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |')
+  console.log(
+    `| ---:${runs.length > 1 ? ' | :---' : ''} | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`
+  )
+  const differences = []
   for (const count of COUNTS) {
     const plains = []
-    const ours = []
     const plainCpu = []
-    const ownCpu = []
+    const ours = runs.map(() => ({ elapsed: [], own: [], logBytes: 0 }))
     let xmlBytes = 0
-    let logBytes = 0
     const pairs = count > 10000 ? 1 : PAIRS
-    for (let pair = 0; pair < pairs; pair++) {
-      const plain = plainValgrind(workspace, count)
-      const run = await action(workspace, count)
+    for (let index = 0; index < pairs; index++) {
+      const { plain, actions } = await pair(count, index)
       plains.push(plain.elapsed)
-      ours.push(run.elapsed)
-      ownCpu.push(run.ownCpu)
       if (plain.cpu !== undefined) plainCpu.push(plain.cpu)
       xmlBytes = plain.xmlBytes
-      logBytes = run.logBytes
+      actions.forEach((run, at) => {
+        ours[at].elapsed.push(run.elapsed)
+        ours[at].own.push(run.ownCpu)
+        ours[at].logBytes = run.logBytes
+      })
     }
     const valgrind = median(plains)
-    const added = median(ours.map((value, index) => value - plains[index]))
     const target = FIXED_TARGET_SECONDS + VARIABLE_TARGET * valgrind
     const cpu = plainCpu.length > 0
     const valgrindCpu = cpu ? median(plainCpu) : NaN
-    const own = median(ownCpu)
     const targetCpu = FIXED_TARGET_SECONDS + VARIABLE_TARGET * (cpu ? valgrindCpu : valgrind)
-    console.log(
-      `| ${count.toLocaleString('en-US')} | ${(xmlBytes / 1e6).toFixed(1)} MB | ${valgrind.toFixed(2)} / ${cpu ? valgrindCpu.toFixed(2) : '-'} s | ${median(ours).toFixed(2)} s | ${added.toFixed(2)} s | ${own.toFixed(2)} s | ${target.toFixed(2)} / ${targetCpu.toFixed(2)} s | ${(added / target).toFixed(2)}, ${(own / targetCpu).toFixed(2)} | ${(logBytes / 1e3).toFixed(0)} kB |`
-    )
+    runs.forEach((bundle, at) => {
+      const run = ours[at]
+      const added = median(run.elapsed.map((value, index) => value - plains[index]))
+      const own = median(run.own)
+      console.log(
+        `| ${count.toLocaleString('en-US')}${runs.length > 1 ? ` | ${bundle.label}` : ''} | ${(xmlBytes / 1e6).toFixed(1)} MB | ${valgrind.toFixed(2)} / ${cpu ? valgrindCpu.toFixed(2) : '-'} s | ${median(run.elapsed).toFixed(2)} s | ${added.toFixed(2)} s | ${own.toFixed(2)} s | ${target.toFixed(2)} / ${targetCpu.toFixed(2)} s | ${(added / target).toFixed(2)}, ${(own / targetCpu).toFixed(2)} | ${(run.logBytes / 1e3).toFixed(0)} kB |`
+      )
+    })
+    if (runs.length > 1) {
+      const [own, other] = ours
+      differences.push(
+        `${count.toLocaleString('en-US')} errors: wall ${signed(median(own.elapsed.map((value, index) => value - other.elapsed[index])))} s, own CPU ${signed(median(own.own.map((value, index) => value - other.own[index])))} s (median of ${pairs} per-pair differences)`
+      )
+    }
   }
   console.log(
     `\nadded wall = action - valgrind (median of ${PAIRS} alternating pairs; 1 pair above 10,000 errors). The action's own CPU is its Node process's user + system time (valgrind excluded): on a busy machine it is the steadier figure; its target uses valgrind's CPU time. ≤ 1 meets the target.`
   )
+  if (runs.length > 1) {
+    console.log(`\nThis checkout less ${runs[1].label}, negative is faster:`)
+    for (const line of differences) console.log(`- ${line}`)
+  }
+}
+
+function signed(value) {
+  return `${value > 0 ? '+' : value < 0 ? '−' : '±'}${Math.abs(value).toFixed(3)}`
 }
 
 main().catch((error) => {

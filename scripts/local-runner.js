@@ -85,7 +85,8 @@ export function parseOutputFile(text) {
 
 /**
  * @param {Record<string, string>} inputs
- * @param {{ workspace: string, env?: Record<string, string>, node?: string, nodeArgs?: string[], echo?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
+ * @param {{ workspace: string, env?: Record<string, string>, node?: string, nodeArgs?: string[], entry?: string, echo?: boolean, onSpawn?: (child: import('node:child_process').ChildProcess) => void }} options
+ *   `entry`: the bundle to run, dist/index.js of this checkout by default (the overhead bench runs another commit's).
  */
 export async function runAction(inputs, options) {
   const temp = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-runner-'))
@@ -120,7 +121,7 @@ export async function runAction(inputs, options) {
   const node = options.node ?? process.env.E2E_NODE ?? process.execPath
   const child = spawn(
     node,
-    [...(options.nodeArgs ?? []), path.join(repoRoot, 'dist', 'index.js')],
+    [...(options.nodeArgs ?? []), options.entry ?? path.join(repoRoot, 'dist', 'index.js')],
     {
       cwd: options.workspace,
       env,
