@@ -152,19 +152,22 @@ describe('nothing lost when a file cannot be written', () => {
     expectNoStackTrace(run)
   })
 
-  it('a report the disk has no room for: everything else is reported, and says what was not written', async () => {
-    // The report's writes go to /dev/full, which fails every write with ENOSPC (a full disk).
+  /** Node options that send the writes of files named `name` to /dev/full (ENOSPC, a full disk). */
+  const diskFullFor = (name: string): string[] => {
     const redirect = [
       "import fs from 'node:fs'",
       "import { syncBuiltinESMExports } from 'node:module'",
       'const open = fs.openSync',
-      "fs.openSync = function (file, ...rest) { return open.call(this, String(file).endsWith('report.json') ? '/dev/full' : file, ...rest) }",
+      `fs.openSync = function (file, ...rest) { return open.call(this, String(file).endsWith(${JSON.stringify(name)}) ? '/dev/full' : file, ...rest) }`,
       'syncBuiltinESMExports()'
     ].join('\n')
-    const preload = `data:text/javascript,${encodeURIComponent(redirect)}`
+    return ['--import', `data:text/javascript,${encodeURIComponent(redirect)}`]
+  }
+
+  it('a report the disk has no room for: everything else is reported, and says what was not written', async () => {
     const run = await runAction(
       { command: './build/leaks' },
-      { workspace, nodeArgs: ['--import', preload] }
+      { workspace, nodeArgs: diskFullFor('report.json') }
     )
     expect(run.exitCode).toBe(1)
     expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
@@ -175,5 +178,55 @@ describe('nothing lost when a file cannot be written', () => {
     expect(run.stdout).toMatch(/::warning::The JSON report was not written \(ENOSPC/)
     expect(run.summary).toContain('The JSON report was not written (ENOSPC')
     expect(fs.readdirSync(path.dirname(run.outputs['xml-dir']))).not.toContain('report.json')
+  })
+
+  it('a SARIF log the disk has no room for: no half log for code scanning, everything else reported', async () => {
+    const run = await runAction(
+      { command: './build/leaks' },
+      { workspace, nodeArgs: diskFullFor('valgrind.sarif') }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['sarif-file']).toBe('')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(2)
+    expect(run.stdout).toMatch(
+      /::warning::The SARIF file was not written \(ENOSPC: no space left on device, write\): \S+valgrind\.sarif is missing, output 'sarif-file' is empty/
+    )
+    expect(run.summary).toContain('The SARIF file was not written (ENOSPC')
+    const runDirectory = path.dirname(run.outputs['xml-dir'])
+    expect(fs.readdirSync(runDirectory)).not.toContain('valgrind.sarif')
+    // The JSON report, written after it, is whole and has no SARIF file to name.
+    const report = JSON.parse(fs.readFileSync(run.outputs.report, 'utf8')) as Record<
+      string,
+      unknown
+    >
+    expect(report.sarifFile).toBeUndefined()
+    expect(report.warnings).toEqual(
+      expect.arrayContaining([expect.stringContaining('The SARIF file was not written')])
+    )
+    expectNoStackTrace(run)
+  })
+
+  it('a suppressions file the disk has no room for costs that file only', async () => {
+    // A link to /dev/full: writing through it fails with ENOSPC. The link goes, /dev/full stays.
+    const link = path.join(workspace, 'full.supp')
+    fs.rmSync(link, { force: true })
+    fs.symlinkSync('/dev/full', link)
+    const run = await runAction(
+      { command: './build/leaks', 'write-suppressions': 'full.supp' },
+      { workspace }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.outputs['sarif-file']).not.toBe('')
+    expect(run.stdout).toMatch(
+      /::warning::The suppressions file was not written \(ENOSPC: no space left on device, write\): \S*full\.supp is missing\./
+    )
+    expect(run.stdout).not.toContain('Wrote 2 suppressions')
+    expect(fs.lstatSync(link, { throwIfNoEntry: false })).toBeUndefined()
+    expect(fs.statSync('/dev/full').isCharacterDevice()).toBe(true)
+    expectNoStackTrace(run)
   })
 })

@@ -12,6 +12,7 @@ import type { FailCategory, ProcessRun } from '../src/model.js'
 import { parseValgrindXml } from '../src/parse/xml.js'
 import { findingText, stackLines } from '../src/report/format.js'
 import { jsonChunks, writeJsonFile } from '../src/report/json.js'
+import { buildSarif, sarifText, writeSarif } from '../src/report/sarif.js'
 import { parseCargoTestCommand, withNoFailFast } from '../src/rust/command.js'
 import { formatCount } from '../src/numbers.js'
 import { cargoErrorLine } from '../src/rust/setup.js'
@@ -309,6 +310,35 @@ describe('the streamed JSON report', () => {
     fs.symlinkSync('/dev/full', file)
     await expect(writeJsonFile(file, { findings: [1, 2, 3] })).rejects.toThrow(/ENOSPC/)
     expect(fs.existsSync(file)).toBe(false)
+  })
+  it('removes a partial SARIF log (code scanning would take it as it is) and throws', async () => {
+    const file = path.join(tmp, 'full.sarif')
+    fs.symlinkSync('/dev/full', file)
+    const log = buildSarif({
+      findings: [],
+      tools: ['memcheck'],
+      failOn: new Set(['errors']),
+      workspace: tmp,
+      commandLine: './a',
+      withBaseline: false
+    })
+    await expect(writeSarif(file, log)).rejects.toThrow(/ENOSPC/)
+    expect(fs.lstatSync(file, { throwIfNoEntry: false })).toBeUndefined()
+    // The link goes, never what it named.
+    expect(fs.statSync('/dev/full').isCharacterDevice()).toBe(true)
+  })
+  it('writes a SARIF log whole, ending with a newline', async () => {
+    const file = path.join(tmp, 'whole.sarif')
+    const log = buildSarif({
+      findings: [],
+      tools: ['memcheck'],
+      failOn: new Set(['errors']),
+      workspace: tmp,
+      commandLine: './a',
+      withBaseline: false
+    })
+    await writeSarif(file, log)
+    expect(fs.readFileSync(file, 'utf8')).toBe(`${sarifText(log)}\n`)
   })
 })
 

@@ -155,7 +155,7 @@ const sarif = timed('buildSarif', () =>
     problems: []
   })
 )
-timed('writeSarif', () => writeSarif(report.sarifFile, sarif))
+await timedAsync('writeSarif', () => writeSarif(report.sarifFile, sarif))
 const reportFile = path.join(outDirectory, 'report.json')
 await timedAsync('writeJsonFile', () =>
   writeJsonFile(reportFile, { ...report }, { findings: findingJson.finding })

@@ -78,6 +78,7 @@ import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
 import { suppressionsFile } from './baseline/suppressions.js'
 import { buildSarif, omittedResultsText, SarifStacks, writeSarif } from './report/sarif.js'
+import { notWrittenWarning, writeTextFile } from './report/text-file.js'
 import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 import { XmlDirectoryFollower } from './parse/directory.js'
 
@@ -694,7 +695,6 @@ export async function runEngine(
     )
   }
   if (config.sarif && checker !== undefined && checkedAll) {
-    report.sarifFile = path.join(runDirectory, 'valgrind.sarif')
     const sarif = buildSarif({
       findings,
       tools: [checker],
@@ -706,19 +706,37 @@ export async function runEngine(
       problems,
       stacks: check?.sarifStacks
     })
-    writeSarif(report.sarifFile, sarif)
-    const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0)
-    const located = findings.filter((finding) => finding.location !== undefined).length
-    if (located > results) host.info(`SARIF: ${omittedResultsText(located - results, results)}`)
+    const sarifFile = path.join(runDirectory, 'valgrind.sarif')
+    try {
+      await writeSarif(sarifFile, sarif)
+      report.sarifFile = sarifFile
+      const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0)
+      const located = findings.filter((finding) => finding.location !== undefined).length
+      if (located > results) host.info(`SARIF: ${omittedResultsText(located - results, results)}`)
+    } catch (error) {
+      report.warnings.push(
+        notWrittenWarning(
+          'SARIF file',
+          error,
+          `${sarifFile} is missing, output 'sarif-file' is empty, and this run has nothing for code scanning`
+        )
+      )
+    }
   }
   if (config.writeSuppressions !== undefined) {
     const written = suppressionsFile(findings)
-    fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
-    fs.writeFileSync(config.writeSuppressions, written.text)
-    report.suppressionsFile = config.writeSuppressions
-    host.info(
-      `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
-    )
+    try {
+      fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+      await writeTextFile(config.writeSuppressions, [written.text])
+      report.suppressionsFile = config.writeSuppressions
+      host.info(
+        `Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`
+      )
+    } catch (error) {
+      report.warnings.push(
+        notWrittenWarning('suppressions file', error, `${config.writeSuppressions} is missing`)
+      )
+    }
   }
   const reportFile = path.join(runDirectory, 'report.json')
   try {
@@ -729,9 +747,13 @@ export async function runEngine(
     )
     report.reportFile = reportFile
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    const message = `The JSON report was not written (${reason}: ${(error as Error).message.replace(/^[A-Z]+: /, '')}): ${reportFile} is missing, and output 'report' is empty. Everything else (annotations, summary, outputs, verdict) is reported.`
-    report.warnings.push(message)
+    report.warnings.push(
+      notWrittenWarning(
+        'JSON report',
+        error,
+        `${reportFile} is missing, and output 'report' is empty`
+      )
+    )
   }
   return report
 }

@@ -1,9 +1,9 @@
 // The JSON report, written in pieces: one top-level field at a time and arrays one element at a
 // time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
 // 500 frames each make more) is still written. A failed write removes the partial file.
-import * as fs from 'node:fs'
 import type { RecordFields } from '../analysis/findings.js'
 import type { Finding } from '../model.js'
+import { writeTextFile } from './text-file.js'
 
 /** Text is handed to the file in pieces of about this size. */
 const CHUNK_CHARS = 1 << 20
@@ -47,27 +47,13 @@ export function* jsonChunks(
   yield `${buffer}\n}\n`
 }
 
-/**
- * Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown.
- * Each piece is written as soon as it is made, synchronously: a stream's machinery cost more than
- * the writes themselves, and the engine waits for the report before it goes on.
- */
+/** Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown. */
 export async function writeJsonFile(
   file: string,
   value: Record<string, unknown>,
   writers: ElementWriters = {}
 ): Promise<void> {
-  let descriptor: number | undefined
-  try {
-    descriptor = fs.openSync(file, 'w')
-    // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
-    for (const chunk of jsonChunks(value, writers)) fs.writeFileSync(descriptor, chunk)
-  } catch (error) {
-    await fs.promises.rm(file, { force: true }).catch(() => undefined)
-    throw error
-  } finally {
-    if (descriptor !== undefined) fs.closeSync(descriptor)
-  }
+  await writeTextFile(file, jsonChunks(value, writers))
 }
 
 /**

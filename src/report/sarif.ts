@@ -3,7 +3,6 @@
 // kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
 // scanning shows as the path to an alert; a frame without a source file with its module), fingerprints from
 // analysis/identity so that an alert keeps its identity when lines are added above it.
-import * as fs from 'node:fs'
 import type * as Sarif from 'sarif'
 import type { FailCategory, Finding, Frame } from '../model.js'
 import { findingCategory } from '../analysis/findings.js'
@@ -21,6 +20,7 @@ import {
 } from './format.js'
 import { kindHelp, kindManual } from './sarif-rules.js'
 import { AHEAD_TEXT_CHARS } from './json.js'
+import { writeTextFile } from './text-file.js'
 
 export const SARIF_SCHEMA =
   'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json'
@@ -467,13 +467,12 @@ export function sarifText(log: SarifLog): string {
   return [...sarifChunks(log)].join('')
 }
 
-export function writeSarif(file: string, log: SarifLog): void {
-  const descriptor = fs.openSync(file, 'w')
-  try {
-    // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
-    for (const chunk of sarifChunks(log)) fs.writeFileSync(descriptor, chunk)
-    fs.writeFileSync(descriptor, '\n')
-  } finally {
-    fs.closeSync(descriptor)
-  }
+/** Writes the log to `file`. On failure the partial file is removed and the error thrown. */
+export async function writeSarif(file: string, log: SarifLog): Promise<void> {
+  await writeTextFile(file, sarifFileChunks(log))
+}
+
+function* sarifFileChunks(log: SarifLog): Generator<string> {
+  yield* sarifChunks(log)
+  yield '\n'
 }

@@ -2887,9 +2887,52 @@ function planProgramRun(config, valgrind) {
     };
 }
 
-// The JSON report, written in pieces: one top-level field at a time and arrays one element at a
-// time, so a report larger than the biggest string V8 can build (about 512 MiB: 6,000 errors with
-// 500 frames each make more) is still written. A failed write removes the partial file.
+// Writes the files the engine makes (JSON report, SARIF log, suppressions) piece by piece, and
+// never leaves half of one behind: a SARIF log cut short by a full disk would be uploaded to code
+// scanning as it is, and a JSON report cut short would be read as a baseline.
+/**
+ * Writes `pieces` to `file` in order, each as soon as it is made, synchronously: a stream's
+ * machinery cost more than the writes themselves, and writes handed to the thread pool measured
+ * slower still (the engine waits for its files before it goes on). On failure the partial file is
+ * removed and the error thrown.
+ */
+async function writeTextFile(file, pieces) {
+    let descriptor;
+    try {
+        descriptor = fs.openSync(file, 'w');
+        // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
+        for (const piece of pieces)
+            fs.writeFileSync(descriptor, piece);
+    }
+    catch (error) {
+        if (descriptor !== undefined)
+            fs.closeSync(descriptor);
+        descriptor = undefined;
+        await removePartial(file);
+        throw error;
+    }
+    finally {
+        if (descriptor !== undefined)
+            fs.closeSync(descriptor);
+    }
+}
+/** Removes what was written of `file`: a file, or a link to elsewhere (never a device it named). */
+async function removePartial(file) {
+    const stat = await fs.promises.lstat(file).catch(() => undefined);
+    if (stat?.isFile() === true || stat?.isSymbolicLink() === true) {
+        await fs.promises.rm(file, { force: true }).catch(() => undefined);
+    }
+}
+/**
+ * The warning for a file that could not be written: which, why (the system's code and message),
+ * and what the user is left without. Writing it costs that file only.
+ */
+function notWrittenWarning(what, error, consequence) {
+    const reason = error.code ?? error.message;
+    const detail = error.message.replace(/^[A-Z]+: /, '');
+    return `The ${what} was not written (${reason}: ${detail}): ${consequence}. Everything else (annotations, summary, outputs, verdict) is reported.`;
+}
+
 /** Text is handed to the file in pieces of about this size. */
 const CHUNK_CHARS$1 = 1 << 20;
 /** The JSON text of `value` in pieces; top-level arrays one element per line. Pure. */
@@ -2923,27 +2966,9 @@ function* jsonChunks(value, writers = {}) {
     }
     yield `${buffer}\n}\n`;
 }
-/**
- * Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown.
- * Each piece is written as soon as it is made, synchronously: a stream's machinery cost more than
- * the writes themselves, and the engine waits for the report before it goes on.
- */
+/** Writes `value` as JSON to `file`. On failure the partial file is removed and the error thrown. */
 async function writeJsonFile(file, value, writers = {}) {
-    let descriptor;
-    try {
-        descriptor = fs.openSync(file, 'w');
-        // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
-        for (const chunk of jsonChunks(value, writers))
-            fs.writeFileSync(descriptor, chunk);
-    }
-    catch (error) {
-        await fs.promises.rm(file, { force: true }).catch(() => undefined);
-        throw error;
-    }
-    finally {
-        if (descriptor !== undefined)
-            fs.closeSync(descriptor);
-    }
+    await writeTextFile(file, jsonChunks(value, writers));
 }
 /**
  * Characters of text a report keeps made ahead of the exit at most (the JSON report's findings,
@@ -7305,11 +7330,6 @@ function kindManual(tool) {
     return MEMCHECK_MANUAL;
 }
 
-// SARIF 2.1.0 for GitHub code scanning (github/codeql-action/upload-sarif). Pure: findings in, a
-// SARIF log out; `writeSarif` is the thin writer. One run per valgrind tool, one rule per error
-// kind, results at workspace-relative locations (`%SRCROOT%`), the stacks as code flows (what code
-// scanning shows as the path to an alert; a frame without a source file with its module), fingerprints from
-// analysis/identity so that an alert keeps its identity when lines are added above it.
 const SARIF_SCHEMA = 'https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json';
 /** The key of our fingerprint in `partialFingerprints`, versioned with the recipe. */
 const FINGERPRINT_KEY = 'valgrindFindingIdentity/v1';
@@ -7645,17 +7665,13 @@ function* sarifChunks(log) {
     }
     yield ']}';
 }
-function writeSarif(file, log) {
-    const descriptor = fs.openSync(file, 'w');
-    try {
-        // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
-        for (const chunk of sarifChunks(log))
-            fs.writeFileSync(descriptor, chunk);
-        fs.writeFileSync(descriptor, '\n');
-    }
-    finally {
-        fs.closeSync(descriptor);
-    }
+/** Writes the log to `file`. On failure the partial file is removed and the error thrown. */
+async function writeSarif(file, log) {
+    await writeTextFile(file, sarifFileChunks(log));
+}
+function* sarifFileChunks(log) {
+    yield* sarifChunks(log);
+    yield '\n';
 }
 
 // When a pass produced no usable XML, says why in valgrind's own words: an option of the user's
@@ -8533,7 +8549,6 @@ async function runEngine(config, host, options = {}) {
         host.info('SARIF not written: the error check did not run to the end, and an empty SARIF file would close open code scanning alerts.');
     }
     if (config.sarif && checker !== undefined && checkedAll) {
-        report.sarifFile = path.join(runDirectory, 'valgrind.sarif');
         const sarif = buildSarif({
             findings,
             tools: [checker],
@@ -8545,18 +8560,30 @@ async function runEngine(config, host, options = {}) {
             problems,
             stacks: check?.sarifStacks
         });
-        writeSarif(report.sarifFile, sarif);
-        const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
-        const located = findings.filter((finding) => finding.location !== undefined).length;
-        if (located > results)
-            host.info(`SARIF: ${omittedResultsText(located - results, results)}`);
+        const sarifFile = path.join(runDirectory, 'valgrind.sarif');
+        try {
+            await writeSarif(sarifFile, sarif);
+            report.sarifFile = sarifFile;
+            const results = sarif.runs.reduce((sum, run) => sum + (run.results?.length ?? 0), 0);
+            const located = findings.filter((finding) => finding.location !== undefined).length;
+            if (located > results)
+                host.info(`SARIF: ${omittedResultsText(located - results, results)}`);
+        }
+        catch (error) {
+            report.warnings.push(notWrittenWarning('SARIF file', error, `${sarifFile} is missing, output 'sarif-file' is empty, and this run has nothing for code scanning`));
+        }
     }
     if (config.writeSuppressions !== undefined) {
         const written = suppressionsFile(findings);
-        fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true });
-        fs.writeFileSync(config.writeSuppressions, written.text);
-        report.suppressionsFile = config.writeSuppressions;
-        host.info(`Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`);
+        try {
+            fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true });
+            await writeTextFile(config.writeSuppressions, [written.text]);
+            report.suppressionsFile = config.writeSuppressions;
+            host.info(`Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`);
+        }
+        catch (error) {
+            report.warnings.push(notWrittenWarning('suppressions file', error, `${config.writeSuppressions} is missing`));
+        }
     }
     const reportFile = path.join(runDirectory, 'report.json');
     try {
@@ -8564,9 +8591,7 @@ async function runEngine(config, host, options = {}) {
         report.reportFile = reportFile;
     }
     catch (error) {
-        const reason = error.code ?? error.message;
-        const message = `The JSON report was not written (${reason}: ${error.message.replace(/^[A-Z]+: /, '')}): ${reportFile} is missing, and output 'report' is empty. Everything else (annotations, summary, outputs, verdict) is reported.`;
-        report.warnings.push(message);
+        report.warnings.push(notWrittenWarning('JSON report', error, `${reportFile} is missing, and output 'report' is empty`));
     }
     return report;
 }
