@@ -138,6 +138,52 @@ describe('tool: callgrind alone', () => {
   })
 })
 
+describe('places that cannot be made', () => {
+  // Node's own recursive mkdir never returns for a path under /proc (100% CPU until the job's
+  // timeout): the runs are killed after 30 s, so that a regression fails instead of hanging.
+  const killAfter30s = (child: { kill: (signal: NodeJS.Signals) => boolean }): void => {
+    setTimeout(() => child.kill('SIGKILL'), 30_000).unref()
+  }
+
+  it('an output-directory that cannot be made fails at once, saying what to change', async () => {
+    const run = await runAction(
+      { command: './build/leaks', 'output-directory': '/proc/valgrind-action-test/out' },
+      { workspace, onSpawn: killAfter30s }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      "The output directory '/proc/valgrind-action-test/out' cannot be created (ENOENT: no such file or directory, mkdir '/proc/valgrind-action-test'). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP)."
+    )
+    expect(run.stdout).not.toContain('Running ./build/leaks')
+    expectNoStackTrace(run)
+  })
+
+  it('the CLI exits 2 for it', () => {
+    const node = process.env.E2E_NODE ?? process.execPath
+    const result = spawnSync(
+      node,
+      [path.join(repoRoot, 'dist', 'cli.js'), '--output-directory', '/proc/x', './build/leaks'],
+      { cwd: workspace, encoding: 'utf8', timeout: 30_000 }
+    )
+    expect(result.status).toBe(2)
+    expect(result.stderr).toContain("The output directory '/proc/x' cannot be created (ENOENT")
+  })
+
+  it('a write-suppressions place that cannot be made costs that file only', async () => {
+    const run = await runAction(
+      { command: './build/leaks', 'write-suppressions': '/proc/valgrind-action-test/x.supp' },
+      { workspace, onSpawn: killAfter30s }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.stdout).toContain(
+      "::warning::The suppressions file was not written (ENOENT: no such file or directory, mkdir '/proc/valgrind-action-test'): /proc/valgrind-action-test/x.supp is missing."
+    )
+    expectNoStackTrace(run)
+  })
+})
+
 describe('nothing lost when a file cannot be written', () => {
   it('an unwritable GITHUB_STEP_SUMMARY costs the summary only', async () => {
     const run = await runAction(

@@ -71,7 +71,7 @@ import {
   type ProcessExit,
   type RunOptions
 } from './valgrind/run.js'
-import { createRunDirectory } from './run-directory.js'
+import { createRunDirectory, makeDirectories } from './run-directory.js'
 import { assignFingerprints, RecipeHashes } from './analysis/identity.js'
 import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
@@ -726,7 +726,7 @@ export async function runEngine(
   if (config.writeSuppressions !== undefined) {
     const written = suppressionsFile(findings)
     try {
-      fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true })
+      makeDirectories(path.dirname(config.writeSuppressions))
       await writeTextFile(config.writeSuppressions, [written.text])
       report.suppressionsFile = config.writeSuppressions
       host.info(

@@ -24,9 +24,48 @@ export function sharedDirectoryProblem(
   return undefined
 }
 
+/**
+ * `mkdir -p`: creates `dir` and its missing parents (with `mode`). Not fs.mkdirSync's `recursive`:
+ * where a parent exists but cannot hold directories, as in /proc, mkdir answers ENOENT, which
+ * Node reads as a missing parent, and it spins forever at 100% CPU (the job would hang until its
+ * timeout). Here each missing directory is made once, and the first failure is thrown.
+ */
+export function makeDirectories(dir: string, mode?: number): void {
+  const absolute = path.resolve(dir)
+  const missing: string[] = []
+  for (let at = absolute; !fs.existsSync(at); at = path.dirname(at)) {
+    missing.push(at)
+    if (path.dirname(at) === at) break
+  }
+  for (const directory of missing.reverse()) {
+    try {
+      fs.mkdirSync(directory, { mode })
+    } catch (error) {
+      // Made meanwhile, or a dangling link (the check below says so).
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error
+    }
+  }
+  if (!fs.statSync(absolute).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR' })
+  }
+}
+
+/** makeDirectories for the output directory, failing with what to change. */
+function makeOutputDirectory(dir: string): void {
+  try {
+    makeDirectories(dir, 0o700)
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? 'error'
+    const detail = (error as Error).message.replace(/^[A-Z]+: /, '')
+    throw new InputError(
+      `The output directory '${dir}' cannot be created (${reason}: ${detail}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`
+    )
+  }
+}
+
 /** Creates `dir` (mode 0700) if needed and refuses it when another user could change its files. */
 export function ensurePrivateDirectory(dir: string): void {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 })
+  makeOutputDirectory(dir)
   const uid = process.getuid?.()
   if (uid === undefined) return // not POSIX: no owners to compare
   // The link itself too: in /tmp another user may have planted a symlink to their directory.
@@ -42,7 +81,7 @@ export function ensurePrivateDirectory(dir: string): void {
 
 /** A new, empty directory for this run's files: XML, profiles, the JSON report. */
 export function createRunDirectory(outputDirectory: string): string {
-  fs.mkdirSync(outputDirectory, { recursive: true, mode: 0o700 })
+  makeOutputDirectory(outputDirectory)
   const stamp = new Date().toISOString().replace(/[:.]/g, '-')
   // mkdtemp: a fresh name, mode 0700.
   return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`))

@@ -6792,9 +6792,48 @@ function sharedDirectoryProblem(stat, uid) {
     }
     return undefined;
 }
+/**
+ * `mkdir -p`: creates `dir` and its missing parents (with `mode`). Not fs.mkdirSync's `recursive`:
+ * where a parent exists but cannot hold directories, as in /proc, mkdir answers ENOENT, which
+ * Node reads as a missing parent, and it spins forever at 100% CPU (the job would hang until its
+ * timeout). Here each missing directory is made once, and the first failure is thrown.
+ */
+function makeDirectories(dir, mode) {
+    const absolute = path.resolve(dir);
+    const missing = [];
+    for (let at = absolute; !fs.existsSync(at); at = path.dirname(at)) {
+        missing.push(at);
+        if (path.dirname(at) === at)
+            break;
+    }
+    for (const directory of missing.reverse()) {
+        try {
+            fs.mkdirSync(directory, { mode });
+        }
+        catch (error) {
+            // Made meanwhile, or a dangling link (the check below says so).
+            if (error.code !== 'EEXIST')
+                throw error;
+        }
+    }
+    if (!fs.statSync(absolute).isDirectory()) {
+        throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${dir}'`), { code: 'ENOTDIR' });
+    }
+}
+/** makeDirectories for the output directory, failing with what to change. */
+function makeOutputDirectory(dir) {
+    try {
+        makeDirectories(dir, 0o700);
+    }
+    catch (error) {
+        const reason = error.code ?? 'error';
+        const detail = error.message.replace(/^[A-Z]+: /, '');
+        throw new InputError(`The output directory '${dir}' cannot be created (${reason}: ${detail}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`);
+    }
+}
 /** Creates `dir` (mode 0700) if needed and refuses it when another user could change its files. */
 function ensurePrivateDirectory(dir) {
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeOutputDirectory(dir);
     const uid = process.getuid?.();
     if (uid === undefined)
         return; // not POSIX: no owners to compare
@@ -6808,7 +6847,7 @@ function ensurePrivateDirectory(dir) {
 }
 /** A new, empty directory for this run's files: XML, profiles, the JSON report. */
 function createRunDirectory(outputDirectory) {
-    fs.mkdirSync(outputDirectory, { recursive: true, mode: 0o700 });
+    makeOutputDirectory(outputDirectory);
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
     // mkdtemp: a fresh name, mode 0700.
     return fs.mkdtempSync(path.join(outputDirectory, `run-${stamp}-`));
@@ -8576,7 +8615,7 @@ async function runEngine(config, host, options = {}) {
     if (config.writeSuppressions !== undefined) {
         const written = suppressionsFile(findings);
         try {
-            fs.mkdirSync(path.dirname(config.writeSuppressions), { recursive: true });
+            makeDirectories(path.dirname(config.writeSuppressions));
             await writeTextFile(config.writeSuppressions, [written.text]);
             report.suppressionsFile = config.writeSuppressions;
             host.info(`Wrote ${written.written} suppressions to ${config.writeSuppressions}${written.missing > 0 ? ` (${written.missing} findings came without one from valgrind)` : ''}.`);
