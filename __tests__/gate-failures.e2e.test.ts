@@ -210,6 +210,24 @@ describe('nothing lost when a file cannot be written', () => {
     return ['--import', `data:text/javascript,${encodeURIComponent(redirect)}`]
   }
 
+  it('an unwritable GITHUB_OUTPUT costs the outputs only', async () => {
+    const run = await runAction(
+      { command: './build/leaks' },
+      { workspace, env: { GITHUB_OUTPUT: '/dev/full' } }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      'Valgrind found 2 definite leaks (116 bytes in 2 blocks) (fail-on: definite, errors).'
+    )
+    expect(run.annotations.filter((a) => a.level === 'error')).toHaveLength(2)
+    const warning =
+      "The step's outputs were not written (ENOSPC: no space left on device, write; GITHUB_OUTPUT is /dev/full): later steps read them as empty."
+    expect(run.stdout).toContain(`::warning::${warning}`)
+    expect(run.summary).toContain(warning)
+    expect(run.summary).toContain('2 definite leaks')
+    expectNoStackTrace(run)
+  })
+
   it('a report the disk has no room for: everything else is reported, and says what was not written', async () => {
     const run = await runAction(
       { command: './build/leaks' },

@@ -2,12 +2,12 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-DwIzMa8z.js';
-import { c as commandSafeText, I as InputError, l as logLine } from './chunks/escape-SHQre9lM.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-C3sox2XS.js';
+import { c as commandSafeText, I as InputError, l as logLine } from './chunks/escape-ygvuV_RS.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';
-import './chunks/core-D7h9uMZm.js';
+import './chunks/core-BTpF9kUs.js';
 import 'os';
 import 'crypto';
 import 'fs';

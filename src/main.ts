@@ -38,6 +38,21 @@ function info(message: string): void {
 const UNLOCATED_LOG_LINES = 20
 const CLIENT_MESSAGE_LOG_LINES = 50
 
+/**
+ * Sets the step's outputs; undefined, or why they could not be written (GITHUB_OUTPUT on a full
+ * disk): that costs the outputs only, never the summary, the annotations or the verdict.
+ */
+function setOutputs(outputs: Record<string, string>): string | undefined {
+  try {
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
+    return undefined
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
+    const detail = (error as Error).message.replace(/^[A-Z]+: /, '')
+    return `The step's outputs were not written (${reason}: ${detail}; GITHUB_OUTPUT is ${process.env.GITHUB_OUTPUT ?? 'not set'}): later steps read them as empty. The summary, annotations and verdict are not affected.`
+  }
+}
+
 export async function run(): Promise<void> {
   // Nothing is written at the signal itself: the program's output may be mid-line in the fence.
   const cancellation = cancelOnSignals()
@@ -140,7 +155,11 @@ export async function run(): Promise<void> {
     for (const warning of warnings) core.warning(warning)
 
     // Outputs before the summary: a summary that cannot be written costs the summary only.
-    for (const [name, value] of Object.entries(actionOutputs(report))) core.setOutput(name, value)
+    const outputsLost = setOutputs(actionOutputs(report))
+    if (outputsLost !== undefined) {
+      core.warning(outputsLost)
+      report.warnings.push(outputsLost)
+    }
     if (process.env.GITHUB_STEP_SUMMARY) {
       const markdown = renderSummary(report, {
         workspace: config.workspace,
@@ -169,8 +188,8 @@ export async function run(): Promise<void> {
         retentionDays: config.retentionDays
       })
       if (upload.status === 'uploaded') {
-        core.setOutput('artifact-id', String(upload.id))
-        core.setOutput('artifact-url', upload.url ?? '')
+        // When the outputs above could not be written, these cannot either: said once, above.
+        setOutputs({ 'artifact-id': String(upload.id), 'artifact-url': upload.url ?? '' })
       }
     } else {
       info(`Upload is off: the run's files are in ${report.runDirectory}`)

@@ -1,4 +1,4 @@
-import { i as info, w as warning, d as debug, o as setSecret, e as error$1 } from './core-D7h9uMZm.js';
+import { i as info, w as warning, d as debug, o as setSecret, e as error$1 } from './core-BTpF9kUs.js';
 import os__default, { EOL } from 'os';
 import * as fs from 'fs';
 import fs__default$1, { existsSync, readFileSync } from 'fs';

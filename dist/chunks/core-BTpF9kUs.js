@@ -1683,4 +1683,4 @@ function info(message) {
     process.stdout.write(message + os.EOL);
 }
 
-export { summary as a, setFailed as b, exec as c, debug as d, error as e, isDebug as f, getInput as g, cp as h, info as i, addPath as j, exportVariable as k, which as l, mkdirP as m, getExecOutput as n, setSecret as o, rmRF as r, setOutput as s, warning as w };
+export { setFailed as a, setOutput as b, exec as c, debug as d, error as e, isDebug as f, getInput as g, cp as h, info as i, addPath as j, exportVariable as k, which as l, mkdirP as m, getExecOutput as n, setSecret as o, rmRF as r, summary as s, warning as w };

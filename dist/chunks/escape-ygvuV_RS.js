@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { l as which, i as info, n as getExecOutput } from './core-D7h9uMZm.js';
+import { l as which, i as info, n as getExecOutput } from './core-BTpF9kUs.js';
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 
@@ -279,7 +279,7 @@ async function valgrindWorks(valgrind, env = {}) {
 // error (the install then just takes longer).
 // @actions/cache (and the Azure SDK under it) is loaded only when a step uses the cache: most runs
 // never do, and loading it costs start-up time on every run.
-const loadCache = async () => import('./cache-7Ep1RaRx.js');
+const loadCache = async () => import('./cache-P0Ou1wPB.js');
 async function cacheAvailable() {
     return (await loadCache()).isFeatureAvailable();
 }

@@ -1,4 +1,4 @@
-import { d as debug, m as mkdirP, c as exec, l as which, w as warning, i as info, f as isDebug, o as setSecret, r as rmRF, e as error } from './core-D7h9uMZm.js';
+import { d as debug, m as mkdirP, c as exec, l as which, w as warning, i as info, f as isDebug, o as setSecret, r as rmRF, e as error } from './core-BTpF9kUs.js';
 import * as path$1 from 'path';
 import * as fs from 'fs';
 import { writeFileSync, existsSync } from 'fs';

@@ -1,10 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, d as cacheKey, e as restoreFromCache, g as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, h as InstallError, j as saveToCache, k as asRoot, m as parseAptStanzas, n as indexedSha256, o as sha256File, q as probeValgrind, b as assertSupportedPlatform, w as readHost, x as cacheAvailable, y as summaryText, z as clip, A as compareVersions } from './escape-SHQre9lM.js';
+import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, d as cacheKey, e as restoreFromCache, g as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, h as InstallError, j as saveToCache, k as asRoot, m as parseAptStanzas, n as indexedSha256, o as sha256File, q as probeValgrind, b as assertSupportedPlatform, w as readHost, x as cacheAvailable, y as summaryText, z as clip, A as compareVersions } from './escape-ygvuV_RS.js';
 import { createHash, randomUUID, hash as hash$1 } from 'node:crypto';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { d as debug, i as info } from './core-D7h9uMZm.js';
+import { d as debug, i as info } from './core-BTpF9kUs.js';
 import { execFile, spawn, execFileSync } from 'node:child_process';
 import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
@@ -2189,7 +2189,7 @@ async function chooseAndInstall(options, notes) {
     }
     await ensureLibcDebugSymbols(host, notes);
     // Loaded only here: the download and build code (with its HTTP client) costs every run's start.
-    const { installFromSource } = await import('./source-build-BDzbgMHo.js');
+    const { installFromSource } = await import('./source-build-D8rn8uiR.js');
     const built = await installFromSource(common);
     return finish(built.found, built.source);
 }
