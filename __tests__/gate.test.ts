@@ -13,6 +13,8 @@ import { parseValgrindXml } from '../src/parse/xml.js'
 import { findingText, stackLines } from '../src/report/format.js'
 import { jsonChunks, writeJsonFile } from '../src/report/json.js'
 import { buildSarif, sarifText, writeSarif } from '../src/report/sarif.js'
+import { notWrittenWarning, writeTextFile } from '../src/report/text-file.js'
+import { systemErrorText } from '../src/errors.js'
 import { parseCargoTestCommand, withNoFailFast } from '../src/rust/command.js'
 import { formatCount } from '../src/numbers.js'
 import { cargoErrorLine } from '../src/rust/setup.js'
@@ -326,6 +328,23 @@ describe('the streamed JSON report', () => {
     expect(fs.lstatSync(file, { throwIfNoEntry: false })).toBeUndefined()
     // The link goes, never what it named.
     expect(fs.statSync('/dev/full').isCharacterDevice()).toBe(true)
+  })
+  it('leaves a file it could not open as it was', async () => {
+    const dir = path.join(tmp, 'a-directory')
+    fs.mkdirSync(dir)
+    fs.writeFileSync(path.join(dir, 'kept'), 'x')
+    await expect(writeTextFile(dir, ['text'])).rejects.toThrow(/EISDIR/)
+    expect(fs.readdirSync(dir)).toEqual(['kept'])
+  })
+  it('names a system error by its code, once', () => {
+    const full = Object.assign(new Error('ENOSPC: no space left on device, write'), {
+      code: 'ENOSPC'
+    })
+    expect(systemErrorText(full)).toBe('ENOSPC: no space left on device, write')
+    expect(systemErrorText(new RangeError('Invalid string length'))).toBe('Invalid string length')
+    expect(notWrittenWarning('JSON report', full, 'r.json is missing')).toBe(
+      'The JSON report was not written (ENOSPC: no space left on device, write): r.json is missing. Everything else (annotations, summary, outputs, verdict) is reported.'
+    )
   })
   it('writes a SARIF log whole, ending with a newline', async () => {
     const file = path.join(tmp, 'whole.sarif')

@@ -4,6 +4,7 @@
 import * as core from '@actions/core'
 import * as os from 'node:os'
 import { cancelOnSignals } from './cancel.js'
+import { systemErrorText } from './errors.js'
 import { readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
 import * as path from 'node:path'
@@ -47,9 +48,7 @@ function setOutputs(outputs: Record<string, string>): string | undefined {
     for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
     return undefined
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-    const detail = (error as Error).message.replace(/^[A-Z]+: /, '')
-    return `The step's outputs were not written (${reason}: ${detail}; GITHUB_OUTPUT is ${process.env.GITHUB_OUTPUT ?? 'not set'}): later steps read them as empty. The summary, annotations and verdict are not affected.`
+    return `The step's outputs were not written (${systemErrorText(error)}; GITHUB_OUTPUT is ${process.env.GITHUB_OUTPUT ?? 'not set'}): later steps read them as empty. The summary, annotations and verdict are not affected.`
   }
 }
 

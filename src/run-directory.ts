@@ -6,7 +6,7 @@
 // the runner's user, not to root inside the container, so the check would refuse it).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import { InputError } from './errors.js'
+import { InputError, systemErrorText } from './errors.js'
 
 /** Why another user could tamper with `dir`, or undefined when they cannot. */
 export function sharedDirectoryProblem(
@@ -55,10 +55,8 @@ function makeOutputDirectory(dir: string): void {
   try {
     makeDirectories(dir, 0o700)
   } catch (error) {
-    const reason = (error as NodeJS.ErrnoException).code ?? 'error'
-    const detail = (error as Error).message.replace(/^[A-Z]+: /, '')
     throw new InputError(
-      `The output directory '${dir}' cannot be created (${reason}: ${detail}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`
+      `The output directory '${dir}' cannot be created (${systemErrorText(error)}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`
     )
   }
 }

@@ -2,6 +2,7 @@
 // never leaves half of one behind: a SARIF log cut short by a full disk would be uploaded to code
 // scanning as it is, and a JSON report cut short would be read as a baseline.
 import * as fs from 'node:fs'
+import { systemErrorText } from '../errors.js'
 
 /**
  * Writes `pieces` to `file` in order, each as soon as it is made, synchronously: a stream's
@@ -10,18 +11,18 @@ import * as fs from 'node:fs'
  * removed and the error thrown.
  */
 export async function writeTextFile(file: string, pieces: Iterable<string>): Promise<void> {
-  let descriptor: number | undefined
+  // A file that cannot be opened was not written to: whatever is there stays.
+  const descriptor = fs.openSync(file, 'w')
+  let open = true
   try {
-    descriptor = fs.openSync(file, 'w')
     // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
     for (const piece of pieces) fs.writeFileSync(descriptor, piece)
+    open = false
+    fs.closeSync(descriptor)
   } catch (error) {
-    if (descriptor !== undefined) fs.closeSync(descriptor)
-    descriptor = undefined
+    if (open) fs.closeSync(descriptor)
     await removePartial(file)
     throw error
-  } finally {
-    if (descriptor !== undefined) fs.closeSync(descriptor)
   }
 }
 
@@ -38,7 +39,5 @@ async function removePartial(file: string): Promise<void> {
  * and what the user is left without. Writing it costs that file only.
  */
 export function notWrittenWarning(what: string, error: unknown, consequence: string): string {
-  const reason = (error as NodeJS.ErrnoException).code ?? (error as Error).message
-  const detail = (error as Error).message.replace(/^[A-Z]+: /, '')
-  return `The ${what} was not written (${reason}: ${detail}): ${consequence}. Everything else (annotations, summary, outputs, verdict) is reported.`
+  return `The ${what} was not written (${systemErrorText(error)}): ${consequence}. Everything else (annotations, summary, outputs, verdict) is reported.`
 }

@@ -9,6 +9,15 @@ import * as path from 'node:path';
 class InputError extends Error {
     name = 'InputError';
 }
+/**
+ * A system error as the user reads it: its code, then the message without the code Node puts in
+ * front (`ENOSPC: no space left on device, write`); an error without a code, its message.
+ */
+function systemErrorText(error) {
+    const message = error instanceof Error ? error.message : String(error);
+    const code = error?.code;
+    return code !== undefined ? `${code}: ${message.replace(/^[A-Z]+: /, '')}` : message;
+}
 
 // Valgrind version strings and the `valgrind-version` input's specs, as plain functions.
 /** `valgrind --version` prints e.g. "valgrind-3.19.0", "valgrind-3.22.0.GIT" or "valgrind-3.18.1-Debian". */
@@ -528,4 +537,4 @@ function clip(text, limit) {
     return `${text.slice(0, limit)}… (${text.length - limit} more characters)`;
 }
 
-export { compareVersions as A, manifestDigest as B, cacheEntryExists as C, restoreLatest as D, valgrindWorks as E, manifestDifference as F, treeManifest as G, InputError as I, codeFence as a, assertSupportedPlatform as b, commandSafeText as c, cacheKey as d, restoreFromCache as e, formatVersionSpec as f, satisfies as g, InstallError as h, installCommand as i, saveToCache as j, asRoot as k, logLine as l, parseAptStanzas as m, indexedSha256 as n, sha256File as o, parseVersionSpec as p, probeValgrind as q, run as r, summaryUrl as s, tail as t, upstreamOfDebianVersion as u, valgrindPackages as v, readHost as w, cacheAvailable as x, summaryText as y, clip as z };
+export { clip as A, compareVersions as B, manifestDigest as C, cacheEntryExists as D, restoreLatest as E, valgrindWorks as F, manifestDifference as G, treeManifest as H, InputError as I, codeFence as a, assertSupportedPlatform as b, commandSafeText as c, systemErrorText as d, cacheKey as e, formatVersionSpec as f, restoreFromCache as g, satisfies as h, installCommand as i, InstallError as j, saveToCache as k, logLine as l, asRoot as m, parseAptStanzas as n, indexedSha256 as o, parseVersionSpec as p, sha256File as q, run as r, summaryUrl as s, tail as t, upstreamOfDebianVersion as u, valgrindPackages as v, probeValgrind as w, readHost as x, cacheAvailable as y, summaryText as z };

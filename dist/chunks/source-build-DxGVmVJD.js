@@ -13,7 +13,7 @@ import { H as HttpClient } from './index-XszKU3l5.js';
 import * as require$$0$1 from 'stream';
 import * as require$$0 from 'util';
 import { ok } from 'assert';
-import { h as InstallError, p as parseVersionSpec, A as compareVersions, d as cacheKey, B as manifestDigest, C as cacheEntryExists, D as restoreLatest, E as valgrindWorks, j as saveToCache, F as manifestDifference, G as treeManifest, q as probeValgrind, l as logLine, r as run, t as tail } from './escape-ygvuV_RS.js';
+import { j as InstallError, p as parseVersionSpec, B as compareVersions, e as cacheKey, C as manifestDigest, D as cacheEntryExists, E as restoreLatest, F as valgrindWorks, k as saveToCache, G as manifestDifference, H as treeManifest, w as probeValgrind, l as logLine, r as run, t as tail } from './escape-BPpXEOgO.js';
 import 'string_decoder';
 import 'events';
 import 'timers';

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, d as cacheKey, e as restoreFromCache, g as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, h as InstallError, j as saveToCache, k as asRoot, m as parseAptStanzas, n as indexedSha256, o as sha256File, q as probeValgrind, b as assertSupportedPlatform, w as readHost, x as cacheAvailable, y as summaryText, z as clip, A as compareVersions } from './escape-ygvuV_RS.js';
+import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, e as cacheKey, g as restoreFromCache, h as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, j as InstallError, k as saveToCache, m as asRoot, n as parseAptStanzas, o as indexedSha256, q as sha256File, w as probeValgrind, b as assertSupportedPlatform, x as readHost, y as cacheAvailable, z as summaryText, A as clip, d as systemErrorText, B as compareVersions } from './escape-BPpXEOgO.js';
 import { createHash, randomUUID, hash as hash$1 } from 'node:crypto';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
@@ -2189,7 +2189,7 @@ async function chooseAndInstall(options, notes) {
     }
     await ensureLibcDebugSymbols(host, notes);
     // Loaded only here: the download and build code (with its HTTP client) costs every run's start.
-    const { installFromSource } = await import('./source-build-D8rn8uiR.js');
+    const { installFromSource } = await import('./source-build-DxGVmVJD.js');
     const built = await installFromSource(common);
     return finish(built.found, built.source);
 }
@@ -2897,23 +2897,21 @@ function planProgramRun(config, valgrind) {
  * removed and the error thrown.
  */
 async function writeTextFile(file, pieces) {
-    let descriptor;
+    // A file that cannot be opened was not written to: whatever is there stays.
+    const descriptor = fs.openSync(file, 'w');
+    let open = true;
     try {
-        descriptor = fs.openSync(file, 'w');
         // writeFileSync on a descriptor writes at its position, all of the text (write(2) may take less).
         for (const piece of pieces)
             fs.writeFileSync(descriptor, piece);
+        open = false;
+        fs.closeSync(descriptor);
     }
     catch (error) {
-        if (descriptor !== undefined)
+        if (open)
             fs.closeSync(descriptor);
-        descriptor = undefined;
         await removePartial(file);
         throw error;
-    }
-    finally {
-        if (descriptor !== undefined)
-            fs.closeSync(descriptor);
     }
 }
 /** Removes what was written of `file`: a file, or a link to elsewhere (never a device it named). */
@@ -2928,9 +2926,7 @@ async function removePartial(file) {
  * and what the user is left without. Writing it costs that file only.
  */
 function notWrittenWarning(what, error, consequence) {
-    const reason = error.code ?? error.message;
-    const detail = error.message.replace(/^[A-Z]+: /, '');
-    return `The ${what} was not written (${reason}: ${detail}): ${consequence}. Everything else (annotations, summary, outputs, verdict) is reported.`;
+    return `The ${what} was not written (${systemErrorText(error)}): ${consequence}. Everything else (annotations, summary, outputs, verdict) is reported.`;
 }
 
 /** Text is handed to the file in pieces of about this size. */
@@ -6826,9 +6822,7 @@ function makeOutputDirectory(dir) {
         makeDirectories(dir, 0o700);
     }
     catch (error) {
-        const reason = error.code ?? 'error';
-        const detail = error.message.replace(/^[A-Z]+: /, '');
-        throw new InputError(`The output directory '${dir}' cannot be created (${reason}: ${detail}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`);
+        throw new InputError(`The output directory '${dir}' cannot be created (${systemErrorText(error)}). Use a directory this job can write (the 'output-directory' input, or --output-directory; the action's default is in RUNNER_TEMP).`);
     }
 }
 /** Creates `dir` (mode 0700) if needed and refuses it when another user could change its files. */
