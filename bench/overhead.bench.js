@@ -52,6 +52,46 @@ function cpuSeconds() {
   return Number(user) + Number(system)
 }
 
+/** A shell word: the text in single quotes. */
+function shellWord(text) {
+  return `'${text.replace(/'/g, "'\\''")}'`
+}
+
+/**
+ * A `valgrind` first on PATH, for plain valgrind and the action alike, that notes when the real
+ * one starts and ends: what the action adds, split into before valgrind starts, valgrind itself
+ * running slower beside the action (which parses its XML on the other core), and after valgrind
+ * exits. Both sides pay its shell and its two `date`s (a few ms).
+ */
+function valgrindClock() {
+  const real = execFileSync('sh', ['-c', 'command -v valgrind'], { encoding: 'utf8' }).trim()
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-overhead-clock-'))
+  process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
+  const times = path.join(dir, 'times')
+  fs.writeFileSync(
+    path.join(dir, 'valgrind'),
+    [
+      '#!/bin/sh',
+      `date +%s%N >> ${shellWord(times)}`,
+      `${shellWord(real)} "$@"`,
+      'status=$?',
+      `date +%s%N >> ${shellWord(times)}`,
+      'exit $status',
+      ''
+    ].join('\n'),
+    { mode: 0o755 }
+  )
+  return {
+    path: `${dir}${path.delimiter}${process.env.PATH ?? ''}`,
+    /** Start and end (ms, wall clock) of the last valgrind run: the action's probes come first. */
+    lastRun() {
+      const lines = fs.readFileSync(times, 'utf8').trim().split('\n')
+      return { start: Number(lines.at(-2)) / 1e6, end: Number(lines.at(-1)) / 1e6 }
+    }
+  }
+}
+const clock = valgrindClock()
+
 function plainValgrind(workspace, count) {
   const xmlDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-plain-'))
   const start = process.hrtime.bigint()
@@ -67,14 +107,19 @@ function plainValgrind(workspace, count) {
     './errors',
     String(count)
   ])
-  spawnSync(command, args, { cwd: workspace, stdio: 'ignore' })
+  spawnSync(command, args, {
+    cwd: workspace,
+    stdio: 'ignore',
+    env: { ...process.env, PATH: clock.path }
+  })
   const elapsed = seconds(start)
+  const { start: valgrindStart, end: valgrindEnd } = clock.lastRun()
   const cpu = cpuSeconds()
   const xmlBytes = fs
     .readdirSync(xmlDir)
     .reduce((sum, name) => sum + fs.statSync(path.join(xmlDir, name)).size, 0)
   fs.rmSync(xmlDir, { recursive: true, force: true })
-  return { elapsed, cpu, xmlBytes }
+  return { elapsed, cpu, xmlBytes, valgrind: (valgrindEnd - valgrindStart) / 1e3 }
 }
 
 /** Loaded into the action's Node: writes its own CPU time (children excluded) at exit. */
@@ -119,7 +164,20 @@ function bundles() {
 
 async function action(workspace, count, entry) {
   const [node, ...nodeArgs] = timed([ACTION_NODE, '--import', OWN_CPU_HOOK])
-  const start = process.hrtime.bigint()
+  // From the spawn to the exit: the local runner's own work before (temporary files, action.yml)
+  // and after (reading the outputs and the log) is not the action's.
+  let start = process.hrtime.bigint()
+  let startedAt = Date.now()
+  let elapsed
+  let endedAt
+  const onSpawn = (child) => {
+    start = process.hrtime.bigint()
+    startedAt = Date.now()
+    child.on('exit', () => {
+      elapsed = seconds(start)
+      endedAt = Date.now()
+    })
+  }
   const run = await runAction(
     {
       command: `./errors ${count}`,
@@ -127,16 +185,34 @@ async function action(workspace, count, entry) {
       upload: 'false',
       'output-directory': path.join(workspace, 'out')
     },
-    { workspace, node, nodeArgs, entry, env: { OVERHEAD_OWN_CPU: ownCpuFile } }
+    {
+      workspace,
+      node,
+      nodeArgs,
+      entry,
+      env: { OVERHEAD_OWN_CPU: ownCpuFile, PATH: clock.path },
+      onSpawn
+    }
   )
-  const elapsed = seconds(start)
+  const valgrind = clock.lastRun()
   const cpu = cpuSeconds()
   const ownCpu = Number(fs.readFileSync(ownCpuFile, 'utf8'))
   fs.rmSync(path.join(workspace, 'out'), { recursive: true, force: true })
   if (count > 0 && run.outputs.findings !== String(count)) {
     throw new Error(`expected ${count} findings, the action reported ${run.outputs.findings}`)
   }
-  return { elapsed, cpu, ownCpu, logBytes: run.stdout.length + run.stderr.length }
+  return {
+    elapsed,
+    cpu,
+    ownCpu,
+    logBytes: run.stdout.length + run.stderr.length,
+    // Seconds: before valgrind starts, valgrind's own run, after it exits.
+    parts: {
+      before: (valgrind.start - startedAt) / 1e3,
+      valgrind: (valgrind.end - valgrind.start) / 1e3,
+      after: (endedAt - valgrind.end) / 1e3
+    }
+  }
 }
 
 async function main() {
@@ -189,21 +265,25 @@ async function main() {
     `| ---:${runs.length > 1 ? ' | :---' : ''} | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |`
   )
   const differences = []
+  const breakdowns = []
   for (const count of COUNTS) {
     const plains = []
     const plainCpu = []
-    const ours = runs.map(() => ({ elapsed: [], own: [], logBytes: 0 }))
+    const ours = runs.map(() => ({ elapsed: [], own: [], logBytes: 0, parts: [] }))
+    const plainValgrindTimes = []
     let xmlBytes = 0
     const pairs = count > 10000 ? 1 : PAIRS
     for (let index = 0; index < pairs; index++) {
       const { plain, actions } = await pair(count, index)
       plains.push(plain.elapsed)
       if (plain.cpu !== undefined) plainCpu.push(plain.cpu)
+      plainValgrindTimes.push(plain.valgrind)
       xmlBytes = plain.xmlBytes
       actions.forEach((run, at) => {
         ours[at].elapsed.push(run.elapsed)
         ours[at].own.push(run.ownCpu)
         ours[at].logBytes = run.logBytes
+        ours[at].parts.push({ ...run.parts, slower: run.parts.valgrind - plain.valgrind })
       })
     }
     const valgrind = median(plains)
@@ -219,6 +299,13 @@ async function main() {
         `| ${count.toLocaleString('en-US')}${runs.length > 1 ? ` | ${bundle.label}` : ''} | ${(xmlBytes / 1e6).toFixed(1)} MB | ${valgrind.toFixed(2)} / ${cpu ? valgrindCpu.toFixed(2) : '-'} s | ${median(run.elapsed).toFixed(2)} s | ${added.toFixed(2)} s | ${own.toFixed(2)} s | ${target.toFixed(2)} / ${targetCpu.toFixed(2)} s | ${(added / target).toFixed(2)}, ${(own / targetCpu).toFixed(2)} | ${(run.logBytes / 1e3).toFixed(0)} kB |`
       )
     })
+    runs.forEach((bundle, at) => {
+      const parts = ours[at].parts
+      const part = (name) => median(parts.map((p) => p[name])).toFixed(2)
+      breakdowns.push(
+        `${count.toLocaleString('en-US')} errors${runs.length > 1 ? `, ${bundle.label}` : ''}: ${part('before')} s before valgrind starts · valgrind itself ${part('slower')} s slower than plain (${part('valgrind')} s against ${median(plainValgrindTimes).toFixed(2)} s) · ${part('after')} s after valgrind exits`
+      )
+    })
     if (runs.length > 1) {
       const [own, other] = ours
       differences.push(
@@ -229,6 +316,10 @@ async function main() {
   console.log(
     `\nadded wall = action - valgrind (median of ${PAIRS} alternating pairs; 1 pair above 10,000 errors). The action's own CPU is its Node process's user + system time (valgrind excluded): on a busy machine it is the steadier figure; its target uses valgrind's CPU time. ≤ 1 meets the target.`
   )
+  console.log(
+    '\nWhere the added wall goes (medians; valgrind timed by a wrapper first on PATH, on both sides):'
+  )
+  for (const line of breakdowns) console.log(`- ${line}`)
   if (runs.length > 1) {
     console.log(`\nThis checkout less ${runs[1].label}, negative is faster:`)
     for (const line of differences) console.log(`- ${line}`)
