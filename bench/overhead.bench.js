@@ -303,7 +303,7 @@ async function main() {
       const parts = ours[at].parts
       const part = (name) => median(parts.map((p) => p[name])).toFixed(2)
       breakdowns.push(
-        `${count.toLocaleString('en-US')} errors${runs.length > 1 ? `, ${bundle.label}` : ''}: ${part('before')} s before valgrind starts · valgrind itself ${part('slower')} s slower than plain (${part('valgrind')} s against ${median(plainValgrindTimes).toFixed(2)} s) · ${part('after')} s after valgrind exits`
+        `${count.toLocaleString('en-US')} errors${runs.length > 1 ? `, ${bundle.label}` : ''}: ${part('before')} s before valgrind starts · valgrind itself ${slowerText(median(parts.map((p) => p.slower)))} than plain (${part('valgrind')} s against ${median(plainValgrindTimes).toFixed(2)} s) · ${part('after')} s after valgrind exits`
       )
     })
     if (runs.length > 1) {
@@ -324,6 +324,11 @@ async function main() {
     console.log(`\nThis checkout less ${runs[1].label}, negative is faster:`)
     for (const line of differences) console.log(`- ${line}`)
   }
+}
+
+/** "0.10 s slower" or "0.05 s faster". */
+function slowerText(seconds) {
+  return seconds >= 0 ? `${seconds.toFixed(2)} s slower` : `${(-seconds).toFixed(2)} s faster`
 }
 
 function signed(value) {
