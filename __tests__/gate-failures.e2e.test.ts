@@ -17,6 +17,11 @@ beforeAll(() => {
   )
 })
 
+/** For runs a regression would hang: killed after 30 s, so that the test fails instead. */
+function killAfter30s(child: { kill: (signal: NodeJS.Signals) => boolean }): void {
+  setTimeout(() => child.kill('SIGKILL'), 30_000).unref()
+}
+
 function expectNoStackTrace(run: ActionRun): void {
   expect(run.stdout + run.stderr).not.toMatch(/\n\s+at .*\.js:\d+/)
 }
@@ -138,13 +143,34 @@ describe('tool: callgrind alone', () => {
   })
 })
 
+describe('never a step that hangs', () => {
+  it.each([
+    [{ 'valgrind-args': '--vgdb=full --vgdb-error=0' }, 'valgrind-args', '--vgdb-error=0'],
+    [
+      { tool: 'memcheck,callgrind', 'callgrind-args': '--vgdb-stop-at=startup' },
+      'callgrind-args',
+      '--vgdb-stop-at=startup'
+    ]
+  ])(
+    'valgrind waiting for a debugger that never connects is refused before anything runs: %j',
+    async (inputs, input, option) => {
+      const run = await runAction(
+        { command: './build/leaks', ...inputs },
+        { workspace, onSpawn: killAfter30s }
+      )
+      expect(run.exitCode).toBe(1)
+      expect(run.failure).toBe(
+        `Input '${input}': ${option} makes valgrind stop and wait for a debugger to connect, and in a workflow none does: the step would hang until its timeout. Remove it; to debug a finding with GDB, run the command line (dist/cli.js) on your machine with ${option}.`
+      )
+      expect(run.stdout).not.toContain('Running ./build/leaks')
+      expectNoStackTrace(run)
+    }
+  )
+})
+
 describe('places that cannot be made', () => {
   // Node's own recursive mkdir never returns for a path under /proc (100% CPU until the job's
-  // timeout): the runs are killed after 30 s, so that a regression fails instead of hanging.
-  const killAfter30s = (child: { kill: (signal: NodeJS.Signals) => boolean }): void => {
-    setTimeout(() => child.kill('SIGKILL'), 30_000).unref()
-  }
-
+  // timeout): a regression would hang there.
   it('an output-directory that cannot be made fails at once, saying what to change', async () => {
     const run = await runAction(
       { command: './build/leaks', 'output-directory': '/proc/valgrind-action-test/out' },

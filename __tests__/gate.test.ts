@@ -18,7 +18,12 @@ import { systemErrorText } from '../src/errors.js'
 import { parseCargoTestCommand, withNoFailFast } from '../src/rust/command.js'
 import { formatCount } from '../src/numbers.js'
 import { cargoErrorLine } from '../src/rust/setup.js'
-import { errorExitCodeOf, exitStatusArgs, leakShowOptions } from '../src/valgrind/args.js'
+import {
+  debuggerWaitOption,
+  errorExitCodeOf,
+  exitStatusArgs,
+  leakShowOptions
+} from '../src/valgrind/args.js'
 import { dwarf5Advice, dwarfVersion } from '../src/valgrind/dwarf.js'
 import { valgrindStartupMessage, xmlOptionProblem } from '../src/valgrind/startup.js'
 
@@ -78,6 +83,23 @@ describe('exitStatusArgs', () => {
     expect(errorExitCodeOf(['--error-exitcode=1', '--error-exitcode=3'])).toBe(3)
     expect(errorExitCodeOf(['--error-exitcode=0'])).toBeUndefined()
     expect(errorExitCodeOf(undefined)).toBeUndefined()
+  })
+})
+
+describe('debuggerWaitOption', () => {
+  it('names the option that makes valgrind wait for a debugger, the last one winning', () => {
+    expect(debuggerWaitOption(['--vgdb-error=0'])).toBe('--vgdb-error=0')
+    expect(debuggerWaitOption(['--vgdb=full', '--vgdb-error=3'])).toBe('--vgdb-error=3')
+    expect(debuggerWaitOption(['--vgdb-error=0', '--vgdb-error=999999999'])).toBeUndefined()
+    expect(debuggerWaitOption(['--vgdb-stop-at=startup,exit'])).toBe('--vgdb-stop-at=startup,exit')
+    expect(debuggerWaitOption(['--vgdb-stop-at=all', '--vgdb-stop-at=none'])).toBeUndefined()
+    expect(debuggerWaitOption(['--wait-for-gdb=yes'])).toBe('--wait-for-gdb=yes')
+  })
+  it('lets --vgdb=no turn the waiting off, and leaves a malformed count to valgrind', () => {
+    expect(debuggerWaitOption(['--vgdb-error=0', '--vgdb=no'])).toBeUndefined()
+    expect(debuggerWaitOption(['--vgdb=no', '--wait-for-gdb=yes'])).toBe('--wait-for-gdb=yes')
+    expect(debuggerWaitOption(['--vgdb-error=abc'])).toBeUndefined()
+    expect(debuggerWaitOption(['--vgdb=yes', '--leak-check=full'])).toBeUndefined()
   })
 })
 

@@ -17,6 +17,7 @@ import { RUST_ISOLATIONS, type RustIsolation } from './rust/batches.js'
 import { parseTraceChildrenSkip } from './suite/toolchain.js'
 import { defaultArtifactName, validateArtifactName } from './artifact-name.js'
 import { formatVersionSpec, parseVersionSpec } from './install/version.js'
+import { debuggerWaitOption } from './valgrind/args.js'
 
 /** Which findings become annotations: those that fail the step, all of them, or none. */
 export type AnnotationMode = 'failing' | 'all' | 'none'
@@ -231,6 +232,25 @@ function parseErrorExitCode(raw: string): number {
     )
   }
   return code
+}
+
+/**
+ * The action's own check, not the command line's (a developer may run it beside a GDB on
+ * purpose): valgrind waiting for a debugger that never connects hangs a workflow step until its
+ * timeout, deaf to everything but the runner's kill.
+ */
+export function assertNoDebuggerWait(config: Pick<Config, 'valgrindArgs' | 'callgrindArgs'>): void {
+  for (const [name, args] of [
+    ['valgrind-args', config.valgrindArgs],
+    ['callgrind-args', config.callgrindArgs]
+  ] as const) {
+    const option = debuggerWaitOption(args)
+    if (option !== undefined) {
+      throw new InputError(
+        `Input '${name}': ${option} makes valgrind stop and wait for a debugger to connect, and in a workflow none does: the step would hang until its timeout. Remove it; to debug a finding with GDB, run the command line (dist/cli.js) on your machine with ${option}.`
+      )
+    }
+  }
 }
 
 function splitArgs(read: InputReader, name: InputName): string[] {

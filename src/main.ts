@@ -5,7 +5,7 @@ import * as core from '@actions/core'
 import * as os from 'node:os'
 import { cancelOnSignals } from './cancel.js'
 import { systemErrorText } from './errors.js'
-import { readConfig } from './config.js'
+import { assertNoDebuggerWait, readConfig } from './config.js'
 import { assertSupportedPlatform, ensureValgrind } from './install/index.js'
 import * as path from 'node:path'
 import { runEngine, valgrindFromInstall, type EngineOptions } from './engine.js'
@@ -64,6 +64,7 @@ export async function run(): Promise<void> {
       tempDirectory,
       variables: process.env
     })
+    assertNoDebuggerWait(config)
     const installed = await ensureValgrind({
       install: config.install,
       valgrindVersion: config.valgrindVersion,

@@ -142,6 +142,28 @@ export function lastOption(valgrindArgs: readonly string[], name: string): strin
   return value
 }
 
+/** valgrind's default --vgdb-error: never stop for a debugger. */
+const VGDB_ERROR_NEVER = 999_999_999
+
+/**
+ * The option that makes valgrind stop and wait for a debugger (GDB through vgdb, or attached to
+ * valgrind itself), or undefined: --vgdb-error=N (after N errors), --vgdb-stop-at=<event>,
+ * --wait-for-gdb=yes. The last occurrence of an option wins, as in valgrind; --vgdb=no turns the
+ * gdbserver, and its waiting, off.
+ */
+export function debuggerWaitOption(valgrindArgs: readonly string[]): string | undefined {
+  if (lastOption(valgrindArgs, 'wait-for-gdb') === 'yes') return '--wait-for-gdb=yes'
+  if (lastOption(valgrindArgs, 'vgdb') === 'no') return undefined
+  const afterErrors = lastOption(valgrindArgs, 'vgdb-error')
+  // Not a number: valgrind refuses it itself, with its own message.
+  if (afterErrors !== undefined && /^\d+$/.test(afterErrors)) {
+    if (Number(afterErrors) < VGDB_ERROR_NEVER) return `--vgdb-error=${afterErrors}`
+  }
+  const stopAt = lastOption(valgrindArgs, 'vgdb-stop-at')
+  if (stopAt !== undefined && stopAt !== 'none') return `--vgdb-stop-at=${stopAt}`
+  return undefined
+}
+
 /** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
 export function errorExitCodeOf(valgrindArgs: readonly string[] | undefined): number | undefined {
   const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'))

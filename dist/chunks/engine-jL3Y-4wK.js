@@ -765,6 +765,159 @@ function defaultArtifactName(env, matrix) {
     return parts.join('-').slice(0, MAX_ARTIFACT_NAME_LENGTH);
 }
 
+// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
+/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
+function errorTool(config) {
+    return config.tools.find((tool) => tool !== 'callgrind');
+}
+/**
+ * `--trace-children-skip=<patterns>` when children are traced. A skipped child runs natively,
+ * with everything it starts: compilers and linkers cost most of a build-driven suite's time under
+ * valgrind and their findings are nobody's bug here.
+ */
+function traceChildrenSkipArgs(traceChildren, patterns) {
+    if (!traceChildren || patterns === undefined || patterns.length === 0)
+        return [];
+    return [`--trace-children-skip=${patterns.join(',')}`];
+}
+/**
+ * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
+ * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
+ * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
+ */
+function errorCheckArgs(options) {
+    const args = [
+        `--tool=${options.tool}`,
+        '--xml=yes',
+        // %p: one file per process, children included; a forked child reopens its own file.
+        `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
+        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
+        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
+        // child would only write a half file before its exec leaves valgrind: keep it silent.
+        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`,
+        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip)
+    ];
+    if (options.tool === 'memcheck') {
+        args.push('--leak-check=full', '--show-leak-kinds=all');
+        if (options.trackOrigins)
+            args.push('--track-origins=yes');
+    }
+    if (options.numCallers !== undefined)
+        args.push(`--num-callers=${options.numCallers}`);
+    for (const file of options.suppressions)
+        args.push(`--suppressions=${file}`);
+    // Appended last so that the user's options win over ours.
+    args.push(...options.extraArgs);
+    return args;
+}
+/** The valgrind options that choose which leak kinds memcheck shows. */
+const SHOW_OPTION = /^--show-(leak-kinds|reachable|possibly-lost)=(.*)$/;
+function leakKindSet(value) {
+    const text = value.trim();
+    if (text === 'all')
+        return [...LEAK_KINDS];
+    if (text === 'none')
+        return [];
+    const kinds = text.split(',').map((item) => item.trim());
+    return kinds.every((kind) => LEAK_KINDS.includes(kind))
+        ? kinds
+        : undefined;
+}
+/**
+ * Takes the user's `--show-leak-kinds=`, `--show-reachable=` and `--show-possibly-lost=` out of
+ * valgrind's arguments and returns the leak kinds they show (valgrind's rules: applied in order on
+ * top of its default, `definite,possible`; `--show-reachable=yes` shows all). `shown` is undefined
+ * when the user gave none. Values valgrind would refuse stay in `args`, so it says so itself.
+ */
+function leakShowOptions(extraArgs) {
+    const args = [];
+    let shown;
+    for (const arg of extraArgs) {
+        const match = SHOW_OPTION.exec(arg);
+        const yes = match !== null && /^(yes|no)$/.test(match[2]) ? match[2] === 'yes' : undefined;
+        const kinds = match?.[1] === 'leak-kinds' ? leakKindSet(match[2]) : undefined;
+        if (match === null || (kinds === undefined && yes === undefined)) {
+            args.push(arg);
+            continue;
+        }
+        shown ??= new Set(['definite', 'possible']);
+        if (kinds !== undefined)
+            shown = new Set(kinds);
+        else if (match[1] === 'reachable') {
+            if (yes)
+                shown = new Set(LEAK_KINDS);
+            else
+                shown.delete('reachable');
+        }
+        else if (yes)
+            shown.add('possible');
+        else
+            shown.delete('possible');
+    }
+    return shown === undefined ? { args } : { args, shown };
+}
+/**
+ * `--error-exitcode` and `--errors-for-leak-kinds` from the inputs, so that valgrind's status of a
+ * process says what the verdict says: a test runner in the command then fails exactly the tests in
+ * which valgrind found something `fail-on` names. Valgrind cannot leave non-leak errors out of its
+ * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
+ */
+function exitStatusArgs(options) {
+    const args = [];
+    if (options.tool === 'memcheck') {
+        const kinds = LEAK_KINDS.filter((kind) => options.failOn.has(kind));
+        args.push(`--errors-for-leak-kinds=${kinds.length > 0 ? kinds.join(',') : 'none'}`);
+    }
+    if (options.errorExitCode === 0)
+        return { args };
+    if (!options.failOn.has('errors')) {
+        const note = options.failOn.size === 0
+            ? undefined
+            : `valgrind's --error-exitcode is not passed: fail-on does not include 'errors', and valgrind's status cannot leave memory errors out. Processes keep their own exit status.`;
+        return note === undefined ? { args } : { args, note };
+    }
+    args.push(`--error-exitcode=${options.errorExitCode}`);
+    return { args };
+}
+/** The last value of `--<name>=` among valgrind's options, as valgrind reads them (last wins). */
+function lastOption(valgrindArgs, name) {
+    const prefix = `--${name}=`;
+    let value;
+    for (const arg of valgrindArgs)
+        if (arg.startsWith(prefix))
+            value = arg.slice(prefix.length);
+    return value;
+}
+/** valgrind's default --vgdb-error: never stop for a debugger. */
+const VGDB_ERROR_NEVER = 999_999_999;
+/**
+ * The option that makes valgrind stop and wait for a debugger (GDB through vgdb, or attached to
+ * valgrind itself), or undefined: --vgdb-error=N (after N errors), --vgdb-stop-at=<event>,
+ * --wait-for-gdb=yes. The last occurrence of an option wins, as in valgrind; --vgdb=no turns the
+ * gdbserver, and its waiting, off.
+ */
+function debuggerWaitOption(valgrindArgs) {
+    if (lastOption(valgrindArgs, 'wait-for-gdb') === 'yes')
+        return '--wait-for-gdb=yes';
+    if (lastOption(valgrindArgs, 'vgdb') === 'no')
+        return undefined;
+    const afterErrors = lastOption(valgrindArgs, 'vgdb-error');
+    // Not a number: valgrind refuses it itself, with its own message.
+    if (afterErrors !== undefined && /^\d+$/.test(afterErrors)) {
+        if (Number(afterErrors) < VGDB_ERROR_NEVER)
+            return `--vgdb-error=${afterErrors}`;
+    }
+    const stopAt = lastOption(valgrindArgs, 'vgdb-stop-at');
+    if (stopAt !== undefined && stopAt !== 'none')
+        return `--vgdb-stop-at=${stopAt}`;
+    return undefined;
+}
+/** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
+function errorExitCodeOf(valgrindArgs) {
+    const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'));
+    return Number.isInteger(value) && value > 0 ? value : undefined;
+}
+
 // Reads every input once, validates it, and returns one typed `Config` (as actions/checkout's
 // input-helper does). Nothing else in the code reads inputs. Where inputs and the environment come
 // from is passed in, so the GitHub Action (`core.getInput`) and the command line share the same
@@ -873,6 +1026,22 @@ function parseErrorExitCode(raw) {
         throw new InputError(`Input 'error-exitcode': '${raw}' is not an exit status. Accepted: a whole number from 1 to 255 (valgrind's status for a process in which it found errors), or 0 to pass none.`);
     }
     return code;
+}
+/**
+ * The action's own check, not the command line's (a developer may run it beside a GDB on
+ * purpose): valgrind waiting for a debugger that never connects hangs a workflow step until its
+ * timeout, deaf to everything but the runner's kill.
+ */
+function assertNoDebuggerWait(config) {
+    for (const [name, args] of [
+        ['valgrind-args', config.valgrindArgs],
+        ['callgrind-args', config.callgrindArgs]
+    ]) {
+        const option = debuggerWaitOption(args);
+        if (option !== undefined) {
+            throw new InputError(`Input '${name}': ${option} makes valgrind stop and wait for a debugger to connect, and in a workflow none does: the step would hang until its timeout. Remove it; to debug a finding with GDB, run the command line (dist/cli.js) on your machine with ${option}.`);
+        }
+    }
 }
 function splitArgs(read, name) {
     try {
@@ -1536,135 +1705,6 @@ class FindingCollector {
         }
         return [...byKey.values()].sort(compareFindings);
     }
-}
-
-// Builds valgrind's own arguments from the config. Pure: takes data, returns argv.
-/** The error checker of a config: memcheck, helgrind or drd (callgrind runs as a separate pass). */
-function errorTool(config) {
-    return config.tools.find((tool) => tool !== 'callgrind');
-}
-/**
- * `--trace-children-skip=<patterns>` when children are traced. A skipped child runs natively,
- * with everything it starts: compilers and linkers cost most of a build-driven suite's time under
- * valgrind and their findings are nobody's bug here.
- */
-function traceChildrenSkipArgs(traceChildren, patterns) {
-    if (!traceChildren || patterns === undefined || patterns.length === 0)
-        return [];
-    return [`--trace-children-skip=${patterns.join(',')}`];
-}
-/**
- * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
- * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
- * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
- */
-function errorCheckArgs(options) {
-    const args = [
-        `--tool=${options.tool}`,
-        '--xml=yes',
-        // %p: one file per process, children included; a forked child reopens its own file.
-        `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
-        `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
-        // A forked child that does not exec is checked too (its own %p file). Without tracing, a
-        // child would only write a half file before its exec leaves valgrind: keep it silent.
-        `--child-silent-after-fork=${options.traceChildren ? 'no' : 'yes'}`,
-        ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip)
-    ];
-    if (options.tool === 'memcheck') {
-        args.push('--leak-check=full', '--show-leak-kinds=all');
-        if (options.trackOrigins)
-            args.push('--track-origins=yes');
-    }
-    if (options.numCallers !== undefined)
-        args.push(`--num-callers=${options.numCallers}`);
-    for (const file of options.suppressions)
-        args.push(`--suppressions=${file}`);
-    // Appended last so that the user's options win over ours.
-    args.push(...options.extraArgs);
-    return args;
-}
-/** The valgrind options that choose which leak kinds memcheck shows. */
-const SHOW_OPTION = /^--show-(leak-kinds|reachable|possibly-lost)=(.*)$/;
-function leakKindSet(value) {
-    const text = value.trim();
-    if (text === 'all')
-        return [...LEAK_KINDS];
-    if (text === 'none')
-        return [];
-    const kinds = text.split(',').map((item) => item.trim());
-    return kinds.every((kind) => LEAK_KINDS.includes(kind))
-        ? kinds
-        : undefined;
-}
-/**
- * Takes the user's `--show-leak-kinds=`, `--show-reachable=` and `--show-possibly-lost=` out of
- * valgrind's arguments and returns the leak kinds they show (valgrind's rules: applied in order on
- * top of its default, `definite,possible`; `--show-reachable=yes` shows all). `shown` is undefined
- * when the user gave none. Values valgrind would refuse stay in `args`, so it says so itself.
- */
-function leakShowOptions(extraArgs) {
-    const args = [];
-    let shown;
-    for (const arg of extraArgs) {
-        const match = SHOW_OPTION.exec(arg);
-        const yes = match !== null && /^(yes|no)$/.test(match[2]) ? match[2] === 'yes' : undefined;
-        const kinds = match?.[1] === 'leak-kinds' ? leakKindSet(match[2]) : undefined;
-        if (match === null || (kinds === undefined && yes === undefined)) {
-            args.push(arg);
-            continue;
-        }
-        shown ??= new Set(['definite', 'possible']);
-        if (kinds !== undefined)
-            shown = new Set(kinds);
-        else if (match[1] === 'reachable') {
-            if (yes)
-                shown = new Set(LEAK_KINDS);
-            else
-                shown.delete('reachable');
-        }
-        else if (yes)
-            shown.add('possible');
-        else
-            shown.delete('possible');
-    }
-    return shown === undefined ? { args } : { args, shown };
-}
-/**
- * `--error-exitcode` and `--errors-for-leak-kinds` from the inputs, so that valgrind's status of a
- * process says what the verdict says: a test runner in the command then fails exactly the tests in
- * which valgrind found something `fail-on` names. Valgrind cannot leave non-leak errors out of its
- * status: when fail-on does not name `errors`, no status is asked for (`note` says why).
- */
-function exitStatusArgs(options) {
-    const args = [];
-    if (options.tool === 'memcheck') {
-        const kinds = LEAK_KINDS.filter((kind) => options.failOn.has(kind));
-        args.push(`--errors-for-leak-kinds=${kinds.length > 0 ? kinds.join(',') : 'none'}`);
-    }
-    if (options.errorExitCode === 0)
-        return { args };
-    if (!options.failOn.has('errors')) {
-        const note = options.failOn.size === 0
-            ? undefined
-            : `valgrind's --error-exitcode is not passed: fail-on does not include 'errors', and valgrind's status cannot leave memory errors out. Processes keep their own exit status.`;
-        return note === undefined ? { args } : { args, note };
-    }
-    args.push(`--error-exitcode=${options.errorExitCode}`);
-    return { args };
-}
-/** The last value of `--<name>=` among valgrind's options, as valgrind reads them (last wins). */
-function lastOption(valgrindArgs, name) {
-    const prefix = `--${name}=`;
-    let value;
-    for (const arg of valgrindArgs)
-        if (arg.startsWith(prefix))
-            value = arg.slice(prefix.length);
-    return value;
-}
-/** The `--error-exitcode` valgrind ran with (from its own argv), when it replaces a status. */
-function errorExitCodeOf(valgrindArgs) {
-    const value = Number(lastOption(valgrindArgs ?? [], 'error-exitcode'));
-    return Number.isInteger(value) && value > 0 ? value : undefined;
 }
 
 // How the command and its processes ended, apart from what valgrind found in them: which process
@@ -8639,4 +8679,4 @@ function dwarfWarning(version, runs) {
     return dwarf5Advice(version, objects.map((obj) => ({ obj, dwarf: dwarfVersion(obj) })));
 }
 
-export { visibleFrames as A, workspaceRelativePath as B, framePath as C, artifactNameProblem as D, LEAK_KINDS as L, MAX_ARTIFACT_NAME_LENGTH as M, NAME_CHARACTERS as N, LEAK_KIND_WORDS as a, findingTitle as b, findingText as c, threadText as d, testsText as e, formatNumber as f, ensurePrivateDirectory as g, ensureValgrind as h, cancelOnSignals as i, joinShellWords as j, runEngine as k, readBaselineReport as l, describeFrame as m, addLeaks as n, occurrenceText as o, listNames as p, codeHtml as q, readConfig as r, stackLines as s, testLabel as t, escapeHtml as u, valgrindFromInstall as v, toolLabel as w, plural as x, renderProfileSection as y, kindLabel as z };
+export { visibleFrames as A, workspaceRelativePath as B, framePath as C, artifactNameProblem as D, assertNoDebuggerWait as E, LEAK_KINDS as L, MAX_ARTIFACT_NAME_LENGTH as M, NAME_CHARACTERS as N, LEAK_KIND_WORDS as a, findingTitle as b, findingText as c, threadText as d, testsText as e, formatNumber as f, ensurePrivateDirectory as g, ensureValgrind as h, cancelOnSignals as i, joinShellWords as j, runEngine as k, readBaselineReport as l, describeFrame as m, addLeaks as n, occurrenceText as o, listNames as p, codeHtml as q, readConfig as r, stackLines as s, testLabel as t, escapeHtml as u, valgrindFromInstall as v, toolLabel as w, plural as x, renderProfileSection as y, kindLabel as z };
