@@ -338,18 +338,19 @@ describe('the streamed JSON report', () => {
   it('removes a partial SARIF log (code scanning would take it as it is) and throws', async () => {
     const file = path.join(tmp, 'full.sarif')
     fs.symlinkSync('/dev/full', file)
-    const log = buildSarif({
-      findings: [],
-      tools: ['memcheck'],
-      failOn: new Set(['errors']),
-      workspace: tmp,
-      commandLine: './a',
-      withBaseline: false
-    })
-    await expect(writeSarif(file, log)).rejects.toThrow(/ENOSPC/)
+    await expect(writeSarif(file, emptySarifLog())).rejects.toThrow(/ENOSPC/)
     expect(fs.lstatSync(file, { throwIfNoEntry: false })).toBeUndefined()
     // The link goes, never what it named.
     expect(fs.statSync('/dev/full').isCharacterDevice()).toBe(true)
+  })
+  it('removes the part written when the text fails half-way (a report too large for a string)', async () => {
+    const file = path.join(tmp, 'half.json')
+    function* pieces(): Generator<string> {
+      yield '{"findings": ['
+      throw new RangeError('Invalid string length')
+    }
+    await expect(writeTextFile(file, pieces())).rejects.toThrow('Invalid string length')
+    expect(fs.existsSync(file)).toBe(false)
   })
   it('leaves a file it could not open as it was', async () => {
     const dir = path.join(tmp, 'a-directory')
@@ -370,18 +371,23 @@ describe('the streamed JSON report', () => {
   })
   it('writes a SARIF log whole, ending with a newline', async () => {
     const file = path.join(tmp, 'whole.sarif')
-    const log = buildSarif({
-      findings: [],
-      tools: ['memcheck'],
-      failOn: new Set(['errors']),
-      workspace: tmp,
-      commandLine: './a',
-      withBaseline: false
-    })
+    const log = emptySarifLog()
     await writeSarif(file, log)
     expect(fs.readFileSync(file, 'utf8')).toBe(`${sarifText(log)}\n`)
   })
 })
+
+/** A SARIF log of a run without findings. */
+function emptySarifLog(): ReturnType<typeof buildSarif> {
+  return buildSarif({
+    findings: [],
+    tools: ['memcheck'],
+    failOn: new Set(['errors']),
+    workspace: tmp,
+    commandLine: './a',
+    withBaseline: false
+  })
+}
 
 describe('stacks read like valgrind', () => {
   it('says at for the first frame and by for the others', () => {

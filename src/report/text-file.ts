@@ -26,7 +26,10 @@ export async function writeTextFile(file: string, pieces: Iterable<string>): Pro
   }
 }
 
-/** Removes what was written of `file`: a file, or a link to elsewhere (never a device it named). */
+/**
+ * Removes `file` after a failed write: a regular file, or a link the text went through (the link
+ * goes; what it names keeps what reached it, and a device it names, /dev/full say, is untouched).
+ */
 async function removePartial(file: string): Promise<void> {
   const stat = await fs.promises.lstat(file).catch(() => undefined)
   if (stat?.isFile() === true || stat?.isSymbolicLink() === true) {

@@ -2954,7 +2954,10 @@ async function writeTextFile(file, pieces) {
         throw error;
     }
 }
-/** Removes what was written of `file`: a file, or a link to elsewhere (never a device it named). */
+/**
+ * Removes `file` after a failed write: a regular file, or a link the text went through (the link
+ * goes; what it names keeps what reached it, and a device it names, /dev/full say, is untouched).
+ */
 async function removePartial(file) {
     const stat = await fs.promises.lstat(file).catch(() => undefined);
     if (stat?.isFile() === true || stat?.isSymbolicLink() === true) {
