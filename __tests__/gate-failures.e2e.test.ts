@@ -69,6 +69,25 @@ describe("valgrind's own failures are named as valgrind's, with its message", ()
     expectNoStackTrace(run)
   })
 
+  it('a program for another platform: valgrind cannot start its tool, and says so', async () => {
+    // An ELF header for AArch64 (e_machine 0xB7): valgrind's launcher reads only the header to
+    // pick the tool for the program's platform, and this x86-64 valgrind has none for it.
+    const header = Buffer.alloc(64)
+    Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1]).copy(header)
+    header.writeUInt16LE(2, 16) // ET_EXEC
+    header.writeUInt16LE(0xb7, 18) // EM_AARCH64
+    const program = path.join(workspace, 'build', 'for-arm64')
+    fs.writeFileSync(program, header, { mode: 0o755 })
+    const run = await runAction({ command: './build/for-arm64' }, { workspace })
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      "Valgrind failed to start, so nothing was checked. Valgrind says: failed to start tool 'memcheck' for platform 'arm64-linux': No such file or directory"
+    )
+    // Its status 1 is valgrind's: the program never ran.
+    expect(run.failure).not.toContain('The program exited')
+    expectNoStackTrace(run)
+  })
+
   it('the CLI exits 2 for it, as its help says', () => {
     const node = process.env.E2E_NODE ?? process.execPath
     const cli = (args: string[]) =>

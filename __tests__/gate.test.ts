@@ -25,7 +25,11 @@ import {
   leakShowOptions
 } from '../src/valgrind/args.js'
 import { dwarf5Advice, dwarfVersion } from '../src/valgrind/dwarf.js'
-import { valgrindStartupMessage, xmlOptionProblem } from '../src/valgrind/startup.js'
+import {
+  launcherRefusal,
+  valgrindStartupMessage,
+  xmlOptionProblem
+} from '../src/valgrind/startup.js'
 
 const failOn = (...categories: FailCategory[]) => new Set<FailCategory>(categories)
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-gate-'))
@@ -292,6 +296,17 @@ describe("valgrind's and cargo's own messages", () => {
     expect(cargoErrorLine('\nerror: no such command: `nextest`\n\nhelp: ...')).toBe(
       'error: no such command: `nextest`'
     )
+  })
+  it("takes the launcher's refusal from the start of stderr only", () => {
+    const refusal =
+      "valgrind: failed to start tool 'memcheck' for platform 'arm64-linux': No such file or directory\n"
+    expect(launcherRefusal(refusal)).toBe(
+      "failed to start tool 'memcheck' for platform 'arm64-linux': No such file or directory"
+    )
+    // A program's own output first: not valgrind's words.
+    expect(launcherRefusal(`starting\n${refusal}`)).toBeUndefined()
+    expect(launcherRefusal('')).toBeUndefined()
+    expect(launcherRefusal(undefined)).toBeUndefined()
   })
   it('names options that keep the XML from the action', () => {
     const ours = '/run/memcheck/%p.xml'

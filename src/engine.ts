@@ -79,7 +79,7 @@ import { readBaselineReport, type BaselineReport } from './baseline/report-file.
 import { suppressionsFile } from './baseline/suppressions.js'
 import { buildSarif, omittedResultsText, SarifStacks, writeSarif } from './report/sarif.js'
 import { notWrittenWarning, writeTextFile } from './report/text-file.js'
-import { valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
+import { launcherRefusal, valgrindRefusal, xmlOptionProblem } from './valgrind/startup.js'
 import { XmlDirectoryFollower } from './parse/directory.js'
 
 /**
@@ -311,7 +311,11 @@ async function noXmlProblem(
   const probe = options.map((option) =>
     option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option
   )
-  const refusal = await valgrindRefusal(executable, probe, config.workingDirectory)
+  // It may refuse the program only (a binary for another platform): what its launcher said first,
+  // when the command's own process wrote no XML at all.
+  const refusal =
+    (await valgrindRefusal(executable, probe, config.workingDirectory)) ??
+    (plan.mode === 'program' && top === undefined ? launcherRefusal(exit.stderrHead) : undefined)
   fs.rmSync(scratch, { recursive: true, force: true })
   if (refusal !== undefined) {
     return {

@@ -28,7 +28,16 @@ export interface ProcessExit {
   leftRunning: number
   /** Bytes those processes wrote after the fence was closed, which the log does not show. */
   lateOutputBytes: number
+  /**
+   * The first bytes of the command's stderr, when it came through a pipe (not on a terminal):
+   * where valgrind's launcher says why it could not start the tool for a program (it writes no
+   * XML then, and its status is not the program's).
+   */
+  stderrHead?: string
 }
+
+/** Bytes of stderr kept for stderrHead: the launcher's message is one line, before anything else. */
+const STDERR_HEAD_BYTES = 4096
 
 /** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
 export class RunError extends Error {
@@ -74,6 +83,8 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
   const log = new InterleavedLog(options.write)
   let fenceOpen = capture
   let lateOutputBytes = 0
+  const stderrHead: Buffer[] = []
+  let stderrHeadBytes = 0
   const closeFence = () => {
     if (!fenceOpen) return
     log.endLine()
@@ -93,6 +104,10 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
   ] as const) {
     if (stream === null) continue
     stream.on('data', (chunk: Buffer) => {
+      if (name === 'stderr' && stderrHeadBytes < STDERR_HEAD_BYTES) {
+        stderrHead.push(chunk.subarray(0, STDERR_HEAD_BYTES - stderrHeadBytes))
+        stderrHeadBytes += chunk.length
+      }
       if (fenceOpen) log.append(name, chunk)
       else lateOutputBytes += chunk.length
     })
@@ -137,7 +152,13 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
     await waitAtMost(Promise.all(streamsEnded), DRAIN_MS)
     child.stdout?.destroy()
     child.stderr?.destroy()
-    return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes }
+    return {
+      ...exit,
+      cancelled,
+      leftRunning: leftBehind.found,
+      lateOutputBytes,
+      stderrHead: capture ? Buffer.concat(stderrHead).toString('utf8') : undefined
+    }
   } finally {
     options.cancel?.removeEventListener('abort', onCancel)
     closeFence()

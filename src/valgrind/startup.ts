@@ -22,6 +22,22 @@ export function valgrindStartupMessage(stderr: string): string | undefined {
 }
 
 /**
+ * What valgrind's launcher said when it could not start the tool for the program (a binary for
+ * another platform: `valgrind: failed to start tool 'memcheck' for platform 'arm64-linux': ...`),
+ * from the start of the command's stderr; undefined when it said nothing. Its lines come first
+ * and start with `valgrind: `; only asked when no XML file was written at all, so a program (which
+ * runs only after valgrind wrote its XML preamble) cannot put words in valgrind's mouth there.
+ */
+export function launcherRefusal(stderrHead: string | undefined): string | undefined {
+  const lines: string[] = []
+  for (const line of (stderrHead ?? '').split('\n')) {
+    if (!line.startsWith('valgrind: ')) break
+    lines.push(line)
+  }
+  return lines.length > 0 ? valgrindStartupMessage(lines.join('\n')) : undefined
+}
+
+/**
  * An option of the user's that keeps the action from reading valgrind's XML, from valgrind's argv
  * (the last occurrence of an option wins, as in valgrind), or undefined.
  */

@@ -4892,6 +4892,8 @@ class InterleavedLog {
 //   process the command left running is stopped (found by a tracking variable, see process-tree).
 // - Cancellation (the runner's SIGINT/SIGTERM) stops the whole tree; valgrind finishes its XML.
 // On a terminal (the CLI) the program keeps the TTY instead, so it keeps its colours.
+/** Bytes of stderr kept for stderrHead: the launcher's message is one line, before anything else. */
+const STDERR_HEAD_BYTES = 4096;
 /** A problem with the environment (valgrind or the program missing): a clear message, no stack. */
 class RunError extends Error {
     name = 'RunError';
@@ -4924,6 +4926,8 @@ async function executePlan(plan, options) {
     const log = new InterleavedLog(options.write);
     let fenceOpen = capture;
     let lateOutputBytes = 0;
+    const stderrHead = [];
+    let stderrHeadBytes = 0;
     const closeFence = () => {
         if (!fenceOpen)
             return;
@@ -4944,6 +4948,10 @@ async function executePlan(plan, options) {
         if (stream === null)
             continue;
         stream.on('data', (chunk) => {
+            if (name === 'stderr' && stderrHeadBytes < STDERR_HEAD_BYTES) {
+                stderrHead.push(chunk.subarray(0, STDERR_HEAD_BYTES - stderrHeadBytes));
+                stderrHeadBytes += chunk.length;
+            }
             if (fenceOpen)
                 log.append(name, chunk);
             else
@@ -4987,7 +4995,13 @@ async function executePlan(plan, options) {
         await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
         child.stdout?.destroy();
         child.stderr?.destroy();
-        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes };
+        return {
+            ...exit,
+            cancelled,
+            leftRunning: leftBehind.found,
+            lateOutputBytes,
+            stderrHead: capture ? Buffer.concat(stderrHead).toString('utf8') : undefined
+        };
     }
     finally {
         options.cancel?.removeEventListener('abort', onCancel);
@@ -7768,6 +7782,22 @@ function valgrindStartupMessage(stderr) {
     return lines.length > 0 ? lines.join(' ') : undefined;
 }
 /**
+ * What valgrind's launcher said when it could not start the tool for the program (a binary for
+ * another platform: `valgrind: failed to start tool 'memcheck' for platform 'arm64-linux': ...`),
+ * from the start of the command's stderr; undefined when it said nothing. Its lines come first
+ * and start with `valgrind: `; only asked when no XML file was written at all, so a program (which
+ * runs only after valgrind wrote its XML preamble) cannot put words in valgrind's mouth there.
+ */
+function launcherRefusal(stderrHead) {
+    const lines = [];
+    for (const line of (stderrHead ?? '').split('\n')) {
+        if (!line.startsWith('valgrind: '))
+            break;
+        lines.push(line);
+    }
+    return lines.length > 0 ? valgrindStartupMessage(lines.join('\n')) : undefined;
+}
+/**
  * An option of the user's that keeps the action from reading valgrind's XML, from valgrind's argv
  * (the last occurrence of an option wins, as in valgrind), or undefined.
  */
@@ -8301,7 +8331,10 @@ async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) 
     const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'));
     const [executable, ...options] = invocation.argv;
     const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option);
-    const refusal = await valgrindRefusal(executable, probe, config.workingDirectory);
+    // It may refuse the program only (a binary for another platform): what its launcher said first,
+    // when the command's own process wrote no XML at all.
+    const refusal = (await valgrindRefusal(executable, probe, config.workingDirectory)) ??
+        (plan.mode === 'program' && top === undefined ? launcherRefusal(exit.stderrHead) : undefined);
     fs.rmSync(scratch, { recursive: true, force: true });
     if (refusal !== undefined) {
         return {
