@@ -1,7 +1,7 @@
 // End to end, no silent passes and no wrong blame: runs with no usable XML fail, valgrind's and
 // cargo's own failures are named as theirs (the CLI exits 2 for them), callgrind alone claims
 // nothing about errors, and a report or summary that cannot be written costs only itself.
-import { spawnSync } from 'node:child_process'
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
@@ -16,6 +16,16 @@ beforeAll(() => {
     '{\n  broken\n  Memcheck:Leak\n  this is not a frame\n}\n'
   )
 })
+
+/** The command line, as a user runs it in the workspace; killed after 30 s (a hang fails). */
+function runCli(args: string[]): SpawnSyncReturns<string> {
+  const node = process.env.E2E_NODE ?? process.execPath
+  return spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
+    cwd: workspace,
+    encoding: 'utf8',
+    timeout: 30_000
+  })
+}
 
 /** For runs a regression would hang: killed after 30 s, so that the test fails instead. */
 function killAfter30s(child: { kill: (signal: NodeJS.Signals) => boolean }): void {
@@ -89,16 +99,12 @@ describe("valgrind's own failures are named as valgrind's, with its message", ()
   })
 
   it('the CLI exits 2 for it, as its help says', () => {
-    const node = process.env.E2E_NODE ?? process.execPath
-    const cli = (args: string[]) =>
-      spawnSync(node, [path.join(repoRoot, 'dist', 'cli.js'), ...args], {
-        cwd: workspace,
-        encoding: 'utf8'
-      })
-    const result = cli(['--valgrind-args=--bogus-option=1', './build/leaks'])
+    const result = runCli(['--valgrind-args=--bogus-option=1', './build/leaks'])
     expect(result.status).toBe(2)
     expect(result.stdout).toContain('Valgrind says: Unknown option: --bogus-option=1')
-    expect(cli(['--help']).stdout).toMatch(/Exit status:[\s\S]*2 for bad usage or a setup problem/)
+    expect(runCli(['--help']).stdout).toMatch(
+      /Exit status:[\s\S]*2 for bad usage or a setup problem/
+    )
   })
 })
 
@@ -204,12 +210,7 @@ describe('places that cannot be made', () => {
   })
 
   it('the CLI exits 2 for it', () => {
-    const node = process.env.E2E_NODE ?? process.execPath
-    const result = spawnSync(
-      node,
-      [path.join(repoRoot, 'dist', 'cli.js'), '--output-directory', '/proc/x', './build/leaks'],
-      { cwd: workspace, encoding: 'utf8', timeout: 30_000 }
-    )
+    const result = runCli(['--output-directory', '/proc/x', './build/leaks'])
     expect(result.status).toBe(2)
     expect(result.stderr).toContain("The output directory '/proc/x' cannot be created (ENOENT")
   })

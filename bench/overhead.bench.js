@@ -64,7 +64,12 @@ function shellWord(text) {
  * exits. Both sides pay its shell and its two `date`s (a few ms).
  */
 function valgrindClock() {
-  const real = execFileSync('sh', ['-c', 'command -v valgrind'], { encoding: 'utf8' }).trim()
+  let real
+  try {
+    real = execFileSync('sh', ['-c', 'command -v valgrind'], { encoding: 'utf8' }).trim()
+  } catch {
+    throw new Error('valgrind is not on PATH: the bench runs it plain and under the action')
+  }
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-overhead-clock-'))
   process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }))
   const times = path.join(dir, 'times')
@@ -90,7 +95,8 @@ function valgrindClock() {
     }
   }
 }
-const clock = valgrindClock()
+/** Set by main(), before the first run. */
+let clock
 
 function plainValgrind(workspace, count) {
   const xmlDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-plain-'))
@@ -223,6 +229,7 @@ async function main() {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'index.js'))) {
     throw new Error('dist/index.js is missing: run npm run build first')
   }
+  clock = valgrindClock()
 
   const version = execFileSync(ACTION_NODE, ['--version'], { encoding: 'utf8' }).trim()
   console.log(`The action runs on Node ${version} (${ACTION_NODE}).`)
