@@ -46,7 +46,7 @@ describe('valgrind-action on the command line', () => {
     const workspace = makeWorkspace(['clean'])
     const bad = cli(['--fail-on', 'sometimes', './build/clean'], workspace)
     expect(bad.status).toBe(2)
-    expect(bad.stderr).toContain("Input 'fail-on': unknown value 'sometimes'.")
+    expect(bad.stderr).toContain("Option --fail-on: unknown value 'sometimes'.")
     expect(bad.stderr).not.toMatch(/\n\s+at /)
     const none = cli([], workspace)
     expect(none.status).toBe(2)

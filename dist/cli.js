@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-D6is54yy.js';
-import { c as commandSafeText, I as InputError, l as logLine } from './chunks/escape-BPpXEOgO.js';
+import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-BPpXEOgO.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';
@@ -21,6 +21,24 @@ import 'node:child_process';
 import 'node:readline';
 import 'node:url';
 import 'node:zlib';
+
+/** The command line's option for each input it takes, where the name differs or is negated. */
+const OPTION_OF = {
+    'trace-children': '--no-trace-children',
+    'rust-suppressions': '--no-rust-suppressions'
+};
+/** `message` (the action's wording) in the command line's words. Pure. */
+function cliWording(message, options) {
+    return (message
+        // The command is the program and its arguments after the options.
+        .replace(/^Input 'command': (.)/, (_, first) => first.toUpperCase())
+        .replace(/^Input 'command'/, 'The command')
+        .replace(/Input '([a-z-]+)'/g, (whole, name) => {
+        const option = OPTION_OF[name] ?? `--${name}`;
+        return options.has(option.slice(2)) ? `Option ${option}` : whole;
+    })
+        .replace(/ before this step\b/g, ''));
+}
 
 function paint(style, code, text) {
     return style.color ? `\u001b[${code}m${text}\u001b[0m` : text;
@@ -245,7 +263,10 @@ async function runCli(inputs, workspace, color) {
     }
 }
 main().then((code) => process.exit(code), (error) => {
-    process.stderr.write(commandSafeText(`run-under-valgrind: ${error.message}\n`));
+    const message = error instanceof InputError
+        ? cliWording(error.message, new Set(Object.keys(OPTIONS)))
+        : error.message;
+    process.stderr.write(commandSafeText(`run-under-valgrind: ${message}\n`));
     if (process.env.VALGRIND_ACTION_DEBUG)
         process.stderr.write(`${error.stack}\n`);
     process.exit(2);

@@ -7,6 +7,7 @@ import * as os from 'node:os'
 import * as path from 'node:path'
 import { parseArgs } from 'node:util'
 import { cancelOnSignals } from './cancel.js'
+import { cliWording } from './cli-wording.js'
 import { InputError, readConfig, type InputName } from './config.js'
 import { runEngine, valgrindFromInstall } from './engine.js'
 import { renderTerminal } from './report/terminal.js'
@@ -181,7 +182,11 @@ async function runCli(
 main().then(
   (code) => process.exit(code),
   (error: Error) => {
-    process.stderr.write(commandSafeText(`run-under-valgrind: ${error.message}\n`))
+    const message =
+      error instanceof InputError
+        ? cliWording(error.message, new Set(Object.keys(OPTIONS)))
+        : error.message
+    process.stderr.write(commandSafeText(`run-under-valgrind: ${message}\n`))
     if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
     process.exit(2)
   }
