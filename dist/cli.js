@@ -2,8 +2,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-D6is54yy.js';
-import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-BPpXEOgO.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-IhuD1-cx.js';
+import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-DykEKwch.js';
 import 'node:fs';
 import 'node:crypto';
 import 'node:perf_hooks';
@@ -18,9 +18,7 @@ import 'child_process';
 import 'assert';
 import 'timers';
 import 'node:child_process';
-import 'node:readline';
 import 'node:url';
-import 'node:zlib';
 
 /** The command line's option for each input it takes, where the name differs or is negated. */
 const OPTION_OF = {

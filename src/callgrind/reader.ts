@@ -10,7 +10,6 @@
 // can differ from ours by those few instructions; `summaryTotals` keeps it for comparison.
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import * as readline from 'node:readline'
 import { CALLGRIND_FILE_PREFIX } from './args.js'
 
 /** Costs of one function. Event names as in the file's `events:` line (Ir, Dr, D1mr, Bc, ...). */
@@ -321,6 +320,8 @@ async function readInto(acc: ProfileAccumulator, file: string): Promise<void> {
   }
 
   const input = fs.createReadStream(file, { encoding: 'utf8' })
+  // Loaded here, not at start-up: only callgrind passes read profiles.
+  const readline = process.getBuiltinModule('node:readline')
   const lines = readline.createInterface({ input, crlfDelay: Infinity })
   for await (const line of lines) {
     lineNumber++

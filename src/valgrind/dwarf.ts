@@ -2,7 +2,6 @@
 // all: frames of binaries built by current GCC, Clang or Rust come out as `???` or without a line.
 // When a stack shows that, this finds the DWARF version the binary carries and gives the fix.
 import * as fs from 'node:fs'
-import * as zlib from 'node:zlib'
 import type { Frame, ProcessRun } from '../model.js'
 import { compareVersions } from '../install/version.js'
 
@@ -85,6 +84,8 @@ export function dwarfVersion(file: string): number | undefined {
       if (unit.readUInt32LE(0) !== 1) return undefined
       const headerSize = section.is64 ? 24 : 12
       const compressed = read(fd, section.offset + headerSize, Math.min(section.size, 4096))
+      // Loaded here, not at start-up: only a run whose frames lack lines comes here (~5 ms to load).
+      const zlib = process.getBuiltinModule('node:zlib')
       unit = zlib.inflateSync(compressed, { finishFlush: zlib.constants.Z_SYNC_FLUSH })
     }
     if (unit.length < 6) return undefined

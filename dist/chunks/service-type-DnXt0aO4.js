@@ -18,7 +18,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import http from 'node:http';
 import https from 'node:https';
-import zlib__default from 'node:zlib';
+import zlib from 'node:zlib';
 import { createHmac } from 'node:crypto';
 import require$$0, { inspect } from 'node:util';
 
@@ -1397,12 +1397,12 @@ function getResponseHeaders(res) {
 function getDecodedResponseStream(stream, headers) {
     const contentEncoding = headers.get("Content-Encoding");
     if (contentEncoding === "gzip") {
-        const unzip = zlib__default.createGunzip();
+        const unzip = zlib.createGunzip();
         stream.pipe(unzip);
         return unzip;
     }
     else if (contentEncoding === "deflate") {
-        const inflate = zlib__default.createInflate();
+        const inflate = zlib.createInflate();
         stream.pipe(inflate);
         return inflate;
     }

@@ -1,15 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, e as cacheKey, g as restoreFromCache, h as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, j as InstallError, k as saveToCache, m as asRoot, n as parseAptStanzas, o as indexedSha256, q as sha256File, w as probeValgrind, b as assertSupportedPlatform, x as readHost, y as cacheAvailable, z as summaryText, A as clip, d as systemErrorText, B as compareVersions } from './escape-BPpXEOgO.js';
+import { I as InputError, f as formatVersionSpec, p as parseVersionSpec, r as run$1, e as cacheKey, g as restoreFromCache, h as satisfies, t as tail, u as upstreamOfDebianVersion, v as valgrindPackages, i as installCommand, j as InstallError, k as saveToCache, m as asRoot, n as parseAptStanzas, o as indexedSha256, q as sha256File, w as probeValgrind, b as assertSupportedPlatform, x as readHost, y as cacheAvailable, z as summaryText, A as clip, d as systemErrorText, B as compareVersions } from './escape-DykEKwch.js';
 import { createHash, randomUUID, hash as hash$1 } from 'node:crypto';
 import * as os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { d as debug, i as info } from './core-BTpF9kUs.js';
 import { execFile, spawn, execFileSync } from 'node:child_process';
-import * as readline from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import * as zlib from 'node:zlib';
 
 // Cancellation by signal, shared by the action and the CLI. The runner cancels a step (Cancel,
 // `timeout-minutes`) with SIGINT, then SIGTERM 7.5 s later, then kills the process tree; a terminal
@@ -2229,7 +2227,7 @@ async function chooseAndInstall(options, notes) {
     }
     await ensureLibcDebugSymbols(host, notes);
     // Loaded only here: the download and build code (with its HTTP client) costs every run's start.
-    const { installFromSource } = await import('./source-build-DxGVmVJD.js');
+    const { installFromSource } = await import('./source-build-BW0QqbX3.js');
     const built = await installFromSource(common);
     return finish(built.found, built.source);
 }
@@ -2524,6 +2522,8 @@ async function readInto(acc, file) {
         }
     };
     const input = fs.createReadStream(file, { encoding: 'utf8' });
+    // Loaded here, not at start-up: only callgrind passes read profiles.
+    const readline = process.getBuiltinModule('node:readline');
     const lines = readline.createInterface({ input, crlfDelay: Infinity });
     for await (const line of lines) {
         lineNumber++;
@@ -6716,6 +6716,8 @@ function dwarfVersion(file) {
                 return undefined;
             const headerSize = section.is64 ? 24 : 12;
             const compressed = read(fd, section.offset + headerSize, Math.min(section.size, 4096));
+            // Loaded here, not at start-up: only a run whose frames lack lines comes here (~5 ms to load).
+            const zlib = process.getBuiltinModule('node:zlib');
             unit = zlib.inflateSync(compressed, { finishFlush: zlib.constants.Z_SYNC_FLUSH });
         }
         if (unit.length < 6)

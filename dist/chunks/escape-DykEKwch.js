@@ -288,7 +288,7 @@ async function valgrindWorks(valgrind, env = {}) {
 // error (the install then just takes longer).
 // @actions/cache (and the Azure SDK under it) is loaded only when a step uses the cache: most runs
 // never do, and loading it costs start-up time on every run.
-const loadCache = async () => import('./cache-P0Ou1wPB.js');
+const loadCache = async () => import('./cache-CsNfDord.js');
 async function cacheAvailable() {
     return (await loadCache()).isFeatureAvailable();
 }
