@@ -30,6 +30,25 @@ describe('exec', () => {
     expect(run.stdout).not.toContain('ends early')
   })
 
+  it('keeps them when the new image gets an environment whose PATH has no sed, grep, rm or mv', async () => {
+    const workspace = makeWorkspace(['exec_true'])
+    const run = await runAction(
+      { command: './build/exec_true /bin/true bare-env', upload: 'false' },
+      { workspace }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toMatch(/Valgrind found 1 memory error/)
+    expect(run.annotations).toEqual([
+      expect.objectContaining({
+        file: 'src/exec_true.c',
+        line: markerLine('exec_true', 'INVALID-WRITE')
+      })
+    ])
+    const files = fs.readdirSync(run.outputs['xml-dir']).filter((name) => name.endsWith('.xml'))
+    expect(files).toHaveLength(2)
+    expect(run.stdout + run.stderr).not.toContain('not found')
+  })
+
   it("tells the status from the last image: valgrind's errors in an earlier one did not set it", async () => {
     const workspace = makeWorkspace(['exec_true'])
     const run = await runAction(

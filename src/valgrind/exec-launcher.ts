@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { joinShellWords } from '../shell-words.js'
+import { resolveExecutable } from './run.js'
 
 export const LAUNCHER_VARIABLE = 'VALGRIND_LAUNCHER'
 
@@ -24,11 +25,24 @@ export interface ExecLauncherOptions {
   valgrind: string
   /** The directory of the `<pid>.xml` files. */
   xmlDirectory: string
+  /**
+   * The commands the script runs, absolute (default: their names). The script runs with the
+   * environment the exec'ing program chose, and a PATH of its own (`PATH=/nonexistent`, or a build
+   * directory alone) must not keep it from saving the old image's XML.
+   */
+  tools?: Partial<Record<LauncherTool, string>>
 }
+
+/** The commands the launcher runs (`[` and `echo` are the shell's own). */
+export const LAUNCHER_TOOLS = ['sed', 'grep', 'rm', 'mv'] as const
+export type LauncherTool = (typeof LAUNCHER_TOOLS)[number]
 
 /** The launcher script. Pure: options in, text out. */
 export function execLauncherScript(options: ExecLauncherOptions): string {
   const dir = joinShellWords([options.xmlDirectory])
+  const [sed, grep, rm, mv] = LAUNCHER_TOOLS.map((tool) =>
+    joinShellWords([options.tools?.[tool] ?? tool])
+  )
   return [
     '#!/bin/sh',
     '# Written by valgrind-action for one run. A process traced by valgrind called exec: keep the',
@@ -38,15 +52,15 @@ export function execLauncherScript(options: ExecLauncherOptions): string {
     '# A forked child between fork and exec usually wrote its preamble only: nothing to keep.',
     '# An image that is valgrind itself (a test running valgrind) is kept: the action explains it.',
     'nested=no',
-    "if [ -e \"$old\" ] && sed -n '/<argv>/,/<\\/argv>/p' \"$old\" | grep -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi",
-    'if [ -e "$old" ] && [ "$nested" = no ] && ! grep -q -e \'<error>\' -e \'<clientmsg>\' "$old"; then',
-    '  rm -f -- "$old"',
+    `if [ -e "$old" ] && ${sed} -n '/<argv>/,/<\\/argv>/p' "$old" | ${grep} -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi`,
+    `if [ -e "$old" ] && [ "$nested" = no ] && ! ${grep} -q -e '<error>' -e '<clientmsg>' "$old"; then`,
+    `  ${rm} -f -- "$old"`,
     'elif [ -e "$old" ]; then',
     '  # valgrind does not finish the XML of an image that execs: close it, it is complete.',
     '  echo \'</valgrindoutput>\' >> "$old"',
     '  n=1',
     '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
-    '  mv -f -- "$old" "$dir/$$-$n.xml"',
+    `  ${mv} -f -- "$old" "$dir/$$-$n.xml"`,
     'fi',
     `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
     `export ${LAUNCHER_VARIABLE}`,
@@ -63,7 +77,9 @@ export function installExecLauncher(
   options: ExecLauncherOptions
 ): Record<string, string> | undefined {
   fs.mkdirSync(path.dirname(options.scriptPath), { recursive: true })
-  fs.writeFileSync(options.scriptPath, execLauncherScript(options), { mode: 0o755 })
+  const tools: Partial<Record<LauncherTool, string>> = {}
+  for (const tool of LAUNCHER_TOOLS) tools[tool] = resolveExecutable(tool, '/').path
+  fs.writeFileSync(options.scriptPath, execLauncherScript({ tools, ...options }), { mode: 0o755 })
   try {
     execFileSync(options.scriptPath, ['--version'], { stdio: 'ignore', timeout: 10000 })
   } catch {

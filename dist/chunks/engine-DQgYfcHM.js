@@ -6785,9 +6785,12 @@ function dwarf5Advice(valgrindVersion, objects) {
 // the document valgrind leaves open at exec; a file with no record is dropped instead), then execs
 // the real valgrind with the same arguments. Files sort by name in image order.
 const LAUNCHER_VARIABLE = 'VALGRIND_LAUNCHER';
+/** The commands the launcher runs (`[` and `echo` are the shell's own). */
+const LAUNCHER_TOOLS = ['sed', 'grep', 'rm', 'mv'];
 /** The launcher script. Pure: options in, text out. */
 function execLauncherScript(options) {
     const dir = joinShellWords([options.xmlDirectory]);
+    const [sed, grep, rm, mv] = LAUNCHER_TOOLS.map((tool) => joinShellWords([options.tools?.[tool] ?? tool]));
     return [
         '#!/bin/sh',
         '# Written by valgrind-action for one run. A process traced by valgrind called exec: keep the',
@@ -6797,15 +6800,15 @@ function execLauncherScript(options) {
         '# A forked child between fork and exec usually wrote its preamble only: nothing to keep.',
         '# An image that is valgrind itself (a test running valgrind) is kept: the action explains it.',
         'nested=no',
-        "if [ -e \"$old\" ] && sed -n '/<argv>/,/<\\/argv>/p' \"$old\" | grep -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi",
-        'if [ -e "$old" ] && [ "$nested" = no ] && ! grep -q -e \'<error>\' -e \'<clientmsg>\' "$old"; then',
-        '  rm -f -- "$old"',
+        `if [ -e "$old" ] && ${sed} -n '/<argv>/,/<\\/argv>/p' "$old" | ${grep} -q -e '<exe>.*/valgrind</exe>' -e '<exe>.*/valgrind\\.bin</exe>'; then nested=yes; fi`,
+        `if [ -e "$old" ] && [ "$nested" = no ] && ! ${grep} -q -e '<error>' -e '<clientmsg>' "$old"; then`,
+        `  ${rm} -f -- "$old"`,
         'elif [ -e "$old" ]; then',
         '  # valgrind does not finish the XML of an image that execs: close it, it is complete.',
         '  echo \'</valgrindoutput>\' >> "$old"',
         '  n=1',
         '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
-        '  mv -f -- "$old" "$dir/$$-$n.xml"',
+        `  ${mv} -f -- "$old" "$dir/$$-$n.xml"`,
         'fi',
         `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
         `export ${LAUNCHER_VARIABLE}`,
@@ -6819,7 +6822,10 @@ function execLauncherScript(options) {
  */
 function installExecLauncher(options) {
     fs.mkdirSync(path.dirname(options.scriptPath), { recursive: true });
-    fs.writeFileSync(options.scriptPath, execLauncherScript(options), { mode: 0o755 });
+    const tools = {};
+    for (const tool of LAUNCHER_TOOLS)
+        tools[tool] = resolveExecutable(tool, '/').path;
+    fs.writeFileSync(options.scriptPath, execLauncherScript({ tools, ...options }), { mode: 0o755 });
     try {
         execFileSync(options.scriptPath, ['--version'], { stdio: 'ignore', timeout: 10000 });
     }
