@@ -193,6 +193,28 @@ describe('never a step that hangs', () => {
   )
 })
 
+describe("an output-directory with valgrind's file specifiers in its name", () => {
+  it('is used as it is written: %p and %q{HOME} are not expanded, for memcheck and callgrind', async () => {
+    const outputDirectory = path.join(
+      fs.mkdtempSync(path.join(os.tmpdir(), 'vg-pct-')),
+      '100%p %q{HOME}'
+    )
+    const run = await runAction(
+      { command: './build/leaks', tool: 'memcheck,callgrind', 'output-directory': outputDirectory },
+      { workspace, onSpawn: killAfter30s }
+    )
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['xml-dir'].startsWith(`${outputDirectory}/`)).toBe(true)
+    expect(
+      fs.readdirSync(run.outputs['xml-dir']).filter((name) => name.endsWith('.xml'))
+    ).toHaveLength(1)
+    expect(fs.readdirSync(run.outputs.profiles).length).toBeGreaterThan(0)
+    expect(Number(run.outputs.instructions)).toBeGreaterThan(0)
+    expect(run.summary).not.toContain('failed to start')
+    fs.rmSync(path.dirname(outputDirectory), { recursive: true, force: true })
+  })
+})
+
 describe('places that cannot be made', () => {
   // Node's own recursive mkdir never returns for a path under /proc (100% CPU until the job's
   // timeout): a regression would hang there.

@@ -55,7 +55,13 @@ import {
 } from './suite/index.js'
 import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
-import { errorCheckArgs, errorTool, exitStatusArgs, leakShowOptions } from './valgrind/args.js'
+import {
+  errorCheckArgs,
+  errorTool,
+  exitStatusArgs,
+  leakShowOptions,
+  valgrindFileOption
+} from './valgrind/args.js'
 import {
   dwarf5Advice,
   dwarfVersion,
@@ -152,7 +158,7 @@ function memcheckInvocation(
       ]
     })
   ]
-  const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'))
+  const xmlProblem = xmlOptionProblem(argv.slice(1), valgrindFileOption(outputDir, '%p.xml'))
   if (xmlProblem !== undefined) throw new InputError(xmlProblem)
   let env: Record<string, string> | undefined
   if (config.traceChildren) {
@@ -309,7 +315,7 @@ async function noXmlProblem(
   const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'))
   const [executable, ...options] = invocation.argv
   const probe = options.map((option) =>
-    option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option
+    option.startsWith('--xml-file=') ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}` : option
   )
   // It may refuse the program only (a binary for another platform): what its launcher said first,
   // when the command's own process wrote no XML at all.

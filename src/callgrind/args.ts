@@ -1,6 +1,5 @@
 // Builds callgrind's own arguments. Pure: takes data, returns argv.
-import * as path from 'node:path'
-import { traceChildrenSkipArgs } from '../valgrind/args.js'
+import { traceChildrenSkipArgs, valgrindFileOption } from '../valgrind/args.js'
 
 /** The file name pattern of callgrind's outputs: `%p` makes one file per process. */
 export const CALLGRIND_FILE_PREFIX = 'callgrind.out.'
@@ -23,7 +22,7 @@ export function callgrindArgs(options: CallgrindArgsOptions): string[] {
   return [
     '--tool=callgrind',
     // %p: one file per process; a child that execs gets its own pid's file.
-    `--callgrind-out-file=${path.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
+    `--callgrind-out-file=${valgrindFileOption(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
     `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
     ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip),
     // Appended last so that the user's options win over ours.

@@ -35,6 +35,15 @@ export interface ErrorCheckOptions {
 }
 
 /**
+ * The value of a valgrind file option (`--xml-file`, `--callgrind-out-file`) for `name` in `dir`:
+ * valgrind expands `%p`, `%n`, `%q{VAR}` there, so a `%` of the directory (an output-directory like
+ * `reports/100%`) is doubled to stay itself. `name` keeps its own specifiers.
+ */
+export function valgrindFileOption(dir: string, name: string): string {
+  return path.join(dir.replaceAll('%', '%%'), name)
+}
+
+/**
  * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
  * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
  * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
@@ -44,7 +53,7 @@ export function errorCheckArgs(options: ErrorCheckOptions): string[] {
     `--tool=${options.tool}`,
     '--xml=yes',
     // %p: one file per process, children included; a forked child reopens its own file.
-    `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
+    `--xml-file=${valgrindFileOption(options.xmlDir, '%p.xml')}`,
     `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
     // A forked child that does not exec is checked too (its own %p file). Without tracing, a
     // child would only write a half file before its exec leaves valgrind: keep it silent.

@@ -779,6 +779,14 @@ function traceChildrenSkipArgs(traceChildren, patterns) {
     return [`--trace-children-skip=${patterns.join(',')}`];
 }
 /**
+ * The value of a valgrind file option (`--xml-file`, `--callgrind-out-file`) for `name` in `dir`:
+ * valgrind expands `%p`, `%n`, `%q{VAR}` there, so a `%` of the directory (an output-directory like
+ * `reports/100%`) is doubled to stay itself. `name` keeps its own specifiers.
+ */
+function valgrindFileOption(dir, name) {
+    return path.join(dir.replaceAll('%', '%%'), name);
+}
+/**
  * Arguments for an error-checking valgrind run that writes one XML file per process. Memcheck is
  * always asked for every leak kind, so that byte totals equal its LEAK SUMMARY; what the user's
  * `--show-leak-kinds` (and friends) leave out is filtered from the view instead (`leakShowOptions`).
@@ -788,7 +796,7 @@ function errorCheckArgs(options) {
         `--tool=${options.tool}`,
         '--xml=yes',
         // %p: one file per process, children included; a forked child reopens its own file.
-        `--xml-file=${path.join(options.xmlDir, '%p.xml')}`,
+        `--xml-file=${valgrindFileOption(options.xmlDir, '%p.xml')}`,
         `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
         // A forked child that does not exec is checked too (its own %p file). Without tracing, a
         // child would only write a half file before its exec leaves valgrind: keep it silent.
@@ -2243,7 +2251,7 @@ function callgrindArgs(options) {
     return [
         '--tool=callgrind',
         // %p: one file per process; a child that execs gets its own pid's file.
-        `--callgrind-out-file=${path.join(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
+        `--callgrind-out-file=${valgrindFileOption(options.outputDir, `${CALLGRIND_FILE_PREFIX}%p`)}`,
         `--trace-children=${options.traceChildren ? 'yes' : 'no'}`,
         ...traceChildrenSkipArgs(options.traceChildren, options.traceChildrenSkip),
         // Appended last so that the user's options win over ours.
@@ -8235,7 +8243,7 @@ function memcheckInvocation(config, host, tool, runDirectory, executable) {
             ]
         })
     ];
-    const xmlProblem = xmlOptionProblem(argv.slice(1), path.join(outputDir, '%p.xml'));
+    const xmlProblem = xmlOptionProblem(argv.slice(1), valgrindFileOption(outputDir, '%p.xml'));
     if (xmlProblem !== undefined)
         throw new InputError(xmlProblem);
     let env;
@@ -8338,7 +8346,7 @@ async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) 
     // Start valgrind again with the same options (XML to a scratch file) to hear why it refused.
     const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'));
     const [executable, ...options] = invocation.argv;
-    const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${path.join(scratch, '%p.xml')}` : option);
+    const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}` : option);
     // It may refuse the program only (a binary for another platform): what its launcher said first,
     // when the command's own process wrote no XML at all.
     const refusal = (await valgrindRefusal(executable, probe, config.workingDirectory)) ??
