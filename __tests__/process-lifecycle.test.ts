@@ -124,6 +124,25 @@ describe('trackedProcesses', () => {
     fs.mkdirSync(path.join(proc, 'self'))
     expect(trackedProcesses('abc', proc).sort()).toEqual([100, 101])
   })
+
+  it("also finds, when asked, the pids whose command line holds the run's text in an argument", () => {
+    const proc = path.join(temp, 'proc-cmdline')
+    const processEntry = (pid: string, vars: string[], argv: string[]) => {
+      fs.mkdirSync(path.join(proc, pid), { recursive: true })
+      fs.writeFileSync(path.join(proc, pid, 'environ'), vars.map((v) => `${v}\0`).join(''))
+      fs.writeFileSync(path.join(proc, pid, 'cmdline'), argv.map((a) => `${a}\0`).join(''))
+    }
+    // Exec'd with an environment of its own: no tracking variable, valgrind's argv still there.
+    processEntry(
+      '200',
+      ['PATH=/bin'],
+      ['valgrind.bin', '--xml-file=/run/r-1/memcheck/%p.xml', './d']
+    )
+    processEntry('201', [`${TRACKING_VARIABLE}=abc`], ['valgrind.bin', './d'])
+    processEntry('202', ['PATH=/bin'], ['valgrind.bin', '--xml-file=/run/r-2/memcheck/%p.xml'])
+    expect(trackedProcesses('abc', proc, '=/run/r-1/memcheck').sort()).toEqual([200, 201])
+    expect(trackedProcesses('abc', proc)).toEqual([201])
+  })
 })
 
 describe('the exec launcher', () => {

@@ -59,6 +59,28 @@ describe('a daemon the program leaves behind', () => {
   })
 })
 
+describe('a daemon that execs with an environment of its own', () => {
+  it('is still found by its command line, stopped, and its leak reported', async () => {
+    const workspace = makeWorkspace(['daemon'])
+    const run = await runAction(
+      { command: './build/daemon clean-env', upload: 'false' },
+      { workspace }
+    )
+    expect(run.stdout).toContain(
+      '1 process started by the command was still running after it exited; the action ended it'
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.outputs['definitely-lost-bytes']).toBe('77')
+    expect(run.annotations).toEqual([
+      expect.objectContaining({ file: 'src/daemon.c', line: markerLine('daemon', 'LEAK-DAEMON') })
+    ])
+    const xmlDir = run.outputs['xml-dir']
+    for (const name of fs.readdirSync(xmlDir)) {
+      expect(isRunning(Number(/^(\d+)/.exec(name)?.[1]))).toBe(false)
+    }
+  })
+})
+
 describe("the program's environment", () => {
   let standIn: StandIn | undefined
   afterAll(async () => {

@@ -240,7 +240,13 @@ async function runPass(
   plan.env = { ...valgrind.env, ...plan.env }
   for (const note of plan.notes) host.info(note)
   host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`)
-  const options = { fenceCommands: host.fenceCommands, write: host.write, cancel: host.cancel }
+  const options: RunOptions = {
+    fenceCommands: host.fenceCommands,
+    write: host.write,
+    cancel: host.cancel,
+    // Unique to this run (run-<time>-<random>/<tool>), and in every valgrind's --xml-file.
+    trackArgument: `=${valgrindFileOption(valgrind.outputDir, '')}`
+  }
   const exit =
     plan.execute !== undefined
       ? await fenced(options, plan.execute)
@@ -315,7 +321,9 @@ async function noXmlProblem(
   const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'))
   const [executable, ...options] = invocation.argv
   const probe = options.map((option) =>
-    option.startsWith('--xml-file=') ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}` : option
+    option.startsWith('--xml-file=')
+      ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}`
+      : option
   )
   // It may refuse the program only (a binary for another platform): what its launcher said first,
   // when the command's own process wrote no XML at all.

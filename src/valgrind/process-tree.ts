@@ -1,15 +1,26 @@
 // Finds and stops every process a run started, also those that left its process group or session
 // (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
 // The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
-// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+// execs with an environment of its own drops the variable; while valgrind traces it, its command
+// line still names the run's output directory (valgrind's --xml-file), and that finds it too.
+// A process that leaves valgrind and rewrites its environment escapes both; the runner's own job
+// cleanup is the last line.
 import * as fs from 'node:fs'
 
 /** The variable whose value marks a run's processes. */
 export const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID'
 
-/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
-export function trackedProcesses(id: string, procDirectory = '/proc'): number[] {
+/**
+ * Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`, or whose command
+ * line has an argument containing `argumentText` (when given).
+ */
+export function trackedProcesses(
+  id: string,
+  procDirectory = '/proc',
+  argumentText?: string
+): number[] {
   const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`)
+  const argumentNeedle = argumentText !== undefined ? Buffer.from(argumentText) : undefined
   const pids: number[] = []
   let entries: string[]
   try {
@@ -25,9 +36,21 @@ export function trackedProcesses(id: string, procDirectory = '/proc'): number[] 
         Buffer.from([0]),
         fs.readFileSync(`${procDirectory}/${entry}/environ`)
       ])
-      if (environ.includes(needle)) pids.push(Number(entry))
+      if (environ.includes(needle)) {
+        pids.push(Number(entry))
+        continue
+      }
     } catch {
       // Gone, or another user's process: not ours.
+      continue
+    }
+    if (argumentNeedle === undefined) continue
+    try {
+      if (fs.readFileSync(`${procDirectory}/${entry}/cmdline`).includes(argumentNeedle)) {
+        pids.push(Number(entry))
+      }
+    } catch {
+      // Gone meanwhile.
     }
   }
   return pids
@@ -56,19 +79,24 @@ export interface StopResult {
  * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
  * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
  */
-export async function stopTrackedProcesses(id: string, graceMs: number): Promise<StopResult> {
-  const found = trackedProcesses(id)
+export async function stopTrackedProcesses(
+  id: string,
+  graceMs: number,
+  argumentText?: string
+): Promise<StopResult> {
+  const tracked = () => trackedProcesses(id, '/proc', argumentText)
+  const found = tracked()
   if (found.length === 0) return { found: 0, killed: 0 }
   signalEach(found, 'SIGTERM')
   const deadline = Date.now() + graceMs
   let remaining = found
   while (Date.now() < deadline) {
     await delay(50)
-    remaining = trackedProcesses(id)
+    remaining = tracked()
     if (remaining.length === 0) return { found: found.length, killed: 0 }
   }
   // Children may have started during the grace period: kill what is there now.
-  remaining = trackedProcesses(id)
+  remaining = tracked()
   signalEach(remaining, 'SIGKILL')
   return { found: found.length, killed: remaining.length }
 }

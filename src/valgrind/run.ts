@@ -50,6 +50,12 @@ export interface RunOptions {
   write: (text: string | Uint8Array) => void
   /** Aborted when the step is cancelled; the reason is the signal's name. */
   cancel?: AbortSignal
+  /**
+   * Text in the command line of every valgrind process of the run (its output directory): a
+   * process that exec'd with an environment of its own, without the tracking variable, is still
+   * found by it and stopped.
+   */
+  trackArgument?: string
 }
 
 /**
@@ -125,7 +131,7 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
     cancelled = String(options.cancel?.reason ?? 'SIGINT')
     // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
     child.kill('SIGTERM')
-    stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
+    stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS, options.trackArgument).then(() => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL')
     })
   }
@@ -148,7 +154,7 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
     closeFence()
     // Whatever the command left running is stopped: it would otherwise keep valgrind and the
     // program going behind the next steps, and its XML would never be complete.
-    const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS)
+    const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS, options.trackArgument)
     await waitAtMost(Promise.all(streamsEnded), DRAIN_MS)
     child.stdout?.destroy()
     child.stderr?.destroy()

@@ -4794,12 +4794,19 @@ function programEnvironment(env) {
 // Finds and stops every process a run started, also those that left its process group or session
 // (setsid, double fork): each carries a tracking variable in its environment, which /proc shows.
 // The GitHub runner finds a job's orphans the same way (RUNNER_TRACKING_ID). A process that
-// rewrites its environment escapes this; the runner's own job cleanup is the last line.
+// execs with an environment of its own drops the variable; while valgrind traces it, its command
+// line still names the run's output directory (valgrind's --xml-file), and that finds it too.
+// A process that leaves valgrind and rewrites its environment escapes both; the runner's own job
+// cleanup is the last line.
 /** The variable whose value marks a run's processes. */
 const TRACKING_VARIABLE = 'VALGRIND_ACTION_TRACKING_ID';
-/** Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`. */
-function trackedProcesses(id, procDirectory = '/proc') {
+/**
+ * Pids of live processes whose initial environment has `TRACKING_VARIABLE=<id>`, or whose command
+ * line has an argument containing `argumentText` (when given).
+ */
+function trackedProcesses(id, procDirectory = '/proc', argumentText) {
     const needle = Buffer.from(`\0${TRACKING_VARIABLE}=${id}\0`);
+    const argumentNeedle = argumentText !== undefined ? Buffer.from(argumentText) : undefined;
     const pids = [];
     let entries;
     try {
@@ -4817,11 +4824,24 @@ function trackedProcesses(id, procDirectory = '/proc') {
                 Buffer.from([0]),
                 fs.readFileSync(`${procDirectory}/${entry}/environ`)
             ]);
-            if (environ.includes(needle))
+            if (environ.includes(needle)) {
                 pids.push(Number(entry));
+                continue;
+            }
         }
         catch {
             // Gone, or another user's process: not ours.
+            continue;
+        }
+        if (argumentNeedle === undefined)
+            continue;
+        try {
+            if (fs.readFileSync(`${procDirectory}/${entry}/cmdline`).includes(argumentNeedle)) {
+                pids.push(Number(entry));
+            }
+        }
+        catch {
+            // Gone meanwhile.
         }
     }
     return pids;
@@ -4841,8 +4861,9 @@ const delay = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
  * Sends SIGTERM to every tracked process (valgrind then finishes its XML, leak check included),
  * and SIGKILL to those still running after `graceMs` (a program may ignore SIGTERM).
  */
-async function stopTrackedProcesses(id, graceMs) {
-    const found = trackedProcesses(id);
+async function stopTrackedProcesses(id, graceMs, argumentText) {
+    const tracked = () => trackedProcesses(id, '/proc', argumentText);
+    const found = tracked();
     if (found.length === 0)
         return { found: 0, killed: 0 };
     signalEach(found, 'SIGTERM');
@@ -4850,12 +4871,12 @@ async function stopTrackedProcesses(id, graceMs) {
     let remaining = found;
     while (Date.now() < deadline) {
         await delay(50);
-        remaining = trackedProcesses(id);
+        remaining = tracked();
         if (remaining.length === 0)
             return { found: found.length, killed: 0 };
     }
     // Children may have started during the grace period: kill what is there now.
-    remaining = trackedProcesses(id);
+    remaining = tracked();
     signalEach(remaining, 'SIGKILL');
     return { found: found.length, killed: remaining.length };
 }
@@ -4976,7 +4997,7 @@ async function executePlan(plan, options) {
         cancelled = String(options.cancel?.reason ?? 'SIGINT');
         // The direct child by pid too: right after spawn it may not carry the tracking variable yet.
         child.kill('SIGTERM');
-        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS).then(() => {
+        stopping ??= stopTrackedProcesses(trackingId, STOP_GRACE_MS, options.trackArgument).then(() => {
             if (child.exitCode === null && child.signalCode === null)
                 child.kill('SIGKILL');
         });
@@ -4999,7 +5020,7 @@ async function executePlan(plan, options) {
         closeFence();
         // Whatever the command left running is stopped: it would otherwise keep valgrind and the
         // program going behind the next steps, and its XML would never be complete.
-        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
+        const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS, options.trackArgument);
         await waitAtMost$1(Promise.all(streamsEnded), DRAIN_MS);
         child.stdout?.destroy();
         child.stderr?.destroy();
@@ -8309,7 +8330,13 @@ async function runPass(config, host, valgrind, description) {
     for (const note of plan.notes)
         host.info(note);
     host.info(`Running ${config.commandLine} under ${description} (files in ${valgrind.outputDir})`);
-    const options = { fenceCommands: host.fenceCommands, write: host.write, cancel: host.cancel };
+    const options = {
+        fenceCommands: host.fenceCommands,
+        write: host.write,
+        cancel: host.cancel,
+        // Unique to this run (run-<time>-<random>/<tool>), and in every valgrind's --xml-file.
+        trackArgument: `=${valgrindFileOption(valgrind.outputDir, '')}`
+    };
     const exit = plan.execute !== undefined
         ? await fenced(options, plan.execute)
         : await executePlan(plan, options);
@@ -8346,7 +8373,9 @@ async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) 
     // Start valgrind again with the same options (XML to a scratch file) to hear why it refused.
     const scratch = fs.mkdtempSync(path.join(path.dirname(invocation.outputDir), 'startup-'));
     const [executable, ...options] = invocation.argv;
-    const probe = options.map((option) => option.startsWith('--xml-file=') ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}` : option);
+    const probe = options.map((option) => option.startsWith('--xml-file=')
+        ? `--xml-file=${valgrindFileOption(scratch, '%p.xml')}`
+        : option);
     // It may refuse the program only (a binary for another platform): what its launcher said first,
     // when the command's own process wrote no XML at all.
     const refusal = (await valgrindRefusal(executable, probe, config.workingDirectory)) ??
