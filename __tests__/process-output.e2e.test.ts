@@ -48,6 +48,10 @@ describe('a daemon the program leaves behind', () => {
       /1 process started by the command was still running after it exited; the action ended it .*They wrote \d+ bytes after that, left out of the log\./
     )
     expect(log.lines).toContain('parent done')
+    // It ignored SIGTERM: killed, it was never checked, and the user is told so.
+    expect(log.warnings.map((c) => c.data)).toContain(
+      '1 process the command left running ignored SIGTERM and was killed by the action (SIGKILL): valgrind could not finish checking it, so its leaks are unknown (its XML file is kept). Make the program stop its children on exit, or on SIGTERM.'
+    )
     // The daemon was valgrind's client: its XML file names its pid.
     const xmlDir = run.outputs['xml-dir']
     const pids = fs
@@ -56,6 +60,18 @@ describe('a daemon the program leaves behind', () => {
       .filter((pid) => pid > 0)
     expect(pids.length).toBeGreaterThanOrEqual(3)
     for (const pid of pids) expect(isRunning(pid)).toBe(false)
+  })
+})
+
+describe('a forked worker the program kills (SIGKILL) before valgrind checks it', () => {
+  it('is not said to have run outside valgrind: the summary says it was not checked, and why it may be', async () => {
+    const workspace = makeWorkspace(['killed_child'])
+    const run = await runAction({ command: './build/killed_child', upload: 'false' }, { workspace })
+    expect(run.exitCode).toBe(0)
+    expect(run.summary).toContain(
+      "1 child process wrote only valgrind's header to its XML file, so nothing in it was checked: it ran a program valgrind does not follow (<code>trace-children-skip</code>: compilers and linkers by default), or was killed (SIGKILL) before valgrind could check it."
+    )
+    expect(run.summary).not.toContain('ran outside valgrind')
   })
 })
 

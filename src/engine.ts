@@ -427,6 +427,12 @@ async function runErrorCheck(
     const nested = nestedValgrindProblem(runs, plan.suiteTests)
     if (nested !== undefined) problems.push(nested)
   }
+  const killed = exit.leftKilled ?? 0
+  if (killed > 0) {
+    warnings.push(
+      `${plural(killed, 'process', 'processes')} the command left running ignored SIGTERM and ${killed === 1 ? 'was' : 'were'} killed by the action (SIGKILL): valgrind could not finish checking ${killed === 1 ? 'it' : 'them'}, so ${killed === 1 ? 'its' : 'their'} leaks are unknown (${killed === 1 ? 'its XML file is' : 'their XML files are'} kept). Make the program stop its children on exit, or on SIGTERM.`
+    )
+  }
   const setupProblems: string[] = []
   const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined
   const topCut = top !== undefined && !usableXml(top)

@@ -247,7 +247,9 @@ function toolchainSection(report: RunReport): string[] {
   const untraced = report.untracedChildren ?? 0
   if (untraced > 0) {
     out.push(
-      `${plural(untraced, 'child process', 'child processes')} ran outside valgrind (${code('trace-children-skip')}: compilers and linkers by default).`,
+      // A skipped exec and a forked child killed (SIGKILL) before valgrind could check it leave
+      // the same file: valgrind's header alone.
+      `${plural(untraced, 'child process', 'child processes')} wrote only valgrind's header to ${untraced === 1 ? 'its XML file' : 'their XML files'}, so nothing in ${untraced === 1 ? 'it' : 'them'} was checked: ${untraced === 1 ? 'it' : 'each'} ran a program valgrind does not follow (${code('trace-children-skip')}: compilers and linkers by default), or was killed (SIGKILL) before valgrind could check it.`,
       ''
     )
   }

@@ -190,7 +190,13 @@ export async function runBatches(options: BatchRunOptions): Promise<ProcessExit>
     await stopping
     // Whatever the tests left running is stopped, as executePlan does for a program.
     const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS)
-    return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes: 0 }
+    return {
+      ...exit,
+      cancelled,
+      leftRunning: leftBehind.found,
+      leftKilled: leftBehind.killed,
+      lateOutputBytes: 0
+    }
   } finally {
     options.cancel?.removeEventListener('abort', onCancel)
   }

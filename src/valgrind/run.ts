@@ -26,6 +26,11 @@ export interface ProcessExit {
   cancelled?: string
   /** Processes the command left running after it exited, which the action stopped. */
   leftRunning: number
+  /**
+   * Of those, how many ignored SIGTERM and were killed (SIGKILL): valgrind could not finish their
+   * XML, leak check included.
+   */
+  leftKilled?: number
   /** Bytes those processes wrote after the fence was closed, which the log does not show. */
   lateOutputBytes: number
   /**
@@ -162,6 +167,7 @@ export async function executePlan(plan: RunPlan, options: RunOptions): Promise<P
       ...exit,
       cancelled,
       leftRunning: leftBehind.found,
+      leftKilled: leftBehind.killed,
       lateOutputBytes,
       stderrHead: capture ? Buffer.concat(stderrHead).toString('utf8') : undefined
     }

@@ -5028,6 +5028,7 @@ async function executePlan(plan, options) {
             ...exit,
             cancelled,
             leftRunning: leftBehind.found,
+            leftKilled: leftBehind.killed,
             lateOutputBytes,
             stderrHead: capture ? Buffer.concat(stderrHead).toString('utf8') : undefined
         };
@@ -5373,7 +5374,13 @@ async function runBatches(options) {
         await stopping;
         // Whatever the tests left running is stopped, as executePlan does for a program.
         const leftBehind = await stopTrackedProcesses(trackingId, STOP_GRACE_MS);
-        return { ...exit, cancelled, leftRunning: leftBehind.found, lateOutputBytes: 0 };
+        return {
+            ...exit,
+            cancelled,
+            leftRunning: leftBehind.found,
+            leftKilled: leftBehind.killed,
+            lateOutputBytes: 0
+        };
     }
     finally {
         options.cancel?.removeEventListener('abort', onCancel);
@@ -8471,6 +8478,10 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         const nested = nestedValgrindProblem(runs, plan.suiteTests);
         if (nested !== undefined)
             problems.push(nested);
+    }
+    const killed = exit.leftKilled ?? 0;
+    if (killed > 0) {
+        warnings.push(`${plural(killed, 'process', 'processes')} the command left running ignored SIGTERM and ${killed === 1 ? 'was' : 'were'} killed by the action (SIGKILL): valgrind could not finish checking ${killed === 1 ? 'it' : 'them'}, so ${killed === 1 ? 'its' : 'their'} leaks are unknown (${killed === 1 ? 'its XML file is' : 'their XML files are'} kept). Make the program stop its children on exit, or on SIGTERM.`);
     }
     const setupProblems = [];
     const top = plan.mode === 'program' ? topProcess(parsed.runs) : undefined;
