@@ -239,3 +239,38 @@ describe('shown, not dropped', () => {
     )
   })
 })
+
+describe("the project's programs wherever they were built", () => {
+  const expectLeaksCounted = (run: ActionRun) => {
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toContain('Valgrind found 2 definite leaks (116 bytes in 2 blocks)')
+    expect(run.outputs['definitely-lost-bytes']).toBe('116')
+    expect(run.annotations.map((a) => `${a.file}:${a.line}`)).toEqual(
+      expect.arrayContaining([`src/leaks.c:${markerLine('leaks', 'LEAK-DEFINITE')}`])
+    )
+  }
+
+  it('a test binary built outside the workspace (cmake -B $RUNNER_TEMP/build) is the project’s: its findings are in the workspace’s sources', async () => {
+    const workspace = makeWorkspace(['leaks'])
+    const outside = fs.mkdtempSync(path.join(path.dirname(workspace), 'vg-outbuild-'))
+    fs.renameSync(path.join(workspace, 'build', 'leaks'), path.join(outside, 'leaks'))
+    const run = await runAction(
+      { command: `sh -c '${path.join(outside, 'leaks')}; exit 0'`, upload: 'false' },
+      { workspace }
+    )
+    expectLeaksCounted(run)
+    expect(run.summary).toContain(`Program: <code>${path.join(outside, 'leaks')}</code>`)
+    fs.rmSync(outside, { recursive: true, force: true })
+  })
+
+  it('a program started by a relative path from another directory (make -C tests running ../build/leaks) is found in the workspace', async () => {
+    const workspace = makeWorkspace(['leaks'])
+    fs.mkdirSync(path.join(workspace, 'tests'))
+    const run = await runAction(
+      { command: "sh -c 'cd tests && ../build/leaks; exit 0'", upload: 'false' },
+      { workspace }
+    )
+    expectLeaksCounted(run)
+    expect(run.summary).toContain('Program: <code>build/leaks</code>')
+  })
+})

@@ -3,6 +3,7 @@
 // parsed runs and the suite's test list in, the same runs with `test` and `role` out.
 import * as path from 'node:path'
 import type { ProcessRun, TestIdentity } from '../model.js'
+import { findingLocation } from '../analysis/location.js'
 import { isBuildTool, isValgrindExecutable } from './toolchain.js'
 
 /** One test as the test driver lists it (`ctest --show-only=json-v1`, `meson introspect --tests`). */
@@ -39,6 +40,20 @@ export function sameArgs(a: readonly string[], b: readonly string[]): boolean {
 function absoluteExe(run: ProcessRun, context: AttributionContext): string | undefined {
   if (run.exe === undefined || run.exe === '') return undefined
   if (!run.exe.includes('/')) return run.exe
+  if (path.isAbsolute(run.exe)) return path.normalize(run.exe)
+  // Relative to the directory the process ran in, which the XML does not say (make -C tests
+  // running ../bin/t_leak): its frames' object file of the same name, absolute, does.
+  const name = path.basename(run.exe)
+  for (const finding of run.findings.slice(0, 50)) {
+    for (const frame of finding.stack) {
+      if (
+        frame.obj !== undefined &&
+        path.isAbsolute(frame.obj) &&
+        path.basename(frame.obj) === name
+      )
+        return frame.obj
+    }
+  }
   return path.resolve(context.workingDirectory, run.exe)
 }
 
@@ -165,9 +180,27 @@ export function attributeProcesses(
     }
     const isToolchain =
       exe !== undefined && inWorkspace === undefined && context.toolchain?.test(exe) === true
+    // Built outside the workspace (cmake -B $RUNNER_TEMP/build), a program of the project still
+    // runs the workspace's code: a finding placed there makes it the project's. A compiler, a
+    // shell or make never has one.
+    const projectCode =
+      !isToolchain &&
+      own === undefined &&
+      inWorkspace === undefined &&
+      exe !== undefined &&
+      run.findings.some(
+        (finding) => findingLocation(finding.stack, context.workspace) !== undefined
+      )
+    if (projectCode) {
+      test =
+        context.runner !== undefined && ancestor !== undefined
+          ? ancestor
+          : { binary: exe, runner: 'program' }
+    }
     const role =
       known ??
-      (!isToolchain && (own !== undefined || inWorkspace !== undefined || exe === undefined)
+      (!isToolchain &&
+      (own !== undefined || inWorkspace !== undefined || exe === undefined || projectCode)
         ? 'project'
         : 'toolchain')
     const result: ProcessRun = { ...run, role }
