@@ -1,6 +1,9 @@
 // C and C++ suites, the pure parts: recognising ctest / meson test, the trace-children-skip and
 // allocator-wrappers inputs, tying processes to tests and to the toolchain, and annotations
 // grouped per line within GitHub's budget.
+import * as fs from 'node:fs'
+import * as os from 'node:os'
+import * as path from 'node:path'
 import { collectFindings } from '../src/analysis/findings.js'
 import { findingLocation } from '../src/analysis/location.js'
 import type { Frame, ProcessRun, RawFinding } from '../src/model.js'
@@ -17,7 +20,7 @@ import {
   parseMesonTests,
   parseSuiteCommand
 } from '../src/suite/index.js'
-import { parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
+import { mesonFailures, parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
 import { splitSuiteFailures } from '../src/analysis/outcome.js'
 import { DEFAULT_TRACE_CHILDREN_SKIP, parseTraceChildrenSkip } from '../src/suite/toolchain.js'
@@ -146,6 +149,25 @@ describe('tests that failed on their own', () => {
         message: 'meson test result TIMEOUT'
       }
     ])
+  })
+
+  it('reads the log meson wrote in this run: testlog-valgrind.json under our --wrapper, not an old testlog.json', () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-meson-logs-'))
+    const logs = path.join(build, 'meson-logs')
+    fs.mkdirSync(logs)
+    const entry = (name: string, result: string) => JSON.stringify({ name, result, returncode: 1 })
+    const since = Date.now() - 1000
+    fs.writeFileSync(path.join(logs, 'testlog.json'), entry('from_an_old_run', 'FAIL'))
+    fs.utimesSync(
+      path.join(logs, 'testlog.json'),
+      new Date(since - 60_000),
+      new Date(since - 60_000)
+    )
+    expect(mesonFailures(build, since)).toEqual([])
+    fs.writeFileSync(path.join(logs, 'testlog-valgrind.json'), entry('asserts', 'FAIL'))
+    fs.writeFileSync(path.join(logs, 'testlog-valgrind.txt'), 'not the JSON log')
+    expect(mesonFailures(build, since).map((failure) => failure.test.name)).toEqual(['asserts'])
+    fs.rmSync(build, { recursive: true, force: true })
   })
 })
 

@@ -13,7 +13,7 @@ export function parseCtestFailedLog(text: string): string[] {
     .filter((name): name is string => name !== undefined)
 }
 
-/** `meson-logs/testlog.json`: one JSON object per line with `name`, `result` and `returncode`. */
+/** `meson-logs/testlog*.json`: one JSON object per line with `name`, `result` and `returncode`. */
 export function parseMesonTestLog(text: string): TestFailure[] {
   const failures: TestFailure[] = []
   for (const line of text.split('\n')) {
@@ -76,7 +76,32 @@ export function ctestFailures(testDirectory: string, since: number): TestFailure
   }))
 }
 
+/**
+ * Failures from this run's meson test log. Meson names the log after the wrapper it runs each
+ * test with (`testlog-valgrind.json` for ours) or the test setup (`testlog-<setup>.json`), and
+ * `testlog.json` without either: the newest of them written by this run is the one.
+ */
 export function mesonFailures(buildDirectory: string, since: number): TestFailure[] {
-  const text = freshText(path.join(buildDirectory, 'meson-logs', 'testlog.json'), since)
+  const logs = path.join(buildDirectory, 'meson-logs')
+  let newest: { file: string; mtimeMs: number } | undefined
+  let names: string[]
+  try {
+    names = fs.readdirSync(logs)
+  } catch {
+    return []
+  }
+  for (const name of names) {
+    if (!/^testlog(-.+)?\.json$/.test(name)) continue
+    const file = path.join(logs, name)
+    try {
+      const { mtimeMs } = fs.statSync(file)
+      if (mtimeMs >= since && (newest === undefined || mtimeMs > newest.mtimeMs)) {
+        newest = { file, mtimeMs }
+      }
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  const text = newest !== undefined ? freshText(newest.file, since) : undefined
   return text !== undefined ? parseMesonTestLog(text) : []
 }

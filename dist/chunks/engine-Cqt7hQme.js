@@ -6388,7 +6388,7 @@ function parseCtestFailedLog(text) {
         .map((line) => /^\d+:(.+)$/.exec(line.trim())?.[1])
         .filter((name) => name !== undefined);
 }
-/** `meson-logs/testlog.json`: one JSON object per line with `name`, `result` and `returncode`. */
+/** `meson-logs/testlog*.json`: one JSON object per line with `name`, `result` and `returncode`. */
 function parseMesonTestLog(text) {
     const failures = [];
     for (const line of text.split('\n')) {
@@ -6455,8 +6455,36 @@ function ctestFailures(testDirectory, since) {
         message: 'failed under ctest (its output is in the log above)'
     }));
 }
+/**
+ * Failures from this run's meson test log. Meson names the log after the wrapper it runs each
+ * test with (`testlog-valgrind.json` for ours) or the test setup (`testlog-<setup>.json`), and
+ * `testlog.json` without either: the newest of them written by this run is the one.
+ */
 function mesonFailures(buildDirectory, since) {
-    const text = freshText(path.join(buildDirectory, 'meson-logs', 'testlog.json'), since);
+    const logs = path.join(buildDirectory, 'meson-logs');
+    let newest;
+    let names;
+    try {
+        names = fs.readdirSync(logs);
+    }
+    catch {
+        return [];
+    }
+    for (const name of names) {
+        if (!/^testlog(-.+)?\.json$/.test(name))
+            continue;
+        const file = path.join(logs, name);
+        try {
+            const { mtimeMs } = fs.statSync(file);
+            if (mtimeMs >= since && (newest === undefined || mtimeMs > newest.mtimeMs)) {
+                newest = { file, mtimeMs };
+            }
+        }
+        catch {
+            // Gone meanwhile.
+        }
+    }
+    const text = newest !== undefined ? freshText(newest.file, since) : undefined;
     return text !== undefined ? parseMesonTestLog(text) : [];
 }
 
