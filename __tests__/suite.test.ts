@@ -308,6 +308,34 @@ describe('tying processes to tests', () => {
     expect(split.own.map((f) => f.test.name)).toEqual(['broken', 'meson_own'])
   })
 
+  it('takes a test whose process died of a signal as failed on its own, errors counted or not', () => {
+    const crashed = processRun(70, 1, `${build}/t_segv`, [], {
+      valgrindArgs: ['--error-exitcode=1'],
+      // The invalid read that led to the crash is an error too.
+      errorSummary: { errors: 1, contexts: 1, suppressed: 0, suppressedContexts: 0 },
+      fatalSignal: {
+        signo: 11,
+        signame: 'SIGSEGV',
+        event: 'Access not within mapped region',
+        stack: [frame('crash(int)', 'tests/t_segv.cpp', 3)]
+      },
+      test: { binary: 'build/t_segv', name: 't_segv', runner: 'ctest' }
+    })
+    const split = splitSuiteFailures(
+      [{ test: { binary: 't_segv', name: 't_segv', runner: 'ctest' }, exitCode: null }],
+      [crashed]
+    )
+    expect(split.byValgrind).toEqual([])
+    expect(split.own).toEqual([
+      {
+        test: { binary: 't_segv', name: 't_segv', runner: 'ctest' },
+        exitCode: null,
+        signal: 'SIGSEGV',
+        message: 'Access not within mapped region in crash(int) (t_segv.cpp:3)'
+      }
+    ])
+  })
+
   it('says which tests run valgrind themselves, from the test list or the processes', () => {
     const selfTest = { name: 'self', command: ['/usr/bin/valgrind', `${build}/hits`] }
     const plain = { name: 'plain', command: [`${build}/hits`] }

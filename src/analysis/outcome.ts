@@ -2,7 +2,13 @@
 // the command started, whether valgrind's --error-exitcode replaced a status, which suite failures
 // are the tests' own, and the program's outcome for the verdict.
 import * as path from 'node:path'
-import type { ProcessRun, ProgramOutcome, TestFailure, TestIdentity } from '../model.js'
+import type {
+  FatalSignal,
+  ProcessRun,
+  ProgramOutcome,
+  TestFailure,
+  TestIdentity
+} from '../model.js'
 import { errorExitCodeOf } from '../valgrind/args.js'
 import type { ProcessExit } from '../valgrind/run.js'
 import { errorSummary } from './leak-totals.js'
@@ -54,6 +60,13 @@ export function splitSuiteFailures(
     // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
     // verdict), and valgrind's status fails that test all the same.
     const processes = runs.filter((run) => run.test?.name === failure.test.name)
+    // A process that died of a signal crashed: valgrind's status never replaces a death by signal
+    // (valgrind re-raises it), even when the bad access that led there counts as an error.
+    const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal
+    if (crashed !== undefined) {
+      own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) })
+      continue
+    }
     const valgrinds = processes.some((run) =>
       failure.exitCode !== null
         ? statusFromValgrind(failure.exitCode, run)
@@ -63,6 +76,16 @@ export function splitSuiteFailures(
     else own.push(failure)
   }
   return { own, byValgrind }
+}
+
+/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
+function crashText(signal: FatalSignal): string {
+  const frame = signal.stack.find((f) => f.fn !== undefined)
+  const where =
+    frame !== undefined
+      ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
+      : ''
+  return `${signal.event ?? signal.signame}${where}`
 }
 
 /**

@@ -1759,6 +1759,13 @@ function splitSuiteFailures(failures, runs) {
         // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
         // verdict), and valgrind's status fails that test all the same.
         const processes = runs.filter((run) => run.test?.name === failure.test.name);
+        // A process that died of a signal crashed: valgrind's status never replaces a death by signal
+        // (valgrind re-raises it), even when the bad access that led there counts as an error.
+        const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal;
+        if (crashed !== undefined) {
+            own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) });
+            continue;
+        }
         const valgrinds = processes.some((run) => failure.exitCode !== null
             ? statusFromValgrind(failure.exitCode, run)
             : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0);
@@ -1768,6 +1775,14 @@ function splitSuiteFailures(failures, runs) {
             own.push(failure);
     }
     return { own, byValgrind };
+}
+/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
+function crashText(signal) {
+    const frame = signal.stack.find((f) => f.fn !== undefined);
+    const where = frame !== undefined
+        ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
+        : '';
+    return `${signal.event ?? signal.signame}${where}`;
 }
 /**
  * Processes below the top one whose exit status valgrind's --error-exitcode set: they ran to the
