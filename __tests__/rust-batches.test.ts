@@ -268,6 +268,32 @@ describe('nextestOwnRunReason (auto)', () => {
     expect(nextestOwnRunReason('auto', [], '[profile.ci]\nretries = 3\n')).toMatch(/retries/)
   })
 
+  it('keeps nextest per test when the repository serialises tests, judges leaks, or a cargo config sets [env]', () => {
+    const groups =
+      '[test-groups]\nserial = { max-threads = 1 }\n\n[[profile.default.overrides]]\nfilter = "test(shared_)"\ntest-group = "serial"\n'
+    expect(nextestOwnRunReason('auto', [], groups)).toMatch(/test groups/)
+    expect(nextestOwnRunReason('auto', [], '[profile.default]\ntest-threads = 1\n')).toMatch(
+      /test-threads/
+    )
+    expect(
+      nextestOwnRunReason('auto', [], '[profile.default]\ntest-threads = "num-cpus"\n')
+    ).toBeUndefined()
+    expect(
+      nextestOwnRunReason(
+        'auto',
+        [],
+        '[profile.default]\nleak-timeout = { period = "500ms", result = "fail" }\n'
+      )
+    ).toMatch(/leak-timeout/)
+    expect(nextestOwnRunReason('auto', [], undefined, '[env]\nFIXTURES = "tests/data"\n')).toMatch(
+      /\[env\]/
+    )
+    expect(
+      nextestOwnRunReason('auto', [], undefined, '# [env]\n[build]\njobs = 2\n')
+    ).toBeUndefined()
+    expect(nextestOwnRunReason('batch', [], groups, '[env]\nA = "1"\n')).toBeUndefined()
+  })
+
   it('keeps nextest per test for archive runs, even when batches are asked for', () => {
     expect(nextestOwnRunReason('batch', ['--archive-file', 'a.tar.zst'], undefined)).toMatch(
       /--archive-file/

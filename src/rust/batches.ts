@@ -204,13 +204,17 @@ export function measuredTimings(
 /**
  * Whether a whole nextest run should stay nextest's own (one process per test), before listing:
  * with `rust-isolation: per-test`, and in `auto` when the run relies on what only nextest's
- * scheduler does per test: retries (`--retries`, `retries =`) and terminating slow tests
- * (`terminate-after`) in the repository's nextest config. Undefined: batches may be used.
+ * scheduler does per test: retries (`--retries`, `retries =`), terminating slow tests
+ * (`terminate-after`), test groups and serialised tests (`test-groups`, `threads-required`,
+ * `test-threads`), failing leaky tests (`leak-timeout`) in the repository's nextest config, and
+ * the environment a cargo config's `[env]` gives each test (batches start the test binaries
+ * themselves). Undefined: batches may be used.
  */
 export function nextestOwnRunReason(
   requested: RustIsolation,
   runArgs: readonly string[],
-  repositoryConfig: string | undefined
+  repositoryConfig: string | undefined,
+  cargoConfig?: string
 ): string | undefined {
   if (requested === 'per-test') return 'rust-isolation: per-test'
   if (runArgs.some((arg) => arg === '--archive-file' || arg.startsWith('--archive-file='))) {
@@ -227,6 +231,15 @@ export function nextestOwnRunReason(
   }
   if (/^\s*retries\s*=/m.test(config) || /[{,]\s*retries\s*=/.test(config)) {
     return "the repository's .config/nextest.toml sets retries, which nextest applies per test process"
+  }
+  if (/\btest-groups?\b|\bthreads-required\s*=|\btest-threads\s*=\s*-?\d/.test(config)) {
+    return "the repository's .config/nextest.toml limits which tests run at once (test groups, threads-required or test-threads), which nextest's scheduler does per test process"
+  }
+  if (/\bleak-timeout\s*=/.test(config)) {
+    return "the repository's .config/nextest.toml sets leak-timeout, which nextest judges per test process"
+  }
+  if (/^\s*\[env\]/m.test((cargoConfig ?? '').replace(/#.*$/gm, ''))) {
+    return 'a cargo config sets [env], which nextest gives each test process it starts'
   }
   return undefined
 }

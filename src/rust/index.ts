@@ -111,6 +111,33 @@ function repositoryNextestConfig(cwd: string): string | undefined {
   }
 }
 
+/**
+ * The cargo configs that apply in `cwd`, joined: `.cargo/config.toml` (or `.cargo/config`) in it
+ * and every parent, as cargo reads them, then CARGO_HOME's.
+ */
+function cargoConfigs(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+  const dirs: string[] = []
+  for (let dir = path.resolve(cwd); ; dir = path.dirname(dir)) {
+    dirs.push(path.join(dir, '.cargo'))
+    if (path.dirname(dir) === dir) break
+  }
+  const home =
+    env.CARGO_HOME ?? (env.HOME !== undefined ? path.join(env.HOME, '.cargo') : undefined)
+  if (home !== undefined && !dirs.includes(home)) dirs.push(home)
+  const texts: string[] = []
+  for (const dir of dirs) {
+    for (const name of ['config.toml', 'config']) {
+      try {
+        texts.push(fs.readFileSync(path.join(dir, name), 'utf8'))
+        break
+      } catch {
+        // None here.
+      }
+    }
+  }
+  return texts.join('\n')
+}
+
 /** A plan for a cargo command, or undefined when `config.command` is not one. */
 export async function planRustRun(
   config: Config,
@@ -158,7 +185,8 @@ export async function planRustRun(
       ? nextestOwnRunReason(
           config.rustIsolation,
           config.command,
-          repositoryNextestConfig(config.workingDirectory)
+          repositoryNextestConfig(config.workingDirectory),
+          cargoConfigs(config.workingDirectory)
         )
       : undefined
   if (command.mode === 'nextest' && valgrind.tool !== 'callgrind' && ownRun === undefined) {

@@ -534,10 +534,13 @@ function measuredTimings(results) {
 /**
  * Whether a whole nextest run should stay nextest's own (one process per test), before listing:
  * with `rust-isolation: per-test`, and in `auto` when the run relies on what only nextest's
- * scheduler does per test: retries (`--retries`, `retries =`) and terminating slow tests
- * (`terminate-after`) in the repository's nextest config. Undefined: batches may be used.
+ * scheduler does per test: retries (`--retries`, `retries =`), terminating slow tests
+ * (`terminate-after`), test groups and serialised tests (`test-groups`, `threads-required`,
+ * `test-threads`), failing leaky tests (`leak-timeout`) in the repository's nextest config, and
+ * the environment a cargo config's `[env]` gives each test (batches start the test binaries
+ * themselves). Undefined: batches may be used.
  */
-function nextestOwnRunReason(requested, runArgs, repositoryConfig) {
+function nextestOwnRunReason(requested, runArgs, repositoryConfig, cargoConfig) {
     if (requested === 'per-test')
         return 'rust-isolation: per-test';
     if (runArgs.some((arg) => arg === '--archive-file' || arg.startsWith('--archive-file='))) {
@@ -555,6 +558,15 @@ function nextestOwnRunReason(requested, runArgs, repositoryConfig) {
     }
     if (/^\s*retries\s*=/m.test(config) || /[{,]\s*retries\s*=/.test(config)) {
         return "the repository's .config/nextest.toml sets retries, which nextest applies per test process";
+    }
+    if (/\btest-groups?\b|\bthreads-required\s*=|\btest-threads\s*=\s*-?\d/.test(config)) {
+        return "the repository's .config/nextest.toml limits which tests run at once (test groups, threads-required or test-threads), which nextest's scheduler does per test process";
+    }
+    if (/\bleak-timeout\s*=/.test(config)) {
+        return "the repository's .config/nextest.toml sets leak-timeout, which nextest judges per test process";
+    }
+    if (/^\s*\[env\]/m.test((cargoConfig ?? '').replace(/#.*$/gm, ''))) {
+        return 'a cargo config sets [env], which nextest gives each test process it starts';
     }
     return undefined;
 }
@@ -5701,6 +5713,34 @@ function repositoryNextestConfig(cwd) {
             return undefined;
     }
 }
+/**
+ * The cargo configs that apply in `cwd`, joined: `.cargo/config.toml` (or `.cargo/config`) in it
+ * and every parent, as cargo reads them, then CARGO_HOME's.
+ */
+function cargoConfigs(cwd, env = process.env) {
+    const dirs = [];
+    for (let dir = path.resolve(cwd);; dir = path.dirname(dir)) {
+        dirs.push(path.join(dir, '.cargo'));
+        if (path.dirname(dir) === dir)
+            break;
+    }
+    const home = env.CARGO_HOME ?? (env.HOME !== undefined ? path.join(env.HOME, '.cargo') : undefined);
+    if (home !== undefined && !dirs.includes(home))
+        dirs.push(home);
+    const texts = [];
+    for (const dir of dirs) {
+        for (const name of ['config.toml', 'config']) {
+            try {
+                texts.push(fs.readFileSync(path.join(dir, name), 'utf8'));
+                break;
+            }
+            catch {
+                // None here.
+            }
+        }
+    }
+    return texts.join('\n');
+}
 /** A plan for a cargo command, or undefined when `config.command` is not one. */
 async function planRustRun(config, valgrind) {
     const command = parseCargoTestCommand(config.command);
@@ -5734,7 +5774,7 @@ async function planRustRun(config, valgrind) {
     // Batches: nextest selects the tests, the action runs them (see batch-run.ts). Not for
     // callgrind, whose point is a profile per test.
     const ownRun = command.mode === 'nextest' && valgrind.tool !== 'callgrind'
-        ? nextestOwnRunReason(config.rustIsolation, config.command, repositoryNextestConfig(config.workingDirectory))
+        ? nextestOwnRunReason(config.rustIsolation, config.command, repositoryNextestConfig(config.workingDirectory), cargoConfigs(config.workingDirectory))
         : undefined;
     if (command.mode === 'nextest' && valgrind.tool !== 'callgrind' && ownRun === undefined) {
         const batchRunner = path.join(path.dirname(runner), 'batch-runner.sh');
