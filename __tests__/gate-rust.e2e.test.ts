@@ -1,6 +1,9 @@
 // End to end, valgrind's exit-status contract under cargo: --no-fail-fast is added so that every
 // test runs, nextest marks the tests valgrind failed, and a test failed only by valgrind's status
 // is not "a test that failed on its own". The fixture crate through dist/index.js.
+import { execFileSync } from 'node:child_process'
+import * as fs from 'node:fs'
+import * as os from 'node:os'
 import * as path from 'node:path'
 import { rustCrateDir } from './support/paths.js'
 import { runAction, type ActionRun } from './support/run-action.js'
@@ -69,4 +72,50 @@ describe('fail-on: none with a test that only leaks', () => {
     expect(run.exitCode).toBe(0)
     expect(run.outputs['definitely-lost-bytes']).toBe('64')
   })
+})
+
+describe('a test that runs a program and checks its exit status (assert_cmd, a CLI)', () => {
+  // `date` leaks a block inside glibc under valgrind: with valgrind's --error-exitcode on every
+  // traced process, it exited 1 and the test's own assertion failed.
+  let crate: string
+  beforeAll(() => {
+    crate = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-runs-date-'))
+    fs.mkdirSync(path.join(crate, 'src'))
+    fs.writeFileSync(
+      path.join(crate, 'Cargo.toml'),
+      '[package]\nname = "runs_date"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
+    )
+    fs.writeFileSync(
+      path.join(crate, 'src', 'lib.rs'),
+      [
+        '#[cfg(test)]',
+        'mod tests {',
+        '    #[test]',
+        '    fn date_succeeds() {',
+        '        let status = std::process::Command::new("date").status().unwrap();',
+        '        assert!(status.success(), "date exited with {status}");',
+        '    }',
+        '}',
+        ''
+      ].join('\n')
+    )
+    execFileSync('cargo', ['test', '--no-run', '--offline', '--quiet'], {
+      cwd: crate,
+      stdio: 'ignore'
+    })
+  })
+  afterAll(() => fs.rmSync(crate, { recursive: true, force: true }))
+
+  it.each(['cargo test', 'cargo nextest run'])(
+    '%s: the program keeps its own status, and its findings outside the workspace fail nothing',
+    async (command) => {
+      const run = await runAction({ command, upload: 'false' }, { workspace: crate })
+      expect(run.stdout).not.toContain('date exited with')
+      expect(run.failure).toBeUndefined()
+      expect(run.exitCode).toBe(0)
+      expect(run.outputs['definitely-lost-bytes']).toBe('0')
+      // Checked all the same: shown apart, as the build toolchain of a C suite is.
+      expect(run.summary).toMatch(/ of the build toolchain\)/)
+    }
+  )
 })

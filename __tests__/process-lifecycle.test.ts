@@ -149,7 +149,7 @@ describe('the exec launcher', () => {
   // A stand-in for valgrind: writes <pid>.xml as valgrind would (with a record when the client
   // has a finding); with --again its client execs once more (through the launcher, as valgrind
   // does), else it says how it was called.
-  function setup(name: string) {
+  function setup(name: string, dropErrorExitcode = false) {
     const xml = path.join(temp, name, 'xml dir')
     fs.mkdirSync(xml, { recursive: true })
     const valgrind = path.join(temp, name, 'fake-valgrind')
@@ -167,7 +167,7 @@ describe('the exec launcher', () => {
     )
     fs.writeFileSync(
       launcher,
-      execLauncherScript({ scriptPath: launcher, valgrind, xmlDirectory: xml }),
+      execLauncherScript({ scriptPath: launcher, valgrind, xmlDirectory: xml, dropErrorExitcode }),
       { mode: 0o755 }
     )
     return { xml, launcher }
@@ -188,6 +188,25 @@ describe('the exec launcher', () => {
     expect(read(`${pid}-1.xml`)).toBe('<valgrindoutput><error>1</error></valgrindoutput>\n')
     expect(read(`${pid}-2.xml`)).toBe('<valgrindoutput><error>2</error></valgrindoutput>\n')
     expect(read(`${pid}.xml`)).toBe('<valgrindoutput>./prog')
+  })
+
+  it("drops valgrind's --error-exitcode for the new image when asked, never the program's own arguments", () => {
+    const { launcher } = setup('status', true)
+    const output = execFileSync(launcher, [
+      '--tool=memcheck',
+      '--error-exitcode=1',
+      '--xml=yes',
+      './prog',
+      '--error-exitcode=1',
+      'two words'
+    ]).toString()
+    expect(output).toBe(
+      `launcher=${launcher} args=--tool=memcheck --xml=yes ./prog --error-exitcode=1 two words\n`
+    )
+    const { launcher: keeping } = setup('status-kept')
+    expect(execFileSync(keeping, ['--error-exitcode=1', './prog']).toString()).toBe(
+      `launcher=${keeping} args=--error-exitcode=1 ./prog\n`
+    )
   })
 
   it('drops a replaced image that wrote no record (a child between fork and exec)', () => {

@@ -46,6 +46,7 @@ import {
   type ValgrindInfo
 } from './report/report.js'
 import { finishRustRun, planRustRun, testIdentifier } from './rust/index.js'
+import { parseCargoTestCommand } from './rust/command.js'
 import { cargoSetupProblem } from './rust/setup.js'
 import {
   attributeProcesses,
@@ -167,7 +168,10 @@ function memcheckInvocation(
     env = installExecLauncher({
       scriptPath: path.join(runDirectory, `${tool}-exec-launcher.sh`),
       valgrind,
-      xmlDirectory: outputDir
+      xmlDirectory: outputDir,
+      // A Rust test checks the status of what it runs (assert_cmd): valgrind's --error-exitcode
+      // stays on the test processes, which nextest and cargo judge, not on their children.
+      dropErrorExitcode: parseCargoTestCommand(config.command) !== undefined
     })
     if (env === undefined) {
       host.warning(
@@ -393,7 +397,7 @@ async function runErrorCheck(
   let testProcesses: number | undefined
   const problems: string[] = []
   if (isRustMode(plan.mode)) {
-    const finished = await finishRustRun(plan, runs, exit.exitCode)
+    const finished = await finishRustRun(plan, runs, exit.exitCode, config.workspace)
     runs = finished.runs
     testFailures = finished.testFailures
     isolation = finished.isolation

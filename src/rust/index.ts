@@ -32,6 +32,7 @@ import { errorSummary } from '../analysis/leak-totals.js'
 import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
+import { findingLocation } from '../analysis/location.js'
 
 export { testFromStack } from './frames.js'
 export { parseCargoTestCommand } from './command.js'
@@ -349,13 +350,16 @@ export function testIdentifier(
 
 function attributeRuns(
   runs: readonly ProcessRun[],
-  records: readonly TestProcessRecord[]
+  records: readonly TestProcessRecord[],
+  workspace?: string
 ): ProcessRun[] {
   const recordByPid = new Map(records.map((record) => [record.pid, record]))
   const binaryIdByPath = binaryIdsByPath(records)
   const startedBinaries = new Set(records.map((record) => record.argv[0]))
 
   const identities = new Map<ProcessRun, TestIdentity>()
+  /** The test binaries' own processes (the runner started them). */
+  const testProcesses = new Set<ProcessRun>()
   const pending: ProcessRun[] = []
   for (const run of runs) {
     const parentRecord = run.ppid !== undefined ? recordByPid.get(run.ppid) : undefined
@@ -370,6 +374,7 @@ function attributeRuns(
       const binaryId =
         parentRecord?.binaryId ?? (run.exe !== undefined ? binaryIdByPath.get(run.exe) : undefined)
       identities.set(run, binaryId !== undefined ? { ...fromArgv, binary: binaryId } : fromArgv)
+      testProcesses.add(run)
     } else {
       pending.push(run)
     }
@@ -391,8 +396,26 @@ function attributeRuns(
   }
   return runs.map((run) => {
     const test = identities.get(run)
-    return test !== undefined ? { ...run, test } : run
+    const attributed = test !== undefined ? { ...run, test } : run
+    // A program a test ran from outside the workspace (date, git, a compiler) is not the
+    // project's, as under ctest: checked, shown apart, never failing the step, unless a finding
+    // of it lies in the workspace's sources.
+    return workspace !== undefined && isOutsideProgram(run, workspace, testProcesses)
+      ? { ...attributed, role: 'toolchain' as const }
+      : attributed
   })
+}
+
+/** A child of a test whose executable lies outside the workspace, none of its findings inside. */
+function isOutsideProgram(
+  run: ProcessRun,
+  workspace: string,
+  testProcesses: ReadonlySet<ProcessRun>
+): boolean {
+  if (testProcesses.has(run) || run.exe === undefined || !path.isAbsolute(run.exe)) return false
+  const relative = path.relative(path.resolve(workspace), run.exe)
+  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return false
+  return !run.findings.some((finding) => findingLocation(finding.stack, workspace) !== undefined)
 }
 
 /**
@@ -594,7 +617,8 @@ function describeTest(test: TestIdentity): string {
 export async function finishRustRun(
   plan: RunPlan,
   runs: ProcessRun[],
-  exitCode: number | null
+  exitCode: number | null,
+  workspace?: string
 ): Promise<{
   runs: ProcessRun[]
   testFailures: TestFailure[]
@@ -625,7 +649,7 @@ export async function finishRustRun(
       `Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`
     )
   }
-  const attributed = attributeRuns(testRuns, records).map((run) =>
+  const attributed = attributeRuns(testRuns, records, workspace).map((run) =>
     run.test?.name === undefined ? withFindingTests(run) : run
   )
 

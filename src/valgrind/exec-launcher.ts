@@ -31,6 +31,12 @@ export interface ExecLauncherOptions {
    * directory alone) must not keep it from saving the old image's XML.
    */
   tools?: Partial<Record<LauncherTool, string>>
+  /**
+   * Start the new image's valgrind without `--error-exitcode`: a program a Rust test runs (its
+   * crate's binary, `date`) then exits with its own status, which the test checks; what valgrind
+   * finds in it is still in its XML.
+   */
+  dropErrorExitcode?: boolean
 }
 
 /** The commands the launcher runs (`[` and `echo` are the shell's own). */
@@ -62,6 +68,24 @@ export function execLauncherScript(options: ExecLauncherOptions): string {
     '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
     `  ${mv} -f -- "$old" "$dir/$$-$n.xml"`,
     'fi',
+    ...(options.dropErrorExitcode === true
+      ? [
+          "# The new image keeps its own exit status: drop valgrind's --error-exitcode (in valgrind's",
+          '# options only, which come before the program).',
+          'options=yes',
+          'for arg do',
+          '  shift',
+          '  if [ "$options" = yes ]; then',
+          '    case $arg in',
+          '      --error-exitcode=*) continue ;;',
+          '      -*) ;;',
+          '      *) options=no ;;',
+          '    esac',
+          '  fi',
+          '  set -- "$@" "$arg"',
+          'done'
+        ]
+      : []),
     `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
     `export ${LAUNCHER_VARIABLE}`,
     `exec ${joinShellWords([options.valgrind])} "$@"`,

@@ -5914,11 +5914,13 @@ function testIdentifier(plan) {
         return binary !== undefined ? { ...test, binary } : test;
     };
 }
-function attributeRuns(runs, records) {
+function attributeRuns(runs, records, workspace) {
     const recordByPid = new Map(records.map((record) => [record.pid, record]));
     const binaryIdByPath = binaryIdsByPath(records);
     const startedBinaries = new Set(records.map((record) => record.argv[0]));
     const identities = new Map();
+    /** The test binaries' own processes (the runner started them). */
+    const testProcesses = new Set();
     const pending = [];
     for (const run of runs) {
         const parentRecord = run.ppid !== undefined ? recordByPid.get(run.ppid) : undefined;
@@ -5929,6 +5931,7 @@ function attributeRuns(runs, records) {
             fromArgv !== 'list') {
             const binaryId = parentRecord?.binaryId ?? (run.exe !== undefined ? binaryIdByPath.get(run.exe) : undefined);
             identities.set(run, binaryId !== undefined ? { ...fromArgv, binary: binaryId } : fromArgv);
+            testProcesses.add(run);
         }
         else {
             pending.push(run);
@@ -5951,8 +5954,23 @@ function attributeRuns(runs, records) {
     }
     return runs.map((run) => {
         const test = identities.get(run);
-        return test !== undefined ? { ...run, test } : run;
+        const attributed = test !== undefined ? { ...run, test } : run;
+        // A program a test ran from outside the workspace (date, git, a compiler) is not the
+        // project's, as under ctest: checked, shown apart, never failing the step, unless a finding
+        // of it lies in the workspace's sources.
+        return workspace !== undefined && isOutsideProgram(run, workspace, testProcesses)
+            ? { ...attributed, role: 'toolchain' }
+            : attributed;
     });
+}
+/** A child of a test whose executable lies outside the workspace, none of its findings inside. */
+function isOutsideProgram(run, workspace, testProcesses) {
+    if (testProcesses.has(run) || run.exe === undefined || !path.isAbsolute(run.exe))
+        return false;
+    const relative = path.relative(path.resolve(workspace), run.exe);
+    if (!relative.startsWith('..') && !path.isAbsolute(relative))
+        return false;
+    return !run.findings.some((finding) => findingLocation(finding.stack, workspace) !== undefined);
 }
 /**
  * In a process that ran several tests (cargo test, a batch) name each finding's test from its
@@ -6122,7 +6140,7 @@ function describeTest(test) {
     return test.name !== undefined ? `${test.binary} ${test.name}` : test.binary;
 }
 /** After the run: attribute each process to its test, drop list-phase processes, find failed tests. */
-async function finishRustRun(plan, runs, exitCode) {
+async function finishRustRun(plan, runs, exitCode, workspace) {
     const notes = [];
     const allRecords = readRecords(plan.env[STATE_VARIABLE]);
     const records = allRecords.filter((record) => !record.superseded);
@@ -6135,7 +6153,7 @@ async function finishRustRun(plan, runs, exitCode) {
     if (testRuns.length < runs.length) {
         notes.push(`Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`);
     }
-    const attributed = attributeRuns(testRuns, records).map((run) => run.test?.name === undefined ? withFindingTests(run) : run);
+    const attributed = attributeRuns(testRuns, records, workspace).map((run) => run.test?.name === undefined ? withFindingTests(run) : run);
     // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from
     // it; nextest's own processes (one test each) from their status.
     const failedByValgrind = [];
@@ -6957,6 +6975,24 @@ function execLauncherScript(options) {
         '  while [ -e "$dir/$$-$n.xml" ]; do n=$((n + 1)); done',
         `  ${mv} -f -- "$old" "$dir/$$-$n.xml"`,
         'fi',
+        ...(options.dropErrorExitcode === true
+            ? [
+                "# The new image keeps its own exit status: drop valgrind's --error-exitcode (in valgrind's",
+                '# options only, which come before the program).',
+                'options=yes',
+                'for arg do',
+                '  shift',
+                '  if [ "$options" = yes ]; then',
+                '    case $arg in',
+                '      --error-exitcode=*) continue ;;',
+                '      -*) ;;',
+                '      *) options=no ;;',
+                '    esac',
+                '  fi',
+                '  set -- "$@" "$arg"',
+                'done'
+            ]
+            : []),
         `${LAUNCHER_VARIABLE}=${joinShellWords([options.scriptPath])}`,
         `export ${LAUNCHER_VARIABLE}`,
         `exec ${joinShellWords([options.valgrind])} "$@"`,
@@ -8392,7 +8428,10 @@ function memcheckInvocation(config, host, tool, runDirectory, executable) {
         env = installExecLauncher({
             scriptPath: path.join(runDirectory, `${tool}-exec-launcher.sh`),
             valgrind,
-            xmlDirectory: outputDir
+            xmlDirectory: outputDir,
+            // A Rust test checks the status of what it runs (assert_cmd): valgrind's --error-exitcode
+            // stays on the test processes, which nextest and cargo judge, not on their children.
+            dropErrorExitcode: parseCargoTestCommand(config.command) !== undefined
         });
         if (env === undefined) {
             host.warning(`Could not run a script from ${runDirectory} (mounted noexec?): a traced process that calls exec overwrites the XML of the image it replaces. Set 'output-directory' to a directory that allows running files.`);
@@ -8557,7 +8596,7 @@ async function runErrorCheck(config, host, tool, runDirectory) {
     let testProcesses;
     const problems = [];
     if (isRustMode(plan.mode)) {
-        const finished = await finishRustRun(plan, runs, exit.exitCode);
+        const finished = await finishRustRun(plan, runs, exit.exitCode, config.workspace);
         runs = finished.runs;
         testFailures = finished.testFailures;
         isolation = finished.isolation;
