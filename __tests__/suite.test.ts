@@ -20,7 +20,12 @@ import {
   parseMesonTests,
   parseSuiteCommand
 } from '../src/suite/index.js'
-import { mesonFailures, parseCtestFailedLog, parseMesonTestLog } from '../src/suite/failures.js'
+import {
+  mesonFailures,
+  parseCtestAnalysisLog,
+  parseCtestFailedLog,
+  parseMesonTestLog
+} from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
 import { splitSuiteFailures } from '../src/analysis/outcome.js'
 import { DEFAULT_TRACE_CHILDREN_SKIP, parseTraceChildrenSkip } from '../src/suite/toolchain.js'
@@ -243,6 +248,62 @@ describe('tying processes to tests', () => {
       [14, 'toolchain', 'compiles']
     ])
     expect(runs[0].test).toEqual({ binary: 'build/hits', name: 'hit_1', runner: 'ctest' })
+  })
+
+  it("names each process's test by ctest's memory checker log: tests of the same command, a script's program", () => {
+    const logOf = (n: number) => [`--log-file=${build}/Testing/Temporary/MemoryChecker.${n}.log`]
+    const sameCommand = [
+      { name: 'leak_default', command: [`${build}/t_leak`] },
+      { name: 'leak_other_env', command: [`${build}/t_leak`] },
+      { name: 'wrapped', command: ['/bin/sh', `${workspace}/tests/wrap.sh`, `${build}/t_leak`] }
+    ]
+    const runs = attributeProcesses(
+      [
+        processRun(20, 1, `${build}/t_leak`, [], { valgrindArgs: logOf(1) }),
+        processRun(21, 1, `${build}/t_leak`, [], { valgrindArgs: logOf(2) }),
+        processRun(22, 1, '/bin/sh', [`${workspace}/tests/wrap.sh`, `${build}/t_leak`], {
+          valgrindArgs: logOf(3)
+        }),
+        processRun(23, 22, `${build}/t_leak`, [], { valgrindArgs: logOf(3) }),
+        processRun(24, 22, '/bin/cat', [], { valgrindArgs: logOf(3) })
+      ],
+      {
+        ...context,
+        tests: sameCommand,
+        testOfLogFile: new Map([
+          [`${build}/Testing/Temporary/MemoryChecker.1.log`, 'leak_default'],
+          [`${build}/Testing/Temporary/MemoryChecker.2.log`, 'leak_other_env'],
+          [`${build}/Testing/Temporary/MemoryChecker.3.log`, 'wrapped']
+        ])
+      }
+    )
+    expect(runs.map((r) => [r.pid, r.role, r.test?.name])).toEqual([
+      [20, 'project', 'leak_default'],
+      [21, 'project', 'leak_other_env'],
+      [22, 'project', 'wrapped'],
+      [23, 'project', 'wrapped'],
+      // Named by its test, still not the project's: cat lies outside the workspace.
+      [24, 'toolchain', 'wrapped']
+    ])
+  })
+
+  it("reads the memory checker log of each test from ctest's dynamic analysis log", () => {
+    const log = [
+      'Start testing: Dec 01 13:05 UTC',
+      '----------------------------------------------------------',
+      '1/2 Testing: leak default',
+      '1/2 Test: leak default',
+      'Command: "/usr/bin/valgrind" "--log-file=/b/Testing/Temporary/MemoryChecker.1.log" "--tool=memcheck" "/b/t_leak"',
+      'Directory: /b',
+      '2/2 Testing: other',
+      '2/2 Test: other',
+      'Command: "/usr/bin/valgrind" "--log-file=/b/Testing/Temporary/MemoryChecker.2.log" "/b/t_leak"',
+      ''
+    ].join('\n')
+    expect([...parseCtestAnalysisLog(log)]).toEqual([
+      ['/b/Testing/Temporary/MemoryChecker.1.log', 'leak default'],
+      ['/b/Testing/Temporary/MemoryChecker.2.log', 'other']
+    ])
   })
 
   it('recognises the header-only file of a skipped child and valgrind started by a test', () => {

@@ -56,6 +56,7 @@ import {
 } from './suite/index.js'
 import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
+import { ctestTestsByLogFile } from './suite/failures.js'
 import {
   errorCheckArgs,
   errorTool,
@@ -410,7 +411,11 @@ async function runErrorCheck(
       workingDirectory: config.workingDirectory,
       runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
       tests: plan.suiteTests ?? [],
-      toolchain: globPattern(config.traceChildrenSkip)
+      toolchain: globPattern(config.traceChildrenSkip),
+      testOfLogFile:
+        plan.mode === 'ctest' && plan.suiteDirectory !== undefined
+          ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000)
+          : undefined
     })
     // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
     // not "the XML ends early (killed?)": those are explained once, below and in the summary.

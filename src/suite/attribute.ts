@@ -27,6 +27,19 @@ export interface AttributionContext {
    * own command is the compiler checks the compiler, not the project.
    */
   toolchain?: RegExp
+  /** ctest: each test's memory checker log (`--log-file` in valgrind's options) to its name. */
+  testOfLogFile?: ReadonlyMap<string, string>
+}
+
+/** The test a ctest process belongs to, by the memory checker log in valgrind's options. */
+function testByLogFile(run: ProcessRun, context: AttributionContext): SuiteTest | undefined {
+  if (context.testOfLogFile === undefined || context.testOfLogFile.size === 0) return undefined
+  for (const option of run.valgrindArgs ?? []) {
+    if (!option.startsWith('--log-file=')) continue
+    const name = context.testOfLogFile.get(option.slice('--log-file='.length))
+    if (name !== undefined) return context.tests.find((test) => test.name === name)
+  }
+  return undefined
 }
 
 export function sameArgs(a: readonly string[], b: readonly string[]): boolean {
@@ -102,6 +115,8 @@ export function attributeProcesses(
 ): ProcessRun[] {
   const pids = new Set(runs.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])))
   const identities = new Map<ProcessRun, TestIdentity>()
+  /** Processes below a ctest test's own, by its memory checker log: named, not made the project's. */
+  const loggedIdentities = new Map<ProcessRun, TestIdentity>()
   const roles = new Map<ProcessRun, NonNullable<ProcessRun['role']>>()
 
   for (const run of runs) {
@@ -116,18 +131,22 @@ export function attributeProcesses(
     // A process whose parent is not in the run was started by the driver (or is the command).
     const root = run.ppid === undefined || !pids.has(run.ppid)
     if (context.runner !== undefined) {
+      const runner = context.runner
+      const identity = (test: SuiteTest): TestIdentity => ({
+        binary:
+          (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
+          exe ??
+          test.command[0] ??
+          test.name,
+        name: test.name,
+        runner
+      })
+      // ctest names the test of every process (its memory checker log); the command says
+      // whether the process is the test's own program, which alone makes it the project's.
+      const logged = testByLogFile(run, context)
       const test = matchTest(run, exe, context.tests, root)
-      if (test !== undefined) {
-        identities.set(run, {
-          binary:
-            (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
-            exe ??
-            test.command[0] ??
-            test.name,
-          name: test.name,
-          runner: context.runner
-        })
-      }
+      if (test !== undefined) identities.set(run, identity(logged ?? test))
+      else if (logged !== undefined) loggedIdentities.set(run, identity(logged))
     } else if (root && exe !== undefined && !isBuildTool(exe)) {
       // Another command: the program the user named is under test wherever it lies.
       identities.set(run, {
@@ -168,7 +187,10 @@ export function attributeProcesses(
     const exe = absoluteExe(run, context)
     const inWorkspace = exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined
     const own = identities.get(run)
-    const ancestor = own ?? inherited(run, new Set(run.pid !== undefined ? [run.pid] : []))
+    const ancestor =
+      own ??
+      loggedIdentities.get(run) ??
+      inherited(run, new Set(run.pid !== undefined ? [run.pid] : []))
     let test: TestIdentity | undefined = own
     if (test === undefined && inWorkspace !== undefined) {
       // The project's own program started by a test (ctest, meson) belongs to that test; under

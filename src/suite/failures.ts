@@ -54,21 +54,61 @@ function freshText(file: string, since: number): string | undefined {
   }
 }
 
-export function ctestFailures(testDirectory: string, since: number): TestFailure[] {
-  const temporary = path.join(testDirectory, 'Testing', 'Temporary')
-  let tag: string | undefined
+/** The tag of ctest's last dashboard run (`Testing/TAG`), which names its logs. */
+function ctestTag(testDirectory: string): string | undefined {
   try {
-    tag = fs
+    return fs
       .readFileSync(path.join(testDirectory, 'Testing', 'TAG'), 'utf8')
       .split('\n')[0]
       .trim()
   } catch {
-    tag = undefined
+    return undefined
   }
-  const text =
+}
+
+/** This run's ctest log `Last<kind>_<tag>.log`, else `Last<kind>.log`. */
+function ctestLog(testDirectory: string, kind: string, since: number): string | undefined {
+  const temporary = path.join(testDirectory, 'Testing', 'Temporary')
+  const tag = ctestTag(testDirectory)
+  return (
     (tag !== undefined
-      ? freshText(path.join(temporary, `LastTestsFailed_${tag}.log`), since)
-      : undefined) ?? freshText(path.join(temporary, 'LastTestsFailed.log'), since)
+      ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since)
+      : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since)
+  )
+}
+
+/**
+ * Which test each memory checker log belongs to, from ctest's dynamic analysis log: ctest starts
+ * every test's valgrind with `--log-file=.../MemoryChecker.<n>.log`, and valgrind hands its
+ * options on to every process it traces, so each process of a test names its test, also when two
+ * tests run the same command (with another environment) or a test's script runs another test's
+ * program. Pure.
+ */
+export function parseCtestAnalysisLog(text: string): Map<string, string> {
+  const testOf = new Map<string, string>()
+  let test: string | undefined
+  for (const line of text.split('\n')) {
+    const named = /^\d+\/\d+ Test: (.*)$/.exec(line)
+    if (named !== null) {
+      test = named[1]
+      continue
+    }
+    if (test !== undefined && line.startsWith('Command: ')) {
+      const logFile = /"--log-file=([^"]*MemoryChecker\.\d+\.log)"/.exec(line)?.[1]
+      if (logFile !== undefined) testOf.set(logFile, test)
+      test = undefined
+    }
+  }
+  return testOf
+}
+
+/** This run's memory checker logs and their tests (see parseCtestAnalysisLog). */
+export function ctestTestsByLogFile(testDirectory: string, since: number): Map<string, string> {
+  return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since) ?? '')
+}
+
+export function ctestFailures(testDirectory: string, since: number): TestFailure[] {
+  const text = ctestLog(testDirectory, 'TestsFailed', since)
   return parseCtestFailedLog(text ?? '').map((name) => ({
     test: { binary: name, name, runner: 'ctest' },
     exitCode: null,

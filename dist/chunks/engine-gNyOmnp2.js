@@ -6234,6 +6234,19 @@ async function cargoSetupProblem(options) {
 // Says what each process of a non-cargo run was: which test it belongs to, whether it is the
 // project's or the toolchain's, a child that left valgrind, or valgrind started by a test. Pure:
 // parsed runs and the suite's test list in, the same runs with `test` and `role` out.
+/** The test a ctest process belongs to, by the memory checker log in valgrind's options. */
+function testByLogFile(run, context) {
+    if (context.testOfLogFile === undefined || context.testOfLogFile.size === 0)
+        return undefined;
+    for (const option of run.valgrindArgs ?? []) {
+        if (!option.startsWith('--log-file='))
+            continue;
+        const name = context.testOfLogFile.get(option.slice('--log-file='.length));
+        if (name !== undefined)
+            return context.tests.find((test) => test.name === name);
+    }
+    return undefined;
+}
 function sameArgs(a, b) {
     return a.length === b.length && a.every((arg, index) => arg === b[index]);
 }
@@ -6293,6 +6306,8 @@ function matchTest(run, exe, tests, startedByDriver) {
 function attributeProcesses(runs, context) {
     const pids = new Set(runs.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])));
     const identities = new Map();
+    /** Processes below a ctest test's own, by its memory checker log: named, not made the project's. */
+    const loggedIdentities = new Map();
     const roles = new Map();
     for (const run of runs) {
         // Valgrind writes the header of a forked child's file; when the child then execs a program
@@ -6307,17 +6322,23 @@ function attributeProcesses(runs, context) {
         // A process whose parent is not in the run was started by the driver (or is the command).
         const root = run.ppid === undefined || !pids.has(run.ppid);
         if (context.runner !== undefined) {
+            const runner = context.runner;
+            const identity = (test) => ({
+                binary: (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
+                    exe ??
+                    test.command[0] ??
+                    test.name,
+                name: test.name,
+                runner
+            });
+            // ctest names the test of every process (its memory checker log); the command says
+            // whether the process is the test's own program, which alone makes it the project's.
+            const logged = testByLogFile(run, context);
             const test = matchTest(run, exe, context.tests, root);
-            if (test !== undefined) {
-                identities.set(run, {
-                    binary: (exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined) ??
-                        exe ??
-                        test.command[0] ??
-                        test.name,
-                    name: test.name,
-                    runner: context.runner
-                });
-            }
+            if (test !== undefined)
+                identities.set(run, identity(logged ?? test));
+            else if (logged !== undefined)
+                loggedIdentities.set(run, identity(logged));
         }
         else if (root && exe !== undefined && !isBuildTool(exe)) {
             // Another command: the program the user named is under test wherever it lies.
@@ -6363,7 +6384,9 @@ function attributeProcesses(runs, context) {
         const exe = absoluteExe(run, context);
         const inWorkspace = exe !== undefined ? workspaceExecutable(exe, context.workspace) : undefined;
         const own = identities.get(run);
-        const ancestor = own ?? inherited(run, new Set(run.pid !== undefined ? [run.pid] : []));
+        const ancestor = own ??
+            loggedIdentities.get(run) ??
+            inherited(run, new Set(run.pid !== undefined ? [run.pid] : []));
         let test = own;
         if (test === undefined && inWorkspace !== undefined) {
             // The project's own program started by a test (ctest, meson) belongs to that test; under
@@ -6507,21 +6530,57 @@ function freshText(file, since) {
         return undefined;
     }
 }
-function ctestFailures(testDirectory, since) {
-    const temporary = path.join(testDirectory, 'Testing', 'Temporary');
-    let tag;
+/** The tag of ctest's last dashboard run (`Testing/TAG`), which names its logs. */
+function ctestTag(testDirectory) {
     try {
-        tag = fs
+        return fs
             .readFileSync(path.join(testDirectory, 'Testing', 'TAG'), 'utf8')
             .split('\n')[0]
             .trim();
     }
     catch {
-        tag = undefined;
+        return undefined;
     }
-    const text = (tag !== undefined
-        ? freshText(path.join(temporary, `LastTestsFailed_${tag}.log`), since)
-        : undefined) ?? freshText(path.join(temporary, 'LastTestsFailed.log'), since);
+}
+/** This run's ctest log `Last<kind>_<tag>.log`, else `Last<kind>.log`. */
+function ctestLog(testDirectory, kind, since) {
+    const temporary = path.join(testDirectory, 'Testing', 'Temporary');
+    const tag = ctestTag(testDirectory);
+    return ((tag !== undefined
+        ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since)
+        : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since));
+}
+/**
+ * Which test each memory checker log belongs to, from ctest's dynamic analysis log: ctest starts
+ * every test's valgrind with `--log-file=.../MemoryChecker.<n>.log`, and valgrind hands its
+ * options on to every process it traces, so each process of a test names its test, also when two
+ * tests run the same command (with another environment) or a test's script runs another test's
+ * program. Pure.
+ */
+function parseCtestAnalysisLog(text) {
+    const testOf = new Map();
+    let test;
+    for (const line of text.split('\n')) {
+        const named = /^\d+\/\d+ Test: (.*)$/.exec(line);
+        if (named !== null) {
+            test = named[1];
+            continue;
+        }
+        if (test !== undefined && line.startsWith('Command: ')) {
+            const logFile = /"--log-file=([^"]*MemoryChecker\.\d+\.log)"/.exec(line)?.[1];
+            if (logFile !== undefined)
+                testOf.set(logFile, test);
+            test = undefined;
+        }
+    }
+    return testOf;
+}
+/** This run's memory checker logs and their tests (see parseCtestAnalysisLog). */
+function ctestTestsByLogFile(testDirectory, since) {
+    return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since) ?? '');
+}
+function ctestFailures(testDirectory, since) {
+    const text = ctestLog(testDirectory, 'TestsFailed', since);
     return parseCtestFailedLog(text ?? '').map((name) => ({
         test: { binary: name, name, runner: 'ctest' },
         exitCode: null,
@@ -8611,7 +8670,10 @@ async function runErrorCheck(config, host, tool, runDirectory) {
             workingDirectory: config.workingDirectory,
             runner: plan.mode === 'ctest' || plan.mode === 'meson' ? plan.mode : undefined,
             tests: plan.suiteTests ?? [],
-            toolchain: globPattern(config.traceChildrenSkip)
+            toolchain: globPattern(config.traceChildrenSkip),
+            testOfLogFile: plan.mode === 'ctest' && plan.suiteDirectory !== undefined
+                ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000)
+                : undefined
         });
         // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
         // not "the XML ends early (killed?)": those are explained once, below and in the summary.
