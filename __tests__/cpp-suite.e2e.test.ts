@@ -92,6 +92,17 @@ describeCmake('ctest suite', () => {
     expect(run.annotations.filter((a) => a.level === 'warning')).toEqual([])
   })
 
+  it('says ctest ran no test when its filters match none, not that valgrind wrote nothing', async () => {
+    const none = await runAction(
+      { command: 'ctest --test-dir build -R matches_no_test', upload: 'false' },
+      { workspace }
+    )
+    expect(none.exitCode).toBe(1)
+    expect(none.failure).toBe(
+      `ctest ran no test under valgrind (no test process wrote valgrind's XML), so nothing was checked. Do the command's test filters match any test, and is '${workspace}/build' a configured build directory? ctest's own words are in the log above.`
+    )
+  })
+
   it('recognises tests that run valgrind themselves', async () => {
     execFileSync('cmake', ['-B', 'build', '-DSUITE_SELF_VALGRIND=ON'], {
       cwd: workspace,

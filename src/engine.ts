@@ -341,6 +341,13 @@ async function noXmlProblem(
       setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
     }
   }
+  if (plan.mode === 'ctest' || plan.mode === 'meson') {
+    // Valgrind starts: the driver ran no test under it (filters matching none, no build there).
+    const driver = plan.mode === 'ctest' ? 'ctest' : 'meson test'
+    return {
+      problem: `${driver} ran no test under valgrind (no test process wrote valgrind's XML), so nothing was checked. Do the command's test filters match any test, and is ${plan.suiteDirectory !== undefined ? `'${plan.suiteDirectory}'` : 'its directory'} a configured build directory? ${driver}'s own words are in the log above.`
+    }
+  }
   if (top !== undefined && !usableXml(top)) {
     return {
       problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
@@ -414,7 +421,7 @@ async function runErrorCheck(
       toolchain: globPattern(config.traceChildrenSkip),
       testOfLogFile:
         plan.mode === 'ctest' && plan.suiteDirectory !== undefined
-          ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000)
+          ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000, plan.suiteLogsBefore)
           : undefined
     })
     // A skipped child's header-only file, or valgrind cut short by running under valgrind, is

@@ -43,6 +43,8 @@ export interface RunPlan {
   suiteTests?: SuiteTest[]
   /** ctest's test directory or meson's build directory, where the driver logs failed tests. */
   suiteDirectory?: string
+  /** The driver's logs there before the run (see suiteLogStamps): an unchanged one is not this run's. */
+  suiteLogsBefore?: ReadonlyMap<string, string>
 }
 
 /** A plain program: valgrind's argv, then the user's command. */

@@ -44,10 +44,49 @@ export function ctestDirectory(args: readonly string[], cwd: string): string {
   return cwd
 }
 
-/** A log written by this run (ctest and meson leave the last run's logs in place). */
-function freshText(file: string, since: number): string | undefined {
+/** The driver's logs in a build directory as they were before the run: path to "mtime size". */
+export type LogStamps = ReadonlyMap<string, string>
+
+function stampOf(stats: fs.Stats): string {
+  return `${stats.mtimeMs} ${stats.size}`
+}
+
+/**
+ * The driver's logs as they are now (ctest's `Testing/Temporary/Last*.log`, meson's
+ * `meson-logs/testlog*.json`), taken before the run: a log that is the same after it was not
+ * written by it. ctest writes no failed-tests log when no test failed, or ran.
+ */
+export function suiteLogStamps(mode: 'ctest' | 'meson', directory: string): LogStamps {
+  const [dir, pattern] =
+    mode === 'ctest'
+      ? [path.join(directory, 'Testing', 'Temporary'), /^Last.*\.log$/]
+      : [path.join(directory, 'meson-logs'), /^testlog.*\.json$/]
+  const stamps = new Map<string, string>()
+  let names: string[]
   try {
-    if (fs.statSync(file).mtimeMs < since) return undefined
+    names = fs.readdirSync(dir)
+  } catch {
+    return stamps
+  }
+  for (const name of names) {
+    if (!pattern.test(name)) continue
+    try {
+      stamps.set(path.join(dir, name), stampOf(fs.statSync(path.join(dir, name))))
+    } catch {
+      // Gone meanwhile.
+    }
+  }
+  return stamps
+}
+
+/**
+ * A log written by this run (ctest and meson leave the last run's logs in place): modified since
+ * `since`, and changed from its stamp before the run when one was taken.
+ */
+function freshText(file: string, since: number, before?: LogStamps): string | undefined {
+  try {
+    const stats = fs.statSync(file)
+    if (stats.mtimeMs < since || before?.get(file) === stampOf(stats)) return undefined
     return fs.readFileSync(file, 'utf8')
   } catch {
     return undefined
@@ -67,13 +106,18 @@ function ctestTag(testDirectory: string): string | undefined {
 }
 
 /** This run's ctest log `Last<kind>_<tag>.log`, else `Last<kind>.log`. */
-function ctestLog(testDirectory: string, kind: string, since: number): string | undefined {
+function ctestLog(
+  testDirectory: string,
+  kind: string,
+  since: number,
+  before?: LogStamps
+): string | undefined {
   const temporary = path.join(testDirectory, 'Testing', 'Temporary')
   const tag = ctestTag(testDirectory)
   return (
     (tag !== undefined
-      ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since)
-      : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since)
+      ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since, before)
+      : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since, before)
   )
 }
 
@@ -103,12 +147,20 @@ export function parseCtestAnalysisLog(text: string): Map<string, string> {
 }
 
 /** This run's memory checker logs and their tests (see parseCtestAnalysisLog). */
-export function ctestTestsByLogFile(testDirectory: string, since: number): Map<string, string> {
-  return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since) ?? '')
+export function ctestTestsByLogFile(
+  testDirectory: string,
+  since: number,
+  before?: LogStamps
+): Map<string, string> {
+  return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since, before) ?? '')
 }
 
-export function ctestFailures(testDirectory: string, since: number): TestFailure[] {
-  const text = ctestLog(testDirectory, 'TestsFailed', since)
+export function ctestFailures(
+  testDirectory: string,
+  since: number,
+  before?: LogStamps
+): TestFailure[] {
+  const text = ctestLog(testDirectory, 'TestsFailed', since, before)
   return parseCtestFailedLog(text ?? '').map((name) => ({
     test: { binary: name, name, runner: 'ctest' },
     exitCode: null,
@@ -121,7 +173,11 @@ export function ctestFailures(testDirectory: string, since: number): TestFailure
  * test with (`testlog-valgrind.json` for ours) or the test setup (`testlog-<setup>.json`), and
  * `testlog.json` without either: the newest of them written by this run is the one.
  */
-export function mesonFailures(buildDirectory: string, since: number): TestFailure[] {
+export function mesonFailures(
+  buildDirectory: string,
+  since: number,
+  before?: LogStamps
+): TestFailure[] {
   const logs = path.join(buildDirectory, 'meson-logs')
   let newest: { file: string; mtimeMs: number } | undefined
   let names: string[]
@@ -134,7 +190,9 @@ export function mesonFailures(buildDirectory: string, since: number): TestFailur
     if (!/^testlog(-.+)?\.json$/.test(name)) continue
     const file = path.join(logs, name)
     try {
-      const { mtimeMs } = fs.statSync(file)
+      const stats = fs.statSync(file)
+      const { mtimeMs } = stats
+      if (before?.get(file) === stampOf(stats)) continue
       if (mtimeMs >= since && (newest === undefined || mtimeMs > newest.mtimeMs)) {
         newest = { file, mtimeMs }
       }
@@ -142,6 +200,6 @@ export function mesonFailures(buildDirectory: string, since: number): TestFailur
       // Gone meanwhile.
     }
   }
-  const text = newest !== undefined ? freshText(newest.file, since) : undefined
+  const text = newest !== undefined ? freshText(newest.file, since, before) : undefined
   return text !== undefined ? parseMesonTestLog(text) : []
 }

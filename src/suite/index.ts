@@ -17,7 +17,7 @@ import { joinShellWords } from '../shell-words.js'
 import { sameArgs, type SuiteTest } from './attribute.js'
 import type { TestFailure, TestIdentity } from '../model.js'
 import { parseSuiteCommand } from './command.js'
-import { ctestDirectory, ctestFailures, mesonFailures } from './failures.js'
+import { ctestDirectory, ctestFailures, mesonFailures, suiteLogStamps } from './failures.js'
 
 export { attributeProcesses, type SuiteTest } from './attribute.js'
 
@@ -205,7 +205,8 @@ export async function planSuiteRun(
         ...(listed.note !== undefined ? [listed.note] : [])
       ],
       suiteTests: listed.tests,
-      suiteDirectory: ctestDirectory(suite.args, cwd)
+      suiteDirectory: ctestDirectory(suite.args, cwd),
+      suiteLogsBefore: suiteLogStamps('ctest', ctestDirectory(suite.args, cwd))
     }
   }
   const listed = await listTests(
@@ -234,7 +235,8 @@ export async function planSuiteRun(
       ...(listed.note !== undefined ? [listed.note] : [])
     ],
     suiteTests: listed.tests,
-    suiteDirectory: mesonBuildDirectory(suite.args, cwd)
+    suiteDirectory: mesonBuildDirectory(suite.args, cwd),
+    suiteLogsBefore: suiteLogStamps('meson', mesonBuildDirectory(suite.args, cwd))
   }
 }
 
@@ -242,7 +244,11 @@ export async function planSuiteRun(
 export function suiteFailures(plan: RunPlan, since: number): TestFailure[] {
   if (plan.suiteDirectory === undefined) return []
   // A second of slack: file systems keep coarse modification times.
-  if (plan.mode === 'ctest') return ctestFailures(plan.suiteDirectory, since - 1000)
-  if (plan.mode === 'meson') return mesonFailures(plan.suiteDirectory, since - 1000)
+  if (plan.mode === 'ctest') {
+    return ctestFailures(plan.suiteDirectory, since - 1000, plan.suiteLogsBefore)
+  }
+  if (plan.mode === 'meson') {
+    return mesonFailures(plan.suiteDirectory, since - 1000, plan.suiteLogsBefore)
+  }
   return []
 }

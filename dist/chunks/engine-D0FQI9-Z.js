@@ -6519,10 +6519,46 @@ function ctestDirectory(args, cwd) {
     }
     return cwd;
 }
-/** A log written by this run (ctest and meson leave the last run's logs in place). */
-function freshText(file, since) {
+function stampOf(stats) {
+    return `${stats.mtimeMs} ${stats.size}`;
+}
+/**
+ * The driver's logs as they are now (ctest's `Testing/Temporary/Last*.log`, meson's
+ * `meson-logs/testlog*.json`), taken before the run: a log that is the same after it was not
+ * written by it. ctest writes no failed-tests log when no test failed, or ran.
+ */
+function suiteLogStamps(mode, directory) {
+    const [dir, pattern] = mode === 'ctest'
+        ? [path.join(directory, 'Testing', 'Temporary'), /^Last.*\.log$/]
+        : [path.join(directory, 'meson-logs'), /^testlog.*\.json$/];
+    const stamps = new Map();
+    let names;
     try {
-        if (fs.statSync(file).mtimeMs < since)
+        names = fs.readdirSync(dir);
+    }
+    catch {
+        return stamps;
+    }
+    for (const name of names) {
+        if (!pattern.test(name))
+            continue;
+        try {
+            stamps.set(path.join(dir, name), stampOf(fs.statSync(path.join(dir, name))));
+        }
+        catch {
+            // Gone meanwhile.
+        }
+    }
+    return stamps;
+}
+/**
+ * A log written by this run (ctest and meson leave the last run's logs in place): modified since
+ * `since`, and changed from its stamp before the run when one was taken.
+ */
+function freshText(file, since, before) {
+    try {
+        const stats = fs.statSync(file);
+        if (stats.mtimeMs < since || before?.get(file) === stampOf(stats))
             return undefined;
         return fs.readFileSync(file, 'utf8');
     }
@@ -6543,12 +6579,12 @@ function ctestTag(testDirectory) {
     }
 }
 /** This run's ctest log `Last<kind>_<tag>.log`, else `Last<kind>.log`. */
-function ctestLog(testDirectory, kind, since) {
+function ctestLog(testDirectory, kind, since, before) {
     const temporary = path.join(testDirectory, 'Testing', 'Temporary');
     const tag = ctestTag(testDirectory);
     return ((tag !== undefined
-        ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since)
-        : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since));
+        ? freshText(path.join(temporary, `Last${kind}_${tag}.log`), since, before)
+        : undefined) ?? freshText(path.join(temporary, `Last${kind}.log`), since, before));
 }
 /**
  * Which test each memory checker log belongs to, from ctest's dynamic analysis log: ctest starts
@@ -6576,11 +6612,11 @@ function parseCtestAnalysisLog(text) {
     return testOf;
 }
 /** This run's memory checker logs and their tests (see parseCtestAnalysisLog). */
-function ctestTestsByLogFile(testDirectory, since) {
-    return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since) ?? '');
+function ctestTestsByLogFile(testDirectory, since, before) {
+    return parseCtestAnalysisLog(ctestLog(testDirectory, 'DynamicAnalysis', since, before) ?? '');
 }
-function ctestFailures(testDirectory, since) {
-    const text = ctestLog(testDirectory, 'TestsFailed', since);
+function ctestFailures(testDirectory, since, before) {
+    const text = ctestLog(testDirectory, 'TestsFailed', since, before);
     return parseCtestFailedLog(text ?? '').map((name) => ({
         test: { binary: name, name, runner: 'ctest' },
         exitCode: null,
@@ -6592,7 +6628,7 @@ function ctestFailures(testDirectory, since) {
  * test with (`testlog-valgrind.json` for ours) or the test setup (`testlog-<setup>.json`), and
  * `testlog.json` without either: the newest of them written by this run is the one.
  */
-function mesonFailures(buildDirectory, since) {
+function mesonFailures(buildDirectory, since, before) {
     const logs = path.join(buildDirectory, 'meson-logs');
     let newest;
     let names;
@@ -6607,7 +6643,10 @@ function mesonFailures(buildDirectory, since) {
             continue;
         const file = path.join(logs, name);
         try {
-            const { mtimeMs } = fs.statSync(file);
+            const stats = fs.statSync(file);
+            const { mtimeMs } = stats;
+            if (before?.get(file) === stampOf(stats))
+                continue;
             if (mtimeMs >= since && (newest === undefined || mtimeMs > newest.mtimeMs)) {
                 newest = { file, mtimeMs };
             }
@@ -6616,7 +6655,7 @@ function mesonFailures(buildDirectory, since) {
             // Gone meanwhile.
         }
     }
-    const text = newest !== undefined ? freshText(newest.file, since) : undefined;
+    const text = newest !== undefined ? freshText(newest.file, since, before) : undefined;
     return text !== undefined ? parseMesonTestLog(text) : [];
 }
 
@@ -6778,7 +6817,8 @@ async function planSuiteRun(config, valgrind) {
                 ...(listed.note !== undefined ? [listed.note] : [])
             ],
             suiteTests: listed.tests,
-            suiteDirectory: ctestDirectory(suite.args, cwd)
+            suiteDirectory: ctestDirectory(suite.args, cwd),
+            suiteLogsBefore: suiteLogStamps('ctest', ctestDirectory(suite.args, cwd))
         };
     }
     const listed = await listTests(config.command[0], ['introspect', '--tests', mesonBuildDirectory(suite.args, cwd)], cwd, parseMesonTests);
@@ -6800,7 +6840,8 @@ async function planSuiteRun(config, valgrind) {
             ...(listed.note !== undefined ? [listed.note] : [])
         ],
         suiteTests: listed.tests,
-        suiteDirectory: mesonBuildDirectory(suite.args, cwd)
+        suiteDirectory: mesonBuildDirectory(suite.args, cwd),
+        suiteLogsBefore: suiteLogStamps('meson', mesonBuildDirectory(suite.args, cwd))
     };
 }
 /** The tests of a ctest or meson run that failed on their own (from the logs the driver wrote). */
@@ -6808,10 +6849,12 @@ function suiteFailures(plan, since) {
     if (plan.suiteDirectory === undefined)
         return [];
     // A second of slack: file systems keep coarse modification times.
-    if (plan.mode === 'ctest')
-        return ctestFailures(plan.suiteDirectory, since - 1000);
-    if (plan.mode === 'meson')
-        return mesonFailures(plan.suiteDirectory, since - 1000);
+    if (plan.mode === 'ctest') {
+        return ctestFailures(plan.suiteDirectory, since - 1000, plan.suiteLogsBefore);
+    }
+    if (plan.mode === 'meson') {
+        return mesonFailures(plan.suiteDirectory, since - 1000, plan.suiteLogsBefore);
+    }
     return [];
 }
 
@@ -8602,6 +8645,13 @@ async function noXmlProblem(config, invocation, plan, exit, testProcesses, top) 
             setup: `Valgrind failed to start, so nothing was checked. Valgrind says: ${refusal}`
         };
     }
+    if (plan.mode === 'ctest' || plan.mode === 'meson') {
+        // Valgrind starts: the driver ran no test under it (filters matching none, no build there).
+        const driver = plan.mode === 'ctest' ? 'ctest' : 'meson test';
+        return {
+            problem: `${driver} ran no test under valgrind (no test process wrote valgrind's XML), so nothing was checked. Do the command's test filters match any test, and is ${plan.suiteDirectory !== undefined ? `'${plan.suiteDirectory}'` : 'its directory'} a configured build directory? ${driver}'s own words are in the log above.`
+        };
+    }
     if (top !== undefined && !usableXml(top)) {
         return {
             problem: `The XML of the program's own process${top.pid !== undefined ? ` (pid ${top.pid})` : ''} ends before its first record, so nothing was checked in it (${top.file} is kept).`
@@ -8672,7 +8722,7 @@ async function runErrorCheck(config, host, tool, runDirectory) {
             tests: plan.suiteTests ?? [],
             toolchain: globPattern(config.traceChildrenSkip),
             testOfLogFile: plan.mode === 'ctest' && plan.suiteDirectory !== undefined
-                ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000)
+                ? ctestTestsByLogFile(plan.suiteDirectory, started - 1000, plan.suiteLogsBefore)
                 : undefined
         });
         // A skipped child's header-only file, or valgrind cut short by running under valgrind, is
