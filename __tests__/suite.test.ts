@@ -21,10 +21,12 @@ import {
   parseSuiteCommand
 } from '../src/suite/index.js'
 import {
+  ctestFailures,
   mesonFailures,
   parseCtestAnalysisLog,
   parseCtestFailedLog,
-  parseMesonTestLog
+  parseMesonTestLog,
+  suiteLogStamps
 } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
 import { splitSuiteFailures } from '../src/analysis/outcome.js'
@@ -154,6 +156,23 @@ describe('tests that failed on their own', () => {
         message: 'meson test result TIMEOUT'
       }
     ])
+  })
+
+  it('ignores a failed-tests log the run did not rewrite, however recent (ctest writes none when every test passed)', () => {
+    const build = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-ctest-logs-'))
+    const temporary = path.join(build, 'Testing', 'Temporary')
+    fs.mkdirSync(temporary, { recursive: true })
+    // The previous run, a moment ago: within the second of slack kept for coarse file times.
+    fs.writeFileSync(path.join(temporary, 'LastTestsFailed.log'), '1:flaky\n')
+    const before = suiteLogStamps('ctest', build)
+    const since = Date.now() - 1000
+    expect(ctestFailures(build, since, before)).toEqual([])
+    fs.writeFileSync(path.join(temporary, 'LastTestsFailed.log'), '1:flaky\n2:other\n')
+    expect(ctestFailures(build, since, before).map((failure) => failure.test.name)).toEqual([
+      'flaky',
+      'other'
+    ])
+    fs.rmSync(build, { recursive: true, force: true })
   })
 
   it('reads the log meson wrote in this run: testlog-valgrind.json under our --wrapper, not an old testlog.json', () => {
