@@ -42,3 +42,27 @@ describe('line numbers', () => {
     expect(findingLocation([frame(-3)], workspace, count)).toBeUndefined()
   })
 })
+
+describe('relative source directories (a reproducible build: -ffile-prefix-map=$PWD=.)', () => {
+  it("places a frame whose directory is relative on the workspace's file, and only on one that is there", () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-ws-rel-'))
+    fs.mkdirSync(path.join(workspace, 'src'))
+    fs.writeFileSync(path.join(workspace, 'src', 'tree.c'), 'a\nb\nc\nd\ne\n')
+    const frame = (fn: string, dir: string | undefined, file: string, line: number) => ({
+      ip: '0x1',
+      fn,
+      dir,
+      file,
+      line
+    })
+    expect(findingLocation([frame('node_new', './src', 'tree.c', 5)], workspace)).toEqual({
+      file: 'src/tree.c',
+      line: 5,
+      fn: 'node_new'
+    })
+    // glibc's own relative directories name nothing in the workspace; a bare name is too little.
+    expect(findingLocation([frame('strlen', './string', 'strlen.c', 3)], workspace)).toBeUndefined()
+    expect(findingLocation([frame('f', undefined, 'tree.c', 2)], workspace)).toBeUndefined()
+    fs.rmSync(workspace, { recursive: true, force: true })
+  })
+})

@@ -25,10 +25,33 @@ export function workspaceRelativePath(frame: Frame, workspace: string): string |
   if (frame.file === undefined) return undefined
   let memo = relativePaths.get(workspace)
   if (memo === undefined) {
-    memo = new FrameMemo(['dir', 'file'], (inside) => relativeTo(workspace, framePath(inside)))
+    memo = new FrameMemo(
+      ['dir', 'file'],
+      (inside) =>
+        relativeTo(workspace, framePath(inside)) ?? relativeSourceInWorkspace(inside, workspace)
+    )
     relativePaths.set(workspace, memo)
   }
   return memo.of(frame)
+}
+
+/**
+ * A frame whose debug information gives a relative directory (a reproducible build's
+ * `-ffile-prefix-map=$PWD=.` leaves `./src` and `tree.c`): the source file it names in the
+ * workspace, when there is one. Relative to the build's root, which is usually the workspace; a
+ * library's own (glibc's `./string`) names nothing there.
+ */
+function relativeSourceInWorkspace(frame: Frame, workspace: string): string | undefined {
+  // A relative directory, not none: a bare file name says too little to look for it.
+  if (frame.file === undefined || path.isAbsolute(frame.file)) return undefined
+  if (frame.dir === undefined || path.isAbsolute(frame.dir)) return undefined
+  const candidate = path.resolve(workspace, frame.dir, frame.file)
+  try {
+    if (!fs.statSync(candidate).isFile()) return undefined
+  } catch {
+    return undefined
+  }
+  return relativeTo(workspace, candidate)
 }
 
 function relativeTo(workspace: string, absolute: string | undefined): string | undefined {
