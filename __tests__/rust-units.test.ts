@@ -117,6 +117,17 @@ describe('isRustRuntimeFrame', () => {
     [
       'the test harness main',
       { ip: '0x1', fn: 'rust_crate::main', dir: '/ws/src', file: 'lib.rs', line: 1 }
+    ],
+    [
+      "the test harness main, in a test binary's object",
+      {
+        ip: '0x1',
+        fn: 'app::main',
+        dir: '/ws/src',
+        file: 'main.rs',
+        line: 1,
+        obj: '/ws/target/debug/deps/app-0123456789abcdef'
+      }
     ]
   ])('matches %s', (_, frame) => {
     expect(isRustRuntimeFrame(frame)).toBe(true)
@@ -128,6 +139,17 @@ describe('isRustRuntimeFrame', () => {
       { ip: '0x1', fn: 'rust_crate::tests::leaks', dir: '/ws/src', file: 'lib.rs', line: 41 }
     ],
     ['a user main', { ip: '0x1', fn: 'app::main', dir: '/ws/src', file: 'main.rs', line: 7 }],
+    [
+      "a user main on line 1, in the crate's program (run by a test through CARGO_BIN_EXE)",
+      {
+        ip: '0x1',
+        fn: 'app::main',
+        dir: '/ws/src',
+        file: 'main.rs',
+        line: 1,
+        obj: '/ws/target/debug/app'
+      }
+    ],
     [
       'a user trait impl for a std type',
       { ip: '0x1', fn: '<alloc::vec::Vec<u8> as app::Encode>::encode' }

@@ -35,6 +35,12 @@ const RUNTIME_SHIM =
   /^(?:__rustc::)?(?:__rust_(?:alloc|dealloc|realloc|alloc_zeroed|alloc_error_handler|no_alloc_shim_is_unstable|start_panic|panic_cleanup|drop_panic|foreign_exception)\w*|__rdl_\w+|__rg_\w+|__rdg_\w+|rust_begin_unwind|rust_panic|rust_eh_personality)$/
 /** libtest generates `<crate>::main` for a test binary and attributes it all to line 1. */
 const TEST_HARNESS_MAIN = /^[A-Za-z_][A-Za-z0-9_]*::main$/
+/**
+ * Cargo's test binaries: `target/<profile>/deps/<crate>-<hash>`. The crate's own program
+ * (`target/<profile>/<name>`, which tests run through CARGO_BIN_EXE) has a `main` of the user's,
+ * which may well start on line 1.
+ */
+const TEST_BINARY = /\/deps\/[^/]+-[0-9a-f]{16}$/
 
 /** The frame's source path as valgrind printed it (directory and file joined). */
 export function printedSourcePath(frame: Frame): string | undefined {
@@ -73,7 +79,13 @@ const runtimeObjects = new FrameMemo<boolean>(['obj'], (frame) =>
 
 /** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
 export function isRustRuntimeFrame(frame: Frame): boolean {
-  if (frame.line === 1 && TEST_HARNESS_MAIN.test(frame.fn ?? '')) return true
+  if (
+    frame.line === 1 &&
+    TEST_HARNESS_MAIN.test(frame.fn ?? '') &&
+    (frame.obj === undefined || TEST_BINARY.test(frame.obj))
+  ) {
+    return true
+  }
   // The source path decides when valgrind knows it; the function name only without one.
   if (frame.file !== undefined) return toolchainSources.of(frame)
   return runtimeFunctions.of(frame)

@@ -1373,6 +1373,12 @@ const RUNTIME_IMPL = new RegExp(`^<${RUNTIME_CRATES}::`);
 const RUNTIME_SHIM = /^(?:__rustc::)?(?:__rust_(?:alloc|dealloc|realloc|alloc_zeroed|alloc_error_handler|no_alloc_shim_is_unstable|start_panic|panic_cleanup|drop_panic|foreign_exception)\w*|__rdl_\w+|__rg_\w+|__rdg_\w+|rust_begin_unwind|rust_panic|rust_eh_personality)$/;
 /** libtest generates `<crate>::main` for a test binary and attributes it all to line 1. */
 const TEST_HARNESS_MAIN = /^[A-Za-z_][A-Za-z0-9_]*::main$/;
+/**
+ * Cargo's test binaries: `target/<profile>/deps/<crate>-<hash>`. The crate's own program
+ * (`target/<profile>/<name>`, which tests run through CARGO_BIN_EXE) has a `main` of the user's,
+ * which may well start on line 1.
+ */
+const TEST_BINARY = /\/deps\/[^/]+-[0-9a-f]{16}$/;
 /** The frame's source path as valgrind printed it (directory and file joined). */
 function printedSourcePath(frame) {
     if (frame.file === undefined)
@@ -1405,8 +1411,11 @@ const runtimeFunctions = new FrameMemo(['fn'], (frame) => {
 const runtimeObjects = new FrameMemo(['obj'], (frame) => RUNTIME_OBJECTS.some((pattern) => pattern.test(frame.obj ?? '')));
 /** Frames of Rust's standard library, core, alloc, the test harness and allocator shims. */
 function isRustRuntimeFrame(frame) {
-    if (frame.line === 1 && TEST_HARNESS_MAIN.test(frame.fn ?? ''))
+    if (frame.line === 1 &&
+        TEST_HARNESS_MAIN.test(frame.fn ?? '') &&
+        (frame.obj === undefined || TEST_BINARY.test(frame.obj))) {
         return true;
+    }
     // The source path decides when valgrind knows it; the function name only without one.
     if (frame.file !== undefined)
         return toolchainSources.of(frame);
