@@ -79,6 +79,22 @@ describe('command: cargo test', () => {
   })
 })
 
+describe('command: cargo test, where only valgrind failed a test binary', () => {
+  it("takes cargo's status 101 as following valgrind's, not as a reason of its own", async () => {
+    const run = await runAction(
+      { command: 'cargo test --test integration', upload: 'false' },
+      { workspace: crate, env }
+    )
+    expect(run.exitCode).toBe(1)
+    expect(run.failure).toBe(
+      'Valgrind found 1 definite leak (40 bytes in 1 block) (fail-on: definite, errors).'
+    )
+    expect(run.summary).toContain(
+      "exit status 101 (from valgrind's --error-exitcode in the test processes where it found errors)"
+    )
+  })
+})
+
 describe('a clean std-only selection of tests', () => {
   let run: ActionRun
   beforeAll(async () => {

@@ -6139,8 +6139,12 @@ function cargoTestFailures(records, runs, failedByValgrind) {
         const binary = recordIdentity(record);
         const reported = parseLibtestFailures(record.stdout ?? '');
         // Every test passed: the status is valgrind's --error-exitcode for its findings, not a failure.
-        if (reported.length === 0 && /^test result: ok\./m.test(record.stdout ?? ''))
+        if (reported.length === 0 && /^test result: ok\./m.test(record.stdout ?? '')) {
+            // ... and cargo's own status (101) follows it: no reason of its own either.
+            if (endedByValgrindStatus(record, runOfRecord(record, runs)))
+                failedByValgrind.push(binary);
             continue;
+        }
         if (reported.length > 0) {
             for (const test of reported) {
                 const failure = {
