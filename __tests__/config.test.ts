@@ -48,6 +48,19 @@ describe('readConfig', () => {
     expect(read).toThrow(`command: ${shell} '${command.replace(/'/g, `'"'"'`)}'`)
   })
 
+  it('tells a cargo command to quote the word, not to run through sh -c (which would run the tests natively)', () => {
+    const read = () =>
+      readConfig(reader({ command: 'cargo nextest run -p beta -E test(clean_b)' }), env)
+    expect(read).toThrow(InputError)
+    expect(read).toThrow(
+      /^Input 'command' uses shell syntax, .*, but it is not run by a shell\. Quote the word that holds it, as a shell would need too: a nextest filterset goes in quotes, -E 'test\(name\)'\. Keep cargo the command itself \(not sh -c '\.\.\.'\)/
+    )
+    expect(read).not.toThrow(/command: sh -c/)
+    expect(
+      readConfig(reader({ command: "cargo nextest run -E 'test(clean_b)'" }), env).command
+    ).toEqual(['cargo', 'nextest', 'run', '-E', 'test(clean_b)'])
+  })
+
   it('takes quoted operators, a literal $ and globs as the words they are', () => {
     const config = readConfig(
       reader({ command: `./a '|' "&&" 'x;y' --price=$ -k 'a*' b* c?` }),

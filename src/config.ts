@@ -296,6 +296,13 @@ export function parseCommand(commandLine: string): string[] {
     (/^[A-Za-z_][A-Za-z0-9_]*=/.test(command[0])
       ? `a variable assignment ('${command[0].split('=')[0]}=...'; use the step's env: instead)`
       : undefined)
+  if (syntax !== undefined && command[0] === 'cargo') {
+    // Through sh -c, cargo would run its tests natively: the action runs them under valgrind
+    // only when cargo is the command itself.
+    throw new InputError(
+      `Input 'command' uses shell syntax, ${syntax}, but it is not run by a shell. Quote the word that holds it, as a shell would need too: a nextest filterset goes in quotes, -E 'test(name)'. Keep cargo the command itself (not sh -c '...'): the action runs each test under valgrind only then.`
+    )
+  }
   if (syntax !== undefined) {
     const multiLine = /[\r\n]/.test(commandLine)
     throw new InputError(
