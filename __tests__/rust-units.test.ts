@@ -15,6 +15,7 @@ import {
   testFromStack
 } from '../src/rust/index.js'
 import { isRustRuntimeFrame } from '../src/analysis/runtime-frames.js'
+import { decodeSymbolEscapes, listedTestName } from '../src/rust/frames.js'
 import { parseLibtestFailures } from '../src/rust/libtest-output.js'
 import { parseStatusRecord, runnerScript } from '../src/rust/runner-script.js'
 import { runnerVariable } from '../src/rust/command.js'
@@ -383,5 +384,24 @@ describe('the runner script', () => {
 describe('bundled suppressions', () => {
   it('are found from the sources (and, the same way, from dist/)', () => {
     expect(bundledRustSuppressions()).toBe(path.join(repoRoot, 'suppressions', 'rust-std.supp'))
+  })
+})
+
+describe('test names from stacks', () => {
+  it('spells a name outside ASCII as the source does, not as legacy mangling escapes it', () => {
+    expect(decodeSymbolEscapes('beta::tests::$ufc$n$uef$c$uf6$d$ue9$_leak')).toBe(
+      'beta::tests::ünïcödé_leak'
+    )
+    expect(decodeSymbolEscapes('a::$u1f600$')).toBe('a::😀')
+    expect(decodeSymbolEscapes('plain::name')).toBe('plain::name')
+  })
+
+  it("finds a raw identifier's test among the names libtest was given", () => {
+    const listed = ['tests::r#type', 'tests::r#match::inner', 'tests::plain']
+    expect(listedTestName('tests::type', listed)).toBe('tests::r#type')
+    expect(listedTestName('tests::match::inner', listed)).toBe('tests::r#match::inner')
+    expect(listedTestName('tests::plain', listed)).toBe('tests::plain')
+    expect(listedTestName('tests::unlisted', listed)).toBe('tests::unlisted')
+    expect(listedTestName('tests::type', [])).toBe('tests::type')
   })
 })

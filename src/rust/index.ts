@@ -27,7 +27,7 @@ import {
 } from './command.js'
 import { runBatches, CHOICES_FILE } from './batch-run.js'
 import { nextestOwnRunReason, type SuiteChoice } from './batches.js'
-import { testFromStack } from './frames.js'
+import { listedTestName, testFromStack } from './frames.js'
 import { errorSummary } from '../analysis/leak-totals.js'
 import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
@@ -432,7 +432,7 @@ function withFindingTests(run: ProcessRun): ProcessRun {
       const stacks: Frame[][] = [finding.stack, ...finding.auxStacks.map((aux) => aux.frames)]
       for (const stack of stacks) {
         const test = testFromStack(stack)
-        if (test !== undefined) return { ...finding, test }
+        if (test !== undefined) return { ...finding, test: listedTestName(test, batch) }
       }
       const thread = finding.threadName
       if (thread !== undefined && thread !== '' && thread !== 'main') {

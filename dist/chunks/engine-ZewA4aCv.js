@@ -5555,6 +5555,26 @@ const DOCTEST_MAIN = /(?:^|::)_doctest_main_\w*?_(\d+)_\d+$/;
  * binary, this is how a finding is tied to its test. Undefined when the stack does not reach the
  * harness (raise `--num-callers`) or the code ran outside any test.
  */
+/**
+ * A function name as the source spells it: Rust's legacy symbol mangling writes a character
+ * outside ASCII as `$u<hex>$` (`ünïcödé_leak` is `$ufc$n$uef$c$uf6$d$ue9$_leak`), which
+ * demangling leaves in place.
+ */
+function decodeSymbolEscapes(name) {
+    return name.replace(/\$u([0-9a-f]{1,6})\$/g, (escape, hex) => {
+        const code = Number.parseInt(hex, 16);
+        return code <= 0x10ffff ? String.fromCodePoint(code) : escape;
+    });
+}
+/**
+ * The test named `name` (from a stack) among the names libtest was given: a raw identifier keeps
+ * its `r#` in the test's name (`tests::r#type`) but not in its function's (`tests::type`).
+ */
+function listedTestName(name, listed) {
+    if (listed.length === 0 || listed.includes(name))
+        return name;
+    return listed.find((test) => test.replace(/(^|::)r#/g, '$1') === name) ?? name;
+}
 function testFromStack(stack) {
     const entry = stack.findIndex(isTestEntry);
     if (entry !== -1) {
@@ -5562,7 +5582,7 @@ function testFromStack(stack) {
             const frame = stack[index];
             if (frame.fn === undefined || isRustRuntimeFrame(frame))
                 continue;
-            const path = withoutClosures(frame.fn).split('::');
+            const path = withoutClosures(decodeSymbolEscapes(frame.fn)).split('::');
             // libtest names tests by their path inside the crate: drop the crate's own name.
             return path.length > 1 ? path.slice(1).join('::') : path[0];
         }
@@ -6024,7 +6044,7 @@ function withFindingTests(run) {
             for (const stack of stacks) {
                 const test = testFromStack(stack);
                 if (test !== undefined)
-                    return { ...finding, test };
+                    return { ...finding, test: listedTestName(test, batch) };
             }
             const thread = finding.threadName;
             if (thread !== undefined && thread !== '' && thread !== 'main') {
