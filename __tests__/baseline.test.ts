@@ -8,7 +8,7 @@ import { applyBaseline } from '../src/baseline/apply.js'
 import { compareWithBaseline } from '../src/baseline/findings.js'
 import { compareProfiles } from '../src/baseline/profiles.js'
 import { parseBaselineReport } from '../src/baseline/report-file.js'
-import { suppressionsFile } from '../src/baseline/suppressions.js'
+import { durableSuppression, suppressionsFile } from '../src/baseline/suppressions.js'
 import type { ProfileRow } from '../src/callgrind/summary.js'
 import { parseRegressionThreshold, readConfig } from '../src/config.js'
 import type { Finding, ProcessRun } from '../src/model.js'
@@ -562,5 +562,47 @@ describe('suppressions file', () => {
       `{\n   valgrind-action: Memcheck Definitely lost at ${one.location?.fn} (${one.location?.file})\n   Memcheck:Leak\n`
     )
     expect(file.text).not.toContain('insert_a_suppression_name_here')
+  })
+})
+
+describe('suppressions written for Rust code', () => {
+  const leak = [
+    '{',
+    '   <insert_a_suppression_name_here>',
+    '   Memcheck:Leak',
+    '   match-leak-kinds: definite',
+    '   fun:malloc',
+    '   fun:alloc',
+    '   fun:_ZN5alloc7raw_vec11finish_grow17h0123456789abcdefE',
+    '   fun:with_capacity_in<u64, alloc::alloc::Global>',
+    '   fun:_ZN11probe_crate10forget_vec17ha92ca8b289c00f15E',
+    '   fun:_ZN11probe_crate5tests11forgets_vec17h1111111111111111E',
+    '   fun:_ZN4core3ops8function6FnOnce9call_once17h2222222222222222E',
+    '   fun:_ZN4test28__rust_begin_short_backtrace17h3333333333333333E',
+    '   fun:_ZN3std2rt10lang_start17h4444444444444444E',
+    '   fun:main',
+    '}'
+  ].join('\n')
+
+  it("outlive the build: hashes wildcarded, the toolchain's frames one '...', the harness below the crate's frames gone", () => {
+    expect(durableSuppression(leak)).toBe(
+      [
+        '{',
+        '   <insert_a_suppression_name_here>',
+        '   Memcheck:Leak',
+        '   match-leak-kinds: definite',
+        '   fun:malloc',
+        '   ...',
+        '   fun:_ZN11probe_crate10forget_vec17h*E',
+        '   fun:_ZN11probe_crate5tests11forgets_vec17h*E',
+        '}'
+      ].join('\n')
+    )
+  })
+
+  it('leave C and C++ suppressions as valgrind wrote them', () => {
+    const c =
+      '{\n   <insert_a_suppression_name_here>\n   Memcheck:Leak\n   fun:malloc\n   fun:_Z4leakv\n   fun:main\n}'
+    expect(durableSuppression(c)).toBe(c)
   })
 })
