@@ -75,6 +75,19 @@ describe('a forked worker the program kills (SIGKILL) before valgrind checks it'
   })
 })
 
+describe('a worker that dies of a signal while the command exits 0', () => {
+  it('is said, with the signal and the line, though the status does not show it', async () => {
+    const workspace = makeWorkspace(['child_abort'])
+    const run = await runAction({ command: './build/child_abort', upload: 'false' }, { workspace })
+    expect(run.exitCode).toBe(0)
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `::warning::1 process the command started died of a signal: build/child_abort \\(pid \\d+\\) by SIGABRT in main \\(src/child_abort\\.c:${markerLine('child_abort', 'WORKER-ABORT')}\\)\\. The command's own status does not show it\\.`
+      )
+    )
+  })
+})
+
 describe('a daemon that execs with an environment of its own', () => {
   it('is still found by its command line, stopped, and its leak reported', async () => {
     const workspace = makeWorkspace(['daemon'])

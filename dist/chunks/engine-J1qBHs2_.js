@@ -8880,6 +8880,27 @@ async function runErrorCheck(config, host, tool, runDirectory) {
         if (nested !== undefined)
             problems.push(nested);
     }
+    if (plan.mode === 'program') {
+        // The command's own death by a signal is the verdict's; a child's is not, and with the
+        // command exiting 0 it would go unsaid.
+        const topRun = topProcess(runs);
+        const crashed = runs.filter((run) => run !== topRun && run.pid !== topRun?.pid && run.role === 'project' && run.fatalSignal);
+        if (crashed.length > 0) {
+            const shown = crashed.slice(0, 5).map((run) => {
+                const signal = run.fatalSignal;
+                // Where in the project's code, else where it stopped (abort inside libc).
+                const placed = findingLocation(signal.stack, config.workspace);
+                const frame = signal.stack.find((f) => f.fn !== undefined);
+                const where = placed !== undefined
+                    ? ` in ${placed.fn ?? '???'} (${placed.file}:${placed.line})`
+                    : frame !== undefined
+                        ? ` in ${describeFrame(frame, config.workspace)}`
+                        : '';
+                return `${run.test?.binary ?? run.exe ?? 'a process'} (pid ${run.pid ?? '?'}) by ${signal.signame}${where}`;
+            });
+            warnings.push(`${plural(crashed.length, 'process', 'processes')} the command started died of a signal: ${shown.join('; ')}${crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : ''}. The command's own status does not show it.`);
+        }
+    }
     const killed = exit.leftKilled ?? 0;
     if (killed > 0) {
         warnings.push(`${plural(killed, 'process', 'processes')} the command left running ignored SIGTERM and ${killed === 1 ? 'was' : 'were'} killed by the action (SIGKILL): valgrind could not finish checking ${killed === 1 ? 'it' : 'them'}, so ${killed === 1 ? 'its' : 'their'} leaks are unknown (${killed === 1 ? 'its XML file is' : 'their XML files are'} kept). Make the program stop its children on exit, or on SIGTERM.`);
