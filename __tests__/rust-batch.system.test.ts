@@ -110,6 +110,12 @@ describeSystem('a batch with a crashing test', () => {
       'tests::panics_on_purpose 101'
     ])
     expect(run.notes.join('\n')).toContain('were run again test by test')
+    // The crashed batch's own files are set aside, and said so: they are no listing runs.
+    expect(run.notes.join('\n')).toMatch(/Set aside \d+ XML file\(s\) of the batch\(es\) run again/)
+    expect(run.notes.join('\n')).not.toContain('of test listing')
+    // libtest's line cut short by the crash is ended before the action's own words.
+    expect(run.log).toContain('valgrind-action: the batch ended before its report')
+    expect(run.log).not.toMatch(/\.\.\. valgrind-action:/)
   })
 
   it('re-ran the crashed batch test by test, not reporting the batch itself', () => {

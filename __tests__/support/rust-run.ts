@@ -25,6 +25,8 @@ export interface RustRun {
   testFailures: TestFailure[]
   notes: string[]
   findings: Finding[]
+  /** What the batches wrote to the log (nextest in batches only). */
+  log: string
 }
 
 export async function runRust(
@@ -60,10 +62,18 @@ export async function runRust(
 
   const processEnv = { CARGO_TARGET_DIR: targetDir, ...env }
   const execute = plan.execute
+  let log = ''
   const exitCode = execute
     ? await withEnv(
         processEnv,
-        async () => (await execute({ fenceCommands: false, write: () => {} })).exitCode
+        async () =>
+          (
+            await execute({
+              fenceCommands: false,
+              write: (text) =>
+                (log += typeof text === 'string' ? text : Buffer.from(text).toString())
+            })
+          ).exitCode
       )
     : await new Promise<number | null>((resolve, reject) => {
         const child = spawn(plan.command, plan.args, {
@@ -92,7 +102,7 @@ export async function runRust(
     workspace,
     failOn: new Set(['definite', 'errors'])
   })
-  return { plan, exitCode, xmlFiles, ...finished, findings }
+  return { plan, exitCode, xmlFiles, ...finished, findings, log }
 }
 
 /** Findings as a user reads them: kind, where, which tests. */

@@ -265,7 +265,12 @@ async function runSelected(
       ? parseStatusRecord(ran.pid ?? 0, fs.readFileSync(recordFile, 'utf8'))
       : undefined
     const exitCode = record?.exitCode
-    write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ran.stdout}${ran.stderr}`)
+    // Each stream ends its last line: a batch cut short (exit() mid-line, a crash) leaves
+    // libtest's `test x ... ` unfinished, and the next words are not libtest's.
+    const ended = (text: string) => (text === '' || text.endsWith('\n') ? text : `${text}\n`)
+    write(
+      `──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ended(ran.stdout)}${ended(ran.stderr)}`
+    )
     // Stopped by a cancellation: its XML is reported as written, nothing is re-run or timed.
     if (isCancelled()) return
     if (!job.isolated && !batchFinished(exitCode, ran.stdout)) {

@@ -645,12 +645,16 @@ export async function finishRustRun(
   }
   const isolation = isolationNotes(plan.env[STATE_VARIABLE])
 
-  const testRuns = withoutSuperseded(runs, allRecords).filter(
-    (run) => testFromArgv(run.exe ?? '', run.args) !== 'list'
-  )
-  if (testRuns.length < runs.length) {
+  const current = withoutSuperseded(runs, allRecords)
+  const testRuns = current.filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list')
+  if (current.length < runs.length) {
     notes.push(
-      `Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`
+      `Set aside ${runs.length - current.length} XML file(s) of the batch(es) run again test by test (kept in the XML directory).`
+    )
+  }
+  if (testRuns.length < current.length) {
+    notes.push(
+      `Ignored ${current.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`
     )
   }
   const attributed = attributeRuns(testRuns, records, workspace).map((run) =>

@@ -5495,7 +5495,10 @@ async function runSelected(options, trackingId, running, isCancelled) {
             ? parseStatusRecord(ran.pid ?? 0, fs.readFileSync(recordFile, 'utf8'))
             : undefined;
         const exitCode = record?.exitCode;
-        write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ran.stdout}${ran.stderr}`);
+        // Each stream ends its last line: a batch cut short (exit() mid-line, a crash) leaves
+        // libtest's `test x ... ` unfinished, and the next words are not libtest's.
+        const ended = (text) => (text === '' || text.endsWith('\n') ? text : `${text}\n`);
+        write(`──── ${describeJob(job)} (${seconds.toFixed(1)} s) ────\n${ended(ran.stdout)}${ended(ran.stderr)}`);
         // Stopped by a cancellation: its XML is reported as written, nothing is re-run or timed.
         if (isCancelled())
             return;
@@ -6209,9 +6212,13 @@ async function finishRustRun(plan, runs, exitCode, workspace) {
         notes.push(`${rerun} batch(es) ended before their report (a crash or an abort) and were run again test by test; only the re-runs are reported.`);
     }
     const isolation = isolationNotes(plan.env[STATE_VARIABLE]);
-    const testRuns = withoutSuperseded(runs, allRecords).filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list');
-    if (testRuns.length < runs.length) {
-        notes.push(`Ignored ${runs.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`);
+    const current = withoutSuperseded(runs, allRecords);
+    const testRuns = current.filter((run) => testFromArgv(run.exe ?? '', run.args) !== 'list');
+    if (current.length < runs.length) {
+        notes.push(`Set aside ${runs.length - current.length} XML file(s) of the batch(es) run again test by test (kept in the XML directory).`);
+    }
+    if (testRuns.length < current.length) {
+        notes.push(`Ignored ${current.length - testRuns.length} XML file(s) of test listing (--list) runs: listing is not testing.`);
     }
     const attributed = attributeRuns(testRuns, records, workspace).map((run) => run.test?.name === undefined ? withFindingTests(run) : run);
     // Processes whose libtest report the runner kept (cargo test, batches) name failed tests from
