@@ -15,7 +15,7 @@ import {
   testFromStack
 } from '../src/rust/index.js'
 import { isRustRuntimeFrame } from '../src/analysis/runtime-frames.js'
-import { decodeSymbolEscapes, listedTestName } from '../src/rust/frames.js'
+import { decodeSymbolEscapes, listedTestInStack, listedTestName } from '../src/rust/frames.js'
 import { parseLibtestFailures } from '../src/rust/libtest-output.js'
 import { parseStatusRecord, runnerScript } from '../src/rust/runner-script.js'
 import { runnerVariable } from '../src/rust/command.js'
@@ -394,6 +394,30 @@ describe('test names from stacks', () => {
     )
     expect(decodeSymbolEscapes('a::$u1f600$')).toBe('a::😀')
     expect(decodeSymbolEscapes('plain::name')).toBe('plain::name')
+  })
+
+  it("names a spawned thread's finding by the batch's test whose closure it runs", () => {
+    const stack = [
+      { ip: '0x1', fn: 'malloc', obj: '/usr/libexec/valgrind/vgpreload_memcheck-amd64-linux.so' },
+      {
+        ip: '0x2',
+        fn: 'beta::tests::thread_leak::{{closure}}',
+        dir: '/ws/src',
+        file: 'lib.rs',
+        line: 12
+      },
+      {
+        ip: '0x3',
+        fn: 'std::sys::backtrace::__rust_begin_short_backtrace',
+        file: 'backtrace.rs',
+        dir: '/rustc/abc/library/std/src/sys'
+      }
+    ]
+    expect(listedTestInStack(stack, ['tests::clean_b', 'tests::thread_leak'])).toBe(
+      'tests::thread_leak'
+    )
+    expect(listedTestInStack(stack, ['tests::clean_b'])).toBeUndefined()
+    expect(listedTestInStack(stack, [])).toBeUndefined()
   })
 
   it("finds a raw identifier's test among the names libtest was given", () => {

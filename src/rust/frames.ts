@@ -45,6 +45,25 @@ export function listedTestName(name: string, listed: readonly string[]): string 
   return listed.find((test) => test.replace(/(^|::)r#/g, '$1') === name) ?? name
 }
 
+/**
+ * The batch's test whose function (or a closure in it: a thread the test spawned) a stack runs,
+ * for a stack that does not reach libtest's entry: a spawned thread's starts in std.
+ */
+export function listedTestInStack(
+  stack: readonly Frame[],
+  listed: readonly string[]
+): string | undefined {
+  if (listed.length === 0) return undefined
+  for (const frame of stack) {
+    if (frame.fn === undefined) continue
+    const path = withoutClosures(decodeSymbolEscapes(frame.fn)).split('::')
+    if (path.length < 2) continue
+    const named = listedTestName(path.slice(1).join('::'), listed)
+    if (listed.includes(named)) return named
+  }
+  return undefined
+}
+
 export function testFromStack(stack: readonly Frame[]): string | undefined {
   const entry = stack.findIndex(isTestEntry)
   if (entry !== -1) {

@@ -27,7 +27,7 @@ import {
 } from './command.js'
 import { runBatches, CHOICES_FILE } from './batch-run.js'
 import { nextestOwnRunReason, type SuiteChoice } from './batches.js'
-import { listedTestName, testFromStack } from './frames.js'
+import { listedTestInStack, listedTestName, testFromStack } from './frames.js'
 import { errorSummary } from '../analysis/leak-totals.js'
 import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
@@ -438,6 +438,11 @@ function withFindingTests(run: ProcessRun): ProcessRun {
       if (thread !== undefined && thread !== '' && thread !== 'main') {
         const named = batch.filter((name) => name.startsWith(thread))
         if (named.length === 1) return { ...finding, test: named[0] }
+      }
+      // A thread the test spawned: its stack runs the test's closure, not libtest's entry.
+      for (const stack of stacks) {
+        const test = listedTestInStack(stack, batch)
+        if (test !== undefined) return { ...finding, test }
       }
       return finding
     })

@@ -5578,6 +5578,25 @@ function listedTestName(name, listed) {
         return name;
     return listed.find((test) => test.replace(/(^|::)r#/g, '$1') === name) ?? name;
 }
+/**
+ * The batch's test whose function (or a closure in it: a thread the test spawned) a stack runs,
+ * for a stack that does not reach libtest's entry: a spawned thread's starts in std.
+ */
+function listedTestInStack(stack, listed) {
+    if (listed.length === 0)
+        return undefined;
+    for (const frame of stack) {
+        if (frame.fn === undefined)
+            continue;
+        const path = withoutClosures(decodeSymbolEscapes(frame.fn)).split('::');
+        if (path.length < 2)
+            continue;
+        const named = listedTestName(path.slice(1).join('::'), listed);
+        if (listed.includes(named))
+            return named;
+    }
+    return undefined;
+}
 function testFromStack(stack) {
     const entry = stack.findIndex(isTestEntry);
     if (entry !== -1) {
@@ -6054,6 +6073,12 @@ function withFindingTests(run) {
                 const named = batch.filter((name) => name.startsWith(thread));
                 if (named.length === 1)
                     return { ...finding, test: named[0] };
+            }
+            // A thread the test spawned: its stack runs the test's closure, not libtest's entry.
+            for (const stack of stacks) {
+                const test = listedTestInStack(stack, batch);
+                if (test !== undefined)
+                    return { ...finding, test };
             }
             return finding;
         })
