@@ -6,6 +6,7 @@ import * as fs from 'node:fs'
 import * as os from 'node:os'
 import * as path from 'node:path'
 import { makeWorkspace, repoRoot, runAction, type ActionRun } from './support/run-action.js'
+import { scratchCrate } from './support/scratch-crate.js'
 
 let workspace: string
 beforeAll(() => {
@@ -119,13 +120,7 @@ describe("cargo's own failures are named as cargo's", () => {
   })
 
   it('cargo-nextest not installed: says how to install it', async () => {
-    const crate = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-nonextest-'))
-    fs.writeFileSync(
-      path.join(crate, 'Cargo.toml'),
-      '[package]\nname = "t"\nversion = "0.1.0"\nedition = "2021"\n'
-    )
-    fs.mkdirSync(path.join(crate, 'src'))
-    fs.writeFileSync(path.join(crate, 'src', 'lib.rs'), '')
+    const crate = scratchCrate('t', { 'src/lib.rs': '' })
     // A PATH with cargo and valgrind, without the directory cargo-nextest is installed in.
     const nextest = spawnSync('sh', ['-c', 'command -v cargo-nextest'], { encoding: 'utf8' })
     const nextestDir = path.dirname(nextest.stdout.trim())

@@ -3,9 +3,9 @@
 // is not "a test that failed on its own". The fixture crate through dist/index.js.
 import { execFileSync } from 'node:child_process'
 import * as fs from 'node:fs'
-import * as os from 'node:os'
 import * as path from 'node:path'
 import { rustCrateDir } from './support/paths.js'
+import { scratchCrate } from './support/scratch-crate.js'
 import { runAction, type ActionRun } from './support/run-action.js'
 
 const env = { CARGO_TARGET_DIR: path.join(rustCrateDir, 'target') }
@@ -79,15 +79,8 @@ describe('a test that runs a program and checks its exit status (assert_cmd, a C
   // traced process, it exited 1 and the test's own assertion failed.
   let crate: string
   beforeAll(() => {
-    crate = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-runs-date-'))
-    fs.mkdirSync(path.join(crate, 'src'))
-    fs.writeFileSync(
-      path.join(crate, 'Cargo.toml'),
-      '[package]\nname = "runs_date"\nversion = "0.1.0"\nedition = "2021"\n\n[dependencies]\n'
-    )
-    fs.writeFileSync(
-      path.join(crate, 'src', 'lib.rs'),
-      [
+    crate = scratchCrate('runs_date', {
+      'src/lib.rs': [
         '#[cfg(test)]',
         'mod tests {',
         '    #[test]',
@@ -98,7 +91,7 @@ describe('a test that runs a program and checks its exit status (assert_cmd, a C
         '}',
         ''
       ].join('\n')
-    )
+    })
     execFileSync('cargo', ['test', '--no-run', '--offline', '--quiet'], {
       cwd: crate,
       stdio: 'ignore'

@@ -7,6 +7,7 @@ import * as path from 'node:path'
 import { STATE_VARIABLE } from '../src/rust/index.js'
 import { lineOfMarker, rustCrateDir } from './support/paths.js'
 import { runRust, summarize, type RustRun } from './support/rust-run.js'
+import { scratchCrate } from './support/scratch-crate.js'
 
 const crate = rustCrateDir
 const markerLine = (file: string, marker: string): number =>
@@ -125,41 +126,29 @@ describe('nextest timeouts and retries under valgrind', () => {
   let result: RustRun
   let workspace: string
   beforeAll(async () => {
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'vg-rust-timeouts-'))
-    fs.mkdirSync(path.join(workspace, 'src'))
-    fs.mkdirSync(path.join(workspace, '.config'))
-    fs.writeFileSync(
-      path.join(workspace, 'Cargo.toml'),
-      '[package]\nname = "timeouts"\nversion = "0.1.0"\nedition = "2021"\n'
-    )
-    fs.writeFileSync(
-      path.join(workspace, '.config', 'nextest.toml'),
-      [
+    workspace = scratchCrate('timeouts', (crate) => ({
+      '.config/nextest.toml': [
         // Only the endless test gets a timeout: the flaky one must not depend on the machine's speed.
         '[[profile.default.overrides]]',
         "filter = 'test(never_ends)'",
         'slow-timeout = { period = "3s", terminate-after = 1, grace-period = "60s" }',
         ''
-      ].join('\n')
-    )
-    const marker = path.join(workspace, 'flaky-ran-once')
-    fs.writeFileSync(
-      path.join(workspace, 'src', 'lib.rs'),
-      [
+      ].join('\n'),
+      'src/lib.rs': [
         '#[test]',
         'fn never_ends() {',
         '    loop { std::thread::sleep(std::time::Duration::from_millis(50)); }',
         '}',
         '#[test]',
         'fn flaky() {',
-        `    let marker = ${JSON.stringify(marker)};`,
+        `    let marker = ${JSON.stringify(path.join(crate, 'flaky-ran-once'))};`,
         '    let first = std::fs::metadata(marker).is_err();',
         '    std::fs::write(marker, "x").unwrap();',
         '    assert!(!first, "fails on the first attempt only");',
         '}',
         ''
       ].join('\n')
-    )
+    }))
     result = await runRust(
       'cargo nextest run --no-fail-fast --retries 1',
       { CARGO_TARGET_DIR: path.join(workspace, 'target') },
