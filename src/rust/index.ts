@@ -33,6 +33,7 @@ import { errorExitCodeOf } from '../valgrind/args.js'
 import { parseLibtestFailures } from './libtest-output.js'
 import { parseStatusRecord, runnerScript, type TestProcessRecord } from './runner-script.js'
 import { findingLocation } from '../analysis/location.js'
+import { workspaceExecutable } from '../suite/attribute.js'
 
 export { testFromStack } from './frames.js'
 export { parseCargoTestCommand } from './command.js'
@@ -413,8 +414,7 @@ function isOutsideProgram(
   testProcesses: ReadonlySet<ProcessRun>
 ): boolean {
   if (testProcesses.has(run) || run.exe === undefined || !path.isAbsolute(run.exe)) return false
-  const relative = path.relative(path.resolve(workspace), run.exe)
-  if (!relative.startsWith('..') && !path.isAbsolute(relative)) return false
+  if (workspaceExecutable(run.exe, workspace) !== undefined) return false
   return !run.findings.some((finding) => findingLocation(finding.stack, workspace) !== undefined)
 }
 
