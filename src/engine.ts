@@ -14,6 +14,7 @@ import {
   splitSuiteFailures,
   statusFromValgrind,
   topProcess,
+  crashedChildrenWarning,
   usableXml
 } from './analysis/outcome.js'
 import { decideVerdict, plural, shortList } from './analysis/verdict.js'
@@ -81,7 +82,6 @@ import {
 } from './valgrind/run.js'
 import { createRunDirectory, makeDirectories } from './run-directory.js'
 import { assignFingerprints, RecipeHashes } from './analysis/identity.js'
-import { describeFrame, findingLocation } from './analysis/location.js'
 import { workspaceLineReader } from './analysis/source-lines.js'
 import { applyBaseline } from './baseline/apply.js'
 import { readBaselineReport, type BaselineReport } from './baseline/report-file.js'
@@ -445,31 +445,8 @@ async function runErrorCheck(
     if (nested !== undefined) problems.push(nested)
   }
   if (plan.mode === 'program') {
-    // The command's own death by a signal is the verdict's; a child's is not, and with the
-    // command exiting 0 it would go unsaid.
-    const topRun = topProcess(runs)
-    const crashed = runs.filter(
-      (run) =>
-        run !== topRun && run.pid !== topRun?.pid && run.role === 'project' && run.fatalSignal
-    )
-    if (crashed.length > 0) {
-      const shown = crashed.slice(0, 5).map((run) => {
-        const signal = run.fatalSignal as NonNullable<ProcessRun['fatalSignal']>
-        // Where in the project's code, else where it stopped (abort inside libc).
-        const placed = findingLocation(signal.stack, config.workspace)
-        const frame = signal.stack.find((f) => f.fn !== undefined)
-        const where =
-          placed !== undefined
-            ? ` in ${placed.fn ?? '???'} (${placed.file}:${placed.line})`
-            : frame !== undefined
-              ? ` in ${describeFrame(frame, config.workspace)}`
-              : ''
-        return `${run.test?.binary ?? run.exe ?? 'a process'} (pid ${run.pid ?? '?'}) by ${signal.signame}${where}`
-      })
-      warnings.push(
-        `${plural(crashed.length, 'process', 'processes')} the command started died of a signal: ${shown.join('; ')}${crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : ''}. The command's own status does not show it.`
-      )
-    }
+    const crashed = crashedChildrenWarning(runs, topProcess(runs), config.workspace)
+    if (crashed !== undefined) warnings.push(crashed)
   }
   const killed = exit.leftKilled ?? 0
   if (killed > 0) {

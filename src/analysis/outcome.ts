@@ -12,6 +12,7 @@ import type {
 import { errorExitCodeOf } from '../valgrind/args.js'
 import type { ProcessExit } from '../valgrind/run.js'
 import { errorSummary } from './leak-totals.js'
+import { describeFrame, findingLocation } from './location.js'
 
 /**
  * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
@@ -76,6 +77,37 @@ export function splitSuiteFailures(
     else own.push(failure)
   }
   return { own, byValgrind }
+}
+
+/**
+ * The processes below the command that died of a signal, said when the command's own status (0,
+ * say) would not show it: the command's own death is the verdict's. Undefined when none did.
+ */
+export function crashedChildrenWarning(
+  runs: readonly ProcessRun[],
+  top: ProcessRun | undefined,
+  workspace: string
+): string | undefined {
+  const crashed = runs.filter(
+    (run) =>
+      run !== top && run.pid !== top?.pid && run.role === 'project' && run.fatalSignal !== undefined
+  )
+  if (crashed.length === 0) return undefined
+  const shown = crashed.slice(0, 5).map((run) => {
+    const signal = run.fatalSignal as FatalSignal
+    // Where in the project's code, else where it stopped (abort inside libc).
+    const placed = findingLocation(signal.stack, workspace)
+    const frame = signal.stack.find((f) => f.fn !== undefined)
+    const where =
+      placed !== undefined
+        ? ` in ${placed.fn ?? '???'} (${placed.file}:${placed.line})`
+        : frame !== undefined
+          ? ` in ${describeFrame(frame, workspace)}`
+          : ''
+    return `${run.test?.binary ?? run.exe ?? 'a process'} (pid ${run.pid ?? '?'}) by ${signal.signame}${where}`
+  })
+  const more = crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : ''
+  return `${crashed.length === 1 ? '1 process' : `${crashed.length} processes`} the command started died of a signal: ${shown.join('; ')}${more}. The command's own status does not show it.`
 }
 
 /** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */

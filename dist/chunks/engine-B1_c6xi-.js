@@ -1824,6 +1824,29 @@ function splitSuiteFailures(failures, runs) {
     }
     return { own, byValgrind };
 }
+/**
+ * The processes below the command that died of a signal, said when the command's own status (0,
+ * say) would not show it: the command's own death is the verdict's. Undefined when none did.
+ */
+function crashedChildrenWarning(runs, top, workspace) {
+    const crashed = runs.filter((run) => run !== top && run.pid !== top?.pid && run.role === 'project' && run.fatalSignal !== undefined);
+    if (crashed.length === 0)
+        return undefined;
+    const shown = crashed.slice(0, 5).map((run) => {
+        const signal = run.fatalSignal;
+        // Where in the project's code, else where it stopped (abort inside libc).
+        const placed = findingLocation(signal.stack, workspace);
+        const frame = signal.stack.find((f) => f.fn !== undefined);
+        const where = placed !== undefined
+            ? ` in ${placed.fn ?? '???'} (${placed.file}:${placed.line})`
+            : frame !== undefined
+                ? ` in ${describeFrame(frame, workspace)}`
+                : '';
+        return `${run.test?.binary ?? run.exe ?? 'a process'} (pid ${run.pid ?? '?'}) by ${signal.signame}${where}`;
+    });
+    const more = crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : '';
+    return `${crashed.length === 1 ? '1 process' : `${crashed.length} processes`} the command started died of a signal: ${shown.join('; ')}${more}. The command's own status does not show it.`;
+}
 /** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
 function crashText(signal) {
     const frame = signal.stack.find((f) => f.fn !== undefined);
@@ -8912,25 +8935,9 @@ async function runErrorCheck(config, host, tool, runDirectory) {
             problems.push(nested);
     }
     if (plan.mode === 'program') {
-        // The command's own death by a signal is the verdict's; a child's is not, and with the
-        // command exiting 0 it would go unsaid.
-        const topRun = topProcess(runs);
-        const crashed = runs.filter((run) => run !== topRun && run.pid !== topRun?.pid && run.role === 'project' && run.fatalSignal);
-        if (crashed.length > 0) {
-            const shown = crashed.slice(0, 5).map((run) => {
-                const signal = run.fatalSignal;
-                // Where in the project's code, else where it stopped (abort inside libc).
-                const placed = findingLocation(signal.stack, config.workspace);
-                const frame = signal.stack.find((f) => f.fn !== undefined);
-                const where = placed !== undefined
-                    ? ` in ${placed.fn ?? '???'} (${placed.file}:${placed.line})`
-                    : frame !== undefined
-                        ? ` in ${describeFrame(frame, config.workspace)}`
-                        : '';
-                return `${run.test?.binary ?? run.exe ?? 'a process'} (pid ${run.pid ?? '?'}) by ${signal.signame}${where}`;
-            });
-            warnings.push(`${plural(crashed.length, 'process', 'processes')} the command started died of a signal: ${shown.join('; ')}${crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : ''}. The command's own status does not show it.`);
-        }
+        const crashed = crashedChildrenWarning(runs, topProcess(runs), config.workspace);
+        if (crashed !== undefined)
+            warnings.push(crashed);
     }
     const killed = exit.leftKilled ?? 0;
     if (killed > 0) {
