@@ -123,4 +123,31 @@ describe('cancellation', () => {
     expect(at('LEAK-DEFINITE')).toHaveLength(1)
     expect(at('INVALID-WRITE')).toHaveLength(1)
   })
+
+  it('leaves the byte outputs empty when no process lived to its leak check, and says so', async () => {
+    const workspace = makeWorkspace(['stubborn'])
+    let seen = ''
+    const run = await runAction(
+      { command: './build/stubborn', upload: 'false' },
+      {
+        workspace,
+        onSpawn: (node) =>
+          node.stdout.on('data', (chunk: Buffer) => {
+            const before = seen
+            seen += chunk.toString()
+            if (!/^ready$/m.test(before) && /^ready$/m.test(seen)) node.kill('SIGINT')
+          })
+      }
+    )
+    expect(run.failure).toMatch(/^The run was cancelled \(SIGINT\)/)
+    // It ignored SIGTERM: killed, valgrind never checked its leaks. 0 bytes would be a claim.
+    for (const kind of ['definitely', 'indirectly', 'possibly']) {
+      expect(run.outputs[`${kind}-lost-bytes`]).toBe('')
+    }
+    expect(run.outputs['still-reachable-bytes']).toBe('')
+    expect(run.outputs.findings).toBe('0')
+    expect(run.summary).toContain(
+      "Leaks: not known. No process finished, and valgrind checks leaks at a process's exit; the byte outputs are empty."
+    )
+  })
 })

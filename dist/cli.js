@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-B1_c6xi-.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-CsanJqY-.js';
 import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-DykEKwch.js';
 import 'node:fs';
 import 'node:crypto';
@@ -79,7 +79,10 @@ function renderTerminal(report, workspace, style) {
         out.push(...stackLines(message.stack, workspace).map((l) => `    ${l}`));
     }
     const totals = report.leakTotals;
-    if (totals !== undefined) {
+    if (report.leaksUnchecked === true) {
+        out.push("Leak summary: not known: no process finished, and valgrind checks leaks at a process's exit");
+    }
+    else if (totals !== undefined) {
         const leaks = LEAK_KINDS.map((kind) => `${LEAK_KIND_WORDS[kind]}: ${formatNumber(totals[kind].bytes)} bytes in ${formatNumber(totals[kind].blocks)} blocks`);
         out.push(`Leak summary: ${leaks.join('; ')}`);
     }

@@ -705,6 +705,10 @@ export async function runEngine(
     cancelled,
     failOn: [...config.failOn],
     leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
+    leaksUnchecked:
+      checker === 'memcheck' && projectRuns.length > 0 && !projectRuns.some((run) => run.finished)
+        ? true
+        : undefined,
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
     processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),

@@ -3,8 +3,9 @@ import type { RunReport } from './report/report.js'
 
 export function actionOutputs(report: RunReport): Record<string, string> {
   // Without an error checker (tool: callgrind alone) nothing measured errors or leaks: empty, not 0.
-  const totals = report.leakTotals
-  const checked = totals !== undefined
+  const checked = report.leakTotals !== undefined
+  // No process finished: valgrind's leak check never ran, and 0 bytes would be a claim.
+  const totals = report.leaksUnchecked === true ? undefined : report.leakTotals
   return {
     errors: checked ? String(report.failingFindings) : '',
     findings: checked ? String(report.findings.length) : '',

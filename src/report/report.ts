@@ -59,6 +59,11 @@ export interface RunReport {
    * (tool: callgrind alone), since nothing measured leaks.
    */
   leakTotals?: Record<LeakKind, SizeAndBlocks>
+  /**
+   * Memcheck ran, but no process of the project finished (killed, cancelled): valgrind checks
+   * leaks when a process exits, so the byte totals are not known (and not 0).
+   */
+  leaksUnchecked?: boolean
   /** Distinct findings whose category is in fail-on. */
   failingFindings: number
   findings: Finding[]

@@ -307,6 +307,12 @@ export function renderSummary(report: RunReport, context: SummaryContext): strin
 
   const table = kindTable(report)
   if (table.length > 0) out.push(...table, '')
+  if (report.leaksUnchecked === true) {
+    out.push(
+      "Leaks: not known. No process finished, and valgrind checks leaks at a process's exit; the byte outputs are empty.",
+      ''
+    )
+  }
   out.push(...renderBaselineFindings(report))
 
   if (report.testFailures.length > 0) {

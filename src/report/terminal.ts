@@ -60,7 +60,11 @@ export function renderTerminal(report: RunReport, workspace: string, style: Term
     out.push(...stackLines(message.stack, workspace).map((l) => `    ${l}`))
   }
   const totals = report.leakTotals
-  if (totals !== undefined) {
+  if (report.leaksUnchecked === true) {
+    out.push(
+      "Leak summary: not known: no process finished, and valgrind checks leaks at a process's exit"
+    )
+  } else if (totals !== undefined) {
     const leaks = LEAK_KINDS.map(
       (kind) =>
         `${LEAK_KIND_WORDS[kind]}: ${formatNumber(totals[kind].bytes)} bytes in ${formatNumber(totals[kind].blocks)} blocks`
