@@ -26,10 +26,10 @@ import {
   parseCtestAnalysisLog,
   parseCtestFailedLog,
   parseMesonTestLog,
+  splitSuiteFailures,
   suiteLogStamps
 } from '../src/suite/failures.js'
 import { nestedValgrindProblem } from '../src/suite/report.js'
-import { splitSuiteFailures } from '../src/analysis/outcome.js'
 import { DEFAULT_TRACE_CHILDREN_SKIP, parseTraceChildrenSkip } from '../src/suite/toolchain.js'
 import { globPattern } from '../src/glob-pattern.js'
 
@@ -386,6 +386,38 @@ describe('tying processes to tests', () => {
     expect(split.byValgrind.map((t) => t.name)).toEqual(['leaky'])
     // meson gives the status: 3 is not valgrind's 1, so that test failed on its own.
     expect(split.own.map((f) => f.test.name)).toEqual(['broken', 'meson_own'])
+  })
+
+  it("finds a meson test's processes by its command when none is tied to it, and the programs below them", () => {
+    const counted = {
+      valgrindArgs: ['--error-exitcode=1'],
+      errorSummary: { errors: 1, contexts: 1, suppressed: 0, suppressedContexts: 0 }
+    }
+    const meson = (name: string) => ({ binary: name, name, runner: 'meson' as const })
+    const runs = [
+      // Two tests of one command, another environment: both processes tied to the first.
+      processRun(80, 1, `${build}/t_leak`, [], { ...counted, test: meson('leak') }),
+      processRun(81, 1, `${build}/t_leak`, [], { ...counted, test: meson('leak') }),
+      // A wrapper script's program, credited to the test whose command it is too.
+      processRun(82, 1, '/bin/sh', [`${workspace}/wrap.sh`, `${build}/t_invalid`], {
+        test: meson('wrapped')
+      }),
+      processRun(83, 82, `${build}/t_invalid`, [], { ...counted, test: meson('direct') })
+    ]
+    const tests = [
+      { name: 'leak', command: [`${build}/t_leak`] },
+      { name: 'leak env', command: [`${build}/t_leak`] },
+      { name: 'wrapped', command: [`${workspace}/wrap.sh`, `${build}/t_invalid`] },
+      { name: 'direct', command: [`${build}/t_invalid`] }
+    ]
+    const failed = (name: string, exitCode: number) => ({ test: meson(name), exitCode })
+    const split = splitSuiteFailures(
+      [failed('leak', 1), failed('leak env', 1), failed('wrapped', 1), failed('asserts', 3)],
+      runs,
+      tests
+    )
+    expect(split.byValgrind.map((t) => t.name)).toEqual(['leak', 'leak env', 'wrapped'])
+    expect(split.own.map((f) => f.test.name)).toEqual(['asserts'])
   })
 
   it('takes a test whose process died of a signal as failed on its own, errors counted or not', () => {

@@ -11,7 +11,6 @@ import { sumLeakTotals } from './analysis/leak-totals.js'
 import {
   processesFailedByValgrind,
   programOutcome,
-  splitSuiteFailures,
   statusFromValgrind,
   topProcess,
   crashedChildrenWarning,
@@ -57,7 +56,7 @@ import {
 } from './suite/index.js'
 import { globPattern } from './glob-pattern.js'
 import { describeToolchain, nestedValgrindProblem } from './suite/report.js'
-import { ctestTestsByLogFile } from './suite/failures.js'
+import { ctestTestsByLogFile, splitSuiteFailures } from './suite/failures.js'
 import {
   errorCheckArgs,
   errorTool,
@@ -433,7 +432,7 @@ async function runErrorCheck(
         .flatMap((run) => run.warnings)
     )
     warnings = warnings.filter((warning) => !explained.has(warning))
-    const split = splitSuiteFailures(suiteFailures(plan, started), runs)
+    const split = splitSuiteFailures(suiteFailures(plan, started), runs, plan.suiteTests)
     testFailures = split.own
     failedByValgrind = split.byValgrind
     if (failedByValgrind.length > 0) {

@@ -1,14 +1,8 @@
 // How the command and its processes ended, apart from what valgrind found in them: which process
-// the command started, whether valgrind's --error-exitcode replaced a status, which suite failures
-// are the tests' own, and the program's outcome for the verdict.
+// the command started, whether valgrind's --error-exitcode replaced a status, and the program's
+// outcome for the verdict (which suite failures are the tests' own: suite/failures.ts).
 import * as path from 'node:path'
-import type {
-  FatalSignal,
-  ProcessRun,
-  ProgramOutcome,
-  TestFailure,
-  TestIdentity
-} from '../model.js'
+import type { FatalSignal, ProcessRun, ProgramOutcome } from '../model.js'
 import { errorExitCodeOf } from '../valgrind/args.js'
 import type { ProcessExit } from '../valgrind/run.js'
 import { errorSummary } from './leak-totals.js'
@@ -46,40 +40,6 @@ export function statusFromValgrind(exitCode: number | null, run: ProcessRun | un
 }
 
 /**
- * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
- * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
- * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
- * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
- */
-export function splitSuiteFailures(
-  failures: readonly TestFailure[],
-  runs: readonly ProcessRun[]
-): { own: TestFailure[]; byValgrind: TestIdentity[] } {
-  const own: TestFailure[] = []
-  const byValgrind: TestIdentity[] = []
-  for (const failure of failures) {
-    // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
-    // verdict), and valgrind's status fails that test all the same.
-    const processes = runs.filter((run) => run.test?.name === failure.test.name)
-    // A process that died of a signal crashed: valgrind's status never replaces a death by signal
-    // (valgrind re-raises it), even when the bad access that led there counts as an error.
-    const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal
-    if (crashed !== undefined) {
-      own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) })
-      continue
-    }
-    const valgrinds = processes.some((run) =>
-      failure.exitCode !== null
-        ? statusFromValgrind(failure.exitCode, run)
-        : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0
-    )
-    if (valgrinds) byValgrind.push(failure.test)
-    else own.push(failure)
-  }
-  return { own, byValgrind }
-}
-
-/**
  * The processes below the command that died of a signal, said when the command's own status (0,
  * say) would not show it: the command's own death is the verdict's. Undefined when none did.
  */
@@ -108,16 +68,6 @@ export function crashedChildrenWarning(
   })
   const more = crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : ''
   return `${crashed.length === 1 ? '1 process' : `${crashed.length} processes`} the command started died of a signal: ${shown.join('; ')}${more}. The command's own status does not show it.`
-}
-
-/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
-function crashText(signal: FatalSignal): string {
-  const frame = signal.stack.find((f) => f.fn !== undefined)
-  const where =
-    frame !== undefined
-      ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
-      : ''
-  return `${signal.event ?? signal.signame}${where}`
 }
 
 /**

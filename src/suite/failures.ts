@@ -3,7 +3,11 @@
 // memory-check step exits 16 when a test fails).
 import * as fs from 'node:fs'
 import * as path from 'node:path'
-import type { TestFailure } from '../model.js'
+import type { FatalSignal, ProcessRun, TestFailure, TestIdentity } from '../model.js'
+import { errorSummary } from '../analysis/leak-totals.js'
+import { statusFromValgrind } from '../analysis/outcome.js'
+import { errorExitCodeOf } from '../valgrind/args.js'
+import { sameArgs, type SuiteTest } from './attribute.js'
 
 /** `Testing/Temporary/LastTestsFailed_<tag>.log`: one `<number>:<name>` line per failed test. */
 export function parseCtestFailedLog(text: string): string[] {
@@ -202,4 +206,90 @@ export function mesonFailures(
   }
   const text = newest !== undefined ? freshText(newest.file, since, before) : undefined
   return text !== undefined ? parseMesonTestLog(text) : []
+}
+
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+export function splitSuiteFailures(
+  failures: readonly TestFailure[],
+  runs: readonly ProcessRun[],
+  tests: readonly SuiteTest[] = []
+): { own: TestFailure[]; byValgrind: TestIdentity[] } {
+  const own: TestFailure[] = []
+  const byValgrind: TestIdentity[] = []
+  for (const failure of failures) {
+    // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+    // verdict), and valgrind's status fails that test all the same.
+    const processes = testProcessTree(failure.test, runs, tests)
+    // A process that died of a signal crashed: valgrind's status never replaces a death by signal
+    // (valgrind re-raises it), even when the bad access that led there counts as an error.
+    const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal
+    if (crashed !== undefined) {
+      own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) })
+      continue
+    }
+    const valgrinds = processes.some((run) =>
+      failure.exitCode !== null
+        ? statusFromValgrind(failure.exitCode, run)
+        : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0
+    )
+    if (valgrinds) byValgrind.push(failure.test)
+    else own.push(failure)
+  }
+  return { own, byValgrind }
+}
+
+/**
+ * The processes of a test: those tied to it, or, when none is (meson names no test in a process:
+ * two tests of one command with other environments are told apart by nothing), those running its
+ * command; with every process below them, whoever it was credited to (a wrapper script's program
+ * whose command is another test's too).
+ */
+function testProcessTree(
+  identity: TestIdentity,
+  runs: readonly ProcessRun[],
+  tests: readonly SuiteTest[]
+): ProcessRun[] {
+  let roots = runs.filter((run) => run.test?.name === identity.name)
+  const test = tests.find((candidate) => candidate.name === identity.name)
+  if (roots.length === 0 && test !== undefined && test.command.length > 0) {
+    const name = path.basename(test.command[0])
+    roots = runs.filter(
+      (run) =>
+        run.exe !== undefined &&
+        path.basename(run.exe) === name &&
+        sameArgs(test.command.slice(1), run.args)
+    )
+  }
+  const tree = new Set(roots)
+  let grew = true
+  while (grew) {
+    grew = false
+    for (const run of runs) {
+      if (tree.has(run) || run.pid === undefined) continue
+      // A child of one of them, or another image of one (exec keeps the pid).
+      const below = [...tree].some(
+        (other) => other.pid !== undefined && (other.pid === run.ppid || other.pid === run.pid)
+      )
+      if (below) {
+        tree.add(run)
+        grew = true
+      }
+    }
+  }
+  return [...tree]
+}
+
+/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
+function crashText(signal: FatalSignal): string {
+  const frame = signal.stack.find((f) => f.fn !== undefined)
+  const where =
+    frame !== undefined
+      ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
+      : ''
+  return `${signal.event ?? signal.signame}${where}`
 }

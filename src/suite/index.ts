@@ -211,7 +211,12 @@ export async function planSuiteRun(
   }
   const listed = await listTests(
     config.command[0],
-    ['introspect', '--tests', mesonBuildDirectory(suite.args, cwd)],
+    // `meson test --benchmark` runs the benchmarks, which --tests does not list.
+    [
+      'introspect',
+      suite.args.includes('--benchmark') ? '--benchmarks' : '--tests',
+      mesonBuildDirectory(suite.args, cwd)
+    ],
     cwd,
     parseMesonTests
   )

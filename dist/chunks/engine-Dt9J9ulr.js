@@ -1762,8 +1762,8 @@ class FindingCollector {
 }
 
 // How the command and its processes ended, apart from what valgrind found in them: which process
-// the command started, whether valgrind's --error-exitcode replaced a status, which suite failures
-// are the tests' own, and the program's outcome for the verdict.
+// the command started, whether valgrind's --error-exitcode replaced a status, and the program's
+// outcome for the verdict (which suite failures are the tests' own: suite/failures.ts).
 /**
  * A process's XML is usable when valgrind saw the process finish (`<status>FINISHED`), or it holds
  * at least one record. A file closed without FINISHED is valgrind giving up at start-up.
@@ -1795,36 +1795,6 @@ function statusFromValgrind(exitCode, run) {
     return exitCode === errorExitCodeOf(run.valgrindArgs) && errorSummary(run).errors > 0;
 }
 /**
- * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
- * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
- * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
- * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
- */
-function splitSuiteFailures(failures, runs) {
-    const own = [];
-    const byValgrind = [];
-    for (const failure of failures) {
-        // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
-        // verdict), and valgrind's status fails that test all the same.
-        const processes = runs.filter((run) => run.test?.name === failure.test.name);
-        // A process that died of a signal crashed: valgrind's status never replaces a death by signal
-        // (valgrind re-raises it), even when the bad access that led there counts as an error.
-        const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal;
-        if (crashed !== undefined) {
-            own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) });
-            continue;
-        }
-        const valgrinds = processes.some((run) => failure.exitCode !== null
-            ? statusFromValgrind(failure.exitCode, run)
-            : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0);
-        if (valgrinds)
-            byValgrind.push(failure.test);
-        else
-            own.push(failure);
-    }
-    return { own, byValgrind };
-}
-/**
  * The processes below the command that died of a signal, said when the command's own status (0,
  * say) would not show it: the command's own death is the verdict's. Undefined when none did.
  */
@@ -1846,14 +1816,6 @@ function crashedChildrenWarning(runs, top, workspace) {
     });
     const more = crashed.length > shown.length ? `; and ${crashed.length - shown.length} more` : '';
     return `${crashed.length === 1 ? '1 process' : `${crashed.length} processes`} the command started died of a signal: ${shown.join('; ')}${more}. The command's own status does not show it.`;
-}
-/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
-function crashText(signal) {
-    const frame = signal.stack.find((f) => f.fn !== undefined);
-    const where = frame !== undefined
-        ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
-        : '';
-    return `${signal.event ?? signal.signame}${where}`;
 }
 /**
  * Processes below the top one whose exit status valgrind's --error-exitcode set: they ran to the
@@ -6772,6 +6734,76 @@ function mesonFailures(buildDirectory, since, before) {
     const text = newest !== undefined ? freshText(newest.file, since, before) : undefined;
     return text !== undefined ? parseMesonTestLog(text) : [];
 }
+/**
+ * The tests a ctest or meson run reports failed, split into those valgrind's --error-exitcode
+ * failed (one of the test's processes counts errors: a valgrind finding, not a failure of the
+ * test's own) and the rest. meson gives each test's status, compared as for a program; ctest's
+ * log names the test only, so a test whose process counts errors is taken as failed by valgrind.
+ */
+function splitSuiteFailures(failures, runs, tests = []) {
+    const own = [];
+    const byValgrind = [];
+    for (const failure of failures) {
+        // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
+        // verdict), and valgrind's status fails that test all the same.
+        const processes = testProcessTree(failure.test, runs, tests);
+        // A process that died of a signal crashed: valgrind's status never replaces a death by signal
+        // (valgrind re-raises it), even when the bad access that led there counts as an error.
+        const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal;
+        if (crashed !== undefined) {
+            own.push({ ...failure, signal: crashed.signame, message: crashText(crashed) });
+            continue;
+        }
+        const valgrinds = processes.some((run) => failure.exitCode !== null
+            ? statusFromValgrind(failure.exitCode, run)
+            : errorExitCodeOf(run.valgrindArgs) !== undefined && errorSummary(run).errors > 0);
+        if (valgrinds)
+            byValgrind.push(failure.test);
+        else
+            own.push(failure);
+    }
+    return { own, byValgrind };
+}
+/**
+ * The processes of a test: those tied to it, or, when none is (meson names no test in a process:
+ * two tests of one command with other environments are told apart by nothing), those running its
+ * command; with every process below them, whoever it was credited to (a wrapper script's program
+ * whose command is another test's too).
+ */
+function testProcessTree(identity, runs, tests) {
+    let roots = runs.filter((run) => run.test?.name === identity.name);
+    const test = tests.find((candidate) => candidate.name === identity.name);
+    if (roots.length === 0 && test !== undefined && test.command.length > 0) {
+        const name = path.basename(test.command[0]);
+        roots = runs.filter((run) => run.exe !== undefined &&
+            path.basename(run.exe) === name &&
+            sameArgs(test.command.slice(1), run.args));
+    }
+    const tree = new Set(roots);
+    let grew = true;
+    while (grew) {
+        grew = false;
+        for (const run of runs) {
+            if (tree.has(run) || run.pid === undefined)
+                continue;
+            // A child of one of them, or another image of one (exec keeps the pid).
+            const below = [...tree].some((other) => other.pid !== undefined && (other.pid === run.ppid || other.pid === run.pid));
+            if (below) {
+                tree.add(run);
+                grew = true;
+            }
+        }
+    }
+    return [...tree];
+}
+/** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
+function crashText(signal) {
+    const frame = signal.stack.find((f) => f.fn !== undefined);
+    const where = frame !== undefined
+        ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
+        : '';
+    return `${signal.event ?? signal.signame}${where}`;
+}
 
 // C and C++ test drivers: `ctest` and `meson test`, each test process under valgrind and every
 // process tied to its test.
@@ -6935,7 +6967,13 @@ async function planSuiteRun(config, valgrind) {
             suiteLogsBefore: suiteLogStamps('ctest', ctestDirectory(suite.args, cwd))
         };
     }
-    const listed = await listTests(config.command[0], ['introspect', '--tests', mesonBuildDirectory(suite.args, cwd)], cwd, parseMesonTests);
+    const listed = await listTests(config.command[0], 
+    // `meson test --benchmark` runs the benchmarks, which --tests does not list.
+    [
+        'introspect',
+        suite.args.includes('--benchmark') ? '--benchmarks' : '--tests',
+        mesonBuildDirectory(suite.args, cwd)
+    ], cwd, parseMesonTests);
     const hasMultiplier = suite.args.some((arg) => arg === '-t' || arg.startsWith('--timeout-multiplier'));
     return {
         mode: 'meson',
@@ -8924,7 +8962,7 @@ async function runErrorCheck(config, host, tool, runDirectory) {
             .filter((run) => run.role === 'untraced' || run.role === 'nested-valgrind')
             .flatMap((run) => run.warnings));
         warnings = warnings.filter((warning) => !explained.has(warning));
-        const split = splitSuiteFailures(suiteFailures(plan, started), runs);
+        const split = splitSuiteFailures(suiteFailures(plan, started), runs, plan.suiteTests);
         testFailures = split.own;
         failedByValgrind = split.byValgrind;
         if (failedByValgrind.length > 0) {
