@@ -6012,6 +6012,9 @@ async function planRustRun(config, valgrind) {
     });
     const env = { [STATE_VARIABLE]: stateDir };
     const notes = [];
+    if (config.rustSuppressions && valgrind.tool === 'memcheck' && !bundledRustSuppressions()) {
+        notes.push("The Rust std suppressions (suppressions/rust-std.supp, beside dist/) are missing, so std's own allocations (a 48-byte block per test process) show as findings: use the action's whole repository, not dist/ alone.");
+    }
     const triples = [await hostTriple(command, config.workingDirectory), ...command.targets];
     for (const triple of new Set(triples)) {
         const variable = runnerVariable(triple);
