@@ -39,6 +39,18 @@ describe('cliWording', () => {
     )
   })
 
+  it('names an option the message quotes in passing, and no other quoted word', () => {
+    expect(
+      cliWording(
+        "Cargo failed: cargo found no Cargo.toml in /w. Set 'working-directory' to your crate.",
+        new Set([...OPTIONS, 'working-directory'])
+      )
+    ).toBe('Cargo failed: cargo found no Cargo.toml in /w. Set --working-directory to your crate.')
+    expect(cliWording("The program './a-b' was not found.", OPTIONS)).toBe(
+      "The program './a-b' was not found."
+    )
+  })
+
   it('leaves an input the command line has no option for as it is', () => {
     expect(cliWording("Input 'annotations': unknown value 'x'.", OPTIONS)).toBe(
       "Input 'annotations': unknown value 'x'."

@@ -35,6 +35,11 @@ function cliWording(message, options) {
         const option = OPTION_OF[name] ?? `--${name}`;
         return options.has(option.slice(2)) ? `Option ${option}` : whole;
     })
+        // "Set 'working-directory' to your crate": an input named in passing.
+        .replace(/'([a-z]+(?:-[a-z]+)+)'/g, (whole, name) => {
+        const option = OPTION_OF[name] ?? `--${name}`;
+        return options.has(option.slice(2)) ? option : whole;
+    })
         .replace(/ before this step\b/g, ''));
 }
 
@@ -250,7 +255,18 @@ async function runCli(inputs, workspace, color) {
             cancel: cancellation.signal,
             valgrind
         });
-        process.stdout.write('\n' + commandSafeText(renderTerminal(report, config.workspace, { color })));
+        // The verdict and the warnings in the command line's words (its options, not the inputs).
+        const options = new Set(Object.keys(OPTIONS));
+        const worded = {
+            ...report,
+            warnings: report.warnings.map((warning) => cliWording(warning, options)),
+            verdict: {
+                ...report.verdict,
+                headline: cliWording(report.verdict.headline, options),
+                reasons: report.verdict.reasons.map((reason) => cliWording(reason, options))
+            }
+        };
+        process.stdout.write('\n' + commandSafeText(renderTerminal(worded, config.workspace, { color })));
         // 130: what a shell reports for a command ended by Ctrl-C.
         if (report.cancelled !== undefined)
             return 130;

@@ -19,6 +19,11 @@ export function cliWording(message: string, options: ReadonlySet<string>): strin
         const option = OPTION_OF[name as InputName] ?? `--${name}`
         return options.has(option.slice(2)) ? `Option ${option}` : whole
       })
+      // "Set 'working-directory' to your crate": an input named in passing.
+      .replace(/'([a-z]+(?:-[a-z]+)+)'/g, (whole, name: string) => {
+        const option = OPTION_OF[name as InputName] ?? `--${name}`
+        return options.has(option.slice(2)) ? option : whole
+      })
       .replace(/ before this step\b/g, '')
   )
 }

@@ -166,8 +166,19 @@ async function runCli(
       cancel: cancellation.signal,
       valgrind
     })
+    // The verdict and the warnings in the command line's words (its options, not the inputs).
+    const options = new Set(Object.keys(OPTIONS))
+    const worded = {
+      ...report,
+      warnings: report.warnings.map((warning) => cliWording(warning, options)),
+      verdict: {
+        ...report.verdict,
+        headline: cliWording(report.verdict.headline, options),
+        reasons: report.verdict.reasons.map((reason) => cliWording(reason, options))
+      }
+    }
     process.stdout.write(
-      '\n' + commandSafeText(renderTerminal(report, config.workspace, { color }))
+      '\n' + commandSafeText(renderTerminal(worded, config.workspace, { color }))
     )
     // 130: what a shell reports for a command ended by Ctrl-C.
     if (report.cancelled !== undefined) return 130
