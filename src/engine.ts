@@ -705,9 +705,7 @@ export async function runEngine(
     failOn: [...config.failOn],
     leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
     leaksUnchecked:
-      checker === 'memcheck' && projectRuns.length > 0 && !projectRuns.some((run) => run.finished)
-        ? true
-        : undefined,
+      checker === 'memcheck' && !projectRuns.some((run) => run.finished) ? true : undefined,
     failingFindings: findings.filter((f) => f.failing).length,
     findings,
     processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),

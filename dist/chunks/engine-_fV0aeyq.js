@@ -9184,9 +9184,7 @@ async function runEngine(config, host, options = {}) {
         cancelled,
         failOn: [...config.failOn],
         leakTotals: check !== undefined ? sumLeakTotals(projectRuns) : undefined,
-        leaksUnchecked: checker === 'memcheck' && projectRuns.length > 0 && !projectRuns.some((run) => run.finished)
-            ? true
-            : undefined,
+        leaksUnchecked: checker === 'memcheck' && !projectRuns.some((run) => run.finished) ? true : undefined,
         failingFindings: findings.filter((f) => f.failing).length,
         findings,
         processes: runs.filter((run) => run.role !== 'untraced').map(processSummary),
