@@ -76,6 +76,10 @@ describe('command: cargo test', () => {
     )
     expect(run.exitCode).toBe(1)
     expect(run.failure).toContain('tests::panics_on_purpose')
+    // Its binary's status is valgrind's (the mates' findings): the panic's own is libtest's 101.
+    expect(run.summary).toMatch(
+      /<code>tests::panics_on_purpose \([^)]*\)<\/code>: exit status 101 — /
+    )
   })
 })
 

@@ -531,6 +531,9 @@ function endedByValgrindStatus(record: TestProcessRecord, run: ProcessRun | unde
   )
 }
 
+/** libtest's exit status when one of its tests failed. */
+const LIBTEST_FAILED_STATUS = 101
+
 const KILLED_MESSAGE =
   'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.'
 
@@ -598,10 +601,14 @@ function cargoTestFailures(
       continue
     }
     if (reported.length > 0) {
+      // libtest exits 101 when a test failed; valgrind's --error-exitcode may have replaced it.
+      const exitCode = endedByValgrindStatus(record, runOfRecord(record, runs))
+        ? LIBTEST_FAILED_STATUS
+        : (record.exitCode ?? null)
       for (const test of reported) {
         const failure: TestFailure = {
           test: { binary: binary.binary, name: test.name },
-          exitCode: record.exitCode ?? null
+          exitCode
         }
         if (test.message !== undefined) failure.message = test.message
         failures.push(failure)

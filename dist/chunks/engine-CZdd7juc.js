@@ -6322,6 +6322,8 @@ function endedByValgrindStatus(record, run) {
         record.exitCode === errorExitCodeOf(run.valgrindArgs) &&
         errorSummary(run).errors > 0);
 }
+/** libtest's exit status when one of its tests failed. */
+const LIBTEST_FAILED_STATUS = 101;
 const KILLED_MESSAGE = 'No exit status was recorded: the test process was killed before valgrind finished (a nextest timeout or a cancelled run). Raise the timeouts for valgrind runs, see docs/rust.md.';
 function processFailure(test, record, run) {
     const signal = run?.fatalSignal?.signame ?? signalOfStatus(record.exitCode);
@@ -6379,10 +6381,14 @@ function cargoTestFailures(records, runs, failedByValgrind) {
             continue;
         }
         if (reported.length > 0) {
+            // libtest exits 101 when a test failed; valgrind's --error-exitcode may have replaced it.
+            const exitCode = endedByValgrindStatus(record, runOfRecord(record, runs))
+                ? LIBTEST_FAILED_STATUS
+                : (record.exitCode ?? null);
             for (const test of reported) {
                 const failure = {
                     test: { binary: binary.binary, name: test.name },
-                    exitCode: record.exitCode ?? null
+                    exitCode
                 };
                 if (test.message !== undefined)
                     failure.message = test.message;
