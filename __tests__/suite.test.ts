@@ -420,6 +420,25 @@ describe('tying processes to tests', () => {
     expect(split.own.map((f) => f.test.name)).toEqual(['asserts'])
   })
 
+  it("says a ctest test that no valgrind ran for never started (ctest's Not Run)", () => {
+    const missing = {
+      test: { binary: 'missing', name: 'missing', runner: 'ctest' as const },
+      exitCode: null
+    }
+    expect(
+      splitSuiteFailures([missing], [], [{ name: 'missing', command: [`${build}/gone`] }])
+    ).toEqual({
+      own: [
+        {
+          ...missing,
+          message:
+            'never started under valgrind: ctest could not run it (a missing executable, a failed fixture); its output is in the log above'
+        }
+      ],
+      byValgrind: []
+    })
+  })
+
   it('takes a test whose process died of a signal as failed on its own, errors counted or not', () => {
     const crashed = processRun(70, 1, `${build}/t_segv`, [], {
       valgrindArgs: ['--error-exitcode=1'],
@@ -445,6 +464,32 @@ describe('tying processes to tests', () => {
         signal: 'SIGSEGV',
         message: 'Access not within mapped region in crash(int) (t_segv.cpp:3)'
       }
+    ])
+    // abort() from an assert: the test's own frame, past the C library's.
+    const aborted = processRun(71, 1, `${build}/t_abort`, [], {
+      fatalSignal: {
+        signo: 6,
+        signame: 'SIGABRT',
+        stack: [
+          {
+            ip: '0x1',
+            fn: '__pthread_kill_implementation',
+            file: 'pthread_kill.c',
+            line: 44,
+            obj: '/usr/lib/x86_64-linux-gnu/libc.so.6'
+          },
+          { ip: '0x2', fn: 'abort', obj: '/usr/lib/x86_64-linux-gnu/libc.so.6' },
+          { ...frame('main', 'tests/t_abort.c', 3), obj: `${build}/t_abort` }
+        ]
+      },
+      test: { binary: 'build/t_abort', name: 't_abort', runner: 'ctest' }
+    })
+    const abortSplit = splitSuiteFailures(
+      [{ test: { binary: 't_abort', name: 't_abort', runner: 'ctest' }, exitCode: null }],
+      [aborted]
+    )
+    expect(abortSplit.own.map((f) => [f.signal, f.message])).toEqual([
+      ['SIGABRT', 'in main (t_abort.c:3)']
     ])
   })
 

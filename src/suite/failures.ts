@@ -225,6 +225,15 @@ export function splitSuiteFailures(
     // The toolchain's too: a compiler a test runs counts errors of its own (kept out of the
     // verdict), and valgrind's status fails that test all the same.
     const processes = testProcessTree(failure.test, runs, tests)
+    if (processes.length === 0 && failure.test.runner === 'ctest') {
+      // No valgrind ever ran for it: ctest's "Not Run" (a missing executable, a failed fixture).
+      own.push({
+        ...failure,
+        message:
+          'never started under valgrind: ctest could not run it (a missing executable, a failed fixture); its output is in the log above'
+      })
+      continue
+    }
     // A process that died of a signal crashed: valgrind's status never replaces a death by signal
     // (valgrind re-raises it), even when the bad access that led there counts as an error.
     const crashed = processes.find((run) => run.fatalSignal !== undefined)?.fatalSignal
@@ -286,10 +295,18 @@ function testProcessTree(
 
 /** "Access not within mapped region in crash (t_segv.cpp:3)": how and where a process died. */
 function crashText(signal: FatalSignal): string {
-  const frame = signal.stack.find((f) => f.fn !== undefined)
+  // The program's own frame, past the C library's (abort, raise, pthread_kill) when it has one.
+  const named = signal.stack.filter((f) => f.fn !== undefined)
+  const frame = named.find((f) => f.obj === undefined || !SYSTEM_OBJECT.test(f.obj)) ?? named[0]
   const where =
     frame !== undefined
-      ? ` in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
+      ? `in ${frame.fn}${frame.file !== undefined ? ` (${frame.file}${frame.line !== undefined ? `:${frame.line}` : ''})` : ''}`
       : ''
-  return `${signal.event ?? signal.signame}${where}`
+  return (
+    [signal.event, where].filter((part) => part !== undefined && part !== '').join(' ') ||
+    signal.signame
+  )
 }
+
+/** Shared objects of the system and valgrind's preloads: not where a test's own code crashed. */
+const SYSTEM_OBJECT = /^\/(?:usr\/)?lib(?:exec|32|64)?\//
