@@ -1,6 +1,7 @@
 // End to end: how the action starts and stops what the command runs (exec'd images, the command
 // input, cancellation by the runner), through dist/index.js with real valgrind on programs
 // compiled here.
+import type { ChildProcess } from 'node:child_process'
 import * as fs from 'node:fs'
 import * as path from 'node:path'
 import { isRunning, printedPids } from './support/processes.js'
@@ -88,20 +89,23 @@ describe('the command input', () => {
 })
 
 describe('cancellation', () => {
+  /** As the runner cancels: SIGINT to the action's node process only, once the program says `ready`. */
+  function cancelWhenReady(node: ChildProcess): void {
+    let seen = ''
+    node.stdout?.on('data', (chunk: Buffer) => {
+      const before = seen
+      seen += chunk.toString()
+      if (!/^ready$/m.test(before) && /^ready$/m.test(seen)) node.kill('SIGINT')
+    })
+  }
+
   it('stops the process tree, reports what valgrind wrote and fails saying it was cancelled', async () => {
     const workspace = makeWorkspace(['cancel_me'])
-    let seen = ''
     const run = await runAction(
       { command: './build/cancel_me', upload: 'false' },
       {
         workspace,
-        // As the runner cancels: SIGINT to the action's node process only.
-        onSpawn: (node) =>
-          node.stdout.on('data', (chunk: Buffer) => {
-            const before = seen
-            seen += chunk.toString()
-            if (!/^ready$/m.test(before) && /^ready$/m.test(seen)) node.kill('SIGINT')
-          })
+        onSpawn: cancelWhenReady
       }
     )
     const pids = printedPids(run.stdout)
@@ -126,17 +130,11 @@ describe('cancellation', () => {
 
   it('leaves the byte outputs empty when no process lived to its leak check, and says so', async () => {
     const workspace = makeWorkspace(['stubborn'])
-    let seen = ''
     const run = await runAction(
       { command: './build/stubborn', upload: 'false' },
       {
         workspace,
-        onSpawn: (node) =>
-          node.stdout.on('data', (chunk: Buffer) => {
-            const before = seen
-            seen += chunk.toString()
-            if (!/^ready$/m.test(before) && /^ready$/m.test(seen)) node.kill('SIGINT')
-          })
+        onSpawn: cancelWhenReady
       }
     )
     expect(run.failure).toMatch(/^The run was cancelled \(SIGINT\)/)
