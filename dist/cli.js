@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-BBv-Qoru.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-BavtGUpe.js';
 import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-DykEKwch.js';
 import 'node:fs';
 import 'node:crypto';
@@ -175,6 +175,8 @@ const OPTIONS = {
     'no-color': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' }
 };
+/** The option names, for wording messages in the command line's terms (cli-wording.ts). */
+const OPTION_NAMES = new Set(Object.keys(OPTIONS));
 /**
  * Our options end at the first word that is not one (or at `--`): everything after it is the
  * program's own argv, so `run-under-valgrind ./prog --verbose` passes `--verbose` to the program.
@@ -256,14 +258,13 @@ async function runCli(inputs, workspace, color) {
             valgrind
         });
         // The verdict and the warnings in the command line's words (its options, not the inputs).
-        const options = new Set(Object.keys(OPTIONS));
         const worded = {
             ...report,
-            warnings: report.warnings.map((warning) => cliWording(warning, options)),
+            warnings: report.warnings.map((warning) => cliWording(warning, OPTION_NAMES)),
             verdict: {
                 ...report.verdict,
-                headline: cliWording(report.verdict.headline, options),
-                reasons: report.verdict.reasons.map((reason) => cliWording(reason, options))
+                headline: cliWording(report.verdict.headline, OPTION_NAMES),
+                reasons: report.verdict.reasons.map((reason) => cliWording(reason, OPTION_NAMES))
             }
         };
         process.stdout.write('\n' + commandSafeText(renderTerminal(worded, config.workspace, { color })));
@@ -280,9 +281,7 @@ async function runCli(inputs, workspace, color) {
     }
 }
 main().then((code) => process.exit(code), (error) => {
-    const message = error instanceof InputError
-        ? cliWording(error.message, new Set(Object.keys(OPTIONS)))
-        : error.message;
+    const message = error instanceof InputError ? cliWording(error.message, OPTION_NAMES) : error.message;
     process.stderr.write(commandSafeText(`run-under-valgrind: ${message}\n`));
     if (process.env.VALGRIND_ACTION_DEBUG)
         process.stderr.write(`${error.stack}\n`);

@@ -71,6 +71,8 @@ const OPTIONS = {
   'no-color': { type: 'boolean' },
   help: { type: 'boolean', short: 'h' }
 } as const
+/** The option names, for wording messages in the command line's terms (cli-wording.ts). */
+const OPTION_NAMES: ReadonlySet<string> = new Set(Object.keys(OPTIONS))
 
 /**
  * Our options end at the first word that is not one (or at `--`): everything after it is the
@@ -167,14 +169,13 @@ async function runCli(
       valgrind
     })
     // The verdict and the warnings in the command line's words (its options, not the inputs).
-    const options = new Set(Object.keys(OPTIONS))
     const worded = {
       ...report,
-      warnings: report.warnings.map((warning) => cliWording(warning, options)),
+      warnings: report.warnings.map((warning) => cliWording(warning, OPTION_NAMES)),
       verdict: {
         ...report.verdict,
-        headline: cliWording(report.verdict.headline, options),
-        reasons: report.verdict.reasons.map((reason) => cliWording(reason, options))
+        headline: cliWording(report.verdict.headline, OPTION_NAMES),
+        reasons: report.verdict.reasons.map((reason) => cliWording(reason, OPTION_NAMES))
       }
     }
     process.stdout.write(
@@ -194,9 +195,7 @@ main().then(
   (code) => process.exit(code),
   (error: Error) => {
     const message =
-      error instanceof InputError
-        ? cliWording(error.message, new Set(Object.keys(OPTIONS)))
-        : error.message
+      error instanceof InputError ? cliWording(error.message, OPTION_NAMES) : error.message
     process.stderr.write(commandSafeText(`run-under-valgrind: ${message}\n`))
     if (process.env.VALGRIND_ACTION_DEBUG) process.stderr.write(`${error.stack}\n`)
     process.exit(2)

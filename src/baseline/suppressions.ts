@@ -74,6 +74,7 @@ export function durableSuppression(text: string): string {
   if (lastUsers === -1) return text
   const firstFrameLine = lines.findIndex((line) => /^\s*(fun|obj):|^\s*\.\.\.\s*$/.test(line))
   const closing = lastIndexWhere(lines, (line) => line.trim() === '}')
+  if (firstFrameLine === -1 || closing === -1) return text
   const indent = /^(\s*)fun:/.exec(lines[frames[0].index])?.[1] ?? '   '
   const kept: string[] = []
   const frameLines = lines.slice(firstFrameLine, frames[lastUsers].index + 1)

@@ -275,17 +275,16 @@ function testProcessTree(
     )
   }
   const tree = new Set(roots)
+  const pids = new Set(roots.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])))
   let grew = true
   while (grew) {
     grew = false
     for (const run of runs) {
       if (tree.has(run) || run.pid === undefined) continue
       // A child of one of them, or another image of one (exec keeps the pid).
-      const below = [...tree].some(
-        (other) => other.pid !== undefined && (other.pid === run.ppid || other.pid === run.pid)
-      )
-      if (below) {
+      if (pids.has(run.pid) || (run.ppid !== undefined && pids.has(run.ppid))) {
         tree.add(run)
+        pids.add(run.pid)
         grew = true
       }
     }

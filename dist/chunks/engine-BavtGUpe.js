@@ -6797,6 +6797,7 @@ function testProcessTree(identity, runs, tests) {
             sameArgs(test.command.slice(1), run.args));
     }
     const tree = new Set(roots);
+    const pids = new Set(roots.flatMap((run) => (run.pid !== undefined ? [run.pid] : [])));
     let grew = true;
     while (grew) {
         grew = false;
@@ -6804,9 +6805,9 @@ function testProcessTree(identity, runs, tests) {
             if (tree.has(run) || run.pid === undefined)
                 continue;
             // A child of one of them, or another image of one (exec keeps the pid).
-            const below = [...tree].some((other) => other.pid !== undefined && (other.pid === run.ppid || other.pid === run.pid));
-            if (below) {
+            if (pids.has(run.pid) || (run.ppid !== undefined && pids.has(run.ppid))) {
                 tree.add(run);
+                pids.add(run.pid);
                 grew = true;
             }
         }
@@ -7771,6 +7772,8 @@ function durableSuppression(text) {
         return text;
     const firstFrameLine = lines.findIndex((line) => /^\s*(fun|obj):|^\s*\.\.\.\s*$/.test(line));
     const closing = lastIndexWhere(lines, (line) => line.trim() === '}');
+    if (firstFrameLine === -1 || closing === -1)
+        return text;
     const indent = /^(\s*)fun:/.exec(lines[frames[0].index])?.[1] ?? '   ';
     const kept = [];
     const frameLines = lines.slice(firstFrameLine, frames[lastUsers].index + 1);
