@@ -2,7 +2,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-BavtGUpe.js';
+import { t as testLabel, s as stackLines, L as LEAK_KINDS, a as LEAK_KIND_WORDS, f as formatNumber, b as findingTitle, c as findingText, d as threadText, e as testsText, o as occurrenceText, j as joinShellWords, r as readConfig, g as ensurePrivateDirectory, h as ensureValgrind, v as valgrindFromInstall, i as cancelOnSignals, k as runEngine } from './chunks/engine-2zzpGXA6.js';
 import { I as InputError, c as commandSafeText, l as logLine } from './chunks/escape-DykEKwch.js';
 import 'node:fs';
 import 'node:crypto';

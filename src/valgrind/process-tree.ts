@@ -98,5 +98,13 @@ export async function stopTrackedProcesses(
   // Children may have started during the grace period: kill what is there now.
   remaining = tracked()
   signalEach(remaining, 'SIGKILL')
+  // A killed process is gone only once the kernel has torn it down (valgrind's large address
+  // space takes a moment): the step must not end while one still runs.
+  const killed = new Set(remaining)
+  const settled = Date.now() + KILL_SETTLE_MS
+  while (Date.now() < settled && tracked().some((pid) => killed.has(pid))) await delay(20)
   return { found: found.length, killed: remaining.length }
 }
+
+/** How long to wait, at most, for killed processes to be gone (well within the runner's 7.5 s). */
+const KILL_SETTLE_MS = 1000
